@@ -1,0 +1,741 @@
+//! Decoding the parsed tree into the typed model, and writing the model back.
+//!
+//! Every value type implements [`Codec`]; record structs get their implementation
+//! from the `decp_struct!` macro, which reads the field table once and generates the
+//! struct, its decoder and both writers, so the three can never disagree.
+
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::issue::{Issue, IssueCode};
+use crate::raw::{Field, Raw};
+use crate::tree::{Node, V};
+use crate::write_out::{JsonOut, XmlOut};
+
+/// The decoding context: the JSON Pointer of the current value, and the findings.
+#[derive(Debug)]
+pub(crate) struct Cx {
+    pub path: String,
+    /// Findings, each with the byte offset (in the record) of its value.
+    pub findings: Vec<(u32, Issue)>,
+}
+
+impl Cx {
+    pub fn new(path: String) -> Cx {
+        Cx {
+            path,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn push_key(&mut self, k: &str) -> usize {
+        let len = self.path.len();
+        self.path.push('/');
+        for c in k.chars() {
+            match c {
+                '~' => self.path.push_str("~0"),
+                '/' => self.path.push_str("~1"),
+                c => self.path.push(c),
+            }
+        }
+        len
+    }
+
+    pub fn push_index(&mut self, i: usize) -> usize {
+        let len = self.path.len();
+        let _ = write!(self.path, "/{i}");
+        len
+    }
+
+    pub fn pop(&mut self, len: usize) {
+        self.path.truncate(len);
+    }
+
+    pub fn report(&mut self, off: u32, code: IssueCode, value: Option<String>, expected: Option<String>) {
+        let mut issue = Issue::new(code, self.path.clone());
+        issue.value = value;
+        issue.expected = expected;
+        self.findings.push((off, issue));
+    }
+
+    /// Keeps `n` verbatim and reports it.
+    pub fn invalid<T>(&mut self, n: &Node<'_>, code: IssueCode, expected: &str) -> Field<T> {
+        let raw = n.to_raw();
+        self.report(n.off, code, Some(raw.display_value()), Some(expected.to_owned()));
+        Field::Invalid(raw)
+    }
+}
+
+/// A type that can be decoded from a parsed node and written to JSON and XML.
+pub(crate) trait Codec: Sized {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<Self>;
+    fn write_json(&self, out: &mut JsonOut);
+    fn write_xml(&self, out: &mut XmlOut, name: &str);
+    /// `true` when the JSON writer must leave the member out (the only JSON way to
+    /// say "empty" for `origineUE` / `origineFrance`).
+    fn json_omit(&self) -> bool {
+        false
+    }
+}
+
+impl Raw {
+    pub(crate) fn write_json(&self, out: &mut JsonOut) {
+        match self {
+            Raw::Null => out.raw_value("null"),
+            Raw::Bool(b) => out.raw_value(if *b { "true" } else { "false" }),
+            Raw::Number(n) => out.raw_value(n),
+            Raw::String(s) => out.string(s),
+            Raw::Array(a) => {
+                out.begin_arr();
+                for x in a {
+                    x.write_json(out);
+                }
+                out.end_arr();
+            }
+            Raw::Object(m) => {
+                out.begin_obj();
+                for (k, v) in m {
+                    out.key(k);
+                    v.write_json(out);
+                }
+                out.end_obj();
+            }
+        }
+    }
+
+    pub(crate) fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        match self {
+            Raw::Null => out.leaf(name, ""),
+            Raw::Bool(b) => out.leaf(name, if *b { "true" } else { "false" }),
+            Raw::Number(s) | Raw::String(s) => out.leaf(name, s),
+            Raw::Array(a) => {
+                for x in a {
+                    x.write_xml(out, name);
+                }
+            }
+            Raw::Object(m) => write_xml_members(out, name, |out| {
+                for (k, v) in m {
+                    v.write_xml(out, k);
+                }
+            }, m),
+        }
+    }
+}
+
+/// Writes an element whose unknown members may hold attributes (`@name`) and text
+/// (`#text`) kept from an XML input; `body` writes the known children.
+pub(crate) fn write_xml_members(
+    out: &mut XmlOut,
+    name: &str,
+    body: impl FnOnce(&mut XmlOut),
+    members: &[(String, Raw)],
+) {
+    let attrs: Vec<(&str, &str)> = members
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix('@')?, v.as_text()?)))
+        .collect();
+    out.start(name, &attrs);
+    body(out);
+    for (k, v) in members {
+        if k == "#text" {
+            if let Some(t) = v.as_text() {
+                out.text(t);
+            }
+        }
+    }
+    out.end(name);
+}
+
+/// Writes the unknown members of a struct (the `@`/`#text` ones are written by
+/// [`write_xml_members`]).
+pub(crate) fn write_unknown_xml(out: &mut XmlOut, members: &[(String, Raw)]) {
+    for (k, v) in members {
+        if !k.starts_with('@') && k != "#text" {
+            v.write_xml(out, k);
+        }
+    }
+}
+
+#[allow(private_bounds)]
+impl<T: Codec> Field<T> {
+    pub(crate) fn write_json(&self, out: &mut JsonOut) {
+        match self {
+            Field::Valid(v) => v.write_json(out),
+            Field::Invalid(r) => r.write_json(out),
+        }
+    }
+
+    pub(crate) fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        match self {
+            Field::Valid(v) => v.write_xml(out, name),
+            Field::Invalid(r) => r.write_xml(out, name),
+        }
+    }
+
+    pub(crate) fn json_omit(&self) -> bool {
+        matches!(self, Field::Valid(v) if v.json_omit())
+    }
+}
+
+// ------------------------------------------------------------------ scalars
+
+/// Text of a scalar: JSON string or XML text.
+fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
+    match &n.v {
+        V::Str(s) | V::Text(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// XML Schema's whitespace collapsing for non-string types (`xs:decimal`, `xs:date`…).
+fn xs_trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\n', '\r'])
+}
+
+impl Codec for String {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<String> {
+        match text(n) {
+            Some(s) => Field::Valid(s.to_owned()),
+            None => cx.invalid(n, IssueCode::Type, "string"),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        out.string(self);
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        out.leaf(name, self);
+    }
+}
+
+/// Parses an `xs:integer` lexical form: optional sign, digits.
+fn parse_integer(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse().ok()
+}
+
+impl Codec for i64 {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<i64> {
+        let parsed = match &n.v {
+            // JSON integers: no fraction, no exponent (the official validator rejects `12.0`).
+            V::Num(s) if !s.contains(['.', 'e', 'E']) => s.parse().ok(),
+            V::Text(s) => parse_integer(xs_trim(s)),
+            _ => None,
+        };
+        match parsed {
+            Some(v) => Field::Valid(v),
+            None => cx.invalid(n, IssueCode::Type, "integer"),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw_value(&self.to_string());
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        out.leaf(name, &self.to_string());
+    }
+}
+
+/// Parses an `xs:decimal` lexical form exactly: `[+-]?(d+(.d*)?|.d+)`.
+pub(crate) fn parse_xs_decimal(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let ok = (!int.is_empty() || !frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && body != ".";
+    if !ok {
+        return None;
+    }
+    let mut t = String::with_capacity(s.len() + 1);
+    if s.starts_with('-') {
+        t.push('-');
+    }
+    t.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        t.push('.');
+        t.push_str(frac);
+    }
+    Decimal::from_str_exact(&t).ok()
+}
+
+/// Parses a JSON number exactly (exponents allowed), without going through `f64`.
+pub(crate) fn parse_json_decimal(s: &str) -> Option<Decimal> {
+    if s.contains(['e', 'E']) {
+        Decimal::from_scientific(s).ok()
+    } else {
+        Decimal::from_str_exact(s).ok()
+    }
+}
+
+impl Codec for Decimal {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<Decimal> {
+        let parsed = match &n.v {
+            V::Num(s) => parse_json_decimal(s),
+            V::Text(s) => parse_xs_decimal(xs_trim(s)),
+            _ => None,
+        };
+        match parsed {
+            Some(v) => Field::Valid(v),
+            None => cx.invalid(n, IssueCode::Type, "decimal number"),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw_value(&self.to_string());
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        out.leaf(name, &self.to_string());
+    }
+}
+
+/// `origineUE` / `origineFrance`: a share in [0, 1], or explicitly empty (`None`),
+/// which only XML can say (`<origineUE/>`); in JSON the member is then left out.
+impl Codec for Option<Decimal> {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<Option<Decimal>> {
+        if matches!(&n.v, V::Text(s) if s.is_empty()) {
+            return Field::Valid(None);
+        }
+        match Decimal::decode(n, cx) {
+            Field::Valid(d) => Field::Valid(Some(d)),
+            Field::Invalid(r) => Field::Invalid(r),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        match self {
+            Some(d) => d.write_json(out),
+            None => out.raw_value("null"),
+        }
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        match self {
+            Some(d) => d.write_xml(out, name),
+            None => out.leaf(name, ""),
+        }
+    }
+    fn json_omit(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl Codec for bool {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<bool> {
+        match &n.v {
+            V::Bool(b) => Field::Valid(*b),
+            // XSD 2.0.1+: an enumeration of strings, matched exactly.
+            V::Text(s) => match s.as_ref() {
+                "oui" | "true" | "1" => Field::Valid(true),
+                "non" | "false" | "0" => Field::Valid(false),
+                _ => cx.invalid(n, IssueCode::Type, "boolean (oui, non, true, false, 1, 0)"),
+            },
+            _ => cx.invalid(n, IssueCode::Type, "boolean"),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        out.raw_value(if *self { "true" } else { "false" });
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        out.leaf(name, if *self { "true" } else { "false" });
+    }
+}
+
+/// Parses exactly `YYYY-MM-DD` (ASCII digits) into a real calendar date.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = &b[r];
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0')))
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+}
+
+fn format_date(d: &NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+impl Codec for NaiveDate {
+    fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<NaiveDate> {
+        let parsed = match &n.v {
+            V::Str(s) => parse_date(s),
+            V::Text(s) => parse_date(xs_trim(s)),
+            _ => return cx.invalid(n, IssueCode::Type, "date string"),
+        };
+        match parsed {
+            Some(d) => Field::Valid(d),
+            None => cx.invalid(n, IssueCode::Date, "YYYY-MM-DD"),
+        }
+    }
+    fn write_json(&self, out: &mut JsonOut) {
+        out.string(&format_date(self));
+    }
+    fn write_xml(&self, out: &mut XmlOut, name: &str) {
+        out.leaf(name, &format_date(self));
+    }
+}
+
+// ------------------------------------------------------------------ lists
+
+/// A list of objects, each wrapped: JSON `[{"titulaire": {…}}, …]`,
+/// XML `<titulaires><titulaire>…</titulaire>…</titulaires>`.
+pub(crate) mod obj_list {
+    use super::*;
+
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, json_item: &str, xml_item: &str) -> Field<Vec<Field<T>>> {
+        match &n.v {
+            V::Arr(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, it) in items.iter().enumerate() {
+                    let mark = cx.push_index(i);
+                    out.push(match &it.v {
+                        V::Obj(m) if m.len() == 1 && m[0].0 == json_item => {
+                            let m2 = cx.push_key(json_item);
+                            let f = T::decode(&m[0].1, cx);
+                            cx.pop(m2);
+                            f
+                        }
+                        _ => cx.invalid(it, IssueCode::Type, &format!("{{\"{json_item}\": {{…}}}}")),
+                    });
+                    cx.pop(mark);
+                }
+                Field::Valid(out)
+            }
+            V::Obj(m) => {
+                let mut out = Vec::with_capacity(m.len());
+                for (i, (k, v)) in m.iter().enumerate() {
+                    let mark = cx.push_index(i);
+                    if k == xml_item {
+                        let m2 = cx.push_key(json_item);
+                        out.push(T::decode(v, cx));
+                        cx.pop(m2);
+                    } else {
+                        cx.report(v.off, IssueCode::AdditionalProperty, Some(k.to_string()), None);
+                        out.push(Field::Invalid(Raw::Object(vec![(k.to_string(), v.to_raw())])));
+                    }
+                    cx.pop(mark);
+                }
+                Field::Valid(out)
+            }
+            V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
+            _ => cx.invalid(n, IssueCode::Type, "array"),
+        }
+    }
+
+    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut, json_item: &str) {
+        match f {
+            Field::Valid(items) => {
+                out.begin_arr();
+                for it in items {
+                    match it {
+                        Field::Valid(v) => {
+                            out.begin_obj();
+                            out.key(json_item);
+                            v.write_json(out);
+                            out.end_obj();
+                        }
+                        Field::Invalid(r) => r.write_json(out),
+                    }
+                }
+                out.end_arr();
+            }
+            Field::Invalid(r) => r.write_json(out),
+        }
+    }
+
+    pub fn write_xml<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut XmlOut, name: &str, xml_item: &str) {
+        match f {
+            Field::Valid(items) if items.is_empty() => out.leaf(name, ""),
+            Field::Valid(items) => {
+                out.start(name, &[]);
+                for it in items {
+                    match it {
+                        Field::Valid(v) => v.write_xml(out, xml_item),
+                        Field::Invalid(Raw::Object(m)) if m.len() == 1 => m[0].1.write_xml(out, &m[0].0),
+                        Field::Invalid(r) => r.write_xml(out, xml_item),
+                    }
+                }
+                out.end(name);
+            }
+            Field::Invalid(r) => r.write_xml(out, name),
+        }
+    }
+}
+
+/// A list of labels in a wrapper: JSON `{"technique": ["…", …]}`,
+/// XML `<techniques><technique>…</technique>…</techniques>`.
+pub(crate) mod str_list {
+    use super::*;
+
+    fn items<T: Codec>(nodes: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx, item: &str) -> Vec<Field<T>> {
+        let m = cx.push_key(item);
+        let out = nodes
+            .enumerate()
+            .map(|(i, n)| {
+                let mark = cx.push_index(i);
+                let f = T::decode(n, cx);
+                cx.pop(mark);
+                f
+            })
+            .collect();
+        cx.pop(m);
+        out
+    }
+
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, item: &str) -> Field<Vec<Field<T>>> {
+        match &n.v {
+            V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
+                let V::Arr(a) = &m[0].1.v else { unreachable!() };
+                Field::Valid(items(&mut a.iter(), cx, item))
+            }
+            V::Obj(m) if !m.is_empty() && m.iter().all(|(k, v)| k == item && matches!(v.v, V::Text(_))) => {
+                Field::Valid(items(&mut m.iter().map(|(_, v)| v), cx, item))
+            }
+            V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
+            _ => cx.invalid(n, IssueCode::Type, &format!("{{\"{item}\": […]}}")),
+        }
+    }
+
+    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut, item: &str) {
+        match f {
+            Field::Valid(items) => {
+                out.begin_obj();
+                out.key(item);
+                out.begin_arr();
+                for it in items {
+                    it.write_json(out);
+                }
+                out.end_arr();
+                out.end_obj();
+            }
+            Field::Invalid(r) => r.write_json(out),
+        }
+    }
+
+    pub fn write_xml<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut XmlOut, name: &str, item: &str) {
+        match f {
+            Field::Valid(items) if items.is_empty() => out.leaf(name, ""),
+            Field::Valid(items) => {
+                out.start(name, &[]);
+                for it in items {
+                    it.write_xml(out, item);
+                }
+                out.end(name);
+            }
+            Field::Invalid(r) => r.write_xml(out, name),
+        }
+    }
+}
+
+/// One value: a scalar, a label or a nested object.
+pub(crate) mod one {
+    use super::*;
+
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx) -> Field<T> {
+        T::decode(n, cx)
+    }
+}
+
+/// Decodes the members of an object node into a struct; shared by every
+/// `decp_struct!` type. `set` stores a known member and returns `false` for an
+/// unknown key; it is called with the member's key, node and the context.
+pub(crate) fn decode_members(
+    n: &Node<'_>,
+    cx: &mut Cx,
+    unknown: &mut Vec<(String, Raw)>,
+    mut set: impl FnMut(&str, &Node<'_>, &mut Cx) -> Option<bool>,
+) -> bool {
+    let V::Obj(members) = &n.v else {
+        return false;
+    };
+    for (k, v) in members {
+        let mark = cx.push_key(k);
+        match set(k, v, cx) {
+            Some(true) => {}
+            Some(false) => {
+                cx.report(v.off, IssueCode::DuplicateField, Some(k.to_string()), None);
+                unknown.push((k.to_string(), v.to_raw()));
+            }
+            None => {
+                // Attributes and stray text of an XML element are kept too.
+                cx.report(v.off, IssueCode::AdditionalProperty, Some(k.to_string()), None);
+                unknown.push((k.to_string(), v.to_raw()));
+            }
+        }
+        cx.pop(mark);
+    }
+    true
+}
+
+/// Defines a record struct from its field table: the struct itself, its decoder and
+/// its JSON and XML writers. Each field is `name: Type = kind("jsonName", args…)`
+/// where `kind` is `one`, `obj_list` (item names for JSON and XML) or `str_list`
+/// (item name). Fields are written in the order of the table (the XSD order).
+macro_rules! decp_struct {
+    (
+        $(#[$sm:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$fm:meta])*
+                $field:ident : $ty:ty = $kind:ident ( $json:literal $(, $arg:literal)* ) ;
+            )*
+        }
+    ) => {
+        $(#[$sm])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: Option<Field<$ty>>, )*
+            /// Members the official schema does not define (or duplicated ones), kept
+            /// verbatim in input order and written back after the known ones.
+            pub unknown: Vec<(String, Raw)>,
+        }
+
+        impl $name {
+            /// The official JSON names of the fields, in writing order.
+            pub const FIELDS: &'static [&'static str] = &[$($json),*];
+        }
+
+        impl crate::codec::Codec for $name {
+            fn decode(n: &crate::tree::Node<'_>, cx: &mut crate::codec::Cx) -> Field<Self> {
+                let mut out = Self::default();
+                let mut unknown = Vec::new();
+                let ok = crate::codec::decode_members(n, cx, &mut unknown, |k, v, cx| {
+                    $(
+                        if k == $json {
+                            if out.$field.is_some() {
+                                return Some(false);
+                            }
+                            out.$field = Some(crate::codec::$kind::decode(v, cx $(, $arg)*));
+                            return Some(true);
+                        }
+                    )*
+                    None
+                });
+                if !ok {
+                    return cx.invalid(n, crate::issue::IssueCode::Type, "object");
+                }
+                out.unknown = unknown;
+                Field::Valid(out)
+            }
+
+            fn write_json(&self, out: &mut crate::write_out::JsonOut) {
+                out.begin_obj();
+                $(
+                    if let Some(f) = &self.$field {
+                        if !decp_struct!(@omit $kind, f) {
+                            out.key($json);
+                            decp_struct!(@json $kind, f, out $(, $arg)*);
+                        }
+                    }
+                )*
+                for (k, v) in &self.unknown {
+                    out.key(k);
+                    v.write_json(out);
+                }
+                out.end_obj();
+            }
+
+            fn write_xml(&self, out: &mut crate::write_out::XmlOut, name: &str) {
+                crate::codec::write_xml_members(out, name, |out| {
+                    $(
+                        if let Some(f) = &self.$field {
+                            decp_struct!(@xml $kind, f, out, $json $(, $arg)*);
+                        }
+                    )*
+                    crate::codec::write_unknown_xml(out, &self.unknown);
+                }, &self.unknown);
+            }
+        }
+    };
+    (@omit one, $f:ident) => { $f.json_omit() };
+    (@omit $other:ident, $f:ident) => { false };
+    (@json one, $f:ident, $out:ident) => { $f.write_json($out) };
+    (@json obj_list, $f:ident, $out:ident, $ji:literal, $xi:literal) => {
+        crate::codec::obj_list::write_json($f, $out, $ji)
+    };
+    (@json str_list, $f:ident, $out:ident, $item:literal) => {
+        crate::codec::str_list::write_json($f, $out, $item)
+    };
+    (@xml one, $f:ident, $out:ident, $json:literal) => { $f.write_xml($out, $json) };
+    (@xml obj_list, $f:ident, $out:ident, $json:literal, $ji:literal, $xi:literal) => {
+        crate::codec::obj_list::write_xml($f, $out, $json, $xi)
+    };
+    (@xml str_list, $f:ident, $out:ident, $json:literal, $item:literal) => {
+        crate::codec::str_list::write_xml($f, $out, $json, $item)
+    };
+}
+pub(crate) use decp_struct;
+
+/// Defines an enumeration whose labels are the exact official strings.
+macro_rules! decp_enum {
+    (
+        $(#[$em:meta])*
+        pub enum $name:ident {
+            $( $(#[$vm:meta])* $variant:ident = $label:literal, )*
+        }
+    ) => {
+        $(#[$em])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[$vm])* #[doc = concat!("`", $label, "`")] $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in the order of the official schema.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The exact official label.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $label,)* }
+            }
+
+            /// The value whose official label is exactly `s`.
+            pub fn from_label(s: &str) -> Option<$name> {
+                match s { $($label => Some($name::$variant),)* _ => None }
+            }
+
+            fn expected() -> &'static str {
+                concat!($("« ", $label, " » "),*)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<$name, String> {
+                $name::from_label(s).ok_or_else(|| format!("`{s}` is not a valid {}", stringify!($name)))
+            }
+        }
+
+        impl crate::codec::Codec for $name {
+            fn decode(n: &crate::tree::Node<'_>, cx: &mut crate::codec::Cx) -> Field<Self> {
+                match &n.v {
+                    crate::tree::V::Str(s) | crate::tree::V::Text(s) => match $name::from_label(s) {
+                        Some(v) => Field::Valid(v),
+                        None => cx.invalid(n, crate::issue::IssueCode::Enum, $name::expected().trim_end()),
+                    },
+                    _ => cx.invalid(n, crate::issue::IssueCode::Type, "string"),
+                }
+            }
+            fn write_json(&self, out: &mut crate::write_out::JsonOut) {
+                out.string(self.as_str());
+            }
+            fn write_xml(&self, out: &mut crate::write_out::XmlOut, name: &str) {
+                out.leaf(name, self.as_str());
+            }
+        }
+    };
+}
+pub(crate) use decp_enum;

@@ -1,0 +1,70 @@
+//! # decp-core
+//!
+//! The reference implementation of the French public-procurement open-data format
+//! **DECP** (*Données Essentielles de la Commande Publique*), version 2: a typed
+//! model, streaming readers and writers for JSON and XML, and conversion between
+//! them.
+//!
+//! ## Overview
+//!
+//! - [`model`]: [`Marche`](model::Marche), [`ContratConcession`](model::ContratConcession)
+//!   and every nested type and enumeration of the official schema.
+//! - [`Reader`]: streams records out of a file of any size in constant memory, with
+//!   the position of each; strict or tolerant ([`Mode`]).
+//! - [`Writer`]: writes records in the official JSON or XML shape, streaming.
+//! - [`Issue`]: a finding about a record, with a stable code and a JSON Pointer.
+//!
+//! ## Example: convert JSON to XML
+//!
+//! ```
+//! use decp_core::{Format, Reader, Writer};
+//!
+//! let json = br#"{"marches": {"marche": [{"id": "2024-001", "montant": 45000.10}]}}"#;
+//! let mut reader = Reader::from_slice(json)?;
+//! let mut writer = Writer::from_writer(Vec::new(), Format::Xml);
+//! for item in reader.records() {
+//!     writer.write_record(&item?.record)?;
+//! }
+//! let xml = String::from_utf8(writer.finish()?).unwrap();
+//! assert!(xml.contains("<montant>45000.10</montant>"));
+//! # Ok::<(), decp_core::Error>(())
+//! ```
+//!
+//! ## Example: tolerant reading keeps what does not fit
+//!
+//! ```
+//! use decp_core::{Reader, IssueCode, model::Record};
+//!
+//! let json = br#"{"marches": {"marche": [{"id": "A1", "dateNotification": "2024-13-45"}]}}"#;
+//! let item = Reader::from_slice(json)?.records().next().unwrap()?;
+//! assert_eq!(item.findings[0].code, IssueCode::Date);
+//! assert_eq!(item.findings[0].path, "/marches/marche/0/dateNotification");
+//! let Record::Marche(m) = &item.record else { unreachable!() };
+//! assert_eq!(m.date_notification.as_ref().unwrap().invalid().unwrap().as_text(), Some("2024-13-45"));
+//! # Ok::<(), decp_core::Error>(())
+//! ```
+
+mod codec;
+mod error;
+mod format;
+mod issue;
+pub mod model;
+mod raw;
+mod read;
+mod split;
+#[cfg(feature = "synth")]
+pub mod synth;
+#[cfg(feature = "proptest")]
+pub mod testing;
+mod tree;
+mod write;
+mod write_out;
+
+pub use codec::parse_date;
+pub use error::{Error, ErrorKind, Position, Result};
+pub use format::Format;
+pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalogue};
+pub use model::{Record, RecordKind};
+pub use raw::{Field, Raw, get, set};
+pub use read::{Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records};
+pub use write::{Writer, WriterBuilder};

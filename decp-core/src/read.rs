@@ -1,0 +1,329 @@
+//! The streaming [`Reader`].
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::codec::{Codec, Cx};
+use crate::error::{Error, ErrorKind, Position, Result};
+use crate::format::Format;
+use crate::issue::{Issue, Lang};
+use crate::model::{ContratConcession, Marche, Record, RecordKind};
+use crate::raw::Field;
+use crate::split::{JsonSplitter, Source, XmlSplitter};
+pub use crate::split::{Limits, RawRecord};
+use crate::tree;
+
+/// How values that do not fit the official types are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// A value that does not fit is an [`ErrorKind::Data`] error (with its position
+    /// and JSON Pointer) for that record; reading goes on with the next record.
+    Strict,
+    /// The record is produced; a value that does not fit is kept verbatim
+    /// ([`Field::Invalid`]) and reported as a finding. Nothing is dropped.
+    #[default]
+    Tolerant,
+}
+
+/// One record read from an input, with where it starts and what decoding found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The record.
+    pub record: Record,
+    /// Where the record starts; `position.record` is its index in the document.
+    pub position: Position,
+    /// Findings of decoding (tolerant mode): values kept verbatim, unknown members.
+    pub findings: Vec<Issue>,
+}
+
+impl RawRecord {
+    /// Decodes the record's bytes into the typed model.
+    ///
+    /// A record whose own syntax is broken gives a recoverable
+    /// [`ErrorKind::Syntax`] error; in [`Mode::Strict`], the first value that does
+    /// not fit gives an [`ErrorKind::Data`] error.
+    pub fn decode(&self, mode: Mode) -> Result<Decoded> {
+        self.decode_with(mode, Limits::default())
+    }
+
+    pub(crate) fn decode_with(&self, mode: Mode, limits: Limits) -> Result<Decoded> {
+        let syntax = |off: usize, msg: String| {
+            Error::new(ErrorKind::Syntax {
+                format: self.format,
+                pos: self.locate(off),
+                message: msg,
+                recoverable: true,
+            })
+        };
+        let text = tree::utf8(&self.bytes).map_err(|e| syntax(e.off, e.msg))?;
+        let node = match self.format {
+            Format::Json => tree::parse_json(text, limits.max_depth),
+            Format::Xml => tree::parse_xml(text, limits.max_depth).map(|(_, n)| n),
+        }
+        .map_err(|e| syntax(e.off, e.msg))?;
+        let mut cx = Cx::new(format!("/marches/{}/{}", self.kind.name(), self.kind_index));
+        let record = match self.kind {
+            RecordKind::Marche => match Marche::decode(&node, &mut cx) {
+                Field::Valid(m) => Some(Record::Marche(m)),
+                Field::Invalid(_) => None,
+            },
+            RecordKind::Concession => match ContratConcession::decode(&node, &mut cx) {
+                Field::Valid(c) => Some(Record::Concession(c)),
+                Field::Invalid(_) => None,
+            },
+        };
+        let findings: Vec<Issue> = cx
+            .findings
+            .into_iter()
+            .map(|(off, mut issue)| {
+                issue.position = Some(self.locate(off as usize));
+                issue
+            })
+            .collect();
+        let Some(record) = record else {
+            let value = findings.first().and_then(|i| i.value.clone()).unwrap_or_default();
+            return Err(Error::new(ErrorKind::Data {
+                pos: self.position,
+                path: cx.path,
+                code: crate::IssueCode::Type.as_str(),
+                message: format!("a record must be an object, found `{value}`"),
+            }));
+        };
+        if mode == Mode::Strict {
+            if let Some(first) = findings.first() {
+                return Err(Error::new(ErrorKind::Data {
+                    pos: first.position.unwrap_or(self.position),
+                    path: first.path.clone(),
+                    code: first.code.as_str(),
+                    message: first.message(Lang::En),
+                }));
+            }
+        }
+        Ok(Decoded {
+            record,
+            position: self.position,
+            findings,
+        })
+    }
+}
+
+/// Builds a [`Reader`] with options.
+///
+/// ```
+/// use decp_core::{Format, Mode, ReaderBuilder};
+/// let mut r = ReaderBuilder::new().mode(Mode::Strict).format(Format::Xml)
+///     .from_slice(b"<marches><marche><id>A</id></marche></marches>")?;
+/// assert_eq!(r.records().count(), 1);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ReaderBuilder {
+    format: Option<Format>,
+    mode: Mode,
+    limits: Limits,
+}
+
+impl ReaderBuilder {
+    /// Default options: format detected, tolerant mode, default limits.
+    pub fn new() -> ReaderBuilder {
+        ReaderBuilder::default()
+    }
+
+    /// Sets the format instead of detecting it.
+    pub fn format(&mut self, format: Format) -> &mut ReaderBuilder {
+        self.format = Some(format);
+        self
+    }
+
+    /// Strict or tolerant decoding (default tolerant).
+    pub fn mode(&mut self, mode: Mode) -> &mut ReaderBuilder {
+        self.mode = mode;
+        self
+    }
+
+    /// Safety limits.
+    pub fn limits(&mut self, limits: Limits) -> &mut ReaderBuilder {
+        self.limits = limits;
+        self
+    }
+
+    /// Opens a file.
+    pub fn from_path(&self, path: impl AsRef<Path>) -> Result<Reader<File>> {
+        self.from_reader(File::open(path)?)
+    }
+
+    /// Reads from any reader (it is buffered internally: do not wrap it in a `BufReader`).
+    pub fn from_reader<R: Read>(&self, rdr: R) -> Result<Reader<R>> {
+        let mut src = Source::new(rdr);
+        let format = match self.format {
+            Some(f) => f,
+            None => {
+                src.skip_bom()?;
+                match src.skip_ws()? {
+                    Some(b'{' | b'[') => Format::Json,
+                    Some(b'<') => Format::Xml,
+                    Some(b) => {
+                        return Err(Error::unsupported(
+                            src.pos,
+                            format!(
+                                "cannot tell the format: the input starts with `{}`, neither JSON nor XML",
+                                char::from(b).escape_default()
+                            ),
+                            false,
+                        ));
+                    }
+                    None => return Err(Error::unsupported(src.pos, "the input is empty", false)),
+                }
+            }
+        };
+        let split = match format {
+            Format::Json => Splitter::Json(JsonSplitter::new(self.limits)),
+            Format::Xml => Splitter::Xml(XmlSplitter::new(self.limits)),
+        };
+        Ok(Reader {
+            src,
+            split,
+            format,
+            mode: self.mode,
+            limits: self.limits,
+            raw: RawRecord::default(),
+        })
+    }
+
+    /// Reads from bytes in memory.
+    pub fn from_slice<'a>(&self, bytes: &'a [u8]) -> Result<Reader<&'a [u8]>> {
+        self.from_reader(bytes)
+    }
+}
+
+enum Splitter {
+    Json(JsonSplitter),
+    Xml(XmlSplitter),
+}
+
+/// Reads DECP records one at a time from JSON or XML, in memory that does not grow
+/// with the input.
+///
+/// ```
+/// use decp_core::Reader;
+/// let json = br#"{"marches": {"marche": [{"id": "A"}], "contrat-concession": [{"id": "B"}]}}"#;
+/// let ids: Vec<String> = Reader::from_slice(json)?
+///     .into_records()
+///     .map(|r| r.map(|d| d.record.id().unwrap().to_string()))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(ids, ["A", "B"]);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct Reader<R> {
+    src: Source<R>,
+    split: Splitter,
+    format: Format,
+    mode: Mode,
+    limits: Limits,
+    raw: RawRecord,
+}
+
+impl Reader<File> {
+    /// Opens a file with default options (format detected, tolerant).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Reader<File>> {
+        ReaderBuilder::new().from_path(path)
+    }
+}
+
+impl<'a> Reader<&'a [u8]> {
+    /// Reads bytes in memory with default options.
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Reader<&'a [u8]>> {
+        ReaderBuilder::new().from_slice(bytes)
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads from any reader with default options.
+    pub fn from_reader(rdr: R) -> Result<Reader<R>> {
+        ReaderBuilder::new().from_reader(rdr)
+    }
+
+    /// The format being read.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The decoding mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// How many bytes of input have been consumed so far (for progress bars).
+    pub fn bytes_read(&self) -> u64 {
+        self.src.pos.byte
+    }
+
+    /// The position of the next unread byte.
+    pub fn position(&self) -> Position {
+        self.src.pos
+    }
+
+    /// Reads the next record's bytes without decoding them; `Ok(false)` at the end.
+    /// Use it to decode on other threads ([`RawRecord::decode`]) or to pass records
+    /// through untouched.
+    pub fn read_raw(&mut self, raw: &mut RawRecord) -> Result<bool> {
+        match &mut self.split {
+            Splitter::Json(s) => s.next(&mut self.src, raw),
+            Splitter::Xml(s) => s.next(&mut self.src, raw),
+        }
+    }
+
+    /// Reads and decodes the next record; `None` at the end or after a fatal error.
+    pub fn next_record(&mut self) -> Option<Result<Decoded>> {
+        let mut raw = std::mem::take(&mut self.raw);
+        let r = match self.read_raw(&mut raw) {
+            Ok(true) => Some(raw.decode_with(self.mode, self.limits)),
+            Ok(false) => None,
+            Err(e) => Some(Err(e)),
+        };
+        self.raw = raw;
+        r
+    }
+
+    /// An iterator over the records, borrowing the reader.
+    pub fn records(&mut self) -> Records<'_, R> {
+        Records { r: self }
+    }
+
+    /// An iterator over the records that owns the reader.
+    pub fn into_records(self) -> IntoRecords<R> {
+        IntoRecords { r: self }
+    }
+}
+
+/// Borrowing iterator over records; see [`Reader::records`].
+pub struct Records<'r, R> {
+    r: &'r mut Reader<R>,
+}
+
+impl<R: Read> Iterator for Records<'_, R> {
+    type Item = Result<Decoded>;
+    fn next(&mut self) -> Option<Result<Decoded>> {
+        self.r.next_record()
+    }
+}
+
+/// Owning iterator over records; see [`Reader::into_records`].
+pub struct IntoRecords<R> {
+    r: Reader<R>,
+}
+
+impl<R: Read> IntoRecords<R> {
+    /// The reader, for its position or byte count.
+    pub fn reader(&self) -> &Reader<R> {
+        &self.r
+    }
+}
+
+impl<R: Read> Iterator for IntoRecords<R> {
+    type Item = Result<Decoded>;
+    fn next(&mut self) -> Option<Result<Decoded>> {
+        self.r.next_record()
+    }
+}

@@ -1,0 +1,516 @@
+//! One record, parsed into a small tree that remembers where each value starts.
+//!
+//! Both formats parse into the same [`Node`] shape, so that the decoder into the
+//! typed model is written once. JSON keeps the distinction between strings,
+//! numbers, booleans and null; XML leaves are untyped [`V::Text`].
+
+use std::borrow::Cow;
+
+use quick_xml::events::Event;
+
+use crate::raw::Raw;
+
+/// A parsed value and the byte offset (in its record) where it starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Node<'a> {
+    pub off: u32,
+    pub v: V<'a>,
+}
+
+/// The value of a [`Node`].
+#[derive(Debug, Clone)]
+pub(crate) enum V<'a> {
+    Null,
+    Bool(bool),
+    /// A JSON number: its exact text, already checked against the JSON grammar.
+    Num(&'a str),
+    /// A JSON string.
+    Str(Cow<'a, str>),
+    /// The text of an XML element without children (untyped).
+    Text(Cow<'a, str>),
+    /// A JSON object or an XML element with children (names may repeat in XML).
+    Obj(Vec<(Cow<'a, str>, Node<'a>)>),
+    /// A JSON array.
+    Arr(Vec<Node<'a>>),
+}
+
+impl Node<'_> {
+    /// The value, owned and verbatim.
+    pub fn to_raw(&self) -> Raw {
+        match &self.v {
+            V::Null => Raw::Null,
+            V::Bool(b) => Raw::Bool(*b),
+            V::Num(s) => Raw::Number((*s).to_owned()),
+            V::Str(s) | V::Text(s) => Raw::String(s.to_string()),
+            V::Obj(m) => Raw::Object(m.iter().map(|(k, n)| (k.to_string(), n.to_raw())).collect()),
+            V::Arr(a) => Raw::Array(a.iter().map(Node::to_raw).collect()),
+        }
+    }
+}
+
+/// A syntax error inside a record: byte offset in the record and message.
+#[derive(Debug)]
+pub(crate) struct TreeError {
+    pub off: usize,
+    pub msg: String,
+}
+
+fn err<T>(off: usize, msg: impl Into<String>) -> Result<T, TreeError> {
+    Err(TreeError {
+        off,
+        msg: msg.into(),
+    })
+}
+
+/// Checks that the record is UTF-8, pointing at the first bad byte.
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, TreeError> {
+    std::str::from_utf8(bytes).map_err(|e| TreeError {
+        off: e.valid_up_to(),
+        msg: "invalid UTF-8 byte sequence".into(),
+    })
+}
+
+// ---------------------------------------------------------------- JSON
+
+/// Parses one JSON value that spans the whole of `src` (surrounding white space allowed).
+pub(crate) fn parse_json(src: &str, max_depth: usize) -> Result<Node<'_>, TreeError> {
+    let mut p = JsonParser {
+        s: src,
+        b: src.as_bytes(),
+        i: 0,
+        max_depth,
+    };
+    p.ws();
+    let n = p.value(0)?;
+    p.ws();
+    if p.i < p.b.len() {
+        return err(p.i, "unexpected characters after the value");
+    }
+    Ok(n)
+}
+
+struct JsonParser<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+    max_depth: usize,
+}
+
+impl<'a> JsonParser<'a> {
+    fn ws(&mut self) {
+        while let Some(c) = self.b.get(self.i) {
+            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn expect_byte(&mut self, c: u8, what: &str) -> Result<(), TreeError> {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            self.unexpected(what)
+        }
+    }
+
+    fn unexpected<T>(&self, what: &str) -> Result<T, TreeError> {
+        match self.s[self.i..].chars().next() {
+            None => err(self.i, format!("unexpected end of record, expected {what}")),
+            Some(c) => err(self.i, format!("unexpected character `{c}`, expected {what}")),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, TreeError> {
+        let off = self.i;
+        let node = |v| Node { off: off as u32, v };
+        match self.peek() {
+            Some(b'{') => {
+                if depth >= self.max_depth {
+                    return err(off, format!("nesting deeper than {} levels", self.max_depth));
+                }
+                self.i += 1;
+                let mut members = Vec::new();
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Ok(node(V::Obj(members)));
+                }
+                loop {
+                    self.ws();
+                    if self.peek() != Some(b'"') {
+                        return self.unexpected("a string key");
+                    }
+                    let key = self.string()?;
+                    self.ws();
+                    self.expect_byte(b':', "`:`")?;
+                    self.ws();
+                    let v = self.value(depth + 1)?;
+                    members.push((key, v));
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(node(V::Obj(members)));
+                        }
+                        _ => return self.unexpected("`,` or `}`"),
+                    }
+                }
+            }
+            Some(b'[') => {
+                if depth >= self.max_depth {
+                    return err(off, format!("nesting deeper than {} levels", self.max_depth));
+                }
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                    return Ok(node(V::Arr(items)));
+                }
+                loop {
+                    self.ws();
+                    items.push(self.value(depth + 1)?);
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(node(V::Arr(items)));
+                        }
+                        _ => return self.unexpected("`,` or `]`"),
+                    }
+                }
+            }
+            Some(b'"') => Ok(node(V::Str(self.string()?))),
+            Some(b't') => self.literal("true", node(V::Bool(true))),
+            Some(b'f') => self.literal("false", node(V::Bool(false))),
+            Some(b'n') => self.literal("null", node(V::Null)),
+            Some(b'-' | b'0'..=b'9') => {
+                let end = number_end(self.b, self.i).ok_or(TreeError {
+                    off,
+                    msg: "malformed number".into(),
+                })?;
+                self.i = end;
+                Ok(node(V::Num(&self.s[off..end])))
+            }
+            _ => self.unexpected("a JSON value"),
+        }
+    }
+
+    fn literal(&mut self, word: &str, n: Node<'a>) -> Result<Node<'a>, TreeError> {
+        if self.b[self.i..].starts_with(word.as_bytes()) {
+            self.i += word.len();
+            Ok(n)
+        } else {
+            self.unexpected("a JSON value")
+        }
+    }
+
+    /// Parses a string starting at the opening quote.
+    fn string(&mut self) -> Result<Cow<'a, str>, TreeError> {
+        let start = self.i + 1;
+        let mut i = start;
+        let mut owned: Option<String> = None;
+        let mut chunk = start;
+        loop {
+            let Some(rel) = memchr::memchr3(b'"', b'\\', b'\n', &self.b[i..]) else {
+                return err(self.b.len(), "unterminated string");
+            };
+            let j = i + rel;
+            // Control characters are not allowed raw inside JSON strings.
+            if let Some(k) = self.b[i..j].iter().position(|&c| c < 0x20) {
+                return err(i + k, "control character inside a string");
+            }
+            match self.b[j] {
+                b'"' => {
+                    self.i = j + 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(&self.s[start..j]),
+                        Some(mut o) => {
+                            o.push_str(&self.s[chunk..j]);
+                            Cow::Owned(o)
+                        }
+                    });
+                }
+                b'\n' => return err(j, "line break inside a string"),
+                _ => {
+                    let o = owned.get_or_insert_with(String::new);
+                    o.push_str(&self.s[chunk..j]);
+                    let (c, len) = self.escape(j)?;
+                    o.push(c);
+                    i = j + len;
+                    chunk = i;
+                }
+            }
+        }
+    }
+
+    /// Decodes the escape at `at` (a backslash); returns the char and the escape's length.
+    fn escape(&self, at: usize) -> Result<(char, usize), TreeError> {
+        let c = match self.b.get(at + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let hi = self.hex4(at + 2)?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    if self.b.get(at + 6) == Some(&b'\\') && self.b.get(at + 7) == Some(&b'u') {
+                        let lo = self.hex4(at + 8)?;
+                        if (0xDC00..0xE000).contains(&lo) {
+                            let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                            return match char::from_u32(cp) {
+                                Some(c) => Ok((c, 12)),
+                                None => err(at, "invalid \\u escape"),
+                            };
+                        }
+                    }
+                    return err(at, "unpaired surrogate in \\u escape");
+                }
+                return match char::from_u32(hi) {
+                    Some(c) => Ok((c, 6)),
+                    None => err(at, "unpaired surrogate in \\u escape"),
+                };
+            }
+            _ => return err(at, "invalid escape sequence"),
+        };
+        Ok((c, 2))
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32, TreeError> {
+        let Some(h) = self.b.get(at..at + 4) else {
+            return err(at, "truncated \\u escape");
+        };
+        let mut v = 0u32;
+        for &c in h {
+            let d = (c as char).to_digit(16).ok_or(TreeError {
+                off: at,
+                msg: "invalid \\u escape".into(),
+            })?;
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+}
+
+/// The end of a JSON number starting at `i`, if it follows the JSON grammar.
+pub(crate) fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
+    let digits = |b: &[u8], mut i: usize| {
+        let s = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > s).then_some(i)
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => i = digits(b, i)?,
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        i = digits(b, i + 1)?;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = digits(b, i)?;
+    }
+    Some(i)
+}
+
+// ---------------------------------------------------------------- XML
+
+struct Open<'a> {
+    name: &'a str,
+    off: u32,
+    text: Cow<'a, str>,
+    members: Vec<(Cow<'a, str>, Node<'a>)>,
+    attrs: Vec<(Cow<'a, str>, Node<'a>)>,
+}
+
+impl<'a> Open<'a> {
+    fn push_text(&mut self, t: Cow<'a, str>) {
+        if self.text.is_empty() {
+            self.text = t;
+        } else {
+            self.text.to_mut().push_str(&t);
+        }
+    }
+
+    fn close(mut self) -> (Cow<'a, str>, Node<'a>) {
+        let off = self.off;
+        let v = if self.members.is_empty() && self.attrs.is_empty() {
+            V::Text(self.text)
+        } else {
+            let mut m = self.attrs;
+            m.append(&mut self.members);
+            if !self.text.trim().is_empty() {
+                m.push((Cow::Borrowed("#text"), Node { off, v: V::Text(self.text) }));
+            }
+            V::Obj(m)
+        };
+        (Cow::Borrowed(self.name), Node { off, v })
+    }
+}
+
+fn open<'a>(e: &quick_xml::events::BytesStart<'a>, src: &'a str, off: u32) -> Result<Open<'a>, TreeError>
+where
+{
+    // The name borrows from `e`, which borrows from `src`: take it from `src` by offset.
+    let raw_name = e.name();
+    let name_len = raw_name.as_ref().len();
+    let start = off as usize + 1;
+    let name = src.get(start..start + name_len).unwrap_or("");
+    let mut attrs = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|x| TreeError {
+            off: off as usize,
+            msg: format!("bad attribute: {x}"),
+        })?;
+        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|x| TreeError {
+            off: off as usize,
+            msg: format!("bad attribute value: {x}"),
+        })?;
+        let key = format!("@{}", a.key.as_ref());
+        attrs.push((
+            Cow::Owned(key),
+            Node {
+                off,
+                v: V::Text(Cow::Owned(value.into_owned())),
+            },
+        ));
+    }
+    Ok(Open {
+        name,
+        off,
+        text: Cow::Borrowed(""),
+        members: Vec::new(),
+        attrs,
+    })
+}
+
+/// Parses one XML element that spans `src` (the record captured by the splitter).
+/// Returns the element's name and its node.
+pub(crate) fn parse_xml(src: &str, max_depth: usize) -> Result<(Cow<'_, str>, Node<'_>), TreeError> {
+    let mut r = quick_xml::Reader::from_str(src);
+    r.config_mut().check_end_names = true;
+    let mut stack: Vec<Open<'_>> = Vec::new();
+    loop {
+        let off = r.buffer_position() as u32;
+        let ev = r.read_event().map_err(|e| TreeError {
+            off: r.error_position() as usize,
+            msg: e.to_string(),
+        })?;
+        match ev {
+            Event::Start(e) => {
+                if stack.len() >= max_depth {
+                    return err(off as usize, format!("nesting deeper than {max_depth} levels"));
+                }
+                stack.push(open(&e, src, off)?);
+            }
+            Event::Empty(e) => {
+                let el = open(&e, src, off)?.close();
+                match stack.last_mut() {
+                    Some(top) => top.members.push(el),
+                    None => return Ok(el),
+                }
+            }
+            Event::End(_) => {
+                let Some(el) = stack.pop() else {
+                    return err(off as usize, "unexpected end tag");
+                };
+                let el = el.close();
+                match stack.last_mut() {
+                    Some(top) => top.members.push(el),
+                    None => return Ok(el),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(t.xml10_content());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(t.into_inner());
+                }
+            }
+            Event::GeneralRef(r) => {
+                let text: String = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => s.to_string(),
+                        None => return err(off as usize, format!("unknown entity `&{};`", &*r)),
+                    },
+                    Err(e) => return err(off as usize, format!("bad character reference: {e}")),
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(Cow::Owned(text));
+                }
+            }
+            Event::Eof => {
+                return match stack.last() {
+                    Some(top) => err(src.len(), format!("unclosed element <{}>", top.name)),
+                    None => err(src.len(), "no element"),
+                };
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_numbers_keep_their_text() {
+        let n = parse_json(r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#, 8).unwrap();
+        let V::Obj(m) = n.v else { panic!() };
+        assert!(matches!(m[0].1.v, V::Num("0.10")));
+        assert!(matches!(m[1].1.v, V::Num("-1e3")));
+        assert!(matches!(&m[2].1.v, V::Str(s) if s == "xé\"y"));
+    }
+
+    #[test]
+    fn json_errors_have_offsets() {
+        let e = parse_json(r#"{"a": tru}"#, 8).unwrap_err();
+        assert_eq!(e.off, 6);
+        let e = parse_json(r#"{"a": 01}"#, 8).unwrap_err();
+        assert_eq!(e.off, 7);
+        let e = parse_json("[[[[1]]]]", 3).unwrap_err();
+        assert!(e.msg.contains("nesting"));
+        assert!(parse_json(r#""\ud800""#, 3).is_err());
+    }
+
+    #[test]
+    fn xml_tree() {
+        let (name, n) = parse_xml("<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>", 8).unwrap();
+        assert_eq!(name, "a");
+        let V::Obj(m) = n.v else { panic!() };
+        assert_eq!(m[0].0, "@x");
+        assert!(matches!(&m[1].1.v, V::Text(s) if s == "t&u"));
+        assert!(matches!(&m[2].1.v, V::Text(s) if s.is_empty()));
+        assert!(matches!(&m[3].1.v, V::Text(s) if s == "<z>"));
+        assert_eq!(m[1].1.off, 9);
+        assert!(parse_xml("<a><b></a>", 8).is_err());
+        assert!(parse_xml("<a><b>", 8).is_err());
+    }
+}

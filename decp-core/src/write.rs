@@ -1,0 +1,279 @@
+//! The streaming [`Writer`].
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::Path;
+
+use crate::codec::Codec;
+use crate::error::{Error, Result};
+use crate::format::Format;
+use crate::model::{Record, RecordKind};
+use crate::write_out::{JsonOut, XmlOut};
+
+/// Builds a [`Writer`].
+#[derive(Debug, Clone, Copy)]
+pub struct WriterBuilder {
+    format: Format,
+    pretty: bool,
+}
+
+impl WriterBuilder {
+    /// A builder for the given format, pretty-printed by default.
+    pub fn new(format: Format) -> WriterBuilder {
+        WriterBuilder { format, pretty: true }
+    }
+
+    /// Indented output (default) or compact output.
+    pub fn pretty(&mut self, yes: bool) -> &mut WriterBuilder {
+        self.pretty = yes;
+        self
+    }
+
+    /// Writes to any writer (buffer it, e.g. with `BufWriter`, for files).
+    pub fn from_writer<W: Write>(&self, w: W) -> Writer<W> {
+        Writer {
+            w: Some(w),
+            format: self.format,
+            pretty: self.pretty,
+            first_kind: None,
+            counts: [0; 2],
+            spill: Spill::Mem(Vec::new()),
+            json: JsonOut::at_depth(self.pretty, 3),
+            xml: XmlOut::at_depth(self.pretty, 1),
+            started: false,
+        }
+    }
+
+    /// Creates a file.
+    pub fn from_path(&self, path: impl AsRef<Path>) -> Result<Writer<io::BufWriter<File>>> {
+        Ok(self.from_writer(io::BufWriter::new(File::create(path)?)))
+    }
+}
+
+const SPILL_MEM: usize = 8 << 20;
+
+/// Where JSON records of the second kind wait until the first kind's array is
+/// closed: memory, then a temporary file past 8 MiB.
+enum Spill {
+    Mem(Vec<u8>),
+    File(File),
+}
+
+impl Spill {
+    fn write(&mut self, b: &[u8]) -> io::Result<()> {
+        if let Spill::Mem(v) = self {
+            if v.len() + b.len() <= SPILL_MEM {
+                v.extend_from_slice(b);
+                return Ok(());
+            }
+            let mut f = temp_file()?;
+            f.write_all(v)?;
+            *self = Spill::File(f);
+        }
+        match self {
+            Spill::File(f) => f.write_all(b),
+            Spill::Mem(_) => unreachable!(),
+        }
+    }
+
+    fn drain_into(&mut self, w: &mut impl Write) -> io::Result<()> {
+        match self {
+            Spill::Mem(v) => {
+                w.write_all(v)?;
+                v.clear();
+            }
+            Spill::File(f) => {
+                f.flush()?;
+                f.rewind()?;
+                io::copy(&mut Read::by_ref(f), w)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn temp_file() -> io::Result<File> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "decp-spill-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    // The open handle keeps the data; the name is not needed (on Unix).
+    let _ = std::fs::remove_file(&path);
+    Ok(f)
+}
+
+/// Writes records in the official JSON or XML shape, streaming.
+///
+/// XML records are written in the order given. JSON keeps markets and concessions
+/// in two arrays: records of the first kind seen stream straight out, records of
+/// the other kind wait (in memory, then in a temporary file) until [`finish`].
+///
+/// Call [`Writer::finish`] to close the document; dropping the writer closes it
+/// too, but ignores errors.
+///
+/// [`finish`]: Writer::finish
+///
+/// ```
+/// use decp_core::{Format, Writer, set, model::{Marche, Record}};
+/// let mut w = Writer::from_writer(Vec::new(), Format::Json);
+/// w.write_record(&Record::Marche(Marche { id: set("A".into()), ..Default::default() }))?;
+/// let out = String::from_utf8(w.finish()?).unwrap();
+/// assert!(out.contains("\"marche\": ["));
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct Writer<W: Write> {
+    w: Option<W>,
+    format: Format,
+    pretty: bool,
+    first_kind: Option<RecordKind>,
+    counts: [u64; 2],
+    spill: Spill,
+    json: JsonOut,
+    xml: XmlOut,
+    started: bool,
+}
+
+impl<W: Write> Writer<W> {
+    /// A pretty-printing writer for the given format.
+    pub fn from_writer(w: W, format: Format) -> Writer<W> {
+        WriterBuilder::new(format).from_writer(w)
+    }
+
+    fn out(&mut self) -> &mut W {
+        self.w.as_mut().expect("writer used after finish")
+    }
+
+    fn nl(&self, s: &'static str) -> &'static str {
+        if self.pretty { s } else { "" }
+    }
+
+    fn start(&mut self, kind: RecordKind) -> Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let head = match self.format {
+            Format::Json => format!(
+                "{{{}\"marches\":{}{{{}\"{}\":{}[",
+                self.nl("\n  "),
+                self.nl(" "),
+                self.nl("\n    "),
+                kind.name(),
+                self.nl(" ")
+            ),
+            Format::Xml => format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches>"),
+        };
+        self.out().write_all(head.as_bytes())?;
+        Ok(())
+    }
+
+    /// Writes one record.
+    pub fn write_record(&mut self, record: &Record) -> Result<()> {
+        let kind = record.kind();
+        self.start(kind)?;
+        let first_kind = *self.first_kind.get_or_insert(kind);
+        let n = self.counts[kind as usize];
+        match self.format {
+            Format::Json => {
+                self.json.clear(3);
+                match record {
+                    Record::Marche(m) => m.write_json(&mut self.json),
+                    Record::Concession(c) => c.write_json(&mut self.json),
+                }
+                let sep: &[u8] = if n > 0 { b"," } else { b"" };
+                if kind == first_kind {
+                    let w = self.w.as_mut().expect("writer used after finish");
+                    w.write_all(sep)?;
+                    w.write_all(self.json.bytes())?;
+                } else {
+                    self.spill.write(sep)?;
+                    self.spill.write(self.json.bytes())?;
+                }
+            }
+            Format::Xml => {
+                self.xml.clear(1);
+                match record {
+                    Record::Marche(m) => m.write_xml(&mut self.xml, kind.name()),
+                    Record::Concession(c) => c.write_xml(&mut self.xml, kind.name()),
+                }
+                if let Some(e) = self.xml.error.take() {
+                    return Err(Error::write(format!("record {}: {e}", self.counts.iter().sum::<u64>())));
+                }
+                let w = self.w.as_mut().expect("writer used after finish");
+                w.write_all(self.xml.bytes())?;
+            }
+        }
+        self.counts[kind as usize] += 1;
+        Ok(())
+    }
+
+    /// Flushes the underlying writer.
+    pub fn flush(&mut self) -> Result<()> {
+        self.out().flush()?;
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<()> {
+        if self.w.is_none() {
+            return Ok(());
+        }
+        self.start(RecordKind::Marche)?;
+        let first_kind = self.first_kind.unwrap_or(RecordKind::Marche);
+        let other = match first_kind {
+            RecordKind::Marche => RecordKind::Concession,
+            RecordKind::Concession => RecordKind::Marche,
+        };
+        match self.format {
+            Format::Json => {
+                let close_arr = |n: u64, pretty: bool| if n > 0 && pretty { "\n    ]" } else { "]" };
+                let tail1 = close_arr(self.counts[first_kind as usize], self.pretty);
+                self.out().write_all(tail1.as_bytes())?;
+                if self.counts[other as usize] > 0 {
+                    let head = format!(
+                        ",{}\"{}\":{}[",
+                        self.nl("\n    "),
+                        other.name(),
+                        self.nl(" ")
+                    );
+                    let mut w = self.w.take().expect("writer present");
+                    w.write_all(head.as_bytes())?;
+                    let r = self.spill.drain_into(&mut w);
+                    self.w = Some(w);
+                    r?;
+                    let tail2 = close_arr(self.counts[other as usize], self.pretty);
+                    self.out().write_all(tail2.as_bytes())?;
+                }
+                let end = format!("{}}}{}}}\n", self.nl("\n  "), self.nl("\n"));
+                self.out().write_all(end.as_bytes())?;
+            }
+            Format::Xml => {
+                let end = format!("{}</marches>\n", self.nl("\n"));
+                self.out().write_all(end.as_bytes())?;
+            }
+        }
+        self.out().flush()?;
+        Ok(())
+    }
+
+    /// Closes the document and returns the underlying writer.
+    pub fn finish(mut self) -> Result<W> {
+        self.close()?;
+        Ok(self.w.take().expect("writer present"))
+    }
+}
+
+impl<W: Write> Drop for Writer<W> {
+    fn drop(&mut self) {
+        if self.w.is_some() {
+            let _ = self.close();
+        }
+    }
+}
