@@ -53,7 +53,13 @@ impl Cx {
         self.path.truncate(len);
     }
 
-    pub fn report(&mut self, off: u32, code: IssueCode, value: Option<String>, expected: Option<String>) {
+    pub fn report(
+        &mut self,
+        off: u32,
+        code: IssueCode,
+        value: Option<String>,
+        expected: Option<String>,
+    ) {
         let mut issue = Issue::new(code, self.path.clone());
         issue.value = value;
         issue.expected = expected;
@@ -63,7 +69,12 @@ impl Cx {
     /// Keeps `n` verbatim and reports it.
     pub fn invalid<T>(&mut self, n: &Node<'_>, code: IssueCode, expected: &str) -> Field<T> {
         let raw = n.to_raw();
-        self.report(n.off, code, Some(raw.display_value()), Some(expected.to_owned()));
+        self.report(
+            n.off,
+            code,
+            Some(raw.display_value()),
+            Some(expected.to_owned()),
+        );
         Field::Invalid(raw)
     }
 }
@@ -115,11 +126,16 @@ impl Raw {
                     x.write_xml(out, name);
                 }
             }
-            Raw::Object(m) => write_xml_members(out, name, |out| {
-                for (k, v) in m {
-                    v.write_xml(out, k);
-                }
-            }, m),
+            Raw::Object(m) => write_xml_members(
+                out,
+                name,
+                |out| {
+                    for (k, v) in m {
+                        v.write_xml(out, k);
+                    }
+                },
+                m,
+            ),
         }
     }
 }
@@ -139,10 +155,8 @@ pub(crate) fn write_xml_members(
     out.start(name, &attrs);
     body(out);
     for (k, v) in members {
-        if k == "#text" {
-            if let Some(t) = v.as_text() {
-                out.text(t);
-            }
+        if let (true, Some(t)) = (k == "#text", v.as_text()) {
+            out.text(t);
         }
     }
     out.end(name);
@@ -389,7 +403,12 @@ impl Codec for NaiveDate {
 pub(crate) mod obj_list {
     use super::*;
 
-    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, json_item: &str, xml_item: &str) -> Field<Vec<Field<T>>> {
+    pub fn decode<T: Codec>(
+        n: &Node<'_>,
+        cx: &mut Cx,
+        json_item: &str,
+        xml_item: &str,
+    ) -> Field<Vec<Field<T>>> {
         match &n.v {
             V::Arr(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -402,7 +421,9 @@ pub(crate) mod obj_list {
                             cx.pop(m2);
                             f
                         }
-                        _ => cx.invalid(it, IssueCode::Type, &format!("{{\"{json_item}\": {{…}}}}")),
+                        _ => {
+                            cx.invalid(it, IssueCode::Type, &format!("{{\"{json_item}\": {{…}}}}"))
+                        }
                     });
                     cx.pop(mark);
                 }
@@ -417,8 +438,16 @@ pub(crate) mod obj_list {
                         out.push(T::decode(v, cx));
                         cx.pop(m2);
                     } else {
-                        cx.report(v.off, IssueCode::AdditionalProperty, Some(k.to_string()), None);
-                        out.push(Field::Invalid(Raw::Object(vec![(k.to_string(), v.to_raw())])));
+                        cx.report(
+                            v.off,
+                            IssueCode::AdditionalProperty,
+                            Some(k.to_string()),
+                            None,
+                        );
+                        out.push(Field::Invalid(Raw::Object(vec![(
+                            k.to_string(),
+                            v.to_raw(),
+                        )])));
                     }
                     cx.pop(mark);
                 }
@@ -450,7 +479,12 @@ pub(crate) mod obj_list {
         }
     }
 
-    pub fn write_xml<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut XmlOut, name: &str, xml_item: &str) {
+    pub fn write_xml<T: Codec>(
+        f: &Field<Vec<Field<T>>>,
+        out: &mut XmlOut,
+        name: &str,
+        xml_item: &str,
+    ) {
         match f {
             Field::Valid(items) if items.is_empty() => out.leaf(name, ""),
             Field::Valid(items) => {
@@ -458,7 +492,9 @@ pub(crate) mod obj_list {
                 for it in items {
                     match it {
                         Field::Valid(v) => v.write_xml(out, xml_item),
-                        Field::Invalid(Raw::Object(m)) if m.len() == 1 => m[0].1.write_xml(out, &m[0].0),
+                        Field::Invalid(Raw::Object(m)) if m.len() == 1 => {
+                            m[0].1.write_xml(out, &m[0].0)
+                        }
                         Field::Invalid(r) => r.write_xml(out, xml_item),
                     }
                 }
@@ -474,7 +510,11 @@ pub(crate) mod obj_list {
 pub(crate) mod str_list {
     use super::*;
 
-    fn items<T: Codec>(nodes: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx, item: &str) -> Vec<Field<T>> {
+    fn items<T: Codec>(
+        nodes: &mut dyn Iterator<Item = &Node<'_>>,
+        cx: &mut Cx,
+        item: &str,
+    ) -> Vec<Field<T>> {
         let m = cx.push_key(item);
         let out = nodes
             .enumerate()
@@ -495,7 +535,11 @@ pub(crate) mod str_list {
                 let V::Arr(a) = &m[0].1.v else { unreachable!() };
                 Field::Valid(items(&mut a.iter(), cx, item))
             }
-            V::Obj(m) if !m.is_empty() && m.iter().all(|(k, v)| k == item && matches!(v.v, V::Text(_))) => {
+            V::Obj(m)
+                if !m.is_empty()
+                    && m.iter()
+                        .all(|(k, v)| k == item && matches!(v.v, V::Text(_))) =>
+            {
                 Field::Valid(items(&mut m.iter().map(|(_, v)| v), cx, item))
             }
             V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
@@ -552,8 +596,11 @@ pub(crate) fn decode_members(
     unknown: &mut Vec<(String, Raw)>,
     mut set: impl FnMut(&str, &Node<'_>, &mut Cx) -> Option<bool>,
 ) -> bool {
-    let V::Obj(members) = &n.v else {
-        return false;
+    let members = match &n.v {
+        V::Obj(members) => members,
+        // An XML element with no children (`<acheteur/>`) is an empty object.
+        V::Text(s) if s.trim().is_empty() => return true,
+        _ => return false,
     };
     for (k, v) in members {
         let mark = cx.push_key(k);
@@ -565,7 +612,12 @@ pub(crate) fn decode_members(
             }
             None => {
                 // Attributes and stray text of an XML element are kept too.
-                cx.report(v.off, IssueCode::AdditionalProperty, Some(k.to_string()), None);
+                cx.report(
+                    v.off,
+                    IssueCode::AdditionalProperty,
+                    Some(k.to_string()),
+                    None,
+                );
                 unknown.push((k.to_string(), v.to_raw()));
             }
         }

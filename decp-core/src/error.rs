@@ -126,7 +126,11 @@ impl Error {
         })
     }
 
-    pub(crate) fn unsupported(pos: Position, message: impl Into<String>, recoverable: bool) -> Error {
+    pub(crate) fn unsupported(
+        pos: Position,
+        message: impl Into<String>,
+        recoverable: bool,
+    ) -> Error {
         Error::new(ErrorKind::Unsupported {
             pos,
             message: message.into(),

@@ -209,7 +209,13 @@ impl fmt::Display for Issue {
         if let Some(p) = &self.position {
             write!(f, "{}:{}: ", p.line, p.column)?;
         }
-        write!(f, "[{}] {} ({})", self.code, self.message(Lang::Fr), self.path)
+        write!(
+            f,
+            "[{}] {} ({})",
+            self.code,
+            self.message(Lang::Fr),
+            self.path
+        )
     }
 }
 

@@ -45,6 +45,7 @@
 //! ```
 
 mod codec;
+pub mod cpv;
 mod error;
 mod format;
 mod issue;

@@ -453,6 +453,9 @@ impl RecordKind {
 }
 
 /// One record of a DECP file.
+// Both variants are large (about 1–2 KiB); boxing them would add an allocation per
+// record on the reading hot path for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// A public market.

@@ -82,7 +82,10 @@ impl RawRecord {
             })
             .collect();
         let Some(record) = record else {
-            let value = findings.first().and_then(|i| i.value.clone()).unwrap_or_default();
+            let value = findings
+                .first()
+                .and_then(|i| i.value.clone())
+                .unwrap_or_default();
             return Err(Error::new(ErrorKind::Data {
                 pos: self.position,
                 path: cx.path,
@@ -90,15 +93,13 @@ impl RawRecord {
                 message: format!("a record must be an object, found `{value}`"),
             }));
         };
-        if mode == Mode::Strict {
-            if let Some(first) = findings.first() {
-                return Err(Error::new(ErrorKind::Data {
-                    pos: first.position.unwrap_or(self.position),
-                    path: first.path.clone(),
-                    code: first.code.as_str(),
-                    message: first.message(Lang::En),
-                }));
-            }
+        if let (Mode::Strict, Some(first)) = (mode, findings.first()) {
+            return Err(Error::new(ErrorKind::Data {
+                pos: first.position.unwrap_or(self.position),
+                path: first.path.clone(),
+                code: first.code.as_str(),
+                message: first.message(Lang::En),
+            }));
         }
         Ok(Decoded {
             record,

@@ -87,7 +87,11 @@ impl<R: Read> Source<R> {
     }
 
     pub fn peek(&mut self) -> Result<Option<u8>> {
-        Ok(if self.fill()? { Some(self.buf[self.start]) } else { None })
+        Ok(if self.fill()? {
+            Some(self.buf[self.start])
+        } else {
+            None
+        })
     }
 
     /// Consumes `n` available bytes, appending them to `out` when given.
@@ -134,7 +138,10 @@ impl<R: Read> Source<R> {
     pub fn skip_ws(&mut self) -> Result<Option<u8>> {
         while self.fill()? {
             let c = self.chunk();
-            match c.iter().position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+            match c
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            {
                 Some(i) => {
                     let b = c[i];
                     self.consume(i, None);
@@ -252,7 +259,16 @@ impl Common {
         self.counts[k] += 1;
         self.index += 1;
     }
+}
 
+fn too_large(at: Position, limits: Limits) -> Error {
+    Error::limit(
+        at,
+        format!(
+            "record larger than {} bytes (see Limits::max_record_bytes)",
+            limits.max_record_bytes
+        ),
+    )
 }
 
 fn kind_of(name: &[u8]) -> Option<RecordKind> {
@@ -300,7 +316,10 @@ impl JsonSplitter {
             None => Self::syntax(src.pos, format!("unexpected end of input, expected {what}")),
             Some(b) => Self::syntax(
                 src.pos,
-                format!("unexpected character `{}`, expected {what}", char::from(b).escape_default()),
+                format!(
+                    "unexpected character `{}`, expected {what}",
+                    char::from(b).escape_default()
+                ),
             ),
         })
     }
@@ -321,7 +340,13 @@ impl JsonSplitter {
         }
         self.scratch.clear();
         let limits = self.c.limits;
-        Self::scan_value(src, Some(&mut self.scratch), &mut self.closers, limits, Position::START)?;
+        Self::scan_value(
+            src,
+            Some(&mut self.scratch),
+            &mut self.closers,
+            limits,
+            Position::START,
+        )?;
         Ok(())
     }
 
@@ -336,23 +361,30 @@ impl JsonSplitter {
     ) -> Result<()> {
         let first = match src.peek()? {
             Some(b) => b,
-            None => return Err(Self::syntax(src.pos, "unexpected end of input, expected a value")),
+            None => {
+                return Err(Self::syntax(
+                    src.pos,
+                    "unexpected end of input, expected a value",
+                ));
+            }
         };
         let value_start = src.pos;
         closers.clear();
         let mut in_str = false;
         let mut esc = false;
-        let mut taken = 0usize;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
         loop {
             if !src.fill()? {
                 if scalar {
                     return Ok(());
                 }
-                let what = if in_str { "a string" } else { "a value" };
+                let what = if in_str { " (in a string)" } else { "" };
                 return Err(Self::syntax(
                     src.pos,
-                    format!("unexpected end of input inside {what} that starts at line {}, column {}", value_start.line, value_start.column),
+                    format!(
+                        "unexpected end of input{what}: the value that starts at line {}, column {} is not closed",
+                        value_start.line, value_start.column
+                    ),
                 ));
             }
             let chunk = src.chunk();
@@ -396,7 +428,10 @@ impl JsonSplitter {
                             if closers.len() >= limits.max_depth {
                                 let mut p = src.pos;
                                 advance_pos(&mut p, &chunk[..i]);
-                                return Err(Error::limit(p, format!("nesting deeper than {} levels", limits.max_depth)));
+                                return Err(Error::limit(
+                                    p,
+                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                ));
                             }
                             closers.push(if b == b'{' { b'}' } else { b']' });
                         }
@@ -404,7 +439,10 @@ impl JsonSplitter {
                             if closers.pop() != Some(b) {
                                 let mut p = src.pos;
                                 advance_pos(&mut p, &chunk[..i]);
-                                return Err(Self::syntax(p, format!("unexpected `{}`", char::from(b))));
+                                return Err(Self::syntax(
+                                    p,
+                                    format!("unexpected `{}`", char::from(b)),
+                                ));
                             }
                             if closers.is_empty() {
                                 done = true;
@@ -417,18 +455,14 @@ impl JsonSplitter {
                 }
                 i += 1;
             }
-            taken += i;
-            if let Some(o) = out.as_deref_mut() {
-                if o.len() + i > limits.max_record_bytes {
-                    return Err(Error::limit(
-                        rec_start,
-                        format!("record larger than {} bytes (see Limits::max_record_bytes)", limits.max_record_bytes),
-                    ));
-                }
+            if out
+                .as_deref()
+                .is_some_and(|o| o.len() + i > limits.max_record_bytes)
+            {
+                return Err(too_large(rec_start, limits));
             }
             src.consume(i, out.as_deref_mut());
             if done {
-                let _ = taken;
                 return Ok(());
             }
         }
@@ -439,11 +473,7 @@ impl JsonSplitter {
             return Ok(false);
         }
         let r = self.step(src, rec);
-        if let Err(e) = &r {
-            if e.is_fatal() {
-                self.c.done = true;
-            }
-        }
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
         r
     }
 
@@ -494,7 +524,9 @@ impl JsonSplitter {
                                     false,
                                 ));
                             }
-                            _ => return Err(Self::unexpected(src, "`{` (the value of `marches`)")?),
+                            _ => {
+                                return Err(Self::unexpected(src, "`{` (the value of `marches`)")?);
+                            }
                         }
                     } else {
                         let key = String::from_utf8_lossy(&self.scratch).into_owned();
@@ -503,7 +535,9 @@ impl JsonSplitter {
                         if key != "\"$schema\"" {
                             return Err(Error::unsupported(
                                 at,
-                                format!("member {key} at the top level is not part of DECP; skipped"),
+                                format!(
+                                    "member {key} at the top level is not part of DECP; skipped"
+                                ),
                                 true,
                             ));
                         }
@@ -582,7 +616,11 @@ enum X {
     Start,
     Lt,
     /// In a tag; `quote` is the open quote or 0, `slash` if the last byte was `/`.
-    Tag { end: bool, quote: u8, slash: bool },
+    Tag {
+        end: bool,
+        quote: u8,
+        slash: bool,
+    },
     Bang,
     BangDash,
     CDataOpen,
@@ -617,19 +655,15 @@ pub(crate) struct XmlSplitter {
 }
 
 fn tag_name(tag: &[u8]) -> &[u8] {
-    let s = tag.strip_prefix(b"</").or_else(|| tag.strip_prefix(b"<")).unwrap_or(tag);
+    let s = tag
+        .strip_prefix(b"</")
+        .or_else(|| tag.strip_prefix(b"<"))
+        .unwrap_or(tag);
     let end = s
         .iter()
         .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
         .unwrap_or(s.len());
     &s[..end]
-}
-
-fn too_large(at: Position, limits: Limits) -> Error {
-    Error::limit(
-        at,
-        format!("record larger than {} bytes (see Limits::max_record_bytes)", limits.max_record_bytes),
-    )
 }
 
 impl XmlSplitter {
@@ -655,7 +689,10 @@ impl XmlSplitter {
         let mut st = X::Start;
         loop {
             if !src.fill()? {
-                return Err(Self::syntax(src.pos, "unexpected end of input inside markup"));
+                return Err(Self::syntax(
+                    src.pos,
+                    "unexpected end of input inside markup",
+                ));
             }
             let chunk = src.chunk();
             let mut result = None;
@@ -666,26 +703,48 @@ impl XmlSplitter {
                 st = match st {
                     X::Start => X::Lt,
                     X::Lt => match b {
-                        b'/' => X::Tag { end: true, quote: 0, slash: false },
+                        b'/' => X::Tag {
+                            end: true,
+                            quote: 0,
+                            slash: false,
+                        },
                         b'!' => X::Bang,
                         b'?' => X::Pi(false),
-                        _ => X::Tag { end: false, quote: 0, slash: false },
+                        _ => X::Tag {
+                            end: false,
+                            quote: 0,
+                            slash: false,
+                        },
                     },
                     X::Tag { end, quote, slash } => {
                         if quote != 0 {
-                            X::Tag { end, quote: if b == quote { 0 } else { quote }, slash: false }
+                            X::Tag {
+                                end,
+                                quote: if b == quote { 0 } else { quote },
+                                slash: false,
+                            }
                         } else {
                             match b {
-                                b'"' | b'\'' => X::Tag { end, quote: b, slash: false },
+                                b'"' | b'\'' => X::Tag {
+                                    end,
+                                    quote: b,
+                                    slash: false,
+                                },
                                 b'>' => {
                                     result = Some(if end {
                                         Markup::End
                                     } else {
-                                        Markup::Start { self_closing: slash }
+                                        Markup::Start {
+                                            self_closing: slash,
+                                        }
                                     });
                                     break;
                                 }
-                                _ => X::Tag { end, quote: 0, slash: b == b'/' },
+                                _ => X::Tag {
+                                    end,
+                                    quote: 0,
+                                    slash: b == b'/',
+                                },
                             }
                         }
                     }
@@ -753,7 +812,9 @@ impl XmlSplitter {
         while src.fill()? {
             let c = src.chunk();
             let n = memchr::memchr(b'<', c).unwrap_or(c.len());
-            meaningful |= c[..n].iter().any(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+            meaningful |= c[..n]
+                .iter()
+                .any(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
             let stop = n < c.len();
             src.consume(n, None);
             if stop {
@@ -768,11 +829,7 @@ impl XmlSplitter {
             return Ok(false);
         }
         let r = self.step(src, rec);
-        if let Err(e) = &r {
-            if e.is_fatal() {
-                self.c.done = true;
-            }
-        }
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
         r
     }
 
@@ -788,7 +845,9 @@ impl XmlSplitter {
             if !v.eq_ignore_ascii_case("utf-8") && !v.eq_ignore_ascii_case("utf8") {
                 return Err(Error::unsupported(
                     pos,
-                    format!("the XML declaration names the encoding `{v}`: only UTF-8 is read for now"),
+                    format!(
+                        "the XML declaration names the encoding `{v}`: only UTF-8 is read for now"
+                    ),
                     false,
                 ));
             }
@@ -805,11 +864,19 @@ impl XmlSplitter {
                     }
                     match src.skip_ws()? {
                         Some(b'<') => {}
-                        None => return Err(Self::syntax(src.pos, "empty document: expected an element")),
+                        None => {
+                            return Err(Self::syntax(
+                                src.pos,
+                                "empty document: expected an element",
+                            ));
+                        }
                         Some(b) => {
                             return Err(Self::syntax(
                                 src.pos,
-                                format!("unexpected character `{}`, expected `<`", char::from(b).escape_default()),
+                                format!(
+                                    "unexpected character `{}`, expected `<`",
+                                    char::from(b).escape_default()
+                                ),
                             ));
                         }
                     }
@@ -820,11 +887,20 @@ impl XmlSplitter {
                                 self.check_decl(at)?;
                             }
                         }
-                        Markup::End => return Err(Self::syntax(at, "unexpected end tag before the root element")),
+                        Markup::End => {
+                            return Err(Self::syntax(
+                                at,
+                                "unexpected end tag before the root element",
+                            ));
+                        }
                         Markup::Start { self_closing } => {
                             let name = tag_name(&self.tag);
                             if name == b"marches" {
-                                self.state = if self_closing { XState::AfterRoot } else { XState::InRoot };
+                                self.state = if self_closing {
+                                    XState::AfterRoot
+                                } else {
+                                    XState::InRoot
+                                };
                             } else if let Some(kind) = kind_of(name) {
                                 self.state = XState::AfterRoot;
                                 return self.record(src, rec, kind, at, self_closing);
@@ -844,10 +920,17 @@ impl XmlSplitter {
                 XState::InRoot => {
                     let at = src.pos;
                     if Self::skip_text(src)? {
-                        return Err(Error::unsupported(at, "text directly inside <marches> is not part of DECP; skipped", true));
+                        return Err(Error::unsupported(
+                            at,
+                            "text directly inside <marches> is not part of DECP; skipped",
+                            true,
+                        ));
                     }
                     if src.peek()?.is_none() {
-                        return Err(Self::syntax(src.pos, "unexpected end of input: element <marches> is not closed"));
+                        return Err(Self::syntax(
+                            src.pos,
+                            "unexpected end of input: element <marches> is not closed",
+                        ));
                     }
                     let at = src.pos;
                     match self.scan(src, at)? {
@@ -876,7 +959,10 @@ impl XmlSplitter {
                             }
                             return Err(Error::unsupported(
                                 at,
-                                format!("element <{}> is not part of DECP; skipped", String::from_utf8_lossy(&name)),
+                                format!(
+                                    "element <{}> is not part of DECP; skipped",
+                                    String::from_utf8_lossy(&name)
+                                ),
                                 true,
                             ));
                         }
@@ -884,7 +970,10 @@ impl XmlSplitter {
                 }
                 XState::AfterRoot => {
                     if Self::skip_text(src)? {
-                        return Err(Self::syntax(src.pos, "unexpected text after the root element"));
+                        return Err(Self::syntax(
+                            src.pos,
+                            "unexpected text after the root element",
+                        ));
                     }
                     if src.peek()?.is_none() {
                         self.c.done = true;
@@ -892,7 +981,10 @@ impl XmlSplitter {
                     }
                     let at = src.pos;
                     if self.scan(src, at)? != Markup::Other {
-                        return Err(Self::syntax(at, "unexpected element after the root element"));
+                        return Err(Self::syntax(
+                            at,
+                            "unexpected element after the root element",
+                        ));
                     }
                 }
             }
@@ -922,7 +1014,13 @@ impl XmlSplitter {
 
     /// Copies the content of an element whose start tag `name` was just read, up to
     /// and including its end tag, checking that end tags match.
-    fn content<R: Read>(&mut self, src: &mut Source<R>, out: &mut Vec<u8>, name: &[u8], at: Position) -> Result<()> {
+    fn content<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        out: &mut Vec<u8>,
+        name: &[u8],
+        at: Position,
+    ) -> Result<()> {
         let limits = self.c.limits;
         self.names.clear();
         self.names.extend_from_slice(name);
@@ -932,7 +1030,11 @@ impl XmlSplitter {
             // Text up to the next `<` belongs to the element.
             loop {
                 if !src.fill()? {
-                    let from = self.name_ends.len().checked_sub(2).map_or(0, |i| self.name_ends[i]);
+                    let from = self
+                        .name_ends
+                        .len()
+                        .checked_sub(2)
+                        .map_or(0, |i| self.name_ends[i]);
                     return Err(Self::syntax(
                         src.pos,
                         format!(
@@ -962,9 +1064,14 @@ impl XmlSplitter {
             out.extend_from_slice(&self.tag);
             match m {
                 Markup::Other | Markup::Start { self_closing: true } => {}
-                Markup::Start { self_closing: false } => {
+                Markup::Start {
+                    self_closing: false,
+                } => {
                     if self.name_ends.len() >= limits.max_depth {
-                        return Err(Error::limit(tag_at, format!("nesting deeper than {} levels", limits.max_depth)));
+                        return Err(Error::limit(
+                            tag_at,
+                            format!("nesting deeper than {} levels", limits.max_depth),
+                        ));
                     }
                     self.names.extend_from_slice(tag_name(&self.tag));
                     self.name_ends.push(self.names.len());

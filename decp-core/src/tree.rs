@@ -123,7 +123,10 @@ impl<'a> JsonParser<'a> {
     fn unexpected<T>(&self, what: &str) -> Result<T, TreeError> {
         match self.s[self.i..].chars().next() {
             None => err(self.i, format!("unexpected end of record, expected {what}")),
-            Some(c) => err(self.i, format!("unexpected character `{c}`, expected {what}")),
+            Some(c) => err(
+                self.i,
+                format!("unexpected character `{c}`, expected {what}"),
+            ),
         }
     }
 
@@ -133,7 +136,10 @@ impl<'a> JsonParser<'a> {
         match self.peek() {
             Some(b'{') => {
                 if depth >= self.max_depth {
-                    return err(off, format!("nesting deeper than {} levels", self.max_depth));
+                    return err(
+                        off,
+                        format!("nesting deeper than {} levels", self.max_depth),
+                    );
                 }
                 self.i += 1;
                 let mut members = Vec::new();
@@ -166,7 +172,10 @@ impl<'a> JsonParser<'a> {
             }
             Some(b'[') => {
                 if depth >= self.max_depth {
-                    return err(off, format!("nesting deeper than {} levels", self.max_depth));
+                    return err(
+                        off,
+                        format!("nesting deeper than {} levels", self.max_depth),
+                    );
                 }
                 self.i += 1;
                 let mut items = Vec::new();
@@ -361,8 +370,16 @@ impl<'a> Open<'a> {
         } else {
             let mut m = self.attrs;
             m.append(&mut self.members);
-            if !self.text.trim().is_empty() {
-                m.push((Cow::Borrowed("#text"), Node { off, v: V::Text(self.text) }));
+            // Text beside children (mixed content): kept without the indentation around it.
+            let t = self.text.trim();
+            if !t.is_empty() {
+                m.push((
+                    Cow::Borrowed("#text"),
+                    Node {
+                        off,
+                        v: V::Text(Cow::Owned(t.to_owned())),
+                    },
+                ));
             }
             V::Obj(m)
         };
@@ -370,7 +387,11 @@ impl<'a> Open<'a> {
     }
 }
 
-fn open<'a>(e: &quick_xml::events::BytesStart<'a>, src: &'a str, off: u32) -> Result<Open<'a>, TreeError>
+fn open<'a>(
+    e: &quick_xml::events::BytesStart<'a>,
+    src: &'a str,
+    off: u32,
+) -> Result<Open<'a>, TreeError>
 where
 {
     // The name borrows from `e`, which borrows from `src`: take it from `src` by offset.
@@ -384,10 +405,12 @@ where
             off: off as usize,
             msg: format!("bad attribute: {x}"),
         })?;
-        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|x| TreeError {
-            off: off as usize,
-            msg: format!("bad attribute value: {x}"),
-        })?;
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|x| TreeError {
+                off: off as usize,
+                msg: format!("bad attribute value: {x}"),
+            })?;
         let key = format!("@{}", a.key.as_ref());
         attrs.push((
             Cow::Owned(key),
@@ -408,7 +431,10 @@ where
 
 /// Parses one XML element that spans `src` (the record captured by the splitter).
 /// Returns the element's name and its node.
-pub(crate) fn parse_xml(src: &str, max_depth: usize) -> Result<(Cow<'_, str>, Node<'_>), TreeError> {
+pub(crate) fn parse_xml(
+    src: &str,
+    max_depth: usize,
+) -> Result<(Cow<'_, str>, Node<'_>), TreeError> {
     let mut r = quick_xml::Reader::from_str(src);
     r.config_mut().check_end_names = true;
     let mut stack: Vec<Open<'_>> = Vec::new();
@@ -421,7 +447,10 @@ pub(crate) fn parse_xml(src: &str, max_depth: usize) -> Result<(Cow<'_, str>, No
         match ev {
             Event::Start(e) => {
                 if stack.len() >= max_depth {
-                    return err(off as usize, format!("nesting deeper than {max_depth} levels"));
+                    return err(
+                        off as usize,
+                        format!("nesting deeper than {max_depth} levels"),
+                    );
                 }
                 stack.push(open(&e, src, off)?);
             }
@@ -502,7 +531,8 @@ mod tests {
 
     #[test]
     fn xml_tree() {
-        let (name, n) = parse_xml("<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>", 8).unwrap();
+        let (name, n) =
+            parse_xml("<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>", 8).unwrap();
         assert_eq!(name, "a");
         let V::Obj(m) = n.v else { panic!() };
         assert_eq!(m[0].0, "@x");

@@ -20,7 +20,10 @@ pub struct WriterBuilder {
 impl WriterBuilder {
     /// A builder for the given format, pretty-printed by default.
     pub fn new(format: Format) -> WriterBuilder {
-        WriterBuilder { format, pretty: true }
+        WriterBuilder {
+            format,
+            pretty: true,
+        }
     }
 
     /// Indented output (default) or compact output.
@@ -169,7 +172,7 @@ impl<W: Write> Writer<W> {
                 kind.name(),
                 self.nl(" ")
             ),
-            Format::Xml => format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches>"),
+            Format::Xml => "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches>".to_string(),
         };
         self.out().write_all(head.as_bytes())?;
         Ok(())
@@ -205,7 +208,10 @@ impl<W: Write> Writer<W> {
                     Record::Concession(c) => c.write_xml(&mut self.xml, kind.name()),
                 }
                 if let Some(e) = self.xml.error.take() {
-                    return Err(Error::write(format!("record {}: {e}", self.counts.iter().sum::<u64>())));
+                    return Err(Error::write(format!(
+                        "record {}: {e}",
+                        self.counts.iter().sum::<u64>()
+                    )));
                 }
                 let w = self.w.as_mut().expect("writer used after finish");
                 w.write_all(self.xml.bytes())?;
@@ -233,7 +239,8 @@ impl<W: Write> Writer<W> {
         };
         match self.format {
             Format::Json => {
-                let close_arr = |n: u64, pretty: bool| if n > 0 && pretty { "\n    ]" } else { "]" };
+                let close_arr =
+                    |n: u64, pretty: bool| if n > 0 && pretty { "\n    ]" } else { "]" };
                 let tail1 = close_arr(self.counts[first_kind as usize], self.pretty);
                 self.out().write_all(tail1.as_bytes())?;
                 if self.counts[other as usize] > 0 {

@@ -245,7 +245,6 @@ impl XmlOut {
         self.escape(text, false);
     }
 
-
     fn escape(&mut self, s: &str, attr: bool) {
         let b = s.as_bytes();
         let mut start = 0;
