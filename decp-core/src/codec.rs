@@ -14,43 +14,80 @@ use crate::raw::{Field, Raw};
 use crate::tree::{Node, V};
 use crate::write_out::{JsonOut, XmlOut};
 
-/// The decoding context: the JSON Pointer of the current value, and the findings.
+/// One step of the path to the current value; rendered only when reporting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// The decoding context: the path of the current value, and the findings.
 #[derive(Debug)]
 pub(crate) struct Cx {
-    pub path: String,
+    prefix: String,
+    segs: Vec<Seg>,
     /// Findings, each with the byte offset (in the record) of its value.
     pub findings: Vec<(u32, Issue)>,
 }
 
+fn push_escaped(path: &mut String, k: &str) {
+    path.push('/');
+    for c in k.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
 impl Cx {
-    pub fn new(path: String) -> Cx {
+    pub fn new(prefix: String) -> Cx {
         Cx {
-            path,
+            prefix,
+            segs: Vec::with_capacity(8),
             findings: Vec::new(),
         }
     }
 
-    pub fn push_key(&mut self, k: &str) -> usize {
-        let len = self.path.len();
-        self.path.push('/');
-        for c in k.chars() {
-            match c {
-                '~' => self.path.push_str("~0"),
-                '/' => self.path.push_str("~1"),
-                c => self.path.push(c),
+    /// The JSON Pointer of the current value.
+    pub fn path(&self) -> String {
+        let mut p = self.prefix.clone();
+        for s in &self.segs {
+            match s {
+                Seg::Key(k) => push_escaped(&mut p, k),
+                Seg::Index(i) => {
+                    let _ = write!(p, "/{i}");
+                }
             }
         }
-        len
+        p
     }
 
-    pub fn push_index(&mut self, i: usize) -> usize {
-        let len = self.path.len();
-        let _ = write!(self.path, "/{i}");
-        len
+    pub fn push_key(&mut self, k: &'static str) {
+        self.segs.push(Seg::Key(k));
     }
 
-    pub fn pop(&mut self, len: usize) {
-        self.path.truncate(len);
+    pub fn push_index(&mut self, i: usize) {
+        self.segs.push(Seg::Index(i));
+    }
+
+    pub fn pop(&mut self) {
+        self.segs.pop();
+    }
+
+    fn report_at(
+        &mut self,
+        path: String,
+        off: u32,
+        code: IssueCode,
+        value: Option<String>,
+        expected: Option<String>,
+    ) {
+        let mut issue = Issue::new(code, path);
+        issue.value = value;
+        issue.expected = expected;
+        self.findings.push((off, issue));
     }
 
     pub fn report(
@@ -60,10 +97,15 @@ impl Cx {
         value: Option<String>,
         expected: Option<String>,
     ) {
-        let mut issue = Issue::new(code, self.path.clone());
-        issue.value = value;
-        issue.expected = expected;
-        self.findings.push((off, issue));
+        let path = self.path();
+        self.report_at(path, off, code, value, expected);
+    }
+
+    /// Reports a finding about the member `key` of the current object.
+    pub fn report_member(&mut self, key: &str, off: u32, code: IssueCode) {
+        let mut path = self.path();
+        push_escaped(&mut path, key);
+        self.report_at(path, off, code, Some(key.to_owned()), None);
     }
 
     /// Keeps `n` verbatim and reports it.
@@ -406,37 +448,37 @@ pub(crate) mod obj_list {
     pub fn decode<T: Codec>(
         n: &Node<'_>,
         cx: &mut Cx,
-        json_item: &str,
+        json_item: &'static str,
         xml_item: &str,
     ) -> Field<Vec<Field<T>>> {
         match &n.v {
             V::Arr(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, it) in items.iter().enumerate() {
-                    let mark = cx.push_index(i);
+                    cx.push_index(i);
                     out.push(match &it.v {
                         V::Obj(m) if m.len() == 1 && m[0].0 == json_item => {
-                            let m2 = cx.push_key(json_item);
+                            cx.push_key(json_item);
                             let f = T::decode(&m[0].1, cx);
-                            cx.pop(m2);
+                            cx.pop();
                             f
                         }
                         _ => {
                             cx.invalid(it, IssueCode::Type, &format!("{{\"{json_item}\": {{…}}}}"))
                         }
                     });
-                    cx.pop(mark);
+                    cx.pop();
                 }
                 Field::Valid(out)
             }
             V::Obj(m) => {
                 let mut out = Vec::with_capacity(m.len());
                 for (i, (k, v)) in m.iter().enumerate() {
-                    let mark = cx.push_index(i);
+                    cx.push_index(i);
                     if k == xml_item {
-                        let m2 = cx.push_key(json_item);
+                        cx.push_key(json_item);
                         out.push(T::decode(v, cx));
-                        cx.pop(m2);
+                        cx.pop();
                     } else {
                         cx.report(
                             v.off,
@@ -449,7 +491,7 @@ pub(crate) mod obj_list {
                             v.to_raw(),
                         )])));
                     }
-                    cx.pop(mark);
+                    cx.pop();
                 }
                 Field::Valid(out)
             }
@@ -513,23 +555,23 @@ pub(crate) mod str_list {
     fn items<T: Codec>(
         nodes: &mut dyn Iterator<Item = &Node<'_>>,
         cx: &mut Cx,
-        item: &str,
+        item: &'static str,
     ) -> Vec<Field<T>> {
-        let m = cx.push_key(item);
+        cx.push_key(item);
         let out = nodes
             .enumerate()
             .map(|(i, n)| {
-                let mark = cx.push_index(i);
+                cx.push_index(i);
                 let f = T::decode(n, cx);
-                cx.pop(mark);
+                cx.pop();
                 f
             })
             .collect();
-        cx.pop(m);
+        cx.pop();
         out
     }
 
-    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, item: &str) -> Field<Vec<Field<T>>> {
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, item: &'static str) -> Field<Vec<Field<T>>> {
         match &n.v {
             V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
                 let V::Arr(a) = &m[0].1.v else { unreachable!() };
@@ -603,25 +645,18 @@ pub(crate) fn decode_members(
         _ => return false,
     };
     for (k, v) in members {
-        let mark = cx.push_key(k);
         match set(k, v, cx) {
             Some(true) => {}
             Some(false) => {
-                cx.report(v.off, IssueCode::DuplicateField, Some(k.to_string()), None);
+                cx.report_member(k, v.off, IssueCode::DuplicateField);
                 unknown.push((k.to_string(), v.to_raw()));
             }
             None => {
                 // Attributes and stray text of an XML element are kept too.
-                cx.report(
-                    v.off,
-                    IssueCode::AdditionalProperty,
-                    Some(k.to_string()),
-                    None,
-                );
+                cx.report_member(k, v.off, IssueCode::AdditionalProperty);
                 unknown.push((k.to_string(), v.to_raw()));
             }
         }
-        cx.pop(mark);
     }
     true
 }
@@ -664,7 +699,9 @@ macro_rules! decp_struct {
                             if out.$field.is_some() {
                                 return Some(false);
                             }
+                            cx.push_key($json);
                             out.$field = Some(crate::codec::$kind::decode(v, cx $(, $arg)*));
+                            cx.pop();
                             return Some(true);
                         }
                     )*

@@ -73,6 +73,7 @@ impl RawRecord {
                 Field::Invalid(_) => None,
             },
         };
+        let record_path = cx.path();
         let findings: Vec<Issue> = cx
             .findings
             .into_iter()
@@ -88,7 +89,7 @@ impl RawRecord {
                 .unwrap_or_default();
             return Err(Error::new(ErrorKind::Data {
                 pos: self.position,
-                path: cx.path,
+                path: record_path,
                 code: crate::IssueCode::Type.as_str(),
                 message: format!("a record must be an object, found `{value}`"),
             }));

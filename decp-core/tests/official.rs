@@ -35,7 +35,7 @@ fn every_official_example_reads_strictly() {
         }
         total += decoded.len();
     }
-    // 2+2+2+5 JSON records, 2+1+2 XML records (see the files).
+    // JSON: 2 + 2 + 2 + 4 records; XML: 2 + 2 + 2 (see the files).
     assert_eq!(total, 16);
 }
 

@@ -1,1 +1,1 @@
-//! placeholder
+//! Runnable examples of the decp library: see `src/bin/`.

@@ -1,1 +1,1 @@
-//! placeholder
+//! The cross-surface conformance suite lives in `tests/`; its data in `tests/data/`.

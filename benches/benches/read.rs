@@ -1,0 +1,81 @@
+//! Read throughput (MB/s) on generated corpora, next to the cost of merely
+//! scanning the same bytes (the floor): serde_json skipping every value, and
+//! quick-xml visiting every event.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use decp_benches::corpus;
+use decp_core::{Format, RawRecord, Reader, Writer};
+use std::hint::black_box;
+
+const SIZE: u64 = 16 << 20;
+
+fn read(c: &mut Criterion) {
+    for format in [Format::Json, Format::Xml] {
+        let data = corpus(format, SIZE);
+        let mut g = c.benchmark_group(format.extension());
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.sample_size(10);
+
+        g.bench_function("floor", |b| match format {
+            Format::Json => b.iter(|| {
+                let v: serde::de::IgnoredAny = serde_json::from_slice(black_box(&data)).unwrap();
+                black_box(v)
+            }),
+            Format::Xml => b.iter(|| {
+                let mut r = quick_xml::Reader::from_reader(black_box(&data[..]));
+                let mut buf = Vec::new();
+                let mut n = 0u64;
+                loop {
+                    match r.read_event_into(&mut buf).unwrap() {
+                        quick_xml::events::Event::Eof => break,
+                        _ => n += 1,
+                    }
+                    buf.clear();
+                }
+                black_box(n)
+            }),
+        });
+
+        g.bench_function("split", |b| {
+            b.iter(|| {
+                let mut r = Reader::from_slice(black_box(&data)).unwrap();
+                let mut raw = RawRecord::default();
+                let mut n = 0u64;
+                while r.read_raw(&mut raw).unwrap() {
+                    n += 1;
+                }
+                black_box(n)
+            })
+        });
+
+        g.bench_function("read", |b| {
+            b.iter(|| {
+                let mut n = 0u64;
+                for d in Reader::from_slice(black_box(&data)).unwrap().records() {
+                    black_box(d.unwrap());
+                    n += 1;
+                }
+                black_box(n)
+            })
+        });
+
+        let records: Vec<_> = Reader::from_slice(&data)
+            .unwrap()
+            .records()
+            .map(|d| d.unwrap().record)
+            .collect();
+        g.bench_function("write", |b| {
+            b.iter(|| {
+                let mut w = Writer::from_writer(Vec::with_capacity(data.len()), format);
+                for r in &records {
+                    w.write_record(r).unwrap();
+                }
+                black_box(w.finish().unwrap().len())
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, read);
+criterion_main!(benches);

@@ -1,0 +1,113 @@
+//! Drives the `decp` binary: `decp convert`.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn decp() -> Command {
+    Command::cargo_bin("decp").unwrap()
+}
+
+fn sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/official/v2")
+        .join(name)
+}
+
+fn ids(bytes: &[u8]) -> Vec<String> {
+    decp_core::Reader::from_slice(bytes)
+        .unwrap()
+        .records()
+        .map(|d| d.unwrap().record.id().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn json_to_xml_file_and_back_through_stdin() {
+    let dir = std::env::temp_dir().join(format!("decp-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xml = dir.join("out.xml");
+    decp()
+        .args(["convert", "--to", "xml", "-o"])
+        .arg(&xml)
+        .arg(sample("json/marches_concessions.json"))
+        .assert()
+        .success();
+    let xml_bytes = std::fs::read(&xml).unwrap();
+    assert!(xml_bytes.starts_with(b"<?xml"));
+    let out = decp()
+        .args(["convert", "-", "--to", "json", "--compact"])
+        .write_stdin(xml_bytes.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(ids(&out.stdout), ids(&xml_bytes));
+    assert_eq!(ids(&out.stdout).len(), 4);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn findings_go_to_stderr_and_strict_refuses() {
+    let doc = r#"{"marches": {"marche": [{"id": "A", "dateNotification": "2024-13-45"}]}}"#;
+    let out = decp()
+        .args(["convert", "-", "--to", "xml"])
+        .write_stdin(doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("-:1:57: error [schema.date]"), "{err}");
+    assert!(err.contains("/marches/marche/0/dateNotification"), "{err}");
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("<dateNotification>2024-13-45</dateNotification>")
+    );
+
+    let out = decp()
+        .args(["convert", "-", "--to", "xml", "--strict"])
+        .write_stdin(doc)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("schema.date")
+    );
+}
+
+#[test]
+fn unreadable_input_exits_2_with_a_position() {
+    let out = decp()
+        .args(["convert", "-", "--to", "json"])
+        .write_stdin("<marches>\n<marche><id>A</id>\n</marches>")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 3, column 1"), "{err}");
+
+    let out = decp()
+        .args(["convert", "-", "--to", "json"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("empty"));
+
+    decp()
+        .args(["convert", "/nonexistent/file.json", "--to", "xml"])
+        .assert()
+        .code(2);
+    decp().args(["convert", "x.json"]).assert().code(2); // --to is required
+}
+
+#[test]
+fn help_has_examples() {
+    let out = decp().args(["convert", "--help"]).output().unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("decp convert marches.json --to xml")
+    );
+}
