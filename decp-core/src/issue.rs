@@ -141,6 +141,132 @@ issue_codes! {
     DuplicateField = "schema.duplicate_field", Schema, Error,
         fr: "champ « {value} » présent plusieurs fois",
         en: "field “{value}” appears more than once";
+    /// A required member is missing.
+    Required = "schema.required", Schema, Error,
+        fr: "champ obligatoire absent : {expected}",
+        en: "required field missing: {expected}";
+    /// A string is shorter than the schema allows.
+    MinLength = "schema.min_length", Schema, Error,
+        fr: "« {value} » est trop court (au moins {expected} caractères)",
+        en: "“{value}” is too short (at least {expected} characters)";
+    /// A string is longer than the schema allows.
+    MaxLength = "schema.max_length", Schema, Error,
+        fr: "valeur trop longue (au plus {expected} caractères) : « {value} »",
+        en: "value too long (at most {expected} characters): “{value}”";
+    /// A string does not match the schema's pattern (SIRET of the buyer, CPV code).
+    Pattern = "schema.pattern", Schema, Error,
+        fr: "« {value} » ne respecte pas le format attendu ({expected})",
+        en: "“{value}” does not have the expected format ({expected})";
+    /// A number is below the schema's minimum.
+    Minimum = "schema.minimum", Schema, Error,
+        fr: "{value} est inférieur au minimum autorisé ({expected})",
+        en: "{value} is below the allowed minimum ({expected})";
+    /// A number is above the schema's maximum.
+    Maximum = "schema.maximum", Schema, Error,
+        fr: "{value} est supérieur au maximum autorisé ({expected})",
+        en: "{value} is above the allowed maximum ({expected})";
+    /// A list has fewer items than required. An empty `donneesExecution` is accepted
+    /// by the JSON schema 2.0.2+ but not by the XSD, so it is reported here.
+    MinItems = "schema.min_items", Schema, Error,
+        fr: "liste vide : au moins {expected} élément attendu",
+        en: "empty list: at least {expected} item expected";
+    /// A list holds the same item twice (JSON schema `uniqueItems`).
+    UniqueItems = "schema.unique_items", Schema, Error,
+        fr: "élément en double dans la liste : « {value} »",
+        en: "duplicate item in the list: “{value}”";
+    /// A SIRET whose check digit (Luhn) is wrong; La Poste's SIRETs (SIREN 356000000)
+    /// follow their own rule (sum of digits divisible by 5).
+    SiretChecksum = "rule.siret_checksum", Rule, Error,
+        fr: "SIRET invalide « {value} » : la clé de contrôle (Luhn) est fausse",
+        en: "invalid SIRET “{value}”: wrong check digit (Luhn)";
+    /// The SIREN part (first 9 digits) of a SIRET fails its own Luhn check.
+    SirenChecksum = "rule.siren_checksum", Rule, Error,
+        fr: "SIREN invalide dans « {value} » : la clé de contrôle (Luhn) des 9 premiers chiffres est fausse",
+        en: "invalid SIREN in “{value}”: the first 9 digits fail their check (Luhn)";
+    /// An identifier does not have the format of its `typeIdentifiant`.
+    IdentifierFormat = "rule.identifier_format", Rule, Error,
+        fr: "identifiant « {value} » au format incorrect pour le type {expected}",
+        en: "identifier “{value}” does not have the format of type {expected}";
+    /// The CPV code is not in the CPV 2008 list.
+    CpvUnknown = "rule.cpv_unknown", Rule, Error,
+        fr: "code CPV « {value} » absent de la nomenclature CPV 2008",
+        en: "CPV code “{value}” is not in the CPV 2008 list";
+    /// The CPV code's check digit is not the official one.
+    CpvCheckDigit = "rule.cpv_check_digit", Rule, Error,
+        fr: "clé de contrôle du code CPV « {value} » incorrecte (attendu {expected})",
+        en: "wrong check digit in CPV code “{value}” (expected {expected})";
+    /// `origineUE` is below `origineFrance` (French products are European too).
+    OrigineUeBelowFrance = "rule.origine_ue_below_france", Rule, Error,
+        fr: "origineUE ({value}) est inférieure à origineFrance ({expected})",
+        en: "origineUE ({value}) is below origineFrance ({expected})";
+    /// A modification or subcontracting act id is used twice.
+    IdNotUnique = "rule.id_not_unique", Rule, Error,
+        fr: "numéro {value} utilisé plusieurs fois dans la liste",
+        en: "number {value} is used more than once in the list";
+    /// Ids are not increasing in the order of notification (or signature).
+    IdNotIncreasing = "rule.id_not_increasing", Rule, Error,
+        fr: "les numéros ne croissent pas dans l'ordre des dates de notification ({value})",
+        en: "numbers do not increase in notification-date order ({value})";
+    /// A modification or act dated before the contract itself.
+    DateBeforeContract = "rule.date_before_contract", Rule, Error,
+        fr: "date {value} antérieure à celle du contrat ({expected})",
+        en: "date {value} is before the contract's date ({expected})";
+    /// Data published before the contract (or modification) was notified.
+    PublicationBeforeNotification = "rule.publication_before_notification", Rule, Error,
+        fr: "publication le {value}, avant la notification ou la signature du {expected}",
+        en: "published on {value}, before notification or signature on {expected}";
+    /// A date after today.
+    DateInFuture = "rule.date_in_future", Rule, Error,
+        fr: "date {value} dans le futur (aujourd'hui : {expected})",
+        en: "date {value} is in the future (today: {expected})";
+    /// `lieuExecution.code` does not have the format its `typeCode` announces.
+    LieuCodeFormat = "rule.lieu_code_format", Rule, Error,
+        fr: "code « {value} » incohérent avec le type de code {expected}",
+        en: "code “{value}” does not fit the code type {expected}";
+    /// A change to a subcontracting act that names no existing act.
+    ModificationActeUnknown = "rule.modification_acte_unknown", Rule, Error,
+        fr: "la modification d'acte de sous-traitance vise l'acte {value}, absent de actesSousTraitance",
+        en: "the subcontracting-act modification refers to act {value}, which is not in actesSousTraitance";
+    /// `tauxAvance` contradicts `attributionAvance` (a rate without an advance).
+    TauxAvanceInconsistent = "rule.taux_avance_inconsistent", Rule, Warning,
+        fr: "tauxAvance {value} alors qu'aucune avance n'est attribuée (attributionAvance = false)",
+        en: "tauxAvance {value} although no advance is granted (attributionAvance = false)";
+    /// A "none" label (`Sans objet`, `Pas de …`) listed with other labels.
+    ExclusiveLabel = "rule.exclusive_label", Rule, Warning,
+        fr: "« {value} » ne peut pas être combiné avec d'autres valeurs",
+        en: "“{value}” cannot be combined with other values";
+    /// A subsequent market (`Marchés subséquents`) without `idAccordCadre`.
+    AccordCadreExpected = "rule.accord_cadre_expected", Rule, Warning,
+        fr: "marché subséquent sans idAccordCadre",
+        en: "subsequent market without idAccordCadre";
+    /// Amount below the 40 000 € HT publication threshold.
+    BelowThreshold = "rule.below_threshold", Rule, Warning,
+        fr: "montant {value} € HT sous le seuil de publication ({expected} €)",
+        en: "amount {value} € excl. VAT is below the publication threshold ({expected} €)";
+    /// Subcontracting acts present while `sousTraitanceDeclaree` is false.
+    SousTraitanceInconsistent = "rule.sous_traitance_inconsistent", Rule, Warning,
+        fr: "actes de sous-traitance présents alors que sousTraitanceDeclaree vaut false",
+        en: "subcontracting acts present while sousTraitanceDeclaree is false";
+    /// An amount that is very unlikely (≤ 1 €, repeated digits, over 3 billion €).
+    AmountImplausible = "quality.amount_implausible", Quality, Warning,
+        fr: "montant peu plausible : {value} ({expected})",
+        en: "implausible amount: {value} ({expected})";
+    /// A duration over 180 months.
+    DurationImplausible = "quality.duration_implausible", Quality, Warning,
+        fr: "durée peu plausible : {value} mois (plus de {expected})",
+        en: "implausible duration: {value} months (more than {expected})";
+    /// The buyer is also a holder.
+    BuyerIsHolder = "quality.buyer_is_holder", Quality, Warning,
+        fr: "l'acheteur {value} est aussi titulaire",
+        en: "the buyer {value} is also a holder";
+    /// Published more than two months after notification.
+    PublicationDelay = "quality.publication_delay", Quality, Warning,
+        fr: "données publiées le {value}, plus de deux mois après la notification ({expected})",
+        en: "data published on {value}, more than two months after notification ({expected})";
+    /// An `objet` too short to say anything.
+    ObjetTooShort = "quality.objet_too_short", Quality, Warning,
+        fr: "objet trop court pour être informatif : « {value} »",
+        en: "objet too short to be meaningful: “{value}”";
 }
 
 impl fmt::Display for IssueCode {

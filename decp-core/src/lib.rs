@@ -58,6 +58,7 @@ pub mod synth;
 #[cfg(feature = "proptest")]
 pub mod testing;
 mod tree;
+mod validate;
 mod write;
 mod write_out;
 
@@ -68,4 +69,5 @@ pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalo
 pub use model::{Record, RecordKind};
 pub use raw::{Field, Raw, get, set};
 pub use read::{Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records};
+pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
 pub use write::{Writer, WriterBuilder};

@@ -35,6 +35,8 @@ pub struct Decoded {
     pub position: Position,
     /// Findings of decoding (tolerant mode): values kept verbatim, unknown members.
     pub findings: Vec<Issue>,
+    /// Index among the records of the same kind (`N` in `/marches/marche/N`).
+    pub kind_index: u64,
 }
 
 impl RawRecord {
@@ -106,6 +108,7 @@ impl RawRecord {
             record,
             position: self.position,
             findings,
+            kind_index: self.kind_index,
         })
     }
 }
