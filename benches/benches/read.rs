@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use decp_benches::corpus;
-use decp_core::{Format, RawRecord, Reader, Writer};
+use decp_core::{Format, RawRecord, Reader, Validator, ValidatorOptions, Writer};
 use std::hint::black_box;
 
 const SIZE: u64 = 16 << 20;
@@ -54,6 +54,17 @@ fn read(c: &mut Criterion) {
                 for d in Reader::from_slice(black_box(&data)).unwrap().records() {
                     black_box(d.unwrap());
                     n += 1;
+                }
+                black_box(n)
+            })
+        });
+
+        let validator = Validator::new(ValidatorOptions::default());
+        g.bench_function("read+validate", |b| {
+            b.iter(|| {
+                let mut n = 0usize;
+                for d in Reader::from_slice(black_box(&data)).unwrap().records() {
+                    n += validator.check(&d.unwrap()).len();
                 }
                 black_box(n)
             })
