@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::codec::Codec;
 use crate::format::Format;
 use crate::model::*;
-use crate::raw::{Field, set};
+use crate::raw::{Field, get, set};
 use crate::write_out::{JsonOut, XmlOut};
 
 /// SplitMix64: small, fast, deterministic.
@@ -47,7 +47,8 @@ impl Rng {
     }
 }
 
-/// Completes 13 digits into a Luhn-valid 14-digit SIRET.
+/// Appends the Luhn check digit to a string of digits (13 digits give a SIRET,
+/// 8 a SIREN).
 pub fn luhn_complete(first13: &str) -> String {
     let mut sum = 0;
     for (i, c) in first13.bytes().rev().enumerate() {
@@ -64,6 +65,17 @@ pub fn luhn_complete(first13: &str) -> String {
     let check = (10 - sum % 10) % 10;
     format!("{first13}{check}")
 }
+
+/// Metropolitan départements with a numeric code (Corsica's are 2A and 2B).
+const DEPARTEMENTS: [u64; 94] = {
+    let mut d = [0u64; 94];
+    let mut i = 0;
+    while i < 94 {
+        d[i] = if i < 19 { i as u64 + 1 } else { i as u64 + 2 };
+        i += 1;
+    }
+    d
+};
 
 const OBJETS: &[&str] = &[
     "Travaux de réfection de la toiture du gymnase municipal",
@@ -91,11 +103,15 @@ impl Generator {
     /// A generator from a seed.
     pub fn new(seed: u64) -> Generator {
         let mut rng = Rng::new(seed);
+        // A Luhn-valid SIREN, then a Luhn-valid SIRET on top of it.
         let siret = |rng: &mut Rng, prefix: &str| {
-            let rest: String = (0..13 - prefix.len())
-                .map(|_| char::from(b'0' + rng.below(10) as u8))
-                .collect();
-            luhn_complete(&format!("{prefix}{rest}"))
+            let mut digits = |n: usize| -> String {
+                (0..n)
+                    .map(|_| char::from(b'0' + rng.below(10) as u8))
+                    .collect()
+            };
+            let siren = luhn_complete(&format!("{prefix}{}", digits(8 - prefix.len())));
+            luhn_complete(&format!("{siren}{}", digits(4)))
         };
         let buyers = (0..200).map(|_| siret(&mut rng, "2")).collect();
         let companies = (0..2000).map(|_| siret(&mut rng, "")).collect();
@@ -181,7 +197,7 @@ impl Generator {
             lieu_execution: set(LieuExecution {
                 code: set(format!(
                     "{:02}{:03}",
-                    1 + self.rng.below(95),
+                    *self.rng.pick(&DEPARTEMENTS),
                     self.rng.below(1000)
                 )),
                 type_code: set(if self.rng.chance(70) {
@@ -234,7 +250,9 @@ impl Generator {
             m.origine_ue = set(Some(Decimal::new(fr + self.rng.below(20) as i64, 2)));
             m.origine_france = set(Some(Decimal::new(fr, 2)));
         }
-        if self.rng.chance(15) {
+        let subsequent = get(&m.modalites_execution)
+            .is_some_and(|l| l.contains(&Field::Valid(ModaliteExecution::MarchesSubsequents)));
+        if subsequent || self.rng.chance(5) {
             m.id_accord_cadre = set(format!("AC{:06}", self.rng.below(1_000_000)));
         }
         if self.rng.chance(15) {
@@ -255,6 +273,7 @@ impl Generator {
                 })
                 .collect();
             m.actes_sous_traitance = set(actes);
+            m.sous_traitance_declaree = set(true);
             if self.rng.chance(30) {
                 let d = notif + chrono::Days::new(200);
                 m.modifications_actes_sous_traitance =
@@ -315,7 +334,7 @@ impl Generator {
             nature: set(*self.rng.pick(NatureConcession::ALL)),
             objet: set("Délégation du service public de l'eau potable".to_string()),
             procedure: set(*self.rng.pick(ProcedureConcession::ALL)),
-            duree_mois: set(12 * (1 + self.rng.below(20) as i64)),
+            duree_mois: set(12 * (1 + self.rng.below(15) as i64)),
             date_signature: set(sig),
             date_publication_donnees: set(sig + chrono::Days::new(self.rng.below(30))),
             date_debut_execution: set(sig + chrono::Days::new(self.rng.below(90))),
