@@ -189,6 +189,42 @@ impl Error {
         matches!(&*self.0, ErrorKind::Io(_))
     }
 
+    /// The finding that reports this error in a validation report, for errors that
+    /// concern one record and do not stop reading (a broken record, a value refused
+    /// in strict mode, a skipped envelope member). `None` for fatal errors.
+    pub fn to_issue(&self) -> Option<crate::Issue> {
+        if self.is_fatal() {
+            return None;
+        }
+        let (code, path, value) = match &*self.0 {
+            ErrorKind::Data {
+                path,
+                code,
+                message,
+                ..
+            } => (
+                crate::IssueCode::from_code(code).unwrap_or(crate::IssueCode::Syntax),
+                path.clone(),
+                message.clone(),
+            ),
+            ErrorKind::Syntax { message, .. } => (
+                crate::IssueCode::Syntax,
+                "/marches".to_string(),
+                message.clone(),
+            ),
+            ErrorKind::Unsupported { message, .. } => (
+                crate::IssueCode::AdditionalProperty,
+                "/marches".to_string(),
+                message.clone(),
+            ),
+            _ => return None,
+        };
+        let mut i = crate::Issue::new(code, path);
+        i.position = self.position().copied();
+        i.value = Some(value);
+        Some(i)
+    }
+
     pub(crate) fn with_record(mut self, record: u64) -> Error {
         match &mut *self.0 {
             ErrorKind::Syntax { pos, .. }

@@ -141,6 +141,11 @@ issue_codes! {
     DuplicateField = "schema.duplicate_field", Schema, Error,
         fr: "champ « {value} » présent plusieurs fois",
         en: "field “{value}” appears more than once";
+    /// A record that cannot be read (broken syntax inside it, or a value refused in
+    /// strict mode); reading went on with the next record.
+    Syntax = "schema.syntax", Schema, Error,
+        fr: "enregistrement illisible : {value}",
+        en: "unreadable record: {value}";
     /// A required member is missing.
     Required = "schema.required", Schema, Error,
         fr: "champ obligatoire absent : {expected}",
@@ -327,6 +332,56 @@ impl Issue {
             .template(lang)
             .replace("{value}", self.value.as_deref().unwrap_or(""))
             .replace("{expected}", self.expected.as_deref().unwrap_or(""))
+    }
+}
+
+impl Issue {
+    /// The finding as one JSON object: `code`, `family`, `severity`, `path`, `line`,
+    /// `column`, `record`, `value`, `message` (in `lang`).
+    pub fn to_json(&self, lang: Lang) -> String {
+        let mut out = crate::write_out::JsonOut::new(false);
+        self.write_json(&mut out, lang, &[]);
+        String::from_utf8(out.into_inner()).unwrap_or_default()
+    }
+
+    /// Writes the finding as a JSON object, with extra leading string members.
+    pub(crate) fn write_json(
+        &self,
+        out: &mut crate::write_out::JsonOut,
+        lang: Lang,
+        extra: &[(&str, &str)],
+    ) {
+        out.begin_obj();
+        for (k, v) in extra {
+            out.key(k);
+            out.string(v);
+        }
+        out.key("code");
+        out.string(self.code.as_str());
+        out.key("family");
+        out.string(self.family().as_str());
+        out.key("severity");
+        out.string(self.severity().as_str());
+        out.key("path");
+        out.string(&self.path);
+        let num = |out: &mut crate::write_out::JsonOut, k: &str, v: Option<u64>| {
+            out.key(k);
+            match v {
+                Some(v) => out.raw_value(&v.to_string()),
+                None => out.raw_value("null"),
+            }
+        };
+        num(out, "line", self.position.map(|p| p.line));
+        num(out, "column", self.position.map(|p| p.column));
+        num(out, "record", self.position.and_then(|p| p.record));
+        out.key("value");
+        match &self.value {
+            Some(v) => out.string(v),
+            None => out.raw_value("null"),
+        }
+        out.key("message");
+        out.string(&self.message(lang));
+        out.end_obj();
     }
 }
 

@@ -52,6 +52,7 @@ mod issue;
 pub mod model;
 mod raw;
 mod read;
+mod report;
 mod split;
 #[cfg(feature = "synth")]
 pub mod synth;
@@ -69,5 +70,6 @@ pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalo
 pub use model::{Record, RecordKind};
 pub use raw::{Field, Raw, get, set};
 pub use read::{Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records};
+pub use report::{FileReport, Report};
 pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
 pub use write::{Writer, WriterBuilder};

@@ -113,6 +113,28 @@ impl RawRecord {
     }
 }
 
+impl RawRecord {
+    /// The position of the value at `pointer` in this record: an absolute JSON
+    /// Pointer as in findings (`/marches/marche/3/titulaires/0/titulaire/id`) or one
+    /// relative to the record. When the value is absent (a missing required member),
+    /// the position of the deepest enclosing value is given.
+    pub fn locate_path(&self, pointer: &str) -> Position {
+        let prefix = format!("/marches/{}/{}", self.kind.name(), self.kind_index);
+        let rel = pointer.strip_prefix(prefix.as_str()).unwrap_or(pointer);
+        let Ok(text) = tree::utf8(&self.bytes) else {
+            return self.position;
+        };
+        let node = match self.format {
+            Format::Json => tree::parse_json(text, 256).ok(),
+            Format::Xml => tree::parse_xml(text, 256).ok().map(|(_, n)| n),
+        };
+        match node {
+            Some(n) => self.locate(tree::locate(&n, rel) as usize),
+            None => self.position,
+        }
+    }
+}
+
 /// Builds a [`Reader`] with options.
 ///
 /// ```

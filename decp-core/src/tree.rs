@@ -48,6 +48,63 @@ impl Node<'_> {
     }
 }
 
+/// The offset of the value at `pointer` (a JSON Pointer relative to the record, in
+/// the official JSON shape), or of the deepest enclosing value that exists. XML
+/// trees are walked the same way: a list container's items are its children, and
+/// the JSON wrapper key after an index names the XML item element.
+pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
+    let segs: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut node = root;
+    let mut i = 0;
+    while i < segs.len() {
+        let seg = segs[i].as_str();
+        let index = seg.parse::<usize>().ok();
+        match (&node.v, index) {
+            (V::Arr(items), Some(k)) => match items.get(k) {
+                Some(n) => node = n,
+                None => break,
+            },
+            // XML list container: `…/titulaires/0/titulaire` is the 1st child.
+            (V::Obj(m), Some(k)) => match m.get(k) {
+                Some((name, n)) => {
+                    node = n;
+                    if segs.get(i + 1).is_some_and(|s| s == name) {
+                        i += 1;
+                    }
+                }
+                None => break,
+            },
+            (V::Obj(m), None) => {
+                let mut same = m.iter().filter(|(k, _)| k == seg);
+                let Some((_, first)) = same.next() else { break };
+                // XML repeated label: `…/techniques/technique/1` is the 2nd `technique`.
+                let next_index = segs.get(i + 1).and_then(|s| s.parse::<usize>().ok());
+                match (next_index, matches!(first.v, V::Arr(_))) {
+                    (Some(k), false) => {
+                        let all: Vec<&Node<'_>> =
+                            std::iter::once(first).chain(same.map(|(_, n)| n)).collect();
+                        match all.get(k) {
+                            Some(n) => {
+                                node = n;
+                                i += 1;
+                            }
+                            None => node = first,
+                        }
+                    }
+                    _ => node = first,
+                }
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    node.off
+}
+
 /// A syntax error inside a record: byte offset in the record and message.
 #[derive(Debug)]
 pub(crate) struct TreeError {

@@ -172,6 +172,23 @@ impl Validator {
         out
     }
 
+    /// Like [`Validator::check`], with each rule finding placed at its value's line
+    /// and column in `raw`, the record's bytes (see [`RawRecord::locate_path`]).
+    pub fn check_raw(&self, d: &Decoded, raw: &crate::RawRecord) -> Vec<Issue> {
+        let n_decode = d
+            .findings
+            .iter()
+            .filter(|i| self.opts.families.runs(i.family()))
+            .count();
+        let mut issues = self.check(d);
+        if issues.len() > n_decode {
+            for i in &mut issues[n_decode..] {
+                i.position = Some(raw.locate_path(&i.path));
+            }
+        }
+        issues
+    }
+
     fn run(&self, record: &Record, prefix: String) -> Vec<Issue> {
         let mut ck = Ck {
             v: self,

@@ -15,6 +15,7 @@ use crate::write_out::{JsonOut, XmlOut};
 pub struct WriterBuilder {
     format: Format,
     pretty: bool,
+    ndjson: bool,
 }
 
 impl WriterBuilder {
@@ -23,6 +24,25 @@ impl WriterBuilder {
         WriterBuilder {
             format,
             pretty: true,
+            ndjson: false,
+        }
+    }
+
+    /// NDJSON: one record per line, in the official JSON shape, with a `"kind"`
+    /// member (`marche` or `contrat-concession`) first; no envelope.
+    ///
+    /// ```
+    /// use decp_core::{WriterBuilder, set, model::{Marche, Record}};
+    /// let mut w = WriterBuilder::ndjson().from_writer(Vec::new());
+    /// w.write_record(&Record::Marche(Marche { id: set("A".into()), ..Default::default() }))?;
+    /// assert_eq!(w.finish()?, b"{\"kind\":\"marche\",\"id\":\"A\"}\n");
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn ndjson() -> WriterBuilder {
+        WriterBuilder {
+            format: Format::Json,
+            pretty: false,
+            ndjson: true,
         }
     }
 
@@ -41,7 +61,8 @@ impl WriterBuilder {
             first_kind: None,
             counts: [0; 2],
             spill: Spill::Mem(Vec::new()),
-            json: JsonOut::at_depth(self.pretty, 3),
+            json: JsonOut::at_depth(self.pretty && !self.ndjson, 3),
+            ndjson: self.ndjson,
             xml: XmlOut::at_depth(self.pretty, 1),
             started: false,
         }
@@ -142,6 +163,7 @@ pub struct Writer<W: Write> {
     json: JsonOut,
     xml: XmlOut,
     started: bool,
+    ndjson: bool,
 }
 
 impl<W: Write> Writer<W> {
@@ -181,6 +203,23 @@ impl<W: Write> Writer<W> {
     /// Writes one record.
     pub fn write_record(&mut self, record: &Record) -> Result<()> {
         let kind = record.kind();
+        if self.ndjson {
+            self.json.clear(0);
+            match record {
+                Record::Marche(m) => m.write_json(&mut self.json),
+                Record::Concession(c) => c.write_json(&mut self.json),
+            }
+            let body = &self.json.bytes()[1..];
+            let w = self.w.as_mut().expect("writer used after finish");
+            write!(w, "{{\"kind\":\"{}\"", kind.name())?;
+            if body != b"}" {
+                w.write_all(b",")?;
+            }
+            w.write_all(body)?;
+            w.write_all(b"\n")?;
+            self.counts[kind as usize] += 1;
+            return Ok(());
+        }
         self.start(kind)?;
         let first_kind = *self.first_kind.get_or_insert(kind);
         let n = self.counts[kind as usize];
@@ -229,6 +268,10 @@ impl<W: Write> Writer<W> {
 
     fn close(&mut self) -> Result<()> {
         if self.w.is_none() {
+            return Ok(());
+        }
+        if self.ndjson {
+            self.out().flush()?;
             return Ok(());
         }
         self.start(RecordKind::Marche)?;

@@ -30,8 +30,11 @@ fn codes(doc: &[u8]) -> BTreeSet<&'static str> {
         .unwrap()
         .records()
     {
-        for i in v.check(&d.unwrap()) {
-            out.insert(i.code.as_str());
+        match d {
+            Ok(d) => out.extend(v.check(&d).into_iter().map(|i| i.code.as_str())),
+            Err(e) => {
+                out.insert(e.to_issue().expect("a recoverable error").code.as_str());
+            }
         }
     }
     out
@@ -115,6 +118,10 @@ fn fixtures() -> Vec<(&'static str, Vec<Op>)> {
                 "\"dureeMois\": 18,",
                 "\"dureeMois\": 18, \"dureeMois\": 18,",
             )],
+        ),
+        (
+            "schema.syntax",
+            vec![Text("\"dureeMois\": 18,", "\"dureeMois\": 18,,")],
         ),
         ("schema.required", vec![Remove(p(&format!("{M}/ccag")))]),
         (
@@ -340,6 +347,15 @@ fn every_code_has_a_fixture_and_two_languages() {
     }
 }
 
+fn raw_of(doc: &[u8], n: usize) -> decp_core::RawRecord {
+    let mut r = ReaderBuilder::new().from_slice(doc).unwrap();
+    let mut raw = decp_core::RawRecord::default();
+    for _ in 0..=n {
+        assert!(r.read_raw(&mut raw).unwrap());
+    }
+    raw
+}
+
 #[test]
 fn paths_and_positions_of_rule_findings() {
     let doc = apply(&[Set(
@@ -354,13 +370,22 @@ fn paths_and_positions_of_rule_findings() {
         .map(Result::unwrap)
         .find(|d| d.record.kind() == decp_core::RecordKind::Marche)
         .unwrap();
-    let issues = v.check(&d);
+    let issues = v.check_raw(&d, &raw_of(&doc, 1));
     assert_eq!(issues.len(), 1);
     assert_eq!(
         issues[0].path,
         "/marches/marche/0/titulaires/0/titulaire/id"
     );
     assert_eq!(issues[0].value.as_deref(), Some("38103128500492"));
+    // The finding points at the value itself in the pretty-printed input.
+    let p = issues[0].position.unwrap();
+    let line = String::from_utf8_lossy(&doc)
+        .lines()
+        .nth(p.line as usize - 1)
+        .unwrap()
+        .to_string();
+    assert!(line[..].contains("\"id\": \"38103128500492\""), "{line}");
+    assert_eq!(line.chars().nth(p.column as usize - 1), Some('"'));
     assert!(issues[0].message(Lang::Fr).contains("clé de contrôle"));
     // Relative paths from iter_issues, and the boolean forms.
     assert!(
