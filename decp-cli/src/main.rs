@@ -1,16 +1,26 @@
-//! The `decp` command-line tool.
+//! The `decp` command-line tool: validate, convert and summarise DECP files.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+mod convert;
+mod input;
+mod pipeline;
+mod progress;
+mod rules;
+mod stats;
+mod validate;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use decp_core::{Format, Lang, Mode, ReaderBuilder, WriterBuilder};
+use decp_core::{Families, Format, Lang, Mode, Validator, ValidatorOptions};
 
-/// Read, check and convert French public-procurement data (DECP).
+/// Vérifie, convertit et résume les données essentielles de la commande publique
+/// (DECP). Check, convert and summarise French public-procurement data (DECP).
+///
+/// Exit codes: 0 success (no error finding), 1 at least one error finding (or a
+/// record that could not be converted), 2 usage error, I/O error or unreadable input.
 #[derive(Debug, Parser)]
-#[command(name = "decp", version, about, long_about = None)]
+#[command(name = "decp", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,17 +41,90 @@ impl From<FormatArg> for Format {
     }
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Fr => Lang::Fr,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FamilyArg {
+    /// The official JSON schema's and XSD's verdict.
+    Schema,
+    /// Regulatory rules the schemas cannot express.
+    Rule,
+    /// Data-quality warnings.
+    Quality,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TextOrJson {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Convert a DECP v2 file between JSON and XML.
+    /// Validate files: the official schemas' verdict, regulatory rules, quality warnings.
+    ///
+    /// Paths may be files, directories (searched for *.json and *.xml) or `-` for
+    /// standard input. Exit code 0 when no finding of severity error, 1 when at
+    /// least one, 2 for usage errors, I/O errors or unreadable input.
+    ///
+    /// Examples:
+    ///   decp validate marches.json
+    ///   decp validate --only schema --report json exports/
+    ///   cat marches.xml | decp validate - --lang en --report ndjson
+    #[command(verbatim_doc_comment)]
+    Validate {
+        /// Files, directories, or `-` for standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Report format.
+        #[arg(long, value_enum, default_value = "text")]
+        report: validate::ReportKind,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
+        /// Refuse values that do not fit the official types (a refused record is one finding).
+        #[arg(long)]
+        strict: bool,
+        /// Run only these families (repeatable); `--only schema` is the official schemas' verdict.
+        #[arg(long, value_enum)]
+        only: Vec<FamilyArg>,
+        /// Keep and print at most N findings in all (counts stay exact).
+        #[arg(long, value_name = "N")]
+        max_issues: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Print nothing; only the exit code tells.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Input format (detected when left out).
+        #[arg(long, value_enum)]
+        from: Option<FormatArg>,
+    },
+    /// Convert a DECP v2 file between JSON, XML and NDJSON.
     ///
     /// The input format is detected unless --from is given. Values that do not fit
     /// the official types are kept as they are and reported on stderr (use --strict
-    /// to refuse them instead).
+    /// to refuse them instead). NDJSON is one record per line in the official JSON
+    /// shape, with a "kind" member.
     ///
     /// Examples:
     ///   decp convert marches.json --to xml -o marches.xml
     ///   cat marches.xml | decp convert - --to json > marches.json
+    ///   decp convert marches.xml --to ndjson | jq .montant
     #[command(verbatim_doc_comment)]
     Convert {
         /// Input file, or `-` for standard input.
@@ -50,10 +133,10 @@ enum Command {
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
         /// Output format.
-        #[arg(long)]
-        to: FormatArg,
+        #[arg(long, value_enum)]
+        to: convert::OutFormat,
         /// Input format (detected when left out).
-        #[arg(long)]
+        #[arg(long, value_enum)]
         from: Option<FormatArg>,
         /// Refuse records holding values that do not fit the official types.
         #[arg(long)]
@@ -61,88 +144,97 @@ enum Command {
         /// Compact output instead of indented.
         #[arg(long)]
         compact: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
+    ///
+    /// Examples:
+    ///   decp stats marches.json
+    ///   decp stats --format json exports/
+    #[command(verbatim_doc_comment)]
+    Stats {
+        /// Files, directories, or `-` for standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
+        /// Input format (detected when left out).
+        #[arg(long, value_enum)]
+        from: Option<FormatArg>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
+    /// Print the catalogue of finding codes (code, family, severity, message).
+    ///
+    /// Examples:
+    ///   decp rules
+    ///   decp rules --format json --lang en
+    #[command(verbatim_doc_comment)]
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
     },
 }
 
-fn open_input(path: &PathBuf) -> io::Result<Box<dyn Read>> {
-    if path.as_os_str() == "-" {
-        Ok(Box::new(io::stdin().lock()))
-    } else {
-        Ok(Box::new(File::open(path)?))
-    }
-}
-
-fn open_output(path: &PathBuf) -> io::Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        Ok(Box::new(BufWriter::new(io::stdout().lock())))
-    } else {
-        Ok(Box::new(BufWriter::new(File::create(path)?)))
-    }
-}
-
-/// Exit codes: 0 success, 1 some records could not be converted, 2 usage, I/O or unreadable input.
-fn convert(
-    input: &PathBuf,
-    output: &PathBuf,
-    to: Format,
-    from: Option<Format>,
-    strict: bool,
-    compact: bool,
-) -> Result<u8, String> {
-    let name = input.display().to_string();
-    let rdr = open_input(input).map_err(|e| format!("{name}: {e}"))?;
-    let mut builder = ReaderBuilder::new();
-    builder.mode(if strict { Mode::Strict } else { Mode::Tolerant });
-    if let Some(f) = from {
-        builder.format(f);
-    }
-    let mut reader = builder
-        .from_reader(rdr)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
-    let mut writer = WriterBuilder::new(to).pretty(!compact).from_writer(out);
-    let stderr = io::stderr();
-    let mut err = stderr.lock();
-    let mut status = 0u8;
-    for item in reader.records() {
-        match item {
-            Ok(d) => {
-                for f in &d.findings {
-                    let p = f.position.unwrap_or(d.position);
-                    let _ = writeln!(
-                        err,
-                        "{name}:{}:{}: {} [{}] {} ({})",
-                        p.line,
-                        p.column,
-                        f.severity(),
-                        f.code,
-                        f.message(Lang::Fr),
-                        f.path
-                    );
-                }
-                writer
-                    .write_record(&d.record)
-                    .map_err(|e| format!("{}: {e}", output.display()))?;
-            }
-            Err(e) if e.is_fatal() => {
-                let _ = writer.finish();
-                return Err(format!("{name}: {e}"));
-            }
-            Err(e) => {
-                let _ = writeln!(err, "{name}: {e}");
-                status = 1;
-            }
-        }
-    }
-    writer
-        .finish()
-        .map_err(|e| format!("{}: {e}", output.display()))?;
-    Ok(status)
+fn jobs(j: Option<usize>) -> usize {
+    j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let r = match &cli.command {
+    let code = match cli.command {
+        Command::Validate {
+            paths,
+            report,
+            lang,
+            strict,
+            only,
+            max_issues,
+            jobs: j,
+            quiet,
+            from,
+        } => {
+            let inputs = match input::expand(&paths) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let families = if only.is_empty() {
+                Families::default()
+            } else {
+                Families {
+                    schema: only.contains(&FamilyArg::Schema),
+                    rule: only.contains(&FamilyArg::Rule),
+                    quality: only.contains(&FamilyArg::Quality),
+                }
+            };
+            let validator = Validator::new(ValidatorOptions {
+                lang: lang.into(),
+                families,
+                ..ValidatorOptions::default()
+            });
+            let o = validate::Options {
+                report,
+                lang: lang.into(),
+                mode: if strict { Mode::Strict } else { Mode::Tolerant },
+                format: from.map(Into::into),
+                max_issues,
+                jobs: jobs(j),
+                quiet,
+            };
+            validate::run(&inputs, &validator, &o)
+        }
         Command::Convert {
             input,
             output,
@@ -150,21 +242,60 @@ fn main() -> ExitCode {
             from,
             strict,
             compact,
-        } => convert(
-            input,
-            output,
-            (*to).into(),
-            from.map(Into::into),
-            *strict,
-            *compact,
-        ),
-    };
-    match r {
-        Ok(code) => ExitCode::from(code),
-        Err(msg) => {
-            let _ = io::stderr().is_terminal();
-            eprintln!("decp: {msg}");
-            ExitCode::from(2)
+            jobs: j,
+        } => {
+            let input = if input.as_os_str() == "-" {
+                input::Input::Stdin
+            } else {
+                input::Input::File(input)
+            };
+            let o = convert::Options {
+                to,
+                from: from.map(Into::into),
+                strict,
+                compact,
+                jobs: jobs(j),
+                quiet: false,
+            };
+            match convert::run(&input, &output, &o) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    2
+                }
+            }
         }
-    }
+        Command::Stats {
+            paths,
+            format,
+            from,
+            jobs: j,
+        } => match input::expand(&paths) {
+            Ok(inputs) => {
+                let v = Validator::new(ValidatorOptions::default());
+                stats::run(
+                    &inputs,
+                    &v,
+                    from.map(Into::into),
+                    jobs(j),
+                    matches!(format, TextOrJson::Json),
+                    false,
+                )
+            }
+            Err(e) => {
+                eprintln!("decp: {e}");
+                2
+            }
+        },
+        Command::Rules { format, lang } => {
+            match rules::run(matches!(format, TextOrJson::Json), lang.into()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    2
+                }
+            }
+        }
+    };
+    ExitCode::from(code)
 }

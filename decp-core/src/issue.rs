@@ -328,10 +328,15 @@ impl Issue {
     /// assert_eq!(i.message(Lang::En), "invalid date “2024-13-45”: expected a YYYY-MM-DD date");
     /// ```
     pub fn message(&self, lang: Lang) -> String {
+        let expected = self.expected.as_deref().unwrap_or("");
+        let expected = match lang {
+            Lang::Fr => translate_expected(expected),
+            Lang::En => expected,
+        };
         self.code
             .template(lang)
             .replace("{value}", self.value.as_deref().unwrap_or(""))
-            .replace("{expected}", self.expected.as_deref().unwrap_or(""))
+            .replace("{expected}", expected)
     }
 }
 
@@ -397,6 +402,22 @@ impl fmt::Display for Issue {
             self.message(Lang::Fr),
             self.path
         )
+    }
+}
+
+/// The French for the type names that decoding puts in `expected`.
+fn translate_expected(e: &str) -> &str {
+    match e {
+        "string" => "chaîne de caractères",
+        "integer" => "nombre entier",
+        "decimal number" => "nombre décimal",
+        "boolean" => "booléen",
+        "boolean (oui, non, true, false, 1, 0)" => "booléen (oui, non, true, false, 1, 0)",
+        "date string" => "date (chaîne AAAA-MM-JJ)",
+        "object" => "objet",
+        "array" => "liste",
+        "14 digits" => "14 chiffres",
+        other => other,
     }
 }
 

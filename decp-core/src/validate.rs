@@ -186,6 +186,8 @@ impl Validator {
                 i.position = Some(raw.locate_path(&i.path));
             }
         }
+        // In document order, as a compiler lists its diagnostics.
+        issues.sort_by_key(|i| i.position.map(|p| p.byte));
         issues
     }
 
@@ -553,7 +555,7 @@ impl Ck<'_> {
                             "id",
                             IssueCode::Pattern,
                             Some(id.clone()),
-                            Some("14 chiffres / 14 digits".into()),
+                            Some("14 digits".into()),
                         );
                     }
                     Err(code) => c.emit_at("id", code, Some(id.clone()), None),

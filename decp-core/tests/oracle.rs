@@ -36,7 +36,8 @@ fn data(p: &str) -> PathBuf {
 
 fn json_oracle() -> jsonschema::Validator {
     let schema: Value =
-        serde_json::from_slice(&std::fs::read(data("schema_decp_v2.0.3.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(data("../schemas/schema_decp_v2.0.3.json")).unwrap())
+            .unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }
 
@@ -333,7 +334,7 @@ fn xmllint(files: &[PathBuf]) -> Option<Vec<bool>> {
     let out = Command::new("xmllint")
         .arg("--noout")
         .arg("--schema")
-        .arg(data("schema_decp_v2.0.2.xsd"))
+        .arg(data("../schemas/schema_decp_v2.0.2.xsd"))
         .args(files)
         .output();
     let out = match out {

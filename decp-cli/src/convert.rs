@@ -1,0 +1,111 @@
+//! `decp convert`: JSON ↔ XML (and NDJSON out), through the typed model.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use decp_core::{Format, Lang, Mode, Record, WriterBuilder};
+
+use crate::input::Input;
+use crate::pipeline;
+use crate::progress::Progress;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutFormat {
+    /// The official JSON shape.
+    Json,
+    /// The official XML shape.
+    Xml,
+    /// One record per line in the official JSON shape, with a `"kind"` member.
+    Ndjson,
+}
+
+/// Options of the command.
+pub struct Options {
+    pub to: OutFormat,
+    pub from: Option<Format>,
+    pub strict: bool,
+    pub compact: bool,
+    pub jobs: usize,
+    pub quiet: bool,
+}
+
+/// Opens the output: a file, or stdout for `-`.
+pub fn open_output(path: &Path) -> io::Result<Box<dyn Write>> {
+    if path.as_os_str() == "-" {
+        Ok(Box::new(BufWriter::new(io::stdout().lock())))
+    } else {
+        Ok(Box::new(BufWriter::new(File::create(path)?)))
+    }
+}
+
+/// Converts; findings go to stderr. Exit code 0, 1 when records could not be
+/// converted, 2 when the input cannot be read.
+pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
+    let name = input.name();
+    let mode = if o.strict {
+        Mode::Strict
+    } else {
+        Mode::Tolerant
+    };
+    let reader = input
+        .reader(mode, o.from)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let builder = match o.to {
+        OutFormat::Json => *WriterBuilder::new(Format::Json).pretty(!o.compact),
+        OutFormat::Xml => *WriterBuilder::new(Format::Xml).pretty(!o.compact),
+        OutFormat::Ndjson => WriterBuilder::ndjson(),
+    };
+    let mut writer = builder.from_writer(out);
+    let progress = Progress::new(input.size(), o.quiet, &name);
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let mut status = 0u8;
+    let mut write_error: Option<String> = None;
+    let mut n = 0u64;
+    let work = |item: pipeline::Item| -> Result<(Record, Vec<decp_core::Issue>), decp_core::Error> {
+        let raw = item?;
+        let d = raw.decode(mode)?;
+        Ok((d.record, d.findings))
+    };
+    let result = pipeline::run(reader, o.jobs, &progress, work, |r| {
+        n += 1;
+        match r {
+            Ok((record, findings)) => {
+                for f in &findings {
+                    let p = f.position.unwrap_or_default();
+                    let _ = writeln!(
+                        err,
+                        "{name}:{}:{}: {} [{}] {} ({})",
+                        p.line,
+                        p.column,
+                        f.severity(),
+                        f.code,
+                        f.message(Lang::Fr),
+                        f.path
+                    );
+                }
+                if write_error.is_none() {
+                    if let Err(e) = writer.write_record(&record) {
+                        write_error = Some(e.to_string());
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{name}: {e}");
+                status = 1;
+            }
+        }
+        progress.counts(n, 0);
+    });
+    progress.finish();
+    let finished = writer.finish();
+    if let Some(e) = write_error {
+        return Err(format!("{}: {e}", output.display()));
+    }
+    finished.map_err(|e| format!("{}: {e}", output.display()))?;
+    result.map_err(|e| format!("{name}: {e}"))?;
+    Ok(status)
+}

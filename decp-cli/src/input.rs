@@ -1,0 +1,87 @@
+//! Inputs: files, directories (recursed, `*.json` and `*.xml`) and `-` for stdin.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use decp_core::{Error, Format, Mode, Reader, ReaderBuilder};
+
+/// One input to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name used in messages and reports.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// The size in bytes, when known.
+    pub fn size(&self) -> Option<u64> {
+        match self {
+            Input::Stdin => None,
+            Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        }
+    }
+
+    /// Opens a reader on the input.
+    pub fn reader(
+        &self,
+        mode: Mode,
+        format: Option<Format>,
+    ) -> Result<Reader<Box<dyn Read + Send>>, Error> {
+        let src: Box<dyn Read + Send> = match self {
+            Input::Stdin => Box::new(io::stdin()),
+            Input::File(p) => Box::new(File::open(p)?),
+        };
+        let mut b = ReaderBuilder::new();
+        b.mode(mode);
+        if let Some(f) = format {
+            b.format(f);
+        }
+        b.from_reader(src)
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("xml"))
+        {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Expands the command line's paths: directories become their DECP files, sorted.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::Stdin);
+        } else if p.is_dir() {
+            let mut files = Vec::new();
+            walk(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+            out.extend(files.into_iter().map(Input::File));
+        } else {
+            out.push(Input::File(p.clone()));
+        }
+    }
+    Ok(out)
+}

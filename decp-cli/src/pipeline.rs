@@ -1,0 +1,110 @@
+//! Reading one input on every core: a reader thread cuts raw records, worker
+//! threads decode and check them, and results come back in document order. Channels
+//! are bounded, so memory stays constant whatever the input size.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use decp_core::{Error, RawRecord, Reader};
+
+use crate::progress::Progress;
+
+const BATCH: usize = 64;
+
+/// What a worker gets: a record's bytes, or a recoverable error met while reading.
+pub type Item = Result<RawRecord, Error>;
+
+/// Runs `work` on every item of `reader` on `jobs` threads and passes the results to
+/// `sink` in document order. Returns the fatal error that stopped reading, if any
+/// (after every item before it has gone through `sink`).
+pub fn run<R, T, W, S>(
+    mut reader: Reader<R>,
+    jobs: usize,
+    progress: &Progress,
+    work: W,
+    mut sink: S,
+) -> Result<(), Error>
+where
+    R: Read + Send,
+    T: Send,
+    W: Fn(Item) -> T + Sync,
+    S: FnMut(T),
+{
+    if jobs <= 1 {
+        loop {
+            let mut raw = RawRecord::default();
+            match reader.read_raw(&mut raw) {
+                Ok(true) => sink(work(Ok(raw))),
+                Ok(false) => return Ok(()),
+                Err(e) if e.is_fatal() => return Err(e),
+                Err(e) => sink(work(Err(e))),
+            }
+            progress.bytes(reader.bytes_read());
+        }
+    }
+    std::thread::scope(|scope| {
+        let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<Item>)>(jobs * 2);
+        let raw_rx = Arc::new(Mutex::new(raw_rx));
+        let (out_tx, out_rx) = channel::<(u64, Vec<T>)>();
+        let reading = scope.spawn(move || -> Result<(), Error> {
+            let mut n = 0u64;
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let mut end = Ok(());
+                let mut done = false;
+                while batch.len() < BATCH {
+                    let mut raw = RawRecord::default();
+                    match reader.read_raw(&mut raw) {
+                        Ok(true) => batch.push(Ok(raw)),
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Err(e) if e.is_fatal() => {
+                            end = Err(e);
+                            done = true;
+                            break;
+                        }
+                        Err(e) => batch.push(Err(e)),
+                    }
+                }
+                progress.bytes(reader.bytes_read());
+                if !batch.is_empty() && raw_tx.send((n, batch)).is_err() {
+                    return end;
+                }
+                n += 1;
+                if done {
+                    return end;
+                }
+            }
+        });
+        for _ in 0..jobs {
+            let rx = Arc::clone(&raw_rx);
+            let tx = out_tx.clone();
+            let work = &work;
+            scope.spawn(move || {
+                loop {
+                    let next = rx.lock().map(|r| r.recv());
+                    let Ok(Ok((n, batch))) = next else { return };
+                    let out: Vec<T> = batch.into_iter().map(work).collect();
+                    if tx.send((n, out)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(out_tx);
+        let mut pending = BTreeMap::new();
+        let mut next = 0u64;
+        for (n, out) in out_rx {
+            pending.insert(n, out);
+            while let Some(out) = pending.remove(&next) {
+                out.into_iter().for_each(&mut sink);
+                next += 1;
+            }
+        }
+        reading.join().unwrap_or_else(|_| Ok(()))
+    })
+}

@@ -1,0 +1,202 @@
+//! `decp stats`: counts and totals over one or more files.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use decp_core::{Format, Mode, Record, Validator, get};
+use rust_decimal::Decimal;
+
+use crate::input::Input;
+use crate::pipeline;
+use crate::progress::Progress;
+use crate::validate::json_string;
+
+#[derive(Default)]
+struct Stats {
+    records: u64,
+    unreadable: u64,
+    by_kind: BTreeMap<String, u64>,
+    by_version: BTreeMap<String, u64>,
+    by_year: BTreeMap<String, u64>,
+    by_procedure: BTreeMap<String, u64>,
+    by_nature: BTreeMap<String, u64>,
+    amount_marches: Decimal,
+    amount_concessions: Decimal,
+    by_code: BTreeMap<String, u64>,
+}
+
+fn bump(m: &mut BTreeMap<String, u64>, k: impl Into<String>) {
+    *m.entry(k.into()).or_default() += 1;
+}
+
+fn label<T: std::fmt::Display>(f: &Option<decp_core::Field<T>>) -> String {
+    match f {
+        None => "(absent)".into(),
+        Some(decp_core::Field::Valid(v)) => v.to_string(),
+        Some(decp_core::Field::Invalid(r)) => format!("(invalide) {r}"),
+    }
+}
+
+impl Stats {
+    fn add(&mut self, r: &Record) {
+        self.records += 1;
+        bump(&mut self.by_kind, r.kind().name());
+        bump(&mut self.by_version, "2");
+        match r {
+            Record::Marche(m) => {
+                bump(
+                    &mut self.by_year,
+                    get(&m.date_notification)
+                        .map_or("(inconnue)".into(), |d| d.format("%Y").to_string()),
+                );
+                bump(&mut self.by_procedure, label(&m.procedure));
+                bump(&mut self.by_nature, label(&m.nature));
+                if let Some(a) = get(&m.montant) {
+                    self.amount_marches = self
+                        .amount_marches
+                        .checked_add(*a)
+                        .unwrap_or(self.amount_marches);
+                }
+            }
+            Record::Concession(c) => {
+                bump(
+                    &mut self.by_year,
+                    get(&c.date_signature)
+                        .map_or("(inconnue)".into(), |d| d.format("%Y").to_string()),
+                );
+                bump(&mut self.by_procedure, label(&c.procedure));
+                bump(&mut self.by_nature, label(&c.nature));
+                if let Some(a) = get(&c.valeur_globale) {
+                    self.amount_concessions = self
+                        .amount_concessions
+                        .checked_add(*a)
+                        .unwrap_or(self.amount_concessions);
+                }
+            }
+        }
+    }
+}
+
+fn table(out: &mut impl Write, title: &str, m: &BTreeMap<String, u64>) -> io::Result<()> {
+    writeln!(out, "{title}")?;
+    for (k, v) in m {
+        writeln!(out, "  {v:>10}  {k}")?;
+    }
+    Ok(())
+}
+
+fn json_map(m: &BTreeMap<String, u64>) -> String {
+    let items: Vec<String> = m
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", json_string(k)))
+        .collect();
+    format!("{{{}}}", items.join(","))
+}
+
+/// Computes and prints the statistics; exit code 0, or 2 when an input cannot be read.
+pub fn run(
+    inputs: &[Input],
+    validator: &Validator,
+    from: Option<Format>,
+    jobs: usize,
+    json: bool,
+    quiet: bool,
+) -> u8 {
+    let mut s = Stats::default();
+    let mut status = 0;
+    let stderr = io::stderr();
+    for input in inputs {
+        let name = input.name();
+        let reader = match input.reader(Mode::Tolerant, from) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(stderr.lock(), "decp: {name}: {e}");
+                status = 2;
+                continue;
+            }
+        };
+        let progress = Progress::new(input.size(), quiet, &name);
+        let work = |item: pipeline::Item| -> Result<(Record, Vec<String>), Vec<String>> {
+            let raw = item.map_err(|e| {
+                e.to_issue()
+                    .into_iter()
+                    .map(|i| i.code.to_string())
+                    .collect::<Vec<_>>()
+            })?;
+            match raw.decode(Mode::Tolerant) {
+                Ok(d) => {
+                    let codes = validator
+                        .check(&d)
+                        .into_iter()
+                        .map(|i| i.code.to_string())
+                        .collect();
+                    Ok((d.record, codes))
+                }
+                Err(e) => Err(e
+                    .to_issue()
+                    .into_iter()
+                    .map(|i| i.code.to_string())
+                    .collect()),
+            }
+        };
+        let r = pipeline::run(reader, jobs, &progress, work, |r| match r {
+            Ok((rec, codes)) => {
+                s.add(&rec);
+                codes.into_iter().for_each(|c| bump(&mut s.by_code, c));
+            }
+            Err(codes) => {
+                s.unreadable += 1;
+                codes.into_iter().for_each(|c| bump(&mut s.by_code, c));
+            }
+        });
+        progress.finish();
+        if let Err(e) = r {
+            let _ = writeln!(stderr.lock(), "decp: {name}: {e}");
+            status = 2;
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let _ = if json {
+        writeln!(
+            out,
+            "{{\"records\":{},\"unreadable\":{},\"by_kind\":{},\"by_version\":{},\"by_year\":{},\"by_procedure\":{},\"by_nature\":{},\"amounts\":{{\"marche\":\"{}\",\"contrat-concession\":\"{}\"}},\"findings_by_code\":{}}}",
+            s.records,
+            s.unreadable,
+            json_map(&s.by_kind),
+            json_map(&s.by_version),
+            json_map(&s.by_year),
+            json_map(&s.by_procedure),
+            json_map(&s.by_nature),
+            s.amount_marches,
+            s.amount_concessions,
+            json_map(&s.by_code)
+        )
+    } else {
+        (|| -> io::Result<()> {
+            writeln!(
+                out,
+                "enregistrements : {} (illisibles : {})",
+                s.records, s.unreadable
+            )?;
+            table(&mut out, "par type :", &s.by_kind)?;
+            table(&mut out, "par version :", &s.by_version)?;
+            table(
+                &mut out,
+                "par année de notification ou de signature :",
+                &s.by_year,
+            )?;
+            table(&mut out, "par procédure :", &s.by_procedure)?;
+            table(&mut out, "par nature :", &s.by_nature)?;
+            writeln!(out, "montant total HT des marchés : {} €", s.amount_marches)?;
+            writeln!(
+                out,
+                "valeur globale HT des concessions : {} €",
+                s.amount_concessions
+            )?;
+            table(&mut out, "constats par code :", &s.by_code)
+        })()
+    };
+    let _ = out.flush();
+    status
+}

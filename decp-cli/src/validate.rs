@@ -1,0 +1,293 @@
+//! `decp validate`: the official schemas' verdict, the regulatory rules and quality
+//! warnings, as a text, JSON or NDJSON report.
+
+use std::io::{self, Write};
+
+use decp_core::{FileReport, Format, Issue, Lang, Mode, RecordKind, Report, Severity, Validator};
+
+use crate::input::Input;
+use crate::pipeline;
+use crate::progress::Progress;
+
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportKind {
+    /// Like a compiler's diagnostics, grouped by record.
+    Text,
+    /// One JSON object at the end.
+    Json,
+    /// One finding per line, as found.
+    Ndjson,
+}
+
+/// Options of the command.
+pub struct Options {
+    pub report: ReportKind,
+    pub lang: Lang,
+    pub mode: Mode,
+    pub format: Option<Format>,
+    pub max_issues: Option<u64>,
+    pub jobs: usize,
+    pub quiet: bool,
+}
+
+/// What the workers send back for each record.
+struct Checked {
+    record: Option<(u64, RecordKind, Option<String>, u64)>,
+    issues: Vec<Issue>,
+}
+
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Severity::Error, Lang::Fr) => "erreur",
+        (Severity::Warning, Lang::Fr) => "avertissement",
+        (Severity::Info, _) => "info",
+        (Severity::Error, Lang::En) => "error",
+        (Severity::Warning, Lang::En) => "warning",
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line of a file.
+pub fn summary_line(f: &FileReport, lang: Lang) -> String {
+    let (rec, err, warn, ok, ko) = match lang {
+        Lang::Fr => (
+            plural(f.records, "enregistrement", "enregistrements"),
+            plural(f.errors, "erreur", "erreurs"),
+            plural(f.warnings, "avertissement", "avertissements"),
+            "conforme",
+            "non conforme",
+        ),
+        Lang::En => (
+            plural(f.records, "record", "records"),
+            plural(f.errors, "error", "errors"),
+            plural(f.warnings, "warning", "warnings"),
+            "valid",
+            "invalid",
+        ),
+    };
+    let sep = if lang == Lang::Fr { " :" } else { ":" };
+    format!(
+        "{}{sep} {rec}, {err}, {warn} — {}",
+        f.path,
+        if f.valid() { ok } else { ko }
+    )
+}
+
+fn issue_line(file: &str, i: &Issue, lang: Lang) -> String {
+    let (l, c) = i.position.map_or((0, 0), |p| (p.line, p.column));
+    format!(
+        "{file}:{l}:{c}: {} [{}] {} ({})",
+        severity_word(i.severity(), lang),
+        i.code,
+        i.message(lang),
+        i.path
+    )
+}
+
+/// Validates every input and writes the report; returns the exit code.
+pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut report = Report::default();
+    let mut kept = 0u64;
+    let mut fatal = false;
+    for input in inputs {
+        let name = input.name();
+        let mut fr = FileReport::new(name.clone());
+        let progress = Progress::new(input.size(), o.quiet, &name);
+        match input.reader(o.mode, o.format) {
+            Err(e) => {
+                fr.fatal = Some(e.to_string());
+            }
+            Ok(reader) => {
+                fr.format = Some(reader.format());
+                fr.version = Some("2".into());
+                let mode = o.mode;
+                let work = |item: pipeline::Item| -> Checked {
+                    match item {
+                        Ok(raw) => match raw.decode(mode) {
+                            Ok(d) => Checked {
+                                record: Some((
+                                    d.position.record.unwrap_or(0),
+                                    d.record.kind(),
+                                    d.record.id().map(str::to_owned),
+                                    d.position.line,
+                                )),
+                                issues: validator.check_raw(&d, &raw),
+                            },
+                            Err(e) => Checked {
+                                record: Some((
+                                    raw.position().record.unwrap_or(0),
+                                    raw.kind(),
+                                    None,
+                                    raw.position().line,
+                                )),
+                                issues: e.to_issue().into_iter().collect(),
+                            },
+                        },
+                        Err(e) => Checked {
+                            record: None,
+                            issues: e.to_issue().into_iter().collect(),
+                        },
+                    }
+                };
+                let mut findings = 0u64;
+                let result = pipeline::run(reader, o.jobs, &progress, work, |c: Checked| {
+                    if c.record.is_some() {
+                        fr.records += 1;
+                    }
+                    let mut first = true;
+                    for i in c.issues {
+                        findings += 1;
+                        let keep = o.max_issues.is_none_or(|m| kept < m);
+                        if keep {
+                            kept += 1;
+                            if !o.quiet {
+                                match o.report {
+                                    ReportKind::Ndjson => {
+                                        let mut line = i.to_json(o.lang);
+                                        line.insert_str(
+                                            1,
+                                            &format!("\"file\":{},", json_string(&name)),
+                                        );
+                                        let _ = writeln!(out, "{line}");
+                                    }
+                                    ReportKind::Text => {
+                                        if first {
+                                            first = false;
+                                            let _ = writeln!(
+                                                out,
+                                                "{}",
+                                                record_header(&name, c.record.as_ref(), o.lang)
+                                            );
+                                        }
+                                        let _ =
+                                            writeln!(out, "  {}", issue_line(&name, &i, o.lang));
+                                    }
+                                    ReportKind::Json => {}
+                                }
+                            }
+                        }
+                        fr.add(i, keep && o.report == ReportKind::Json);
+                    }
+                    progress.counts(fr.records, findings);
+                });
+                if let Err(e) = result {
+                    fr.fatal = Some(e.to_string());
+                }
+            }
+        }
+        progress.finish();
+        if fr.fatal.is_some() {
+            fatal = true;
+        }
+        if !o.quiet {
+            match o.report {
+                ReportKind::Text => {
+                    if let Some(e) = &fr.fatal {
+                        let _ = writeln!(
+                            out,
+                            "{}: {} : {e}",
+                            fr.path,
+                            if o.lang == Lang::Fr {
+                                "lecture impossible"
+                            } else {
+                                "cannot read"
+                            }
+                        );
+                    }
+                    let _ = writeln!(out, "{}", summary_line(&fr, o.lang));
+                }
+                ReportKind::Ndjson => {
+                    if let Some(e) = &fr.fatal {
+                        let _ = writeln!(
+                            out,
+                            "{{\"file\":{},\"fatal\":{}}}",
+                            json_string(&fr.path),
+                            json_string(e)
+                        );
+                    }
+                }
+                ReportKind::Json => {}
+            }
+        }
+        report.files.push(fr);
+        let _ = out.flush();
+    }
+    if !o.quiet {
+        match o.report {
+            ReportKind::Json => {
+                let _ = writeln!(out, "{}", report.to_json(o.lang, true));
+            }
+            ReportKind::Text if report.files.len() > 1 => {
+                let total = FileReport {
+                    path: match o.lang {
+                        Lang::Fr => format!("total ({} fichiers)", report.files.len()),
+                        Lang::En => format!("total ({} files)", report.files.len()),
+                    },
+                    records: report.records(),
+                    errors: report.errors(),
+                    warnings: report.warnings(),
+                    fatal: fatal.then(String::new),
+                    ..FileReport::default()
+                };
+                let _ = writeln!(out, "{}", summary_line(&total, o.lang));
+            }
+            _ => {}
+        }
+    }
+    let _ = out.flush();
+    if fatal {
+        2
+    } else if report.errors() > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn record_header(
+    file: &str,
+    r: Option<&(u64, RecordKind, Option<String>, u64)>,
+    lang: Lang,
+) -> String {
+    match (r, lang) {
+        (Some((idx, kind, id, line)), Lang::Fr) => {
+            let id = id
+                .as_deref()
+                .map(|i| format!(" « {i} »"))
+                .unwrap_or_default();
+            format!(
+                "{file} — enregistrement {idx} ({}{id}), ligne {line}",
+                kind.name()
+            )
+        }
+        (Some((idx, kind, id, line)), Lang::En) => {
+            let id = id.as_deref().map(|i| format!(" “{i}”")).unwrap_or_default();
+            format!("{file} — record {idx} ({}{id}), line {line}", kind.name())
+        }
+        (None, Lang::Fr) => format!("{file} — enveloppe"),
+        (None, Lang::En) => format!("{file} — envelope"),
+    }
+}
+
+/// A JSON string literal.
+pub fn json_string(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}

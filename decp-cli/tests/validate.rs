@@ -1,0 +1,297 @@
+//! Drives `decp validate`, `stats` and `rules`: exit codes, reports, stdin,
+//! directories, broken, empty and record-less files.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `decp` run from the repository root, so that paths in reports are stable.
+fn decp() -> Command {
+    let mut c = Command::cargo_bin("decp").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let o = decp().args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+fn temp(name: &str, content: &[u8]) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("decp-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let p = d.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn official_examples_text_report() {
+    let (code, out, _) = run(&["validate", "-j", "2", "tests/data/official/v2"]);
+    assert_eq!(code, 1, "the official examples break regulatory rules");
+    insta::assert_snapshot!("official_text_fr", out);
+}
+
+#[test]
+fn official_examples_pass_the_schema_family() {
+    let (code, out, _) = run(&[
+        "validate",
+        "--only",
+        "schema",
+        "--lang",
+        "en",
+        "tests/data/official/v2",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("total (7 files): 16 records, 0 errors, 0 warnings — valid\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_report() {
+    let (code, out, _) = run(&[
+        "validate",
+        "--report",
+        "json",
+        "tests/data/valid/clean.json",
+        "tests/data/official/v2/xml/Marche.xml",
+    ]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 2, "records": 4, "errors": 2, "warnings": 0})
+    );
+    assert_eq!(v["files"][0]["valid"], true);
+    let issue = &v["files"][1]["issues"][0];
+    for k in [
+        "code", "family", "severity", "path", "line", "column", "record", "value", "message",
+    ] {
+        assert!(issue.get(k).is_some(), "{k} missing in {issue}");
+    }
+    insta::assert_snapshot!("json_report", out);
+}
+
+#[test]
+fn ndjson_streams_one_finding_per_line() {
+    let (code, out, _) = run(&[
+        "validate",
+        "--report",
+        "ndjson",
+        "--lang",
+        "en",
+        "tests/data/official/v2/json",
+    ]);
+    assert_eq!(code, 1);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 32);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["file"].as_str().unwrap().ends_with(".json") && l["code"].is_string())
+    );
+    assert_eq!(lines[0]["record"], 0);
+}
+
+#[test]
+fn stdin_and_exit_codes() {
+    let clean = std::fs::read(root().join("tests/data/valid/clean.json")).unwrap();
+    decp()
+        .args(["validate", "-"])
+        .write_stdin(clean.clone())
+        .assert()
+        .code(0);
+    let broken = String::from_utf8(clean.clone()).unwrap().replacen(
+        "\"montant\": 412500.50",
+        "\"montant\": \"412 500,50\"",
+        1,
+    );
+    let o = decp()
+        .args(["validate", "-"])
+        .write_stdin(broken)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("-:20:20: erreur [schema.type] type invalide : nombre décimal attendu"),
+        "{out}"
+    );
+    // Quiet: nothing printed, the exit code tells.
+    let o = decp()
+        .args(["validate", "-q", "tests/data/official/v2"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    // Usage errors.
+    decp().args(["validate"]).assert().code(2);
+    decp()
+        .args(["validate", "--report", "xml", "x.json"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn broken_empty_and_recordless_files() {
+    let truncated = temp(
+        "truncated.json",
+        b"{\"marches\": {\"marche\": [\n  {\"id\": \"A\"},\n  {\"id\": ",
+    );
+    let empty = temp("empty.json", b"");
+    let none = temp("none.json", b"{\"marches\": {\"marche\": []}}");
+    let (code, out, _) = run(&[
+        "validate",
+        "--lang",
+        "en",
+        "--only",
+        "schema",
+        truncated.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "unreadable input wins: {out}");
+    assert!(
+        out.contains("truncated.json: cannot read : JSON syntax error at line 3, column 10"),
+        "{out}"
+    );
+    assert!(
+        out.contains("empty.json: cannot read : unsupported input at line 1, column 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("none.json: 0 records, 0 errors, 0 warnings — valid"),
+        "{out}"
+    );
+    // The record before the break was still checked and counted.
+    assert!(out.contains("truncated.json: 1 record, 2"), "{out}");
+    let (code, out, _) = run(&["validate", "/nonexistent.json"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("No such file"), "{out}");
+}
+
+#[test]
+fn max_issues_keeps_counts_exact_and_jobs_keep_order() {
+    let (_, out, _) = run(&[
+        "validate",
+        "--max-issues",
+        "3",
+        "--lang",
+        "en",
+        "tests/data/official/v2/json/marches_concessions.json",
+    ]);
+    assert_eq!(out.lines().filter(|l| l.starts_with("  ")).count(), 3);
+    assert!(
+        out.ends_with("4 records, 15 errors, 0 warnings — invalid\n"),
+        "{out}"
+    );
+    let one = run(&["validate", "-j", "1", "tests/data/official/v2"]).1;
+    let four = run(&["validate", "-j", "4", "tests/data/official/v2"]).1;
+    assert_eq!(one, four);
+}
+
+#[test]
+fn large_generated_file_on_all_cores() {
+    // About 8 MB: enough records for several batches on every worker.
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(
+        &mut decp_core::synth::SynthReader::new(decp_core::Format::Json, 3, 8 << 20),
+        &mut data,
+    )
+    .unwrap();
+    let p = temp("big.json", &data);
+    let (c1, o1, _) = run(&[
+        "validate",
+        "-j",
+        "1",
+        "--report",
+        "ndjson",
+        p.to_str().unwrap(),
+    ]);
+    let (c2, o2, _) = run(&[
+        "validate",
+        "-j",
+        "3",
+        "--report",
+        "ndjson",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!((c1, &o1), (c2, &o2));
+    let (_, text, _) = run(&["validate", p.to_str().unwrap()]);
+    assert!(
+        text.lines().last().unwrap().contains(" enregistrements"),
+        "{text}"
+    );
+}
+
+#[test]
+fn stats_command() {
+    let (code, out, _) = run(&[
+        "stats",
+        "tests/data/official/v2/json/marches_concessions.json",
+        "tests/data/valid/clean.json",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("stats_text", out);
+    let (_, out, _) = run(&["stats", "--format", "json", "tests/data/valid/clean.json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["records"], 2);
+    assert_eq!(v["amounts"]["marche"], "412500.50");
+    assert_eq!(v["by_kind"]["contrat-concession"], 1);
+}
+
+#[test]
+fn rules_command() {
+    let (code, out, _) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), decp_core::catalogue().count());
+    assert!(codes.contains(&"rule.siret_checksum"));
+    let (_, text, _) = run(&["rules", "--lang", "en"]);
+    assert!(text.contains("rule.cpv_unknown") && text.contains("is not in the CPV 2008 list"));
+}
+
+#[test]
+fn help_for_every_command_has_examples() {
+    for cmd in ["validate", "convert", "stats", "rules"] {
+        let (code, out, _) = run(&[cmd, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains(&format!("decp {cmd}")), "{cmd}: {out}");
+    }
+}
+
+#[test]
+fn convert_to_ndjson() {
+    let (code, out, _) = run(&[
+        "convert",
+        "tests/data/official/v2/xml/Marche.xml",
+        "--to",
+        "ndjson",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["kind"], "marche");
+    assert_eq!(lines[0]["montant"], 575000);
+}
