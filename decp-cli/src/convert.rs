@@ -87,10 +87,10 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
                         f.path
                     );
                 }
-                if write_error.is_none() {
-                    if let Err(e) = writer.write_record(&record) {
-                        write_error = Some(e.to_string());
-                    }
+                if write_error.is_none()
+                    && let Err(e) = writer.write_record(&record)
+                {
+                    write_error = Some(e.to_string());
                 }
             }
             Err(e) => {

@@ -105,6 +105,8 @@ where
                 next += 1;
             }
         }
-        reading.join().unwrap_or_else(|_| Ok(()))
+        reading
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
     })
 }

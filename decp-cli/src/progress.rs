@@ -38,10 +38,10 @@ impl Progress {
 
     /// Records and findings so far.
     pub fn counts(&self, records: u64, findings: u64) {
-        if let Some(pb) = &self.0 {
-            if records % 256 == 0 {
-                pb.set_message(format!("{records} enregistrements, {findings} constats"));
-            }
+        if let Some(pb) = &self.0
+            && records.is_multiple_of(256)
+        {
+            pb.set_message(format!("{records} enregistrements, {findings} constats"));
         }
     }
 
