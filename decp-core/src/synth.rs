@@ -49,21 +49,12 @@ impl Rng {
 
 /// Appends the Luhn check digit to a string of digits (13 digits give a SIRET,
 /// 8 a SIREN).
-pub fn luhn_complete(first13: &str) -> String {
-    let mut sum = 0;
-    for (i, c) in first13.bytes().rev().enumerate() {
-        let mut d = u32::from(c - b'0');
-        // Positions counted from the right, the check digit being position 0.
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    let check = (10 - sum % 10) % 10;
-    format!("{first13}{check}")
+pub fn luhn_complete(digits: &str) -> String {
+    // The one Luhn implementation is the validator's: pick the digit it accepts.
+    (b'0'..=b'9')
+        .map(|d| format!("{digits}{}", char::from(d)))
+        .find(|s| crate::validate::luhn(s))
+        .unwrap_or_else(|| format!("{digits}0"))
 }
 
 /// Metropolitan départements with a numeric code (Corsica's are 2A and 2B).
