@@ -18,6 +18,19 @@ pub struct Cpv {
     pub label: &'static str,
 }
 
+/// The 8 digits as a number, for fast lookups.
+fn key(digits: &str) -> Option<u32> {
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.bytes().fold(0, |a, b| a * 10 + u32::from(b - b'0')))
+}
+
+fn keys() -> &'static [u32] {
+    static KEYS: OnceLock<Vec<u32>> = OnceLock::new();
+    KEYS.get_or_init(|| table().iter().filter_map(|c| key(c.code)).collect())
+}
+
 fn table() -> &'static [Cpv] {
     static TABLE: OnceLock<Vec<Cpv>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -57,8 +70,6 @@ pub fn all() -> &'static [Cpv] {
 /// ```
 pub fn lookup(code: &str) -> Option<&'static Cpv> {
     let digits = code.split_once('-').map_or(code, |(d, _)| d);
-    let t = table();
-    t.binary_search_by_key(&digits, |c| c.code)
-        .ok()
-        .map(|i| &t[i])
+    let k = key(digits)?;
+    keys().binary_search(&k).ok().map(|i| &table()[i])
 }
