@@ -173,7 +173,7 @@ impl Validator {
     }
 
     /// Like [`Validator::check`], with each rule finding placed at its value's line
-    /// and column in `raw`, the record's bytes (see [`RawRecord::locate_path`]).
+    /// and column in `raw`, the record's bytes (see [`RawRecord::locate_path`](crate::RawRecord::locate_path)).
     pub fn check_raw(&self, d: &Decoded, raw: &crate::RawRecord) -> Vec<Issue> {
         let n_decode = d
             .findings
