@@ -476,13 +476,14 @@ impl Ck<'_> {
         });
     }
 
-    /// A list of labels: min 1, unique, and the exclusive "none" label alone.
+    /// A list of labels: min 1, unique, and the exclusive "none" label (if the list
+    /// has one) alone.
     fn labels<T: Copy + PartialEq + std::fmt::Display + std::fmt::Debug>(
         &mut self,
         f: &Option<Field<Vec<Field<T>>>>,
         key: &str,
         item: &str,
-        none: T,
+        none: Option<T>,
     ) {
         let Some(items) = f.as_ref().and_then(Field::valid) else {
             return;
@@ -499,6 +500,7 @@ impl Ck<'_> {
                 }
             }
             if items.len() > 1
+                && let Some(none) = none
                 && let Some(i) = items.iter().position(|x| x.valid() == Some(&none))
             {
                 c.at_index(i, |c| {
@@ -512,13 +514,14 @@ impl Ck<'_> {
         self.required(&o.type_identifiant, "typeIdentifiant");
         self.required(&o.id, "id");
         if let (Some(&t), Some(id)) = (get(&o.type_identifiant), get(&o.id)) {
-            let code = match (t, check_siret(id)) {
-                (_, _) if t != TypeIdentifiant::Siret => {
-                    (!identifier_ok(t, id)).then_some(IssueCode::IdentifierFormat)
+            let code = if t == TypeIdentifiant::Siret {
+                match check_siret(id) {
+                    Ok(()) => None,
+                    Err(IssueCode::Pattern) => Some(IssueCode::IdentifierFormat),
+                    Err(c) => Some(c),
                 }
-                (_, Ok(())) => None,
-                (_, Err(IssueCode::Pattern)) => Some(IssueCode::IdentifierFormat),
-                (_, Err(c)) => Some(c),
+            } else {
+                (!identifier_ok(t, id)).then_some(IssueCode::IdentifierFormat)
             };
             if let Some(code) = code {
                 self.emit_at("id", code, Some(id.clone()), Some(t.to_string()));
@@ -809,30 +812,28 @@ impl Ck<'_> {
             &m.techniques,
             "techniques",
             "technique",
-            Technique::SansObjet,
+            Some(Technique::SansObjet),
         );
         self.labels(
             &m.modalites_execution,
             "modalitesExecution",
             "modaliteExecution",
-            ModaliteExecution::SansObjet,
+            Some(ModaliteExecution::SansObjet),
         );
-        self.labels(&m.types_prix, "typesPrix", "typePrix", TypePrix::Provisoire);
+        // No exclusive label: `Provisoire` may be combined with a definitive kind.
+        self.labels(&m.types_prix, "typesPrix", "typePrix", None);
         self.labels(
             &m.considerations_sociales,
             "considerationsSociales",
             "considerationSociale",
-            ConsiderationSociale::PasDeConsiderationSociale,
+            Some(ConsiderationSociale::PasDeConsiderationSociale),
         );
         self.labels(
             &m.considerations_environnementales,
             "considerationsEnvironnementales",
             "considerationEnvironnementale",
-            ConsiderationEnvironnementale::PasDeConsiderationEnvironnementale,
+            Some(ConsiderationEnvironnementale::PasDeConsiderationEnvironnementale),
         );
-        // `Provisoire` may be combined with a definitive price kind: not exclusive.
-        self.out
-            .retain(|i| !(i.code == IssueCode::ExclusiveLabel && i.path.contains("/typesPrix/")));
 
         let notif = get(&m.date_notification);
         for (f, k) in [
@@ -1110,13 +1111,13 @@ impl Ck<'_> {
             &c.considerations_sociales,
             "considerationsSociales",
             "considerationSociale",
-            ConsiderationSocialeConcession::PasDeConsiderationSociale,
+            Some(ConsiderationSocialeConcession::PasDeConsiderationSociale),
         );
         self.labels(
             &c.considerations_environnementales,
             "considerationsEnvironnementales",
             "considerationEnvironnementale",
-            ConsiderationEnvironnementale::PasDeConsiderationEnvironnementale,
+            Some(ConsiderationEnvironnementale::PasDeConsiderationEnvironnementale),
         );
         let sig = get(&c.date_signature);
         for (f, k) in [

@@ -306,6 +306,12 @@ fn fixtures() -> Vec<(&'static str, Vec<Op>)> {
 fn the_clean_fixture_triggers_nothing() {
     let doc = apply(&[]);
     assert_eq!(codes(&doc), BTreeSet::new());
+    // `Provisoire` may stand beside a definitive price kind: no exclusive label there.
+    let both = apply(&[Set(
+        "/marches/marche/0/typesPrix/typePrix",
+        json!(["Définitif ferme", "Provisoire"]),
+    )]);
+    assert_eq!(codes(&both), BTreeSet::new());
 }
 
 #[test]
