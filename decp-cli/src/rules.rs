@@ -4,26 +4,23 @@ use std::io::{self, Write};
 
 use decp_core::{Lang, catalogue};
 
-use crate::validate::json_string;
-
 /// Prints the catalogue as text or JSON.
 pub fn run(json: bool, lang: Lang) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if json {
-        let items: Vec<String> = catalogue()
+        let items: Vec<serde_json::Value> = catalogue()
             .map(|e| {
-                format!(
-                    "{{\"code\":{},\"family\":{},\"severity\":{},\"message_fr\":{},\"message_en\":{}}}",
-                    json_string(e.code.as_str()),
-                    json_string(e.family.as_str()),
-                    json_string(e.severity.as_str()),
-                    json_string(e.fr),
-                    json_string(e.en)
-                )
+                serde_json::json!({
+                    "code": e.code.as_str(),
+                    "family": e.family.as_str(),
+                    "severity": e.severity.as_str(),
+                    "message_fr": e.fr,
+                    "message_en": e.en,
+                })
             })
             .collect();
-        writeln!(out, "[{}]", items.join(",\n "))?;
+        writeln!(out, "{}", serde_json::Value::Array(items))?;
     } else {
         for e in catalogue() {
             let msg = if lang == Lang::Fr { e.fr } else { e.en };

@@ -9,7 +9,6 @@ use rust_decimal::Decimal;
 use crate::input::Input;
 use crate::pipeline;
 use crate::progress::Progress;
-use crate::validate::json_string;
 
 #[derive(Default)]
 struct Stats {
@@ -85,14 +84,6 @@ fn table(out: &mut impl Write, title: &str, m: &BTreeMap<String, u64>) -> io::Re
     Ok(())
 }
 
-fn json_map(m: &BTreeMap<String, u64>) -> String {
-    let items: Vec<String> = m
-        .iter()
-        .map(|(k, v)| format!("{}:{v}", json_string(k)))
-        .collect();
-    format!("{{{}}}", items.join(","))
-}
-
 /// Computes and prints the statistics; exit code 0, or 2 when an input cannot be read.
 pub fn run(
     inputs: &[Input],
@@ -158,20 +149,21 @@ pub fn run(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let _ = if json {
-        writeln!(
-            out,
-            "{{\"records\":{},\"unreadable\":{},\"by_kind\":{},\"by_version\":{},\"by_year\":{},\"by_procedure\":{},\"by_nature\":{},\"amounts\":{{\"marche\":\"{}\",\"contrat-concession\":\"{}\"}},\"findings_by_code\":{}}}",
-            s.records,
-            s.unreadable,
-            json_map(&s.by_kind),
-            json_map(&s.by_version),
-            json_map(&s.by_year),
-            json_map(&s.by_procedure),
-            json_map(&s.by_nature),
-            s.amount_marches,
-            s.amount_concessions,
-            json_map(&s.by_code)
-        )
+        let v = serde_json::json!({
+            "records": s.records,
+            "unreadable": s.unreadable,
+            "by_kind": s.by_kind,
+            "by_version": s.by_version,
+            "by_year": s.by_year,
+            "by_procedure": s.by_procedure,
+            "by_nature": s.by_nature,
+            "amounts": {
+                "marche": s.amount_marches.to_string(),
+                "contrat-concession": s.amount_concessions.to_string(),
+            },
+            "findings_by_code": s.by_code,
+        });
+        writeln!(out, "{v}")
     } else {
         (|| -> io::Result<()> {
             writeln!(

@@ -149,11 +149,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                             if !o.quiet {
                                 match o.report {
                                     ReportKind::Ndjson => {
-                                        let mut line = i.to_json(o.lang);
-                                        line.insert_str(
-                                            1,
-                                            &format!("\"file\":{},", json_string(&name)),
-                                        );
+                                        let line = i.to_json_with(o.lang, &[("file", &name)]);
                                         let _ = writeln!(out, "{line}");
                                     }
                                     ReportKind::Text => {
@@ -204,12 +200,8 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 }
                 ReportKind::Ndjson => {
                     if let Some(e) = &fr.fatal {
-                        let _ = writeln!(
-                            out,
-                            "{{\"file\":{},\"fatal\":{}}}",
-                            json_string(&fr.path),
-                            json_string(e)
-                        );
+                        let line = serde_json::json!({"file": fr.path, "fatal": e});
+                        let _ = writeln!(out, "{line}");
                     }
                 }
                 ReportKind::Json => {}
@@ -273,21 +265,4 @@ fn record_header(
         (None, Lang::Fr) => format!("{file} — enveloppe"),
         (None, Lang::En) => format!("{file} — envelope"),
     }
-}
-
-/// A JSON string literal.
-pub fn json_string(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 2);
-    o.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            '\n' => o.push_str("\\n"),
-            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
 }

@@ -344,8 +344,20 @@ impl Issue {
     /// The finding as one JSON object: `code`, `family`, `severity`, `path`, `line`,
     /// `column`, `record`, `value`, `message` (in `lang`).
     pub fn to_json(&self, lang: Lang) -> String {
+        self.to_json_with(lang, &[])
+    }
+
+    /// Like [`Issue::to_json`], with extra string members first (e.g. the file name
+    /// in an NDJSON stream of findings).
+    ///
+    /// ```
+    /// use decp_core::{Issue, IssueCode, Lang};
+    /// let j = Issue::new(IssueCode::Required, "/marches/marche/0/id").to_json_with(Lang::En, &[("file", "a.json")]);
+    /// assert!(j.starts_with(r#"{"file":"a.json","code":"schema.required""#));
+    /// ```
+    pub fn to_json_with(&self, lang: Lang, extra: &[(&str, &str)]) -> String {
         let mut out = crate::write_out::JsonOut::new(false);
-        self.write_json(&mut out, lang, &[]);
+        self.write_json(&mut out, lang, extra);
         String::from_utf8(out.into_inner()).unwrap_or_default()
     }
 
