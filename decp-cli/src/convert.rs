@@ -1,4 +1,5 @@
-//! `decp convert`: JSON ↔ XML (and NDJSON out), through the typed model.
+//! `decp convert` and `decp upgrade`: JSON ↔ XML (and NDJSON out), through the
+//! typed model; `upgrade` maps v1 records to v2 on the way.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -23,12 +24,15 @@ pub enum OutFormat {
 
 /// Options of the command.
 pub struct Options {
-    pub to: OutFormat,
+    /// `None`: the input's format.
+    pub to: Option<OutFormat>,
     pub from: Option<Format>,
     pub strict: bool,
     pub compact: bool,
     pub jobs: usize,
     pub quiet: bool,
+    /// Upgrade v1 records to v2 (`decp upgrade`).
+    pub upgrade: bool,
 }
 
 /// Opens the output: a file, or stdout for `-`.
@@ -53,7 +57,11 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         .reader(mode, o.from)
         .map_err(|e| format!("{name}: {e}"))?;
     let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
-    let builder = match o.to {
+    let to = o.to.unwrap_or(match reader.format() {
+        Format::Json => OutFormat::Json,
+        Format::Xml => OutFormat::Xml,
+    });
+    let builder = match to {
         OutFormat::Json => *WriterBuilder::new(Format::Json).pretty(!o.compact),
         OutFormat::Xml => *WriterBuilder::new(Format::Xml).pretty(!o.compact),
         OutFormat::Ndjson => WriterBuilder::ndjson(),
@@ -68,6 +76,13 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let work = |item: pipeline::Item| -> Result<(Record, Vec<decp_core::Issue>), decp_core::Error> {
         let raw = item?;
         let d = raw.decode(mode)?;
+        let mut d = if o.upgrade { d.upgrade() } else { d };
+        for f in &mut d.findings {
+            // Upgrade findings are placed at their v1 value (missing v2 fields at the record).
+            if f.code.family() == decp_core::Family::Upgrade {
+                f.position = Some(raw.locate_path(&f.path));
+            }
+        }
         Ok((d.record, d.findings))
     };
     let result = pipeline::run(reader, o.jobs, &progress, work, |r| {

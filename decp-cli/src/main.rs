@@ -1,4 +1,4 @@
-//! The `decp` command-line tool: validate, convert and summarise DECP files.
+//! The `decp` command-line tool: validate, convert, upgrade and summarise DECP files.
 
 mod convert;
 mod input;
@@ -148,6 +148,37 @@ enum Command {
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
     },
+    /// Upgrade v1 (1.4, 1.5) and 2.0.0 data to v2, in JSON or XML.
+    ///
+    /// Every v1 field goes to its v2 place; what v2 has no place for (names,
+    /// objetModification, a concession's place of execution…) and the fields v2
+    /// requires that v1 cannot supply are reported on stderr, never invented. v2
+    /// records pass through unchanged. The output format is the input's unless
+    /// --to is given.
+    ///
+    /// Examples:
+    ///   decp upgrade decp-2019.json -o decp-2019-v2.json
+    ///   decp upgrade marches-v1.xml --to json > marches-v2.json
+    #[command(verbatim_doc_comment)]
+    Upgrade {
+        /// Input file, or `-` for standard input.
+        input: PathBuf,
+        /// Output file, or `-` for standard output (the default).
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+        /// Output format (the input's when left out).
+        #[arg(long, value_enum)]
+        to: Option<FormatArg>,
+        /// Input format (detected when left out).
+        #[arg(long, value_enum)]
+        from: Option<FormatArg>,
+        /// Compact output instead of indented.
+        #[arg(long)]
+        compact: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+    },
     /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
     ///
     /// Examples:
@@ -250,12 +281,46 @@ fn main() -> ExitCode {
                 input::Input::File(input)
             };
             let o = convert::Options {
-                to,
+                to: Some(to),
                 from: from.map(Into::into),
                 strict,
                 compact,
                 jobs: jobs(j),
                 quiet: false,
+                upgrade: false,
+            };
+            match convert::run(&input, &output, &o) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    2
+                }
+            }
+        }
+        Command::Upgrade {
+            input,
+            output,
+            to,
+            from,
+            compact,
+            jobs: j,
+        } => {
+            let input = if input.as_os_str() == "-" {
+                input::Input::Stdin
+            } else {
+                input::Input::File(input)
+            };
+            let o = convert::Options {
+                to: to.map(|f| match f {
+                    FormatArg::Json => convert::OutFormat::Json,
+                    FormatArg::Xml => convert::OutFormat::Xml,
+                }),
+                from: from.map(Into::into),
+                strict: false,
+                compact,
+                jobs: jobs(j),
+                quiet: false,
+                upgrade: true,
             };
             match convert::run(&input, &output, &o) {
                 Ok(c) => c,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use decp_core::{Format, Mode, Record, Validator, get};
+use decp_core::{Format, Mode, Record, RecordKind, Validator, Version, get};
 use rust_decimal::Decimal;
 
 use crate::input::Input;
@@ -36,42 +36,68 @@ fn label<T: std::fmt::Display>(f: &Option<decp_core::Field<T>>) -> String {
     }
 }
 
+/// What the statistics read from one record, whatever its kind and version.
+struct Summary {
+    year: Option<i32>,
+    procedure: String,
+    nature: String,
+    amount: Option<Decimal>,
+}
+
+fn summary(r: &Record) -> Summary {
+    use chrono::Datelike;
+    let (year, procedure, nature, amount) = match r {
+        Record::Marche(m) => (
+            get(&m.date_notification).map(|d| d.year()),
+            label(&m.procedure),
+            label(&m.nature),
+            get(&m.montant),
+        ),
+        Record::Concession(c) => (
+            get(&c.date_signature).map(|d| d.year()),
+            label(&c.procedure),
+            label(&c.nature),
+            get(&c.valeur_globale),
+        ),
+        Record::MarcheV1(m) => (
+            get(&m.date_notification).map(|d| d.date.year()),
+            label(&m.procedure),
+            label(&m.nature),
+            get(&m.montant),
+        ),
+        Record::ConcessionV1(c) => (
+            get(&c.date_signature).map(|d| d.date.year()),
+            label(&c.procedure),
+            label(&c.nature),
+            get(&c.valeur_globale),
+        ),
+    };
+    Summary {
+        year,
+        procedure,
+        nature,
+        amount: amount.copied(),
+    }
+}
+
 impl Stats {
-    fn add(&mut self, r: &Record) {
+    fn add(&mut self, r: &Record, version: Version) {
         self.records += 1;
         bump(&mut self.by_kind, r.kind().name());
-        bump(&mut self.by_version, "2");
-        match r {
-            Record::Marche(m) => {
-                bump(
-                    &mut self.by_year,
-                    get(&m.date_notification)
-                        .map_or("(inconnue)".into(), |d| d.format("%Y").to_string()),
-                );
-                bump(&mut self.by_procedure, label(&m.procedure));
-                bump(&mut self.by_nature, label(&m.nature));
-                if let Some(a) = get(&m.montant) {
-                    self.amount_marches = self
-                        .amount_marches
-                        .checked_add(*a)
-                        .unwrap_or(self.amount_marches);
-                }
-            }
-            Record::Concession(c) => {
-                bump(
-                    &mut self.by_year,
-                    get(&c.date_signature)
-                        .map_or("(inconnue)".into(), |d| d.format("%Y").to_string()),
-                );
-                bump(&mut self.by_procedure, label(&c.procedure));
-                bump(&mut self.by_nature, label(&c.nature));
-                if let Some(a) = get(&c.valeur_globale) {
-                    self.amount_concessions = self
-                        .amount_concessions
-                        .checked_add(*a)
-                        .unwrap_or(self.amount_concessions);
-                }
-            }
+        bump(&mut self.by_version, version.as_str());
+        let s = summary(r);
+        bump(
+            &mut self.by_year,
+            s.year.map_or("(inconnue)".into(), |y| y.to_string()),
+        );
+        bump(&mut self.by_procedure, s.procedure);
+        bump(&mut self.by_nature, s.nature);
+        if let Some(a) = s.amount {
+            let total = match r.kind() {
+                RecordKind::Marche => &mut self.amount_marches,
+                RecordKind::Concession => &mut self.amount_concessions,
+            };
+            *total = total.checked_add(a).unwrap_or(*total);
         }
     }
 }
@@ -107,7 +133,7 @@ pub fn run(
             }
         };
         let progress = Progress::new(input.size(), quiet, &name);
-        let work = |item: pipeline::Item| -> Result<(Record, Vec<String>), Vec<String>> {
+        let work = |item: pipeline::Item| -> Result<(Record, Version, Vec<String>), Vec<String>> {
             let raw = item.map_err(|e| {
                 e.to_issue()
                     .into_iter()
@@ -121,7 +147,7 @@ pub fn run(
                         .into_iter()
                         .map(|i| i.code.to_string())
                         .collect();
-                    Ok((d.record, codes))
+                    Ok((d.record, d.version, codes))
                 }
                 Err(e) => Err(e
                     .to_issue()
@@ -131,8 +157,8 @@ pub fn run(
             }
         };
         let r = pipeline::run(reader, jobs, &progress, work, |r| match r {
-            Ok((rec, codes)) => {
-                s.add(&rec);
+            Ok((rec, version, codes)) => {
+                s.add(&rec, version);
                 codes.into_iter().for_each(|c| bump(&mut s.by_code, c));
             }
             Err(codes) => {

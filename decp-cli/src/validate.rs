@@ -3,7 +3,9 @@
 
 use std::io::{self, Write};
 
-use decp_core::{FileReport, Format, Issue, Lang, Mode, RecordKind, Report, Severity, Validator};
+use decp_core::{
+    FileReport, Format, Issue, Lang, Mode, RecordKind, Report, Severity, Validator, Version,
+};
 
 use crate::input::Input;
 use crate::pipeline;
@@ -33,6 +35,7 @@ pub struct Options {
 
 /// What the workers send back for each record.
 struct Checked {
+    version: Option<Version>,
     record: Option<(u64, RecordKind, Option<String>, u64)>,
     issues: Vec<Issue>,
 }
@@ -105,12 +108,12 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
             }
             Ok(reader) => {
                 fr.format = Some(reader.format());
-                fr.version = Some("2".into());
                 let mode = o.mode;
                 let work = |item: pipeline::Item| -> Checked {
                     match item {
                         Ok(raw) => match raw.decode(mode) {
                             Ok(d) => Checked {
+                                version: Some(d.version),
                                 record: Some((
                                     d.position.record.unwrap_or(0),
                                     d.record.kind(),
@@ -120,6 +123,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                                 issues: validator.check_raw(&d, &raw),
                             },
                             Err(e) => Checked {
+                                version: None,
                                 record: Some((
                                     raw.position().record.unwrap_or(0),
                                     raw.kind(),
@@ -130,6 +134,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                             },
                         },
                         Err(e) => Checked {
+                            version: None,
                             record: None,
                             issues: e.to_issue().into_iter().collect(),
                         },
@@ -139,6 +144,9 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 let result = pipeline::run(reader, o.jobs, &progress, work, |c: Checked| {
                     if c.record.is_some() {
                         fr.records += 1;
+                    }
+                    if let Some(v) = c.version {
+                        fr.add_version(v);
                     }
                     let mut first = true;
                     for i in c.issues {

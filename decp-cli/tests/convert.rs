@@ -111,3 +111,66 @@ fn help_has_examples() {
             .contains("decp convert marches.json --to xml")
     );
 }
+
+fn v1_sample(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/official/v1.5")
+        .join(name)
+}
+
+#[test]
+fn upgrade_v1_json_to_v2_xml_with_findings_on_stderr() {
+    let out = decp()
+        .args(["upgrade", "--to", "xml", "--compact"])
+        .arg(v1_sample("json/mar-avec-modifications.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains("<techniques><technique>Accord-cadre</technique></techniques>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("denominationSociale"), "{xml}");
+    let records = decp_core::Reader::from_slice(xml.as_bytes())
+        .unwrap()
+        .records()
+        .map(|d| d.unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].version, decp_core::Version::V2);
+    let err = String::from_utf8(out.stderr).unwrap();
+    // Placed at the v1 value: line 8 of the file holds `"nom": "Ville de Rennes"`.
+    assert!(
+        err.contains("mar-avec-modifications.json:8:") && err.contains("[upgrade.field_dropped]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[upgrade.no_source]") && err.contains("offresRecues"),
+        "{err}"
+    );
+}
+
+#[test]
+fn upgrade_keeps_the_input_format_and_v1_convert_stays_v1() {
+    let xml = std::fs::read(v1_sample("xml/cc-basique.xml")).unwrap();
+    let out = decp()
+        .args(["upgrade", "-"])
+        .write_stdin(xml.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"<?xml"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("<nom>"));
+    let out = decp()
+        .args(["convert", "-", "--to", "json", "--compact"])
+        .write_stdin(xml)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.starts_with("{\"marches\":[{") && json.contains("\"nom\":\"Millau\""),
+        "{json}"
+    );
+}

@@ -246,7 +246,7 @@ fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
 }
 
 /// XML Schema's whitespace collapsing for non-string types (`xs:decimal`, `xs:date`…).
-fn xs_trim(s: &str) -> &str {
+pub(crate) fn xs_trim(s: &str) -> &str {
     s.trim_matches([' ', '\t', '\n', '\r'])
 }
 
@@ -414,7 +414,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
 }
 
-fn format_date(d: &NaiveDate) -> String {
+pub(crate) fn format_date(d: &NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
@@ -620,6 +620,76 @@ pub(crate) mod str_list {
     }
 }
 
+/// A bare list of objects (v1): JSON `[{…}, …]`, XML
+/// `<titulaires><titulaire>…</titulaire>…</titulaires>`.
+pub(crate) mod list {
+    use super::*;
+
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, xml_item: &str) -> Field<Vec<Field<T>>> {
+        let decode_all = |items: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx| {
+            items
+                .enumerate()
+                .map(|(i, it)| {
+                    cx.push_index(i);
+                    let f = T::decode(it, cx);
+                    cx.pop();
+                    f
+                })
+                .collect::<Vec<_>>()
+        };
+        match &n.v {
+            V::Arr(items) => Field::Valid(decode_all(&mut items.iter(), cx)),
+            V::Obj(m) if m.iter().all(|(k, _)| k == xml_item) => {
+                Field::Valid(decode_all(&mut m.iter().map(|(_, v)| v), cx))
+            }
+            V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
+            _ => cx.invalid(n, IssueCode::Type, "array"),
+        }
+    }
+
+    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut) {
+        match f {
+            Field::Valid(items) => {
+                out.begin_arr();
+                for it in items {
+                    it.write_json(out);
+                }
+                out.end_arr();
+            }
+            Field::Invalid(r) => r.write_json(out),
+        }
+    }
+
+    pub fn write_xml<T: Codec>(
+        f: &Field<Vec<Field<T>>>,
+        out: &mut XmlOut,
+        name: &str,
+        xml_item: &str,
+    ) {
+        match f {
+            Field::Valid(items) if items.is_empty() => out.leaf(name, ""),
+            Field::Valid(items) => {
+                out.start(name, &[]);
+                for it in items {
+                    it.write_xml(out, xml_item);
+                }
+                out.end(name);
+            }
+            Field::Invalid(r) => r.write_xml(out, name),
+        }
+    }
+}
+
+/// A member that exists only in JSON (v1 `_type`): read like [`one`], left out of XML,
+/// where the element name already says what the record is.
+pub(crate) mod json_only {
+    use super::*;
+
+    pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx) -> Field<T> {
+        T::decode(n, cx)
+    }
+}
+
 /// One value: a scalar, a label or a nested object.
 pub(crate) mod one {
     use super::*;
@@ -645,6 +715,11 @@ pub(crate) fn decode_members(
         _ => return false,
     };
     for (k, v) in members {
+        // Namespace prefixes and `xsi:` hints (`xsi:noNamespaceSchemaLocation`) are
+        // XML plumbing the XSD allows on any element, not data.
+        if k.starts_with("@xmlns:") || k.starts_with("@xsi:") {
+            continue;
+        }
         match set(k, v, cx) {
             Some(true) => {}
             Some(false) => {
@@ -663,7 +738,8 @@ pub(crate) fn decode_members(
 
 /// Defines a record struct from its field table: the struct itself, its decoder and
 /// its JSON and XML writers. Each field is `name: Type = kind("jsonName", args…)`
-/// where `kind` is `one`, `obj_list` (item names for JSON and XML) or `str_list`
+/// where `kind` is `one`, `json_only` (left out of XML), `list` (a bare v1 list; the
+/// XML item name), `obj_list` (item names for JSON and XML) or `str_list`
 /// (item name). Fields are written in the order of the table (the XSD order).
 macro_rules! decp_struct {
     (
@@ -744,8 +820,13 @@ macro_rules! decp_struct {
         }
     };
     (@omit one, $f:ident) => { $f.json_omit() };
+    (@omit json_only, $f:ident) => { $f.json_omit() };
     (@omit $other:ident, $f:ident) => { false };
     (@json one, $f:ident, $out:ident) => { $f.write_json($out) };
+    (@json json_only, $f:ident, $out:ident) => { $f.write_json($out) };
+    (@json list, $f:ident, $out:ident, $xi:literal) => {
+        crate::codec::list::write_json($f, $out)
+    };
     (@json obj_list, $f:ident, $out:ident, $ji:literal, $xi:literal) => {
         crate::codec::obj_list::write_json($f, $out, $ji)
     };
@@ -753,6 +834,10 @@ macro_rules! decp_struct {
         crate::codec::str_list::write_json($f, $out, $item)
     };
     (@xml one, $f:ident, $out:ident, $json:literal) => { $f.write_xml($out, $json) };
+    (@xml json_only, $f:ident, $out:ident, $json:literal) => { let _ = $f; };
+    (@xml list, $f:ident, $out:ident, $json:literal, $xi:literal) => {
+        crate::codec::list::write_xml($f, $out, $json, $xi)
+    };
     (@xml obj_list, $f:ident, $out:ident, $json:literal, $ji:literal, $xi:literal) => {
         crate::codec::obj_list::write_xml($f, $out, $json, $xi)
     };

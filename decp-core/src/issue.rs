@@ -47,16 +47,19 @@ pub enum Family {
     Quality,
     /// Repairs made by the normaliser.
     Repair,
+    /// What the v1 → v2 upgrade mapped, dropped or could not supply.
+    Upgrade,
 }
 
 impl Family {
-    /// `schema`, `rule`, `quality` or `repair`.
+    /// `schema`, `rule`, `quality`, `repair` or `upgrade`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Schema => "schema",
             Family::Rule => "rule",
             Family::Quality => "quality",
             Family::Repair => "repair",
+            Family::Upgrade => "upgrade",
         }
     }
 }
@@ -272,6 +275,22 @@ issue_codes! {
     ObjetTooShort = "quality.objet_too_short", Quality, Warning,
         fr: "objet trop court pour être informatif : « {value} »",
         en: "objet too short to be meaningful: “{value}”";
+    /// A v1 procedure label of schema 1.4, which 1.5 renamed (accepted).
+    V14Label = "rule.v1_4_label", Rule, Warning,
+        fr: "libellé de la version 1.4 « {value} », remplacé en 1.5 par « {expected} »",
+        en: "schema 1.4 label “{value}”, replaced in 1.5 by “{expected}”";
+    /// A v1 field that v2 has no place for; its value is kept in the finding.
+    UpgradeDropped = "upgrade.field_dropped", Upgrade, Warning,
+        fr: "champ v1 sans équivalent en v2, non repris : « {value} »",
+        en: "v1 field with no v2 equivalent, not carried over: “{value}”";
+    /// A field v2 requires that v1 data cannot supply; left absent, not invented.
+    UpgradeNoSource = "upgrade.no_source", Upgrade, Warning,
+        fr: "champ obligatoire en v2 sans source en v1, à compléter : {expected}",
+        en: "field required by v2 with no v1 source, to be supplied: {expected}";
+    /// A v1 value carried to a different v2 place or label.
+    UpgradeMapped = "upgrade.mapped", Upgrade, Info,
+        fr: "valeur v1 « {value} » reprise en v2 : {expected}",
+        en: "v1 value “{value}” carried over to v2 as {expected}";
 }
 
 impl fmt::Display for IssueCode {

@@ -46,6 +46,7 @@
 
 mod codec;
 pub mod cpv;
+mod detect;
 mod error;
 mod format;
 mod issue;
@@ -59,6 +60,8 @@ pub mod synth;
 #[cfg(feature = "proptest")]
 pub mod testing;
 mod tree;
+mod upgrade;
+pub mod v1;
 mod validate;
 mod write;
 mod write_out;
@@ -67,9 +70,10 @@ pub use codec::parse_date;
 pub use error::{Error, ErrorKind, Position, Result};
 pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalogue};
-pub use model::{Record, RecordKind};
+pub use model::{Record, RecordKind, Version};
 pub use raw::{Field, Raw, get, set};
 pub use read::{Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records};
 pub use report::{FileReport, Report};
+pub use upgrade::{Upgraded, upgrade};
 pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
 pub use write::{Writer, WriterBuilder};

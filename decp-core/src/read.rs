@@ -5,14 +5,15 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::codec::{Codec, Cx};
+use crate::detect::{self, Envelope, Shape};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::Format;
 use crate::issue::{Issue, Lang};
-use crate::model::{ContratConcession, Marche, Record, RecordKind};
-use crate::raw::Field;
+use crate::model::{ContratConcession, Marche, Record, RecordKind, Version};
 use crate::split::{JsonSplitter, Source, XmlSplitter};
 pub use crate::split::{Limits, RawRecord};
 use crate::tree;
+use crate::v1;
 
 /// How values that do not fit the official types are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,7 +22,7 @@ pub enum Mode {
     /// and JSON Pointer) for that record; reading goes on with the next record.
     Strict,
     /// The record is produced; a value that does not fit is kept verbatim
-    /// ([`Field::Invalid`]) and reported as a finding. Nothing is dropped.
+    /// ([`Field::Invalid`](crate::Field::Invalid)) and reported as a finding. Nothing is dropped.
     #[default]
     Tolerant,
 }
@@ -35,8 +36,30 @@ pub struct Decoded {
     pub position: Position,
     /// Findings of decoding (tolerant mode): values kept verbatim, unknown members.
     pub findings: Vec<Issue>,
-    /// Index among the records of the same kind (`N` in `/marches/marche/N`).
+    /// Index among the records of the same kind (`N` in `/marches/marche/N`); in a
+    /// v1 array (`{"marches": [ … ]}`), the index in that array.
     pub kind_index: u64,
+    /// The version detected from the record's shape.
+    pub version: Version,
+    /// The JSON Pointer of the record (`/marches/marche/3`, or `/marches/3` in the v1
+    /// shape); findings' paths start with it.
+    pub path: String,
+}
+
+impl Decoded {
+    /// Upgrades a v1 record to v2 ([`upgrade`](crate::upgrade())), adding the
+    /// upgrade's findings, with the record's path and position, after the decoding
+    /// ones. `version` and `path` still describe the source.
+    pub fn upgrade(mut self) -> Decoded {
+        let up = crate::upgrade(&self.record);
+        self.record = up.record;
+        for mut i in up.findings {
+            i.path = format!("{}{}", self.path, i.path);
+            i.position = Some(self.position);
+            self.findings.push(i);
+        }
+        self
+    }
 }
 
 impl RawRecord {
@@ -64,18 +87,30 @@ impl RawRecord {
             Format::Xml => tree::parse_xml(text, limits.max_depth).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
-        let mut cx = Cx::new(format!("/marches/{}/{}", self.kind.name(), self.kind_index));
-        let record = match self.kind {
-            RecordKind::Marche => match Marche::decode(&node, &mut cx) {
-                Field::Valid(m) => Some(Record::Marche(m)),
-                Field::Invalid(_) => None,
-            },
-            RecordKind::Concession => match ContratConcession::decode(&node, &mut cx) {
-                Field::Valid(c) => Some(Record::Concession(c)),
-                Field::Invalid(_) => None,
-            },
+        let shape = detect::shape(&node, self.envelope);
+        let kind = match self.envelope {
+            Envelope::Array => detect::v1_kind(&node),
+            Envelope::Object | Envelope::Xml => self.kind,
         };
-        let record_path = cx.path();
+        let path = self.pointer(kind, shape);
+        let mut cx = Cx::new(path.clone());
+        let record = match (shape, kind) {
+            (Shape::V1, RecordKind::Marche) => v1::Marche::decode(&node, &mut cx)
+                .into_valid()
+                .map(Record::MarcheV1),
+            (Shape::V1, RecordKind::Concession) => v1::ContratConcession::decode(&node, &mut cx)
+                .into_valid()
+                .map(Record::ConcessionV1),
+            (Shape::V2 | Shape::V2_0_0, RecordKind::Marche) => Marche::decode(&node, &mut cx)
+                .into_valid()
+                .map(Record::Marche),
+            (Shape::V2 | Shape::V2_0_0, RecordKind::Concession) => {
+                ContratConcession::decode(&node, &mut cx)
+                    .into_valid()
+                    .map(Record::Concession)
+            }
+        };
+        let record_path = path.clone();
         let findings: Vec<Issue> = cx
             .findings
             .into_iter()
@@ -104,23 +139,54 @@ impl RawRecord {
                 message: first.message(Lang::En),
             }));
         }
+        let version = match shape {
+            Shape::V1 => record.version(),
+            Shape::V2_0_0 => Version::V2_0_0,
+            Shape::V2 => Version::V2,
+        };
         Ok(Decoded {
             record,
             position: self.position,
             findings,
-            kind_index: self.kind_index,
+            kind_index: match self.envelope {
+                Envelope::Array => self.position.record.unwrap_or(0),
+                Envelope::Object | Envelope::Xml => self.kind_index,
+            },
+            version,
+            path,
         })
     }
 }
 
 impl RawRecord {
+    /// The JSON Pointer of a record of this kind and shape: `/marches/marche/N` in
+    /// the v2 shape, `/marches/N` (N counting every record) in the v1 shape.
+    fn pointer(&self, kind: RecordKind, shape: Shape) -> String {
+        match (self.envelope, shape) {
+            (Envelope::Object, _) | (Envelope::Xml, Shape::V2) => {
+                format!("/marches/{}/{}", kind.name(), self.kind_index)
+            }
+            (Envelope::Array, _) | (Envelope::Xml, Shape::V1 | Shape::V2_0_0) => {
+                format!("/marches/{}", self.position.record.unwrap_or(0))
+            }
+        }
+    }
+
     /// The position of the value at `pointer` in this record: an absolute JSON
     /// Pointer as in findings (`/marches/marche/3/titulaires/0/titulaire/id`) or one
     /// relative to the record. When the value is absent (a missing required member),
     /// the position of the deepest enclosing value is given.
     pub fn locate_path(&self, pointer: &str) -> Position {
-        let prefix = format!("/marches/{}/{}", self.kind.name(), self.kind_index);
-        let rel = pointer.strip_prefix(prefix.as_str()).unwrap_or(pointer);
+        let v2 = format!("/marches/{}/{}", self.kind.name(), self.kind_index);
+        let v1 = format!("/marches/{}", self.position.record.unwrap_or(0));
+        let rel = [v2, v1]
+            .iter()
+            .find_map(|p| {
+                pointer
+                    .strip_prefix(p.as_str())
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+            })
+            .unwrap_or(pointer);
         let Ok(text) = tree::utf8(&self.bytes) else {
             return self.position;
         };

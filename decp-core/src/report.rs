@@ -2,6 +2,7 @@
 
 use crate::format::Format;
 use crate::issue::{Issue, Lang, Severity};
+use crate::model::Version;
 use crate::write_out::JsonOut;
 
 /// What validation found in one file.
@@ -11,8 +12,9 @@ pub struct FileReport {
     pub path: String,
     /// The detected format.
     pub format: Option<Format>,
-    /// The detected version of the format (`2`: the v2 family, 2.0.1 to 2.0.3).
-    pub version: Option<String>,
+    /// The versions detected in the file's records, each once, in version order
+    /// (one, unless the file mixes shapes).
+    pub versions: Vec<Version>,
     /// Records read (those that could not be decoded count too).
     pub records: u64,
     /// Findings of severity error.
@@ -46,6 +48,25 @@ impl FileReport {
         if keep {
             self.issues.push(issue);
         }
+    }
+
+    /// Notes the version of a record.
+    pub fn add_version(&mut self, v: Version) {
+        if let Err(i) = self.versions.binary_search(&v) {
+            self.versions.insert(i, v);
+        }
+    }
+
+    /// The detected version as reported: `1.5`, `2`, or `1.5+2` for a file mixing
+    /// shapes; `None` when no record was read.
+    pub fn version(&self) -> Option<String> {
+        (!self.versions.is_empty()).then(|| {
+            self.versions
+                .iter()
+                .map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("+")
+        })
     }
 
     /// No error finding, and the file could be read to the end.
@@ -105,7 +126,7 @@ impl Report {
                 None => out.raw_value("null"),
             }
             out.key("version");
-            match &f.version {
+            match &f.version() {
                 Some(v) => out.string(v),
                 None => out.raw_value("null"),
             }

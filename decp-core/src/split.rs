@@ -10,6 +10,7 @@
 
 use std::io::{self, Read};
 
+use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
 use crate::model::RecordKind;
@@ -168,6 +169,7 @@ pub struct RawRecord {
     pub(crate) bytes: Vec<u8>,
     pub(crate) position: Position,
     pub(crate) kind_index: u64,
+    pub(crate) envelope: Envelope,
 }
 
 impl Default for RawRecord {
@@ -178,6 +180,7 @@ impl Default for RawRecord {
             bytes: Vec::new(),
             position: Position::START,
             kind_index: 0,
+            envelope: Envelope::Object,
         }
     }
 }
@@ -249,6 +252,10 @@ impl Common {
     fn begin(&mut self, rec: &mut RawRecord, kind: RecordKind, format: Format, pos: Position) {
         rec.kind = kind;
         rec.format = format;
+        rec.envelope = match format {
+            Format::Json => Envelope::Object,
+            Format::Xml => Envelope::Xml,
+        };
         rec.bytes.clear();
         rec.position = Position {
             record: Some(self.index),
@@ -284,9 +291,17 @@ fn kind_of(name: &[u8]) -> Option<RecordKind> {
 #[derive(Debug, Clone, Copy)]
 enum JState {
     Start,
-    Root { first: bool },
-    Marches { first: bool },
-    Array { kind: RecordKind, first: bool },
+    Root {
+        first: bool,
+    },
+    Marches {
+        first: bool,
+    },
+    /// A list of records: one kind (v2), or `None` for the v1 heterogeneous array.
+    Array {
+        kind: Option<RecordKind>,
+        first: bool,
+    },
     AfterRoot,
 }
 
@@ -518,11 +533,11 @@ impl JsonSplitter {
                                 self.state = JState::Marches { first: true };
                             }
                             Some(b'[') => {
-                                return Err(Error::unsupported(
-                                    src.pos,
-                                    "`marches` is an array: this is the v1 (1.x) or 2.0.0 envelope, which this version does not read yet",
-                                    false,
-                                ));
+                                src.consume(1, None);
+                                self.state = JState::Array {
+                                    kind: None,
+                                    first: true,
+                                };
                             }
                             _ => {
                                 return Err(Self::unexpected(src, "`{` (the value of `marches`)")?);
@@ -561,7 +576,10 @@ impl JsonSplitter {
                     match (kind_of(name), next) {
                         (Some(kind), Some(b'[')) => {
                             src.consume(1, None);
-                            self.state = JState::Array { kind, first: true };
+                            self.state = JState::Array {
+                                kind: Some(kind),
+                                first: true,
+                            };
                         }
                         (k, _) => {
                             let key = String::from_utf8_lossy(&self.scratch).into_owned();
@@ -579,7 +597,10 @@ impl JsonSplitter {
                 JState::Array { kind, first } => {
                     if src.skip_ws()? == Some(b']') {
                         src.consume(1, None);
-                        self.state = JState::Marches { first: false };
+                        self.state = match kind {
+                            Some(_) => JState::Marches { first: false },
+                            None => JState::Root { first: false },
+                        };
                         continue;
                     }
                     if !first {
@@ -587,11 +608,25 @@ impl JsonSplitter {
                         src.skip_ws()?;
                     }
                     self.state = JState::Array { kind, first: false };
-                    self.c.begin(rec, kind, Format::Json, src.pos);
+                    self.c.begin(
+                        rec,
+                        kind.unwrap_or(RecordKind::Marche),
+                        Format::Json,
+                        src.pos,
+                    );
                     let limits = self.c.limits;
                     let start = rec.position;
                     Self::scan_value(src, Some(&mut rec.bytes), &mut self.closers, limits, start)
                         .map_err(|e| e.with_record(start.record.unwrap_or(0)))?;
+                    if kind.is_none() {
+                        // The kind is told when decoding; this guess only serves
+                        // callers of `read_raw` who look at `RawRecord::kind`.
+                        rec.envelope = Envelope::Array;
+                        rec.kind_index = start.record.unwrap_or(0);
+                        if memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some() {
+                            rec.kind = RecordKind::Concession;
+                        }
+                    }
                     return Ok(true);
                 }
                 JState::AfterRoot => {

@@ -10,7 +10,6 @@ use std::io::{self, Read};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::codec::Codec;
 use crate::format::Format;
 use crate::model::*;
 use crate::raw::{Field, get, set};
@@ -463,17 +462,11 @@ impl SynthReader {
                 self.records += 1;
                 if xml {
                     self.xml.clear(1);
-                    match &rec {
-                        Record::Marche(m) => m.write_xml(&mut self.xml, "marche"),
-                        Record::Concession(c) => c.write_xml(&mut self.xml, "contrat-concession"),
-                    }
+                    rec.write_xml(&mut self.xml);
                     self.buf.extend_from_slice(self.xml.bytes());
                 } else {
                     self.json.clear(3);
-                    match &rec {
-                        Record::Marche(m) => m.write_json(&mut self.json),
-                        Record::Concession(c) => c.write_json(&mut self.json),
-                    }
+                    rec.write_json(&mut self.json);
                     if self.in_phase > 0 {
                         self.buf.push(b',');
                     }

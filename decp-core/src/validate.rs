@@ -28,6 +28,9 @@ use crate::model::*;
 use crate::raw::{Field, get};
 use crate::read::Decoded;
 
+#[path = "validate_v1.rs"]
+mod v1_rules;
+
 /// Which families of rules run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Families {
@@ -62,7 +65,7 @@ impl Families {
             Family::Schema => self.schema,
             Family::Rule => self.rule,
             Family::Quality => self.quality,
-            Family::Repair => true,
+            Family::Repair | Family::Upgrade => true,
         }
     }
 }
@@ -158,7 +161,7 @@ impl Validator {
     /// the rules' findings, with absolute paths (`/marches/marche/N/…`); findings of
     /// families that do not run are left out.
     pub fn check(&self, d: &Decoded) -> Vec<Issue> {
-        let prefix = format!("/marches/{}/{}", d.record.kind().name(), d.kind_index);
+        let prefix = d.path.clone();
         let mut out: Vec<Issue> = d
             .findings
             .iter()
@@ -200,6 +203,8 @@ impl Validator {
         match record {
             Record::Marche(m) => ck.marche(m),
             Record::Concession(c) => ck.concession(c),
+            Record::MarcheV1(m) => ck.marche_v1(m),
+            Record::ConcessionV1(c) => ck.concession_v1(c),
         }
         ck.out
     }

@@ -59,6 +59,7 @@ impl WriterBuilder {
             format: self.format,
             pretty: self.pretty,
             first_kind: None,
+            v1: None,
             counts: [0; 2],
             spill: Spill::Mem(Vec::new()),
             json: JsonOut::at_depth(self.pretty && !self.ndjson, 3),
@@ -158,6 +159,8 @@ pub struct Writer<W: Write> {
     format: Format,
     pretty: bool,
     first_kind: Option<RecordKind>,
+    /// Whether the document holds v1 records (set by the first record).
+    v1: Option<bool>,
     counts: [u64; 2],
     spill: Spill,
     json: JsonOut,
@@ -180,12 +183,13 @@ impl<W: Write> Writer<W> {
         if self.pretty { s } else { "" }
     }
 
-    fn start(&mut self, kind: RecordKind) -> Result<()> {
+    fn start(&mut self, kind: RecordKind, v1: bool) -> Result<()> {
         if self.started {
             return Ok(());
         }
         self.started = true;
         let head = match self.format {
+            Format::Json if v1 => format!("{{{}\"marches\":{}[", self.nl("\n  "), self.nl(" ")),
             Format::Json => format!(
                 "{{{}\"marches\":{}{{{}\"{}\":{}[",
                 self.nl("\n  "),
@@ -201,14 +205,24 @@ impl<W: Write> Writer<W> {
     }
 
     /// Writes one record.
+    ///
+    /// A document holds records of one format family: v1 records (written in the
+    /// v1 envelope `{"marches": [ … ]}`) or v2 ones; mixing them is an error
+    /// (upgrade the v1 records first, see [`upgrade`](crate::upgrade())).
     pub fn write_record(&mut self, record: &Record) -> Result<()> {
         let kind = record.kind();
+        let v1 = record.is_v1();
+        if *self.v1.get_or_insert(v1) != v1 && !self.ndjson {
+            return Err(Error::write(format!(
+                "record {}: a v{} record cannot join a document of v{} records; upgrade the v1 records to v2 first",
+                self.counts.iter().sum::<u64>(),
+                if v1 { 1 } else { 2 },
+                if v1 { 2 } else { 1 },
+            )));
+        }
         if self.ndjson {
             self.json.clear(0);
-            match record {
-                Record::Marche(m) => m.write_json(&mut self.json),
-                Record::Concession(c) => c.write_json(&mut self.json),
-            }
+            record.write_json(&mut self.json);
             let body = &self.json.bytes()[1..];
             let w = self.w.as_mut().expect("writer used after finish");
             write!(w, "{{\"kind\":\"{}\"", kind.name())?;
@@ -220,18 +234,19 @@ impl<W: Write> Writer<W> {
             self.counts[kind as usize] += 1;
             return Ok(());
         }
-        self.start(kind)?;
+        self.start(kind, v1)?;
         let first_kind = *self.first_kind.get_or_insert(kind);
-        let n = self.counts[kind as usize];
+        let n = if v1 {
+            self.counts.iter().sum()
+        } else {
+            self.counts[kind as usize]
+        };
         match self.format {
             Format::Json => {
-                self.json.clear(3);
-                match record {
-                    Record::Marche(m) => m.write_json(&mut self.json),
-                    Record::Concession(c) => c.write_json(&mut self.json),
-                }
+                self.json.clear(if v1 { 2 } else { 3 });
+                record.write_json(&mut self.json);
                 let sep: &[u8] = if n > 0 { b"," } else { b"" };
-                if kind == first_kind {
+                if kind == first_kind || v1 {
                     let w = self.w.as_mut().expect("writer used after finish");
                     w.write_all(sep)?;
                     w.write_all(self.json.bytes())?;
@@ -242,10 +257,7 @@ impl<W: Write> Writer<W> {
             }
             Format::Xml => {
                 self.xml.clear(1);
-                match record {
-                    Record::Marche(m) => m.write_xml(&mut self.xml, kind.name()),
-                    Record::Concession(c) => c.write_xml(&mut self.xml, kind.name()),
-                }
+                record.write_xml(&mut self.xml);
                 if let Some(e) = self.xml.error.take() {
                     return Err(Error::write(format!(
                         "record {}: {e}",
@@ -274,7 +286,21 @@ impl<W: Write> Writer<W> {
             self.out().flush()?;
             return Ok(());
         }
-        self.start(RecordKind::Marche)?;
+        let v1 = self.v1 == Some(true);
+        self.start(RecordKind::Marche, v1)?;
+        if v1 && self.format == Format::Json {
+            let n = self.counts.iter().sum::<u64>();
+            let end = if n > 0 && self.pretty {
+                "\n  ]\n}\n"
+            } else if self.pretty {
+                "]\n}\n"
+            } else {
+                "]}\n"
+            };
+            self.out().write_all(end.as_bytes())?;
+            self.out().flush()?;
+            return Ok(());
+        }
         let first_kind = self.first_kind.unwrap_or(RecordKind::Marche);
         let other = match first_kind {
             RecordKind::Marche => RecordKind::Concession,
@@ -317,6 +343,27 @@ impl<W: Write> Writer<W> {
     pub fn finish(mut self) -> Result<W> {
         self.close()?;
         Ok(self.w.take().expect("writer present"))
+    }
+}
+
+impl Record {
+    pub(crate) fn write_json(&self, out: &mut JsonOut) {
+        match self {
+            Record::Marche(m) => m.write_json(out),
+            Record::Concession(c) => c.write_json(out),
+            Record::MarcheV1(m) => m.write_json(out),
+            Record::ConcessionV1(c) => c.write_json(out),
+        }
+    }
+
+    pub(crate) fn write_xml(&self, out: &mut XmlOut) {
+        let name = self.kind().name();
+        match self {
+            Record::Marche(m) => m.write_xml(out, name),
+            Record::Concession(c) => c.write_xml(out, name),
+            Record::MarcheV1(m) => m.write_xml(out, name),
+            Record::ConcessionV1(c) => c.write_xml(out, name),
+        }
     }
 }
 

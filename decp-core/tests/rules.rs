@@ -330,7 +330,13 @@ fn each_fixture_triggers_exactly_its_code() {
 fn every_code_has_a_fixture_and_two_languages() {
     let covered: BTreeSet<&str> = fixtures().iter().map(|(c, _)| *c).collect();
     for e in catalogue() {
-        if e.family != decp_core::Family::Repair {
+        // Repairs, upgrades and the v1-only rule have their fixtures in
+        // normalize.rs, upgrade.rs and v1.rs, which walk the catalogue likewise.
+        let elsewhere = matches!(
+            e.family,
+            decp_core::Family::Repair | decp_core::Family::Upgrade
+        ) || e.code == IssueCode::V14Label;
+        if !elsewhere {
             assert!(
                 covered.contains(e.code.as_str()),
                 "no fixture for {}",

@@ -5,10 +5,16 @@ use std::path::PathBuf;
 
 use decp_core::{Decoded, Format, Mode, Reader, ReaderBuilder, Record, Writer, WriterBuilder};
 
-/// The project's copy of the official examples.
+/// The project's copy of the official v2 examples.
 pub fn official(sub: &str) -> Vec<PathBuf> {
+    official_in("v2", sub)
+}
+
+/// The project's copy of the official examples of a version (`v2`, `v1.5`).
+pub fn official_in(version: &str, sub: &str) -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/data/official/v2")
+        .join("../tests/data/official")
+        .join(version)
         .join(sub);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))

@@ -1,0 +1,155 @@
+//! Telling the version of a record from its shape (the format has no version
+//! marker): the digest's §6.0, applied per record, since real files mix shapes (a
+//! v2 envelope holding v1-style records is common).
+
+use crate::model::RecordKind;
+use crate::tree::{Node, V};
+
+/// Where a record was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Envelope {
+    /// `{"marches": {"marche": [ … ], "contrat-concession": [ … ]}}` (v2).
+    #[default]
+    Object,
+    /// `{"marches": [ … ]}` (v1 and 2.0.0).
+    Array,
+    /// `<marches>` or a record as the root element (every version).
+    Xml,
+}
+
+/// The shape a record is decoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    V1,
+    V2_0_0,
+    V2,
+}
+
+fn members<'n, 'a>(n: &'n Node<'a>) -> &'n [(std::borrow::Cow<'a, str>, Node<'a>)] {
+    match &n.v {
+        V::Obj(m) => m,
+        _ => &[],
+    }
+}
+
+fn member<'n, 'a>(n: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
+    members(n).iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
+    match &n.v {
+        V::Str(s) | V::Text(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// The items of a list in either format: a JSON array, or an XML container's children.
+fn items<'n, 'a>(n: &'n Node<'a>) -> Vec<&'n Node<'a>> {
+    match &n.v {
+        V::Arr(a) => a.iter().collect(),
+        V::Obj(m) => m.iter().map(|(_, v)| v).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Keys found only in v2 (2.0.1+) records.
+const V2_KEYS: &[&str] = &[
+    "techniques",
+    "modalitesExecution",
+    "typesPrix",
+    "offresRecues",
+    "marcheInnovant",
+    "ccag",
+    "attributionAvance",
+    "tauxAvance",
+    "sousTraitanceDeclaree",
+    "typeGroupementOperateurs",
+    "origineUE",
+    "origineFrance",
+    "actesSousTraitance",
+    "modificationsActesSousTraitance",
+    "idAccordCadre",
+    "considerationsSociales",
+    "considerationsEnvironnementales",
+];
+
+/// Keys of 2.0.0 that 2.0.1 renamed.
+const V2_0_0_KEYS: &[&str] = &["technique", "modaliteExecution", "typePrix"];
+
+/// The shape of one record, given where it was found.
+pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
+    let m = members(n);
+    if m.iter().any(|(k, _)| V2_0_0_KEYS.contains(&k.as_ref())) {
+        return Shape::V2_0_0;
+    }
+    let mut v1 = 0;
+    let mut v2 = 0;
+    for (k, v) in m {
+        match k.as_ref() {
+            "uid" => v1 += 1,
+            "acheteur" | "autoriteConcedante" | "lieuExecution" if member(v, "nom").is_some() => {
+                v1 += 1
+            }
+            "titulaires" | "concessionnaires" => {
+                for it in items(v) {
+                    if member(it, "denominationSociale").is_some() {
+                        v1 += 1;
+                    }
+                    if member(it, "titulaire").is_some() || member(it, "concessionnaire").is_some()
+                    {
+                        v2 += 1;
+                    }
+                }
+            }
+            "modifications" => {
+                for it in items(v) {
+                    if member(it, "objetModification").is_some() {
+                        v1 += 1;
+                    }
+                    if member(it, "modification").is_some() {
+                        v2 += 1;
+                    }
+                }
+            }
+            "formePrix" => match text(v) {
+                Some("Ferme" | "Ferme et actualisable" | "Révisable") => v1 += 1,
+                Some("Unitaire" | "Forfaitaire" | "Mixte") => v2 += 1,
+                _ => {}
+            },
+            "nature" if matches!(text(v), Some("Accord-cadre" | "Marché subséquent")) => v1 += 1,
+            k if V2_KEYS.contains(&k) => v2 += 1,
+            _ => {}
+        }
+    }
+    match envelope {
+        // In a v1-style array, records with v2 fields are 2.0.0.
+        Envelope::Array if v2 > v1 => Shape::V2_0_0,
+        Envelope::Array => Shape::V1,
+        Envelope::Object | Envelope::Xml if v1 > v2 => Shape::V1,
+        Envelope::Object | Envelope::Xml => Shape::V2,
+    }
+}
+
+/// The kind of a record of a v1 array (`{"marches": [ … ]}`): `_type` when it is one
+/// of the two official values, else the buyer's member name, else the nature.
+pub(crate) fn v1_kind(n: &Node<'_>) -> RecordKind {
+    if let Some(t) = member(n, "_type").and_then(text) {
+        match t {
+            "Marché" => return RecordKind::Marche,
+            "Contrat de concession" => return RecordKind::Concession,
+            _ => {}
+        }
+    }
+    if member(n, "autoriteConcedante").is_some() || member(n, "concessionnaires").is_some() {
+        return RecordKind::Concession;
+    }
+    if member(n, "acheteur").is_some() || member(n, "titulaires").is_some() {
+        return RecordKind::Marche;
+    }
+    match member(n, "nature").and_then(text) {
+        Some(s) if s.to_lowercase().contains("concession") || s.contains("service public") => {
+            RecordKind::Concession
+        }
+        _ => RecordKind::Marche,
+    }
+}
