@@ -33,6 +33,8 @@ pub struct Options {
     pub quiet: bool,
     /// Upgrade v1 records to v2 (`decp upgrade`).
     pub upgrade: bool,
+    /// Repair producers' defects while reading.
+    pub normalize: bool,
 }
 
 /// Opens the output: a file, or stdout for `-`.
@@ -54,9 +56,10 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         Mode::Tolerant
     };
     let reader = input
-        .reader(mode, o.from)
+        .reader(mode, o.from, o.normalize)
         .map_err(|e| format!("{name}: {e}"))?;
     let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let decode = reader.decode_options();
     let to = o.to.unwrap_or(match reader.format() {
         Format::Json => OutFormat::Json,
         Format::Xml => OutFormat::Xml,
@@ -75,7 +78,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let mut n = 0u64;
     let work = |item: pipeline::Item| -> Result<(Record, Vec<decp_core::Issue>), decp_core::Error> {
         let raw = item?;
-        let d = raw.decode(mode)?;
+        let d = raw.decode_with(&decode)?;
         let mut d = if o.upgrade { d.upgrade() } else { d };
         for f in &mut d.findings {
             // Upgrade findings are placed at their v1 value (missing v2 fields at the record).

@@ -37,13 +37,14 @@ impl Input {
         &self,
         mode: Mode,
         format: Option<Format>,
+        normalize: bool,
     ) -> Result<Reader<Box<dyn Read + Send>>, Error> {
         let src: Box<dyn Read + Send> = match self {
             Input::Stdin => Box::new(io::stdin()),
             Input::File(p) => Box::new(File::open(p)?),
         };
         let mut b = ReaderBuilder::new();
-        b.mode(mode);
+        b.mode(mode).normalize(normalize);
         if let Some(f) = format {
             b.format(f);
         }

@@ -98,6 +98,10 @@ enum Command {
         /// Refuse values that do not fit the official types (a refused record is one finding).
         #[arg(long)]
         strict: bool,
+        /// Repair producers' defects first (dates with a time zone, "NC", "12 000,50",
+        /// upper-case labels, SIRET with spaces, list shapes…); each repair is an info finding.
+        #[arg(long)]
+        normalize: bool,
         /// Run only these families (repeatable); `--only schema` is the official schemas' verdict.
         #[arg(long, value_enum)]
         only: Vec<FamilyArg>,
@@ -114,7 +118,7 @@ enum Command {
         #[arg(long, value_enum)]
         from: Option<FormatArg>,
     },
-    /// Convert a DECP v2 file between JSON, XML and NDJSON.
+    /// Convert a DECP file (v2, or v1 which stays v1) between JSON, XML and NDJSON.
     ///
     /// The input format is detected unless --from is given. Values that do not fit
     /// the official types are kept as they are and reported on stderr (use --strict
@@ -141,6 +145,9 @@ enum Command {
         /// Refuse records holding values that do not fit the official types.
         #[arg(long)]
         strict: bool,
+        /// Repair producers' defects while reading; each repair is reported on stderr.
+        #[arg(long)]
+        normalize: bool,
         /// Compact output instead of indented.
         #[arg(long)]
         compact: bool,
@@ -172,6 +179,9 @@ enum Command {
         /// Input format (detected when left out).
         #[arg(long, value_enum)]
         from: Option<FormatArg>,
+        /// Repair producers' defects while reading; each repair is reported on stderr.
+        #[arg(long)]
+        normalize: bool,
         /// Compact output instead of indented.
         #[arg(long)]
         compact: bool,
@@ -195,6 +205,9 @@ enum Command {
         /// Input format (detected when left out).
         #[arg(long, value_enum)]
         from: Option<FormatArg>,
+        /// Repair producers' defects while reading (counted under repair.* codes).
+        #[arg(long)]
+        normalize: bool,
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
@@ -228,6 +241,7 @@ fn main() -> ExitCode {
             report,
             lang,
             strict,
+            normalize,
             only,
             max_issues,
             jobs: j,
@@ -259,6 +273,7 @@ fn main() -> ExitCode {
                 report,
                 lang: lang.into(),
                 mode: if strict { Mode::Strict } else { Mode::Tolerant },
+                normalize,
                 format: from.map(Into::into),
                 max_issues,
                 jobs: jobs(j),
@@ -272,6 +287,7 @@ fn main() -> ExitCode {
             to,
             from,
             strict,
+            normalize,
             compact,
             jobs: j,
         } => {
@@ -288,6 +304,7 @@ fn main() -> ExitCode {
                 jobs: jobs(j),
                 quiet: false,
                 upgrade: false,
+                normalize,
             };
             match convert::run(&input, &output, &o) {
                 Ok(c) => c,
@@ -302,6 +319,7 @@ fn main() -> ExitCode {
             output,
             to,
             from,
+            normalize,
             compact,
             jobs: j,
         } => {
@@ -321,6 +339,7 @@ fn main() -> ExitCode {
                 jobs: jobs(j),
                 quiet: false,
                 upgrade: true,
+                normalize,
             };
             match convert::run(&input, &output, &o) {
                 Ok(c) => c,
@@ -334,6 +353,7 @@ fn main() -> ExitCode {
             paths,
             format,
             from,
+            normalize,
             jobs: j,
         } => match input::expand(&paths) {
             Ok(inputs) => {
@@ -345,6 +365,7 @@ fn main() -> ExitCode {
                     jobs(j),
                     matches!(format, TextOrJson::Json),
                     false,
+                    normalize,
                 )
             }
             Err(e) => {

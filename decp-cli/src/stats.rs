@@ -118,13 +118,14 @@ pub fn run(
     jobs: usize,
     json: bool,
     quiet: bool,
+    normalize: bool,
 ) -> u8 {
     let mut s = Stats::default();
     let mut status = 0;
     let stderr = io::stderr();
     for input in inputs {
         let name = input.name();
-        let reader = match input.reader(Mode::Tolerant, from) {
+        let reader = match input.reader(Mode::Tolerant, from, normalize) {
             Ok(r) => r,
             Err(e) => {
                 let _ = writeln!(stderr.lock(), "decp: {name}: {e}");
@@ -133,6 +134,7 @@ pub fn run(
             }
         };
         let progress = Progress::new(input.size(), quiet, &name);
+        let decode = reader.decode_options();
         let work = |item: pipeline::Item| -> Result<(Record, Version, Vec<String>), Vec<String>> {
             let raw = item.map_err(|e| {
                 e.to_issue()
@@ -140,7 +142,7 @@ pub fn run(
                     .map(|i| i.code.to_string())
                     .collect::<Vec<_>>()
             })?;
-            match raw.decode(Mode::Tolerant) {
+            match raw.decode_with(&decode) {
                 Ok(d) => {
                     let codes = validator
                         .check(&d)

@@ -27,6 +27,8 @@ pub struct Options {
     pub report: ReportKind,
     pub lang: Lang,
     pub mode: Mode,
+    /// Repair producers' defects while reading (each repair is an info finding).
+    pub normalize: bool,
     pub format: Option<Format>,
     pub max_issues: Option<u64>,
     pub jobs: usize,
@@ -102,16 +104,16 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         let name = input.name();
         let mut fr = FileReport::new(name.clone());
         let progress = Progress::new(input.size(), o.quiet, &name);
-        match input.reader(o.mode, o.format) {
+        match input.reader(o.mode, o.format, o.normalize) {
             Err(e) => {
                 fr.fatal = Some(e.to_string());
             }
             Ok(reader) => {
                 fr.format = Some(reader.format());
-                let mode = o.mode;
+                let decode = reader.decode_options();
                 let work = |item: pipeline::Item| -> Checked {
                     match item {
-                        Ok(raw) => match raw.decode(mode) {
+                        Ok(raw) => match raw.decode_with(&decode) {
                             Ok(d) => Checked {
                                 version: Some(d.version),
                                 record: Some((

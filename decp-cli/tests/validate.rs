@@ -295,3 +295,47 @@ fn convert_to_ndjson() {
     assert_eq!(lines[0]["kind"], "marche");
     assert_eq!(lines[0]["montant"], 575000);
 }
+
+#[test]
+fn normalize_turns_defects_into_info_findings() {
+    let f = "tests/data/normalize/number.json";
+    let (code, out, _) = run(&["validate", f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("erreur [schema.type]"), "{out}");
+    let (code, out, _) = run(&["validate", "--normalize", "--report", "json", f]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let issues = v["files"][0]["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 2, "{out}");
+    assert!(
+        issues
+            .iter()
+            .all(|i| i["severity"] == "info" && i["family"] == "repair")
+    );
+    assert_eq!(issues[1]["value"], "412 500,50");
+    assert_eq!(v["files"][0]["version"], "2");
+}
+
+#[test]
+fn v1_files_report_their_version() {
+    let (code, out, _) = run(&[
+        "validate",
+        "--only",
+        "schema",
+        "--report",
+        "json",
+        "tests/data/official/v1.5/json/paquet.json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["files"][0]["version"], "1.5");
+    assert_eq!(v["files"][0]["records"], 2);
+    let (_, out, _) = run(&[
+        "stats",
+        "--format",
+        "json",
+        "tests/data/official/v1.5/json/paquet.json",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["by_version"]["1.5"], 2, "{out}");
+}

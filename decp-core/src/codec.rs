@@ -28,6 +28,8 @@ pub(crate) struct Cx {
     segs: Vec<Seg>,
     /// Findings, each with the byte offset (in the record) of its value.
     pub findings: Vec<(u32, Issue)>,
+    /// Whether the normaliser's repairs apply.
+    pub normalize: bool,
 }
 
 fn push_escaped(path: &mut String, k: &str) {
@@ -47,7 +49,61 @@ impl Cx {
             prefix,
             segs: Vec::with_capacity(8),
             findings: Vec::new(),
+            normalize: false,
         }
+    }
+
+    /// The key `back` steps up from the current value (0: the current member's own
+    /// key), skipping list indexes.
+    pub fn key(&self, back: usize) -> Option<&'static str> {
+        self.segs
+            .iter()
+            .rev()
+            .filter_map(|s| match s {
+                Seg::Key(k) => Some(*k),
+                Seg::Index(_) => None,
+            })
+            .nth(back)
+    }
+
+    /// Reports a repair: `before` is the value as read, `after` what it became.
+    pub fn repaired(
+        &mut self,
+        off: u32,
+        code: IssueCode,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) {
+        self.report(off, code, Some(before.into()), Some(after.into()));
+    }
+
+    /// A repair of the text of a valid string: identifiers written with separators,
+    /// CPV codes that lost a zero or a dash.
+    fn repair_text(&mut self, off: u32, s: &str) -> Option<String> {
+        let (fixed, code) = match self.key(0)? {
+            "codeCPV" => (crate::normalize::cpv(s)?, IssueCode::RepairCpv),
+            "id" if matches!(
+                self.key(1),
+                Some(
+                    "acheteur"
+                        | "autoriteConcedante"
+                        | "titulaire"
+                        | "titulaires"
+                        | "sousTraitant"
+                        | "concessionnaire"
+                        | "concessionnaires"
+                )
+            ) =>
+            {
+                (
+                    crate::normalize::identifier(s)?,
+                    IssueCode::RepairIdentifier,
+                )
+            }
+            _ => return None,
+        };
+        self.repaired(off, code, s, fixed.clone());
+        Some(fixed)
     }
 
     /// The JSON Pointer of the current value.
@@ -245,6 +301,27 @@ fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
     }
 }
 
+/// The normaliser's repair of a scalar that did not parse: `parse` is tried on its
+/// text (a JSON string or number, or XML text); the repair is reported.
+fn repair_scalar<T: std::fmt::Display>(
+    n: &Node<'_>,
+    cx: &mut Cx,
+    code: IssueCode,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    if !cx.normalize {
+        return None;
+    }
+    let s = match &n.v {
+        V::Str(s) | V::Text(s) => s.as_ref(),
+        V::Num(s) => s,
+        _ => return None,
+    };
+    let v = parse(s)?;
+    cx.repaired(n.off, code, s, v.to_string());
+    Some(v)
+}
+
 /// XML Schema's whitespace collapsing for non-string types (`xs:decimal`, `xs:date`…).
 pub(crate) fn xs_trim(s: &str) -> &str {
     s.trim_matches([' ', '\t', '\n', '\r'])
@@ -252,9 +329,18 @@ pub(crate) fn xs_trim(s: &str) -> &str {
 
 impl Codec for String {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<String> {
-        match text(n) {
-            Some(s) => Field::Valid(s.to_owned()),
-            None => cx.invalid(n, IssueCode::Type, "string"),
+        match (text(n), &n.v) {
+            (Some(s), _) if cx.normalize => match cx.repair_text(n.off, s) {
+                Some(fixed) => Field::Valid(fixed),
+                None => Field::Valid(s.to_owned()),
+            },
+            (Some(s), _) => Field::Valid(s.to_owned()),
+            // An id written as a number.
+            (None, V::Num(s)) if cx.normalize && *s != "NaN" => {
+                cx.repaired(n.off, IssueCode::RepairNumber, *s, format!("\"{s}\""));
+                Field::Valid((*s).to_owned())
+            }
+            (None, _) => cx.invalid(n, IssueCode::Type, "string"),
         }
     }
     fn write_json(&self, out: &mut JsonOut) {
@@ -284,7 +370,12 @@ impl Codec for i64 {
         };
         match parsed {
             Some(v) => Field::Valid(v),
-            None => cx.invalid(n, IssueCode::Type, "integer"),
+            None => {
+                match repair_scalar(n, cx, IssueCode::RepairNumber, crate::normalize::integer) {
+                    Some(v) => Field::Valid(v),
+                    None => cx.invalid(n, IssueCode::Type, "integer"),
+                }
+            }
         }
     }
     fn write_json(&self, out: &mut JsonOut) {
@@ -336,7 +427,12 @@ impl Codec for Decimal {
         };
         match parsed {
             Some(v) => Field::Valid(v),
-            None => cx.invalid(n, IssueCode::Type, "decimal number"),
+            None => {
+                match repair_scalar(n, cx, IssueCode::RepairNumber, crate::normalize::decimal) {
+                    Some(v) => Field::Valid(v),
+                    None => cx.invalid(n, IssueCode::Type, "decimal number"),
+                }
+            }
         }
     }
     fn write_json(&self, out: &mut JsonOut) {
@@ -378,6 +474,14 @@ impl Codec for Option<Decimal> {
 
 impl Codec for bool {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<bool> {
+        let strict = matches!(&n.v, V::Bool(_))
+            || matches!(&n.v, V::Text(s) if matches!(s.as_ref(), "oui" | "true" | "1" | "non" | "false" | "0"));
+        if !strict
+            && let Some(b) =
+                repair_scalar(n, cx, IssueCode::RepairBoolean, crate::normalize::boolean)
+        {
+            return Field::Valid(b);
+        }
         match &n.v {
             V::Bool(b) => Field::Valid(*b),
             // XSD 2.0.1+: an enumeration of strings, matched exactly.
@@ -427,7 +531,10 @@ impl Codec for NaiveDate {
         };
         match parsed {
             Some(d) => Field::Valid(d),
-            None => cx.invalid(n, IssueCode::Date, "YYYY-MM-DD"),
+            None => match repair_scalar(n, cx, IssueCode::RepairDate, crate::normalize::date) {
+                Some(d) => Field::Valid(d),
+                None => cx.invalid(n, IssueCode::Date, "YYYY-MM-DD"),
+            },
         }
     }
     fn write_json(&self, out: &mut JsonOut) {
@@ -451,6 +558,16 @@ pub(crate) mod obj_list {
         json_item: &'static str,
         xml_item: &str,
     ) -> Field<Vec<Field<T>>> {
+        if cx.normalize
+            && let Some(items) = reshape(
+                n,
+                cx,
+                [json_item, xml_item],
+                &format!("[{{\"{json_item}\": {{…}}}}]"),
+            )
+        {
+            return Field::Valid(decode_items(&items, cx, json_item));
+        }
         match &n.v {
             V::Arr(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -547,6 +664,75 @@ pub(crate) mod obj_list {
     }
 }
 
+/// The items of a list in an unofficial shape, each unwrapped, for the normaliser:
+/// a bare array of objects (v1 shape in v2 or the reverse), a list of lists, a single
+/// object, a wrapper holding an array (`{"titulaire": […]}`). `None` when the list
+/// has the official shape (or no shape the normaliser knows).
+fn reshape<'n, 'a>(
+    n: &'n Node<'a>,
+    cx: &mut Cx,
+    [item, xml_item]: [&str; 2],
+    official: &str,
+) -> Option<Vec<&'n Node<'a>>> {
+    fn wrapped<'n, 'a>(it: &'n Node<'a>, item: &str) -> Option<&'n Node<'a>> {
+        match &it.v {
+            V::Obj(m) if m.len() == 1 && m[0].0 == item => Some(&m[0].1),
+            _ => None,
+        }
+    }
+    fn flatten<'n, 'a>(it: &'n Node<'a>, item: &str, out: &mut Vec<&'n Node<'a>>) {
+        match &it.v {
+            V::Arr(a) => a.iter().for_each(|x| flatten(x, item, out)),
+            V::Obj(_) => match wrapped(it, item) {
+                Some(inner) if matches!(inner.v, V::Arr(_)) => flatten(inner, item, out),
+                Some(inner) => out.push(inner),
+                None => out.push(it),
+            },
+            _ => out.push(it),
+        }
+    }
+    let what = match &n.v {
+        V::Arr(a)
+            if a.iter()
+                .all(|it| wrapped(it, item).is_some_and(|w| !matches!(w.v, V::Arr(_)))) =>
+        {
+            return None;
+        }
+        V::Arr(a) if a.iter().any(|it| matches!(it.v, V::Arr(_))) => "list of lists",
+        V::Arr(_) => "items without their wrapper",
+        V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
+            "wrapper holding a list"
+        }
+        V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k != item && k != xml_item) => {
+            "a single object"
+        }
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    flatten(n, item, &mut out);
+    if !out.iter().all(|it| matches!(it.v, V::Obj(_))) {
+        return None;
+    }
+    cx.repaired(n.off, IssueCode::RepairListShape, what, official);
+    Some(out)
+}
+
+/// Decodes unwrapped items; the path says `/i/item` as in the official shape.
+fn decode_items<T: Codec>(items: &[&Node<'_>], cx: &mut Cx, item: &'static str) -> Vec<Field<T>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            cx.push_index(i);
+            cx.push_key(item);
+            let f = T::decode(it, cx);
+            cx.pop();
+            cx.pop();
+            f
+        })
+        .collect()
+}
+
 /// A list of labels in a wrapper: JSON `{"technique": ["…", …]}`,
 /// XML `<techniques><technique>…</technique>…</techniques>`.
 pub(crate) mod str_list {
@@ -572,6 +758,36 @@ pub(crate) mod str_list {
     }
 
     pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, item: &'static str) -> Field<Vec<Field<T>>> {
+        if cx.normalize {
+            let mut labels = Vec::new();
+            let odd = match &n.v {
+                V::Obj(m) if m.len() == 1 && m[0].0 == item => {
+                    !matches!(&m[0].1.v, V::Arr(a) if a.iter().all(|x| matches!(x.v, V::Str(_))))
+                }
+                V::Obj(m)
+                    if m.iter()
+                        .all(|(k, v)| k == item && matches!(v.v, V::Text(_))) =>
+                {
+                    false
+                }
+                V::Text(t) if t.trim().is_empty() => false,
+                _ => true,
+            };
+            if odd {
+                gather(n, item, &mut labels);
+                if !labels.is_empty()
+                    && labels.iter().all(|l| matches!(l.v, V::Str(_) | V::Text(_)))
+                {
+                    cx.repaired(
+                        n.off,
+                        IssueCode::RepairListShape,
+                        "single value, plain list or items in objects",
+                        format!("{{\"{item}\": […]}}"),
+                    );
+                    return Field::Valid(items(&mut labels.into_iter(), cx, item));
+                }
+            }
+        }
         match &n.v {
             V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
                 let V::Arr(a) = &m[0].1.v else { unreachable!() };
@@ -586,6 +802,19 @@ pub(crate) mod str_list {
             }
             V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
             _ => cx.invalid(n, IssueCode::Type, &format!("{{\"{item}\": […]}}")),
+        }
+    }
+
+    /// Labels found anywhere in a list of unofficial shape.
+    fn gather<'n, 'a>(n: &'n Node<'a>, item: &str, out: &mut Vec<&'n Node<'a>>) {
+        match &n.v {
+            V::Arr(a) => a.iter().for_each(|x| gather(x, item, out)),
+            V::Obj(m) => m
+                .iter()
+                .filter(|(k, _)| k == item)
+                .for_each(|(_, v)| gather(v, item, out)),
+            V::Str(s) | V::Text(s) if !s.trim().is_empty() => out.push(n),
+            _ => {}
         }
     }
 
@@ -626,6 +855,36 @@ pub(crate) mod list {
     use super::*;
 
     pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, xml_item: &str) -> Field<Vec<Field<T>>> {
+        let bare_obj =
+            |it: &Node<'_>| matches!(&it.v, V::Obj(m) if m.iter().all(|(k, _)| k != xml_item));
+        let odd = match &n.v {
+            V::Arr(a) => !a.iter().all(bare_obj),
+            V::Obj(m) => !m.is_empty() && bare_obj(n),
+            _ => false,
+        };
+        if cx.normalize && odd {
+            let mut items = Vec::new();
+            unwrap_all(n, xml_item, &mut items);
+            if items.iter().all(|it| matches!(it.v, V::Obj(_))) {
+                cx.repaired(
+                    n.off,
+                    IssueCode::RepairListShape,
+                    "v2 wrapper shape, list of lists or single object",
+                    "[{…}]",
+                );
+                let f = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| {
+                        cx.push_index(i);
+                        let f = T::decode(it, cx);
+                        cx.pop();
+                        f
+                    })
+                    .collect();
+                return Field::Valid(f);
+            }
+        }
         let decode_all = |items: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx| {
             items
                 .enumerate()
@@ -680,6 +939,16 @@ pub(crate) mod list {
     }
 }
 
+/// The items of a bare list in any shape: nested lists flattened, `{"item": …}`
+/// wrappers removed, a single object taken as a list of one.
+fn unwrap_all<'n, 'a>(n: &'n Node<'a>, item: &str, out: &mut Vec<&'n Node<'a>>) {
+    match &n.v {
+        V::Arr(a) => a.iter().for_each(|x| unwrap_all(x, item, out)),
+        V::Obj(m) if m.len() == 1 && m[0].0 == item => unwrap_all(&m[0].1, item, out),
+        _ => out.push(n),
+    }
+}
+
 /// A member that exists only in JSON (v1 `_type`): read like [`one`], left out of XML,
 /// where the element name already says what the record is.
 pub(crate) mod json_only {
@@ -699,6 +968,78 @@ pub(crate) mod one {
     }
 }
 
+/// The normaliser's last resort for a member that did not decode: a placeholder for
+/// "no value" (`NC`, `""`, `null`…) leaves the member out, with a repair finding
+/// instead of the decoding findings.
+pub(crate) fn placeholder_repair<T>(
+    f: Field<T>,
+    n: &Node<'_>,
+    cx: &mut Cx,
+    before: usize,
+) -> Option<Field<T>> {
+    // A valid string may be a placeholder too (`"idAccordCadre": "NC"`), but not a
+    // blank XML element, which says "empty" in the official XML (`<origineUE/>`).
+    let applies = !f.is_valid()
+        || match &n.v {
+            V::Str(_) => true,
+            V::Text(t) => !t.trim().is_empty(),
+            _ => false,
+        };
+    if cx.normalize
+        && applies
+        && let Some(shown) = crate::normalize::placeholder(n)
+    {
+        cx.findings.truncate(before);
+        cx.repaired(n.off, IssueCode::RepairPlaceholder, shown, "(absent)");
+        return None;
+    }
+    Some(f)
+}
+
+fn dotted(k: &str) -> bool {
+    k.len() > 2 && k[1..k.len() - 1].contains('.') && !k.starts_with(['@', '#', '$'])
+}
+
+/// Nests flat dotted keys (`"acheteur.id"`) under their first part, merged into a
+/// member of that name when there is one.
+fn nest_dotted<'a>(
+    members: &[(std::borrow::Cow<'a, str>, Node<'a>)],
+    cx: &mut Cx,
+) -> Vec<(std::borrow::Cow<'a, str>, Node<'a>)> {
+    let mut out: Vec<(std::borrow::Cow<'a, str>, Node<'a>)> = Vec::with_capacity(members.len());
+    for (k, v) in members {
+        if !dotted(k) {
+            out.push((k.clone(), v.clone()));
+            continue;
+        }
+        let (head, rest) = k.split_once('.').unwrap_or((k, ""));
+        let mut path = cx.path();
+        push_escaped(&mut path, k);
+        cx.report_at(
+            path,
+            v.off,
+            IssueCode::RepairDottedKey,
+            Some(k.to_string()),
+            Some(format!("{head}/{rest}")),
+        );
+        let child = (std::borrow::Cow::Owned(rest.to_owned()), v.clone());
+        match out
+            .iter_mut()
+            .find(|(k2, n)| k2 == head && matches!(n.v, V::Obj(_)))
+        {
+            Some((_, Node { v: V::Obj(m), .. })) => m.push(child),
+            _ => out.push((
+                std::borrow::Cow::Owned(head.to_owned()),
+                Node {
+                    off: v.off,
+                    v: V::Obj(vec![child]),
+                },
+            )),
+        }
+    }
+    out
+}
+
 /// Decodes the members of an object node into a struct; shared by every
 /// `decp_struct!` type. `set` stores a known member and returns `false` for an
 /// unknown key; it is called with the member's key, node and the context.
@@ -713,6 +1054,13 @@ pub(crate) fn decode_members(
         // An XML element with no children (`<acheteur/>`) is an empty object.
         V::Text(s) if s.trim().is_empty() => return true,
         _ => return false,
+    };
+    let nested;
+    let members = if cx.normalize && members.iter().any(|(k, _)| dotted(k)) {
+        nested = nest_dotted(members, cx);
+        &nested
+    } else {
+        members
     };
     for (k, v) in members {
         // Namespace prefixes and `xsi:` hints (`xsi:noNamespaceSchemaLocation`) are
@@ -776,7 +1124,9 @@ macro_rules! decp_struct {
                                 return Some(false);
                             }
                             cx.push_key($json);
-                            out.$field = Some(crate::codec::$kind::decode(v, cx $(, $arg)*));
+                            let before = cx.findings.len();
+                            let f = crate::codec::$kind::decode(v, cx $(, $arg)*);
+                            out.$field = crate::codec::placeholder_repair(f, v, cx, before);
                             cx.pop();
                             return Some(true);
                         }
@@ -898,7 +1248,18 @@ macro_rules! decp_enum {
                 match &n.v {
                     crate::tree::V::Str(s) | crate::tree::V::Text(s) => match $name::from_label(s) {
                         Some(v) => Field::Valid(v),
-                        None => cx.invalid(n, crate::issue::IssueCode::Enum, $name::expected().trim_end()),
+                        None => {
+                            let fixed = cx.normalize.then(|| {
+                                crate::normalize::label(s, &[$($label),*], stringify!($name))
+                            }).flatten().and_then($name::from_label);
+                            match fixed {
+                                Some(v) => {
+                                    cx.repaired(n.off, crate::issue::IssueCode::RepairLabel, s.as_ref(), v.as_str());
+                                    Field::Valid(v)
+                                }
+                                None => cx.invalid(n, crate::issue::IssueCode::Enum, $name::expected().trim_end()),
+                            }
+                        }
                     },
                     _ => cx.invalid(n, crate::issue::IssueCode::Type, "string"),
                 }

@@ -275,6 +275,49 @@ issue_codes! {
     ObjetTooShort = "quality.objet_too_short", Quality, Warning,
         fr: "objet trop court pour être informatif : « {value} »",
         en: "objet too short to be meaningful: “{value}”";
+    /// A placeholder for "no value" (`NC`, `""`, `nan`, `null`, NaN, a blank XML
+    /// element) where a value of another type is expected: the member is left out.
+    RepairPlaceholder = "repair.placeholder", Repair, Info,
+        fr: "valeur de remplissage « {value} » lue comme une absence de valeur",
+        en: "placeholder “{value}” read as no value";
+    /// A date with a time-zone suffix, a time, or one-digit month or day.
+    RepairDate = "repair.date", Repair, Info,
+        fr: "date « {value} » lue comme {expected}",
+        en: "date “{value}” read as {expected}";
+    /// A number written as a string, with spaces or a decimal comma; an id written as a number.
+    RepairNumber = "repair.number", Repair, Info,
+        fr: "« {value} » lu comme {expected}",
+        en: "“{value}” read as {expected}";
+    /// A boolean written as a string (`oui`, `1`, `True`…).
+    RepairBoolean = "repair.boolean", Repair, Info,
+        fr: "booléen « {value} » lu comme {expected}",
+        en: "boolean “{value}” read as {expected}";
+    /// A label in another case, without accents, with a typographic apostrophe, or
+    /// renamed since (1.4 procedures, identifier types).
+    RepairLabel = "repair.label", Repair, Info,
+        fr: "libellé « {value} » remplacé par le libellé officiel « {expected} »",
+        en: "label “{value}” replaced by the official label “{expected}”";
+    /// A SIRET or SIREN written with spaces, dots or dashes.
+    RepairIdentifier = "repair.identifier", Repair, Info,
+        fr: "identifiant « {value} » lu comme {expected}",
+        en: "identifier “{value}” read as {expected}";
+    /// A CPV code that lost its leading zero or the dash before its check digit.
+    RepairCpv = "repair.cpv", Repair, Info,
+        fr: "code CPV « {value} » lu comme {expected}",
+        en: "CPV code “{value}” read as {expected}";
+    /// A list given as a single value or object, a list of lists, or in the other
+    /// version's wrapper shape.
+    RepairListShape = "repair.list_shape", Repair, Info,
+        fr: "liste de forme non officielle ({value}) lue comme {expected}",
+        en: "list in an unofficial shape ({value}) read as {expected}";
+    /// A flat dotted key (`"acheteur.id"`) read as a nested member.
+    RepairDottedKey = "repair.dotted_key", Repair, Info,
+        fr: "clé à plat « {value} » lue comme {expected}",
+        en: "flat key “{value}” read as {expected}";
+    /// A record that is not UTF-8, read as Windows-1252 (a superset of ISO-8859-1).
+    RepairEncoding = "repair.encoding", Repair, Info,
+        fr: "enregistrement non UTF-8 lu en {expected}",
+        en: "record that is not UTF-8 read as {expected}";
     /// A v1 procedure label of schema 1.4, which 1.5 renamed (accepted).
     V14Label = "rule.v1_4_label", Rule, Warning,
         fr: "libellé de la version 1.4 « {value} », remplacé en 1.5 par « {expected} »",

@@ -47,10 +47,12 @@
 mod codec;
 pub mod cpv;
 mod detect;
+mod encoding;
 mod error;
 mod format;
 mod issue;
 pub mod model;
+mod normalize;
 mod raw;
 mod read;
 mod report;
@@ -72,7 +74,9 @@ pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalogue};
 pub use model::{Record, RecordKind, Version};
 pub use raw::{Field, Raw, get, set};
-pub use read::{Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records};
+pub use read::{
+    DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,
+};
 pub use report::{FileReport, Report};
 pub use upgrade::{Upgraded, upgrade};
 pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};

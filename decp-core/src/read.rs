@@ -6,9 +6,11 @@ use std::path::Path;
 
 use crate::codec::{Codec, Cx};
 use crate::detect::{self, Envelope, Shape};
+use crate::encoding::SingleByte;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::Format;
 use crate::issue::{Issue, Lang};
+use crate::issue::{IssueCode, Severity};
 use crate::model::{ContratConcession, Marche, Record, RecordKind, Version};
 use crate::split::{JsonSplitter, Source, XmlSplitter};
 pub use crate::split::{Limits, RawRecord};
@@ -25,6 +27,18 @@ pub enum Mode {
     /// ([`Field::Invalid`](crate::Field::Invalid)) and reported as a finding. Nothing is dropped.
     #[default]
     Tolerant,
+}
+
+/// How records are decoded: what a [`Reader`] applies, and what
+/// [`RawRecord::decode_with`] takes on other threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DecodeOptions {
+    /// Strict or tolerant.
+    pub mode: Mode,
+    /// Apply the normaliser's repairs (see [`ReaderBuilder::normalize`]).
+    pub normalize: bool,
+    /// Safety limits (the nesting depth applies when decoding).
+    pub limits: Limits,
 }
 
 /// One record read from an input, with where it starts and what decoding found.
@@ -69,10 +83,17 @@ impl RawRecord {
     /// [`ErrorKind::Syntax`] error; in [`Mode::Strict`], the first value that does
     /// not fit gives an [`ErrorKind::Data`] error.
     pub fn decode(&self, mode: Mode) -> Result<Decoded> {
-        self.decode_with(mode, Limits::default())
+        self.decode_with(&DecodeOptions {
+            mode,
+            ..DecodeOptions::default()
+        })
     }
 
-    pub(crate) fn decode_with(&self, mode: Mode, limits: Limits) -> Result<Decoded> {
+    /// Decodes with options: the mode, the normaliser, the limits. With the
+    /// normaliser on, a record that is not UTF-8 is read as Windows-1252 (a
+    /// `repair.encoding` finding) instead of being refused.
+    pub fn decode_with(&self, opts: &DecodeOptions) -> Result<Decoded> {
+        let (mode, limits) = (opts.mode, opts.limits);
         let syntax = |off: usize, msg: String| {
             Error::new(ErrorKind::Syntax {
                 format: self.format,
@@ -81,9 +102,21 @@ impl RawRecord {
                 recoverable: true,
             })
         };
-        let text = tree::utf8(&self.bytes).map_err(|e| syntax(e.off, e.msg))?;
+        let transcoded;
+        let mut encoding_repair = false;
+        let text = match tree::utf8(&self.bytes) {
+            Ok(t) => t,
+            Err(_) if opts.normalize => {
+                let mut v = Vec::with_capacity(self.bytes.len() + 16);
+                SingleByte::Windows1252.decode_into(&self.bytes, &mut v);
+                transcoded = String::from_utf8(v).unwrap_or_default();
+                encoding_repair = true;
+                transcoded.as_str()
+            }
+            Err(e) => return Err(syntax(e.off, e.msg)),
+        };
         let node = match self.format {
-            Format::Json => tree::parse_json(text, limits.max_depth),
+            Format::Json => tree::parse_json(text, limits.max_depth, opts.normalize),
             Format::Xml => tree::parse_xml(text, limits.max_depth).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
@@ -94,6 +127,15 @@ impl RawRecord {
         };
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
+        cx.normalize = opts.normalize;
+        if encoding_repair {
+            cx.repaired(
+                0,
+                IssueCode::RepairEncoding,
+                "",
+                SingleByte::Windows1252.name(),
+            );
+        }
         let record = match (shape, kind) {
             (Shape::V1, RecordKind::Marche) => v1::Marche::decode(&node, &mut cx)
                 .into_valid()
@@ -131,7 +173,8 @@ impl RawRecord {
                 message: format!("a record must be an object, found `{value}`"),
             }));
         };
-        if let (Mode::Strict, Some(first)) = (mode, findings.first()) {
+        let first = findings.iter().find(|i| i.severity() != Severity::Info);
+        if let (Mode::Strict, Some(first)) = (mode, first) {
             return Err(Error::new(ErrorKind::Data {
                 pos: first.position.unwrap_or(self.position),
                 path: first.path.clone(),
@@ -191,7 +234,7 @@ impl RawRecord {
             return self.position;
         };
         let node = match self.format {
-            Format::Json => tree::parse_json(text, 256).ok(),
+            Format::Json => tree::parse_json(text, 256, true).ok(),
             Format::Xml => tree::parse_xml(text, 256).ok().map(|(_, n)| n),
         };
         match node {
@@ -213,8 +256,7 @@ impl RawRecord {
 #[derive(Debug, Clone, Default)]
 pub struct ReaderBuilder {
     format: Option<Format>,
-    mode: Mode,
-    limits: Limits,
+    opts: DecodeOptions,
 }
 
 impl ReaderBuilder {
@@ -231,13 +273,37 @@ impl ReaderBuilder {
 
     /// Strict or tolerant decoding (default tolerant).
     pub fn mode(&mut self, mode: Mode) -> &mut ReaderBuilder {
-        self.mode = mode;
+        self.opts.mode = mode;
         self
     }
 
     /// Safety limits.
     pub fn limits(&mut self, limits: Limits) -> &mut ReaderBuilder {
-        self.limits = limits;
+        self.opts.limits = limits;
+        self
+    }
+
+    /// Repairs the defects real producers make (off by default): placeholders,
+    /// dates with a time zone or a time, numbers and booleans written as strings,
+    /// upper-case or accent-less labels, identifiers with separators, lost CPV
+    /// zeros, list shapes, dotted keys, `NaN`, non-UTF-8 records, unknown XML
+    /// encodings. Each repair is an `info` finding of the `repair` family, whose
+    /// `value` is the value before and `expected` the value after; see the table
+    /// in the crate's `normalize` documentation (README).
+    ///
+    /// ```
+    /// use decp_core::{IssueCode, ReaderBuilder, Record};
+    /// let json = br#"{"marches": {"marche": [{"id": "A", "montant": "12 000,50", "ccag": "TRAVAUX"}]}}"#;
+    /// let d = ReaderBuilder::new().normalize(true).from_slice(json)?.records().next().unwrap()?;
+    /// let Record::Marche(m) = &d.record else { unreachable!() };
+    /// assert_eq!(decp_core::get(&m.montant).unwrap().to_string(), "12000.50");
+    /// assert_eq!(d.findings[0].code, IssueCode::RepairNumber);
+    /// assert_eq!(d.findings[0].value.as_deref(), Some("12 000,50"));
+    /// assert_eq!(d.findings[1].code, IssueCode::RepairLabel);
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn normalize(&mut self, yes: bool) -> &mut ReaderBuilder {
+        self.opts.normalize = yes;
         self
     }
 
@@ -271,15 +337,18 @@ impl ReaderBuilder {
             }
         };
         let split = match format {
-            Format::Json => Splitter::Json(JsonSplitter::new(self.limits)),
-            Format::Xml => Splitter::Xml(XmlSplitter::new(self.limits)),
+            Format::Json => Splitter::Json(JsonSplitter::new(self.opts.limits)),
+            Format::Xml => {
+                let mut s = XmlSplitter::new(self.opts.limits);
+                s.lenient = self.opts.normalize;
+                Splitter::Xml(s)
+            }
         };
         Ok(Reader {
             src,
             split,
             format,
-            mode: self.mode,
-            limits: self.limits,
+            opts: self.opts,
             raw: RawRecord::default(),
         })
     }
@@ -312,8 +381,7 @@ pub struct Reader<R> {
     src: Source<R>,
     split: Splitter,
     format: Format,
-    mode: Mode,
-    limits: Limits,
+    opts: DecodeOptions,
     raw: RawRecord,
 }
 
@@ -344,7 +412,13 @@ impl<R: Read> Reader<R> {
 
     /// The decoding mode.
     pub fn mode(&self) -> Mode {
-        self.mode
+        self.opts.mode
+    }
+
+    /// The decoding options, to decode raw records elsewhere
+    /// ([`RawRecord::decode_with`]).
+    pub fn decode_options(&self) -> DecodeOptions {
+        self.opts
     }
 
     /// How many bytes of input have been consumed so far (for progress bars).
@@ -371,7 +445,7 @@ impl<R: Read> Reader<R> {
     pub fn next_record(&mut self) -> Option<Result<Decoded>> {
         let mut raw = std::mem::take(&mut self.raw);
         let r = match self.read_raw(&mut raw) {
-            Ok(true) => Some(raw.decode_with(self.mode, self.limits)),
+            Ok(true) => Some(raw.decode_with(&self.opts)),
             Ok(false) => None,
             Err(e) => Some(Err(e)),
         };

@@ -11,6 +11,7 @@
 use std::io::{self, Read};
 
 use crate::detect::Envelope;
+use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
 use crate::model::RecordKind;
@@ -45,22 +46,56 @@ pub(crate) fn locate(bytes: &[u8], start: Position, off: usize) -> Position {
 /// The buffered input with the position of its next byte.
 pub(crate) struct Source<R> {
     rdr: R,
-    buf: Box<[u8]>,
+    buf: Vec<u8>,
     start: usize,
     end: usize,
     eof: bool,
     pub pos: Position,
+    /// When set, bytes are transcoded to UTF-8 as they are read (positions then
+    /// count UTF-8 bytes; lines and columns are those of the input).
+    transcode: Option<SingleByte>,
+    raw: Vec<u8>,
 }
 
 impl<R: Read> Source<R> {
     pub fn new(rdr: R) -> Source<R> {
         Source {
             rdr,
-            buf: vec![0; CHUNK].into_boxed_slice(),
+            buf: vec![0; CHUNK],
             start: 0,
             end: 0,
             eof: false,
             pos: Position::START,
+            transcode: None,
+            raw: Vec::new(),
+        }
+    }
+
+    /// From now on, reads the input as `enc` (what is buffered is transcoded too).
+    pub fn set_transcode(&mut self, enc: SingleByte) {
+        let mut out = Vec::with_capacity(CHUNK.max(2 * (self.end - self.start)));
+        enc.decode_into(&self.buf[self.start..self.end], &mut out);
+        self.end = out.len();
+        self.start = 0;
+        self.buf = out;
+        self.transcode = Some(enc);
+    }
+
+    fn read_more(&mut self) -> io::Result<usize> {
+        match self.transcode {
+            None => {
+                if self.buf.len() < CHUNK {
+                    self.buf.resize(CHUNK, 0);
+                }
+                self.rdr.read(&mut self.buf)
+            }
+            Some(enc) => {
+                self.raw.resize(CHUNK / 3, 0);
+                let n = self.rdr.read(&mut self.raw)?;
+                self.buf.clear();
+                enc.decode_into(&self.raw[..n], &mut self.buf);
+                Ok(self.buf.len())
+            }
         }
     }
 
@@ -70,7 +105,7 @@ impl<R: Read> Source<R> {
             if self.eof {
                 return Ok(false);
             }
-            match self.rdr.read(&mut self.buf) {
+            match self.read_more() {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
                     self.start = 0;
@@ -681,6 +716,8 @@ enum XState {
 }
 
 pub(crate) struct XmlSplitter {
+    /// Unknown encodings are read as UTF-8 (normalising) instead of refused.
+    pub lenient: bool,
     state: XState,
     pub c: Common,
     tag: Vec<u8>,
@@ -704,6 +741,7 @@ fn tag_name(tag: &[u8]) -> &[u8] {
 impl XmlSplitter {
     pub fn new(limits: Limits) -> XmlSplitter {
         XmlSplitter {
+            lenient: false,
             state: XState::Prolog,
             c: Common::new(limits),
             tag: Vec::new(),
@@ -868,7 +906,10 @@ impl XmlSplitter {
         r
     }
 
-    fn check_decl(&self, pos: Position) -> Result<()> {
+    /// Reads the encoding of the XML declaration: UTF-8, or a single-byte encoding
+    /// the source then transcodes. Another encoding is a fatal error, or, when
+    /// `lenient` (normalising), a recoverable one and the input is read as UTF-8.
+    fn check_decl<R: Read>(&self, src: &mut Source<R>, pos: Position) -> Result<()> {
         let decl = String::from_utf8_lossy(&self.tag);
         if let Some(i) = decl.find("encoding") {
             let v: String = decl[i + 8..]
@@ -877,15 +918,24 @@ impl XmlSplitter {
                 .chars()
                 .take_while(|c| !matches!(c, '"' | '\''))
                 .collect();
-            if !v.eq_ignore_ascii_case("utf-8") && !v.eq_ignore_ascii_case("utf8") {
-                return Err(Error::unsupported(
-                    pos,
-                    format!(
-                        "the XML declaration names the encoding `{v}`: only UTF-8 is read for now"
-                    ),
-                    false,
-                ));
+            if v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8") {
+                return Ok(());
             }
+            if let Some(enc) = SingleByte::from_label(&v) {
+                src.set_transcode(enc);
+                return Ok(());
+            }
+            return Err(Error::unsupported(
+                pos,
+                if self.lenient {
+                    format!("the XML declaration names an unknown encoding `{v}`: read as UTF-8")
+                } else {
+                    format!(
+                        "the XML declaration names the encoding `{v}`: only UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read"
+                    )
+                },
+                self.lenient,
+            ));
         }
         Ok(())
     }
@@ -919,7 +969,7 @@ impl XmlSplitter {
                     match self.scan(src, at)? {
                         Markup::Other => {
                             if self.tag.starts_with(b"<?xml") {
-                                self.check_decl(at)?;
+                                self.check_decl(src, at)?;
                             }
                         }
                         Markup::End => {

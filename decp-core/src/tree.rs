@@ -40,6 +40,8 @@ impl Node<'_> {
         match &self.v {
             V::Null => Raw::Null,
             V::Bool(b) => Raw::Bool(*b),
+            // `NaN` (normalising) has no JSON form: kept as null.
+            V::Num("NaN") => Raw::Null,
             V::Num(s) => Raw::Number((*s).to_owned()),
             V::Str(s) | V::Text(s) => Raw::String(s.to_string()),
             V::Obj(m) => Raw::Object(m.iter().map(|(k, n)| (k.to_string(), n.to_raw())).collect()),
@@ -130,12 +132,15 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, TreeError> {
 // ---------------------------------------------------------------- JSON
 
 /// Parses one JSON value that spans the whole of `src` (surrounding white space allowed).
-pub(crate) fn parse_json(src: &str, max_depth: usize) -> Result<Node<'_>, TreeError> {
+/// With `nan`, the non-JSON literal `NaN` some producers write is read (as
+/// `V::Num("NaN")`, which no number type accepts).
+pub(crate) fn parse_json(src: &str, max_depth: usize, nan: bool) -> Result<Node<'_>, TreeError> {
     let mut p = JsonParser {
         s: src,
         b: src.as_bytes(),
         i: 0,
         max_depth,
+        nan,
     };
     p.ws();
     let n = p.value(0)?;
@@ -151,6 +156,7 @@ struct JsonParser<'a> {
     b: &'a [u8],
     i: usize,
     max_depth: usize,
+    nan: bool,
 }
 
 impl<'a> JsonParser<'a> {
@@ -259,6 +265,7 @@ impl<'a> JsonParser<'a> {
             Some(b't') => self.literal("true", node(V::Bool(true))),
             Some(b'f') => self.literal("false", node(V::Bool(false))),
             Some(b'n') => self.literal("null", node(V::Null)),
+            Some(b'N') if self.nan => self.literal("NaN", node(V::Num("NaN"))),
             Some(b'-' | b'0'..=b'9') => {
                 let end = number_end(self.b, self.i).ok_or(TreeError {
                     off,
@@ -568,7 +575,7 @@ mod tests {
 
     #[test]
     fn json_numbers_keep_their_text() {
-        let n = parse_json(r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#, 8).unwrap();
+        let n = parse_json(r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#, 8, false).unwrap();
         let V::Obj(m) = n.v else { panic!() };
         assert!(matches!(m[0].1.v, V::Num("0.10")));
         assert!(matches!(m[1].1.v, V::Num("-1e3")));
@@ -577,13 +584,13 @@ mod tests {
 
     #[test]
     fn json_errors_have_offsets() {
-        let e = parse_json(r#"{"a": tru}"#, 8).unwrap_err();
+        let e = parse_json(r#"{"a": tru}"#, 8, false).unwrap_err();
         assert_eq!(e.off, 6);
-        let e = parse_json(r#"{"a": 01}"#, 8).unwrap_err();
+        let e = parse_json(r#"{"a": 01}"#, 8, false).unwrap_err();
         assert_eq!(e.off, 7);
-        let e = parse_json("[[[[1]]]]", 3).unwrap_err();
+        let e = parse_json("[[[[1]]]]", 3, false).unwrap_err();
         assert!(e.msg.contains("nesting"));
-        assert!(parse_json(r#""\ud800""#, 3).is_err());
+        assert!(parse_json(r#""\ud800""#, 3, false).is_err());
     }
 
     #[test]

@@ -106,8 +106,8 @@ fn unsupported_inputs() {
         (b"   \n ", "empty"),
         (b"hello", "cannot tell"),
         (
-            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><marches/>",
-            "ISO-8859-1",
+            b"<?xml version=\"1.0\" encoding=\"EBCDIC-FR\"?><marches/>",
+            "EBCDIC-FR",
         ),
         (b"<html/>", "not a DECP element"),
         (b"\xFF\xFE<\x00", "UTF-16"),
