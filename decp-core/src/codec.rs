@@ -762,7 +762,7 @@ pub(crate) mod str_list {
             let mut labels = Vec::new();
             let odd = match &n.v {
                 V::Obj(m) if m.len() == 1 && m[0].0 == item => {
-                    !matches!(&m[0].1.v, V::Arr(a) if a.iter().all(|x| matches!(x.v, V::Str(_))))
+                    !matches!(&m[0].1.v, V::Arr(a) if a.iter().all(|x| matches!(x.v, V::Str(_) | V::Text(_))))
                 }
                 V::Obj(m)
                     if m.iter()

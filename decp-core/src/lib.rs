@@ -51,6 +51,7 @@ mod encoding;
 mod error;
 mod format;
 mod issue;
+mod legacy;
 pub mod model;
 mod normalize;
 mod raw;

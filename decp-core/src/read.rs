@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::Format;
 use crate::issue::{Issue, Lang};
 use crate::issue::{IssueCode, Severity};
+use crate::legacy;
 use crate::model::{ContratConcession, Marche, Record, RecordKind, Version};
 use crate::split::{JsonSplitter, Source, XmlSplitter};
 pub use crate::split::{Limits, RawRecord};
@@ -128,6 +129,13 @@ impl RawRecord {
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
         cx.normalize = opts.normalize;
+        let rewritten;
+        let node = if shape == Shape::V2_0_0 {
+            rewritten = legacy::to_v2(&node, kind, &path, &mut cx.findings);
+            &rewritten
+        } else {
+            &node
+        };
         if encoding_repair {
             cx.repaired(
                 0,
@@ -137,17 +145,17 @@ impl RawRecord {
             );
         }
         let record = match (shape, kind) {
-            (Shape::V1, RecordKind::Marche) => v1::Marche::decode(&node, &mut cx)
+            (Shape::V1, RecordKind::Marche) => v1::Marche::decode(node, &mut cx)
                 .into_valid()
                 .map(Record::MarcheV1),
-            (Shape::V1, RecordKind::Concession) => v1::ContratConcession::decode(&node, &mut cx)
+            (Shape::V1, RecordKind::Concession) => v1::ContratConcession::decode(node, &mut cx)
                 .into_valid()
                 .map(Record::ConcessionV1),
-            (Shape::V2 | Shape::V2_0_0, RecordKind::Marche) => Marche::decode(&node, &mut cx)
+            (Shape::V2 | Shape::V2_0_0, RecordKind::Marche) => Marche::decode(node, &mut cx)
                 .into_valid()
                 .map(Record::Marche),
             (Shape::V2 | Shape::V2_0_0, RecordKind::Concession) => {
-                ContratConcession::decode(&node, &mut cx)
+                ContratConcession::decode(node, &mut cx)
                     .into_valid()
                     .map(Record::Concession)
             }

@@ -1,0 +1,386 @@
+//! Reading 2.0.0 (March 2023 – March 2024): a record of that short-lived version is
+//! rewritten into the v2 (2.0.1+) shape before decoding, per the digest's §6.5, so
+//! that it is read into the v2 model; 2.0.0 is read, never written.
+//!
+//! Mechanical changes (bare lists wrapped, `technique` → `techniques.technique`,
+//! renamed members of subcontracting changes, empty lists left out, `null` optional
+//! values left out) are made silently: they change the shape, not the data. Changes
+//! of value are reported as `upgrade.mapped` findings: `modaliteExecution` labels
+//! (`Marché à tranches` → `Tranches`, `Mixte` → `Bons de commande` + `Marchés
+//! subséquents`…), empty lists that v2 says with a "none" label (`Sans objet`,
+//! `Pas de considération …`), `null` `ccag` / `typeGroupementOperateurs`, the old
+//! spellings (`’`, `Maîtrise`), ids counted from 0, and `_type`.
+
+use std::borrow::Cow;
+
+use crate::issue::{Issue, IssueCode};
+use crate::model::RecordKind;
+use crate::tree::{Node, V};
+
+type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
+
+/// The findings of the rewrite, each with the offset of the value it is about.
+pub(crate) type Found = Vec<(u32, Issue)>;
+
+struct Rw<'f> {
+    path: String,
+    found: &'f mut Found,
+}
+
+fn s<'a>(x: &str) -> Cow<'a, str> {
+    Cow::Owned(x.to_owned())
+}
+
+fn text<'a>(off: u32, x: &str) -> Node<'a> {
+    Node {
+        off,
+        v: V::Str(s(x)),
+    }
+}
+
+fn str_of<'n>(n: &'n Node<'_>) -> Option<&'n str> {
+    match &n.v {
+        V::Str(x) | V::Text(x) => Some(x),
+        _ => None,
+    }
+}
+
+fn is_empty(n: &Node<'_>) -> bool {
+    match &n.v {
+        V::Null => true,
+        V::Arr(a) => a.is_empty(),
+        V::Str(x) | V::Text(x) => x.trim().is_empty(),
+        V::Obj(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// The items of a list in the 2.0.0 shape: a JSON array, or an XML container's children.
+fn items<'a>(n: &Node<'a>) -> Vec<Node<'a>> {
+    match &n.v {
+        V::Arr(a) => a.clone(),
+        V::Obj(m) => m.iter().map(|(_, v)| v.clone()).collect(),
+        V::Str(x) | V::Text(x) if !x.trim().is_empty() => vec![n.clone()],
+        _ => Vec::new(),
+    }
+}
+
+impl Rw<'_> {
+    fn mapped(&mut self, off: u32, key: &str, before: &str, after: &str) {
+        let mut i = Issue::new(IssueCode::UpgradeMapped, format!("{}/{key}", self.path));
+        i.value = Some(before.to_owned());
+        i.expected = Some(format!("{key} = {after}"));
+        self.found.push((off, i));
+    }
+
+    /// A list of labels: `{"item": [labels]}`, each label mapped by `map` (one
+    /// label may become several); an empty list becomes `none`.
+    fn labels<'a>(
+        &mut self,
+        n: &Node<'a>,
+        key: &str,
+        item: &str,
+        none: Option<&str>,
+        map: impl Fn(&str) -> Vec<&'static str>,
+    ) -> Node<'a> {
+        let mut out = Vec::new();
+        for it in items(n) {
+            let Some(label) = str_of(&it).map(str::to_owned) else {
+                out.push(it);
+                continue;
+            };
+            let to = map(&label);
+            if to.is_empty() {
+                out.push(it);
+            } else {
+                self.mapped(it.off, key, &label, &to.join(" + "));
+                out.extend(to.into_iter().map(|t| text(it.off, t)));
+            }
+        }
+        if out.is_empty()
+            && let Some(none) = none
+        {
+            self.mapped(n.off, key, "[]", &format!("[{none}]"));
+            out.push(text(n.off, none));
+        }
+        Node {
+            off: n.off,
+            v: V::Obj(vec![(
+                s(item),
+                Node {
+                    off: n.off,
+                    v: V::Arr(out),
+                },
+            )]),
+        }
+    }
+
+    /// A list of objects wrapped the v2 way; `f` rewrites each object.
+    fn objects<'a>(
+        &mut self,
+        n: &Node<'a>,
+        item: &str,
+        mut f: impl FnMut(&mut Self, Node<'a>) -> Node<'a>,
+    ) -> Node<'a> {
+        let wrapped = items(n)
+            .into_iter()
+            .map(|it| {
+                let off = it.off;
+                Node {
+                    off,
+                    v: V::Obj(vec![(s(item), f(self, it))]),
+                }
+            })
+            .collect();
+        Node {
+            off: n.off,
+            v: V::Arr(wrapped),
+        }
+    }
+
+    /// Renames members, and counts ids from 1 when a list counted them from 0.
+    fn rename<'a>(n: Node<'a>, names: &[(&str, &str)]) -> Node<'a> {
+        match n.v {
+            V::Obj(m) => Node {
+                off: n.off,
+                v: V::Obj(
+                    m.into_iter()
+                        .map(|(k, v)| match names.iter().find(|(from, _)| k == *from) {
+                            Some((_, to)) => (s(to), v),
+                            None => (k, v),
+                        })
+                        .collect(),
+                ),
+            },
+            v => Node { off: n.off, v },
+        }
+    }
+
+    fn shift_ids(&mut self, n: &mut Node<'_>, key: &str) {
+        let V::Arr(list) = &mut n.v else { return };
+        let id_of = |it: &Node<'_>| -> Option<i64> {
+            let V::Obj(w) = &it.v else { return None };
+            let V::Obj(m) = &w.first()?.1.v else {
+                return None;
+            };
+            m.iter()
+                .find(|(k, _)| k == "id")
+                .and_then(|(_, v)| match &v.v {
+                    V::Num(x) => x.parse().ok(),
+                    V::Text(x) | V::Str(x) => x.trim().parse().ok(),
+                    _ => None,
+                })
+        };
+        if !list.iter().any(|it| id_of(it) == Some(0)) {
+            return;
+        }
+        self.mapped(n.off, key, "id 0…", "id 1…");
+        for it in list.iter_mut() {
+            let Some(id) = id_of(it) else { continue };
+            if let V::Obj(w) = &mut it.v
+                && let Some((_, inner)) = w.first_mut()
+                && let V::Obj(m) = &mut inner.v
+                && let Some((_, v)) = m.iter_mut().find(|(k, _)| k == "id")
+            {
+                v.v = V::Text(Cow::Owned((id + 1).to_string()));
+            }
+        }
+    }
+}
+
+/// Rewrites a 2.0.0 record into the v2 shape; the findings go to `found` with paths
+/// under `path`.
+pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut Found) -> Node<'a> {
+    let V::Obj(m) = &n.v else { return n.clone() };
+    let mut rw = Rw {
+        path: path.to_owned(),
+        found,
+    };
+    let mut out: Members<'a> = Vec::with_capacity(m.len());
+    let _ = kind;
+    let social_none = "Pas de considération sociale";
+    for (k, v) in m {
+        let key = k.as_ref();
+        let new: Option<(&str, Node<'a>)> = match key {
+            "_type" => {
+                rw.mapped(v.off, "_type", str_of(v).unwrap_or(""), "(absent)");
+                None
+            }
+            "technique" => Some((
+                "techniques",
+                rw.labels(
+                    v,
+                    "techniques",
+                    "technique",
+                    Some("Sans objet"),
+                    |l| match l {
+                        "Système d’acquisition dynamique" => {
+                            vec!["Système d'acquisition dynamique"]
+                        }
+                        _ => vec![],
+                    },
+                ),
+            )),
+            "modaliteExecution" => Some((
+                "modalitesExecution",
+                rw.labels(
+                    v,
+                    "modalitesExecution",
+                    "modaliteExecution",
+                    Some("Sans objet"),
+                    |l| match l {
+                        "Marché à tranches" => vec!["Tranches"],
+                        "Bon de commande" => vec!["Bons de commande"],
+                        "Marché subséquent" => vec!["Marchés subséquents"],
+                        "Mixte" => vec!["Bons de commande", "Marchés subséquents"],
+                        _ => vec![],
+                    },
+                ),
+            )),
+            "typePrix" => Some((
+                "typesPrix",
+                rw.labels(v, "typesPrix", "typePrix", None, |_| vec![]),
+            )),
+            "considerationsSociales" => Some((
+                key,
+                rw.labels(
+                    v,
+                    key,
+                    "considerationSociale",
+                    Some(social_none),
+                    |_| vec![],
+                ),
+            )),
+            "considerationsEnvironnementales" => Some((
+                key,
+                rw.labels(
+                    v,
+                    key,
+                    "considerationEnvironnementale",
+                    Some("Pas de considération environnementale"),
+                    |_| vec![],
+                ),
+            )),
+            "ccag" | "typeGroupementOperateurs" if is_empty(v) => {
+                let none = if key == "ccag" {
+                    "Pas de CCAG"
+                } else {
+                    "Pas de groupement"
+                };
+                rw.mapped(v.off, key, "null", none);
+                Some((key, text(v.off, none)))
+            }
+            "ccag" => match str_of(v) {
+                Some(l @ ("Maîtrise d'œuvre" | "Maîtrise d’œuvre")) => {
+                    rw.mapped(v.off, key, l, "Maitrise d'œuvre");
+                    Some((key, text(v.off, "Maitrise d'œuvre")))
+                }
+                Some(l @ "Techniques de l’information et de la communication") => {
+                    let to = "Techniques de l'information et de la communication";
+                    rw.mapped(v.off, key, l, to);
+                    Some((key, text(v.off, to)))
+                }
+                _ => Some((key, v.clone())),
+            },
+            "idAccordCadre" | "origineUE" | "origineFrance" | "tauxAvance"
+                if matches!(v.v, V::Null) || str_of(v).is_some_and(|x| x.trim().is_empty()) =>
+            {
+                None
+            }
+            "modifications"
+            | "actesSousTraitance"
+            | "modificationsActesSousTraitance"
+            | "donneesExecution"
+                if is_empty(v) =>
+            {
+                None
+            }
+            "titulaires" | "concessionnaires" => {
+                let item = if key == "titulaires" {
+                    "titulaire"
+                } else {
+                    "concessionnaire"
+                };
+                Some((key, rw.objects(v, item, |_, it| it)))
+            }
+            "actesSousTraitance" => {
+                let mut l = rw.objects(v, "acteSousTraitance", |_, it| {
+                    Rw::rename(it, &[("montantSousTraitance", "montant")])
+                });
+                rw.shift_ids(&mut l, key);
+                Some((key, l))
+            }
+            "modificationsActesSousTraitance" => {
+                let mut l = rw.objects(v, "modificationActeSousTraitance", |_, it| {
+                    Rw::rename(
+                        it,
+                        &[
+                            (
+                                "dateNotificationModificationActeSousTraitance",
+                                "dateNotificationModificationSousTraitance",
+                            ),
+                            (
+                                "datePublicationDonneesModificationActeSousTraitance",
+                                "datePublicationDonnees",
+                            ),
+                            ("montantSousTraitance", "montant"),
+                        ],
+                    )
+                });
+                rw.shift_ids(&mut l, key);
+                Some((key, l))
+            }
+            "modifications" => {
+                let mut l = rw.objects(v, "modification", |rw, it| match it.v {
+                    V::Obj(mm) => Node {
+                        off: it.off,
+                        v: V::Obj(
+                            mm.into_iter()
+                                .map(|(k2, v2)| {
+                                    if k2 == "titulaires" {
+                                        let w = rw.objects(&v2, "titulaire", |_, t| t);
+                                        (k2, w)
+                                    } else {
+                                        (k2, v2)
+                                    }
+                                })
+                                .collect(),
+                        ),
+                    },
+                    v => Node { off: it.off, v },
+                });
+                rw.shift_ids(&mut l, key);
+                Some((key, l))
+            }
+            "donneesExecution" => Some((
+                key,
+                rw.objects(v, "donneesAnnuelles", |rw, it| match it.v {
+                    V::Obj(mm) => Node {
+                        off: it.off,
+                        v: V::Obj(
+                            mm.into_iter()
+                                .map(|(k2, v2)| {
+                                    if k2 == "tarifs" {
+                                        let w = rw.objects(&v2, "tarif", |_, t| t);
+                                        (k2, w)
+                                    } else {
+                                        (k2, v2)
+                                    }
+                                })
+                                .collect(),
+                        ),
+                    },
+                    v => Node { off: it.off, v },
+                }),
+            )),
+            _ => Some((key, v.clone())),
+        };
+        if let Some((k2, v2)) = new {
+            out.push((if k2 == key { k.clone() } else { s(k2) }, v2));
+        }
+    }
+    Node {
+        off: n.off,
+        v: V::Obj(out),
+    }
+}
