@@ -674,9 +674,11 @@ fn reshape<'n, 'a>(
     [item, xml_item]: [&str; 2],
     official: &str,
 ) -> Option<Vec<&'n Node<'a>>> {
+    // `item` is "json_item|xml_item" when they differ (JSON files that use the XML
+    // name `modificationActesSousTraitance` are common).
     fn wrapped<'n, 'a>(it: &'n Node<'a>, item: &str) -> Option<&'n Node<'a>> {
         match &it.v {
-            V::Obj(m) if m.len() == 1 && m[0].0 == item => Some(&m[0].1),
+            V::Obj(m) if m.len() == 1 && item.split('|').any(|i| m[0].0 == i) => Some(&m[0].1),
             _ => None,
         }
     }
@@ -699,6 +701,7 @@ fn reshape<'n, 'a>(
             return None;
         }
         V::Arr(a) if a.iter().any(|it| matches!(it.v, V::Arr(_))) => "list of lists",
+        V::Arr(a) if a.iter().all(|it| wrapped(it, xml_item).is_some()) => "the XML item name",
         V::Arr(_) => "items without their wrapper",
         V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
             "wrapper holding a list"
@@ -708,8 +711,9 @@ fn reshape<'n, 'a>(
         }
         _ => return None,
     };
+    let both = format!("{item}|{xml_item}");
     let mut out = Vec::new();
-    flatten(n, item, &mut out);
+    flatten(n, &both, &mut out);
     if !out.iter().all(|it| matches!(it.v, V::Obj(_))) {
         return None;
     }
@@ -997,7 +1001,7 @@ pub(crate) fn placeholder_repair<T>(
 }
 
 fn dotted(k: &str) -> bool {
-    k.len() > 2 && k[1..k.len() - 1].contains('.') && !k.starts_with(['@', '#', '$'])
+    k.contains('.') && !k.starts_with(['@', '#', '$', '.']) && !k.ends_with('.')
 }
 
 /// Nests flat dotted keys (`"acheteur.id"`) under their first part, merged into a

@@ -334,3 +334,76 @@ fn a_mixed_broken_file_reads_record_for_record() {
     assert!(items[0].as_ref().is_err_and(|e| !e.is_fatal()));
     assert!(items[1].is_ok() && items[2].is_ok());
 }
+
+#[test]
+fn the_xml_item_name_in_json_is_read() {
+    let json = r#"{"marches": {"marche": [{"id": "A", "modificationsActesSousTraitance": [
+        {"modificationActesSousTraitance": {"id": 1, "dureeMois": 8}}]}]}}"#;
+    let d = &read(json.as_bytes(), true)[0];
+    assert_eq!(d.findings.len(), 1, "{:?}", d.findings);
+    assert_eq!(d.findings[0].code, IssueCode::RepairListShape);
+    assert_eq!(d.findings[0].value.as_deref(), Some("the XML item name"));
+    let v = json_of(&d.record);
+    assert_eq!(
+        v["modificationsActesSousTraitance"][0]["modificationActeSousTraitance"]["dureeMois"],
+        8
+    );
+}
+
+#[test]
+fn mutated_mixed_files_never_panic_and_keep_their_records() {
+    // Truncations and byte changes of a file mixing v1, 2.0.0 and v2 records, read
+    // tolerant and normalised: no panic; when the envelope survives, every record
+    // the plain reader finds is found too.
+    let mut base = fixture("v1_labels.json");
+    base.extend_from_slice(b"\n");
+    let docs = [
+        fixture("v1_labels.json"),
+        fixture("list_shape.json"),
+        fixture("nan.json"),
+        std::fs::read(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../tests/data/legacy-2.0.0/marches.json"),
+        )
+        .unwrap(),
+        fixture("encoding.xml"),
+        fixture("blank_element.xml"),
+    ];
+    let mut seed = 0x2545_f491_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for doc in &docs {
+        for _ in 0..150 {
+            let mut m = doc.clone();
+            match next() % 3 {
+                0 => m.truncate((next() as usize) % m.len()),
+                1 => {
+                    let i = (next() as usize) % m.len();
+                    m[i] = (next() % 256) as u8;
+                }
+                _ => {
+                    let i = (next() as usize) % m.len();
+                    m.insert(i, b"\"{[<NaN,"[(next() % 8) as usize]);
+                }
+            }
+            let normalised = ReaderBuilder::new()
+                .normalize(true)
+                .from_slice(&m)
+                .map(|mut r| r.records().filter(|x| x.is_ok()).count());
+            let plain = ReaderBuilder::new()
+                .from_slice(&m)
+                .map(|mut r| r.records().filter(|x| x.is_ok()).count());
+            if let (Ok(n), Ok(p)) = (normalised, plain) {
+                assert!(
+                    n >= p,
+                    "normalising lost records: {n} < {p}\n{}",
+                    String::from_utf8_lossy(&m)
+                );
+            }
+        }
+    }
+}
