@@ -975,12 +975,16 @@ pub(crate) mod one {
 /// The normaliser's last resort for a member that did not decode: a placeholder for
 /// "no value" (`NC`, `""`, `null`…) leaves the member out, with a repair finding
 /// instead of the decoding findings.
+#[inline]
 pub(crate) fn placeholder_repair<T>(
     f: Field<T>,
     n: &Node<'_>,
     cx: &mut Cx,
     before: usize,
 ) -> Option<Field<T>> {
+    if !cx.normalize {
+        return Some(f);
+    }
     // A valid string may be a placeholder too (`"idAccordCadre": "NC"`), but not a
     // blank XML element, which says "empty" in the official XML (`<origineUE/>`).
     let applies = !f.is_valid()
