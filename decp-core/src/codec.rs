@@ -866,29 +866,6 @@ pub(crate) mod list {
             V::Obj(m) => !m.is_empty() && bare_obj(n),
             _ => false,
         };
-        if cx.normalize && odd {
-            let mut items = Vec::new();
-            unwrap_all(n, xml_item, &mut items);
-            if items.iter().all(|it| matches!(it.v, V::Obj(_))) {
-                cx.repaired(
-                    n.off,
-                    IssueCode::RepairListShape,
-                    "v2 wrapper shape, list of lists or single object",
-                    "[{…}]",
-                );
-                let f = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, it)| {
-                        cx.push_index(i);
-                        let f = T::decode(it, cx);
-                        cx.pop();
-                        f
-                    })
-                    .collect();
-                return Field::Valid(f);
-            }
-        }
         let decode_all = |items: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx| {
             items
                 .enumerate()
@@ -900,6 +877,19 @@ pub(crate) mod list {
                 })
                 .collect::<Vec<_>>()
         };
+        if cx.normalize && odd {
+            let mut items = Vec::new();
+            unwrap_all(n, xml_item, &mut items);
+            if items.iter().all(|it| matches!(it.v, V::Obj(_))) {
+                cx.repaired(
+                    n.off,
+                    IssueCode::RepairListShape,
+                    "v2 wrapper shape, list of lists or single object",
+                    "[{…}]",
+                );
+                return Field::Valid(decode_all(&mut items.into_iter(), cx));
+            }
+        }
         match &n.v {
             V::Arr(items) => Field::Valid(decode_all(&mut items.iter(), cx)),
             V::Obj(m) if m.iter().all(|(k, _)| k == xml_item) => {

@@ -138,7 +138,29 @@ impl Rw<'_> {
         }
     }
 
-    /// Renames members, and counts ids from 1 when a list counted them from 0.
+    /// Wraps the items of the list member `key` of an object the v2 way.
+    fn wrap_inner<'a>(&mut self, n: Node<'a>, key: &str, item: &str) -> Node<'a> {
+        match n.v {
+            V::Obj(m) => Node {
+                off: n.off,
+                v: V::Obj(
+                    m.into_iter()
+                        .map(|(k, v)| {
+                            if k == key {
+                                let w = self.objects(&v, item, |_, t| t);
+                                (k, w)
+                            } else {
+                                (k, v)
+                            }
+                        })
+                        .collect(),
+                ),
+            },
+            v => Node { off: n.off, v },
+        }
+    }
+
+    /// Renames members.
     fn rename<'a>(n: Node<'a>, names: &[(&str, &str)]) -> Node<'a> {
         match n.v {
             V::Obj(m) => Node {
@@ -331,46 +353,16 @@ pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut 
                 Some((key, l))
             }
             "modifications" => {
-                let mut l = rw.objects(v, "modification", |rw, it| match it.v {
-                    V::Obj(mm) => Node {
-                        off: it.off,
-                        v: V::Obj(
-                            mm.into_iter()
-                                .map(|(k2, v2)| {
-                                    if k2 == "titulaires" {
-                                        let w = rw.objects(&v2, "titulaire", |_, t| t);
-                                        (k2, w)
-                                    } else {
-                                        (k2, v2)
-                                    }
-                                })
-                                .collect(),
-                        ),
-                    },
-                    v => Node { off: it.off, v },
+                let mut l = rw.objects(v, "modification", |rw, it| {
+                    rw.wrap_inner(it, "titulaires", "titulaire")
                 });
                 rw.shift_ids(&mut l, key);
                 Some((key, l))
             }
             "donneesExecution" => Some((
                 key,
-                rw.objects(v, "donneesAnnuelles", |rw, it| match it.v {
-                    V::Obj(mm) => Node {
-                        off: it.off,
-                        v: V::Obj(
-                            mm.into_iter()
-                                .map(|(k2, v2)| {
-                                    if k2 == "tarifs" {
-                                        let w = rw.objects(&v2, "tarif", |_, t| t);
-                                        (k2, w)
-                                    } else {
-                                        (k2, v2)
-                                    }
-                                })
-                                .collect(),
-                        ),
-                    },
-                    v => Node { off: it.off, v },
+                rw.objects(v, "donneesAnnuelles", |rw, it| {
+                    rw.wrap_inner(it, "tarifs", "tarif")
                 }),
             )),
             _ => Some((key, v.clone())),

@@ -88,6 +88,14 @@ fn label<A: std::fmt::Display, B>(a: &A, from: impl Fn(&str) -> Option<B>) -> Fi
     }
 }
 
+/// An empty list is left out: v2 says "none" that way.
+fn non_empty<T>(f: Option<Field<Vec<T>>>) -> Option<Field<Vec<T>>> {
+    match f {
+        Some(Field::Valid(v)) if v.is_empty() => None,
+        f => f,
+    }
+}
+
 impl Up {
     fn emit(
         &mut self,
@@ -109,6 +117,55 @@ impl Up {
         let r = f(self);
         self.path.truncate(len);
         r
+    }
+
+    /// Maps a list item by item under `key`: each valid item with `map` (given its
+    /// index), an invalid one verbatim.
+    fn list<A, B>(
+        &mut self,
+        f: &Option<Field<Vec<Field<A>>>>,
+        key: &str,
+        mut map: impl FnMut(&mut Self, usize, &A) -> B,
+    ) -> Option<Field<Vec<Field<B>>>> {
+        self.at(key, |up| {
+            conv(f, |items| {
+                Field::Valid(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, x)| match x {
+                            Field::Valid(x) => {
+                                up.at(&i.to_string(), |up| Field::Valid(map(up, i, x)))
+                            }
+                            Field::Invalid(r) => Field::Invalid(r.clone()),
+                        })
+                        .collect(),
+                )
+            })
+        })
+    }
+
+    /// Modifications: ids 1…n in the order of their dates, `objetModification`
+    /// dropped, each item mapped by `map` (given its id); none is said by leaving the
+    /// list out.
+    fn modifications<A, B>(
+        &mut self,
+        f: &Option<Field<Vec<Field<A>>>>,
+        date_key: &str,
+        parts: impl Fn(&A) -> (Option<&v1::Date>, &Option<Field<String>>),
+        map: impl Fn(&mut Self, &A, i64) -> B,
+    ) -> Option<Field<Vec<Field<B>>>> {
+        let dates: Vec<_> = get(f)
+            .into_iter()
+            .flatten()
+            .map(|x| x.valid().and_then(|x| parts(x).0).cloned())
+            .collect();
+        let ids = self.numbering(&dates, date_key);
+        let out = self.list(f, "modifications", |up, i, x| {
+            up.dropped(parts(x).1, "objetModification");
+            map(up, x, ids[i])
+        });
+        non_empty(out)
     }
 
     fn dropped<T: std::fmt::Display>(&mut self, f: &Option<Field<T>>, key: &str) {
@@ -158,26 +215,15 @@ impl Up {
         f: &Option<Field<Vec<Field<v1::Titulaire>>>>,
         key: &str,
     ) -> Option<Field<Vec<Field<v2::Operateur>>>> {
-        self.at(key, |up| {
-            conv(f, |items| {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, t) in items.iter().enumerate() {
-                    out.push(match t {
-                        Field::Valid(t) => up.at(&i.to_string(), |up| {
-                            up.dropped(&t.denomination_sociale, "denominationSociale");
-                            Field::Valid(v2::Operateur {
-                                type_identifiant: conv(&t.type_identifiant, |ty| {
-                                    label(ty, v2::TypeIdentifiant::from_label)
-                                }),
-                                id: same(&t.id),
-                                unknown: t.unknown.clone(),
-                            })
-                        }),
-                        Field::Invalid(r) => Field::Invalid(r.clone()),
-                    });
-                }
-                Field::Valid(out)
-            })
+        self.list(f, key, |up, _, t| {
+            up.dropped(&t.denomination_sociale, "denominationSociale");
+            v2::Operateur {
+                type_identifiant: conv(&t.type_identifiant, |ty| {
+                    label(ty, v2::TypeIdentifiant::from_label)
+                }),
+                id: same(&t.id),
+                unknown: t.unknown.clone(),
+            }
         })
     }
 
@@ -292,50 +338,31 @@ impl Up {
             Field::Valid(vec![Field::Valid(t)])
         });
         out.titulaires = self.holders(&m.titulaires, "titulaires");
-        let dates: Vec<_> = get(&m.modifications)
-            .into_iter()
-            .flatten()
-            .map(|x| {
-                x.valid()
-                    .and_then(|x| get(&x.date_notification_modification))
-                    .cloned()
-            })
-            .collect();
-        let ids = self.numbering(&dates, "dateNotificationModification");
-        out.modifications = self.at("modifications", |up| {
-            conv(&m.modifications, |mods| {
-                let items = mods
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| match x {
-                        Field::Valid(x) => up.at(&i.to_string(), |up| {
-                            up.dropped(&x.objet_modification, "objetModification");
-                            Field::Valid(v2::ModificationMarche {
-                                id: set(ids[i]),
-                                titulaires: up.holders(&x.titulaires, "titulaires"),
-                                date_notification_modification: up.date(
-                                    &x.date_notification_modification,
-                                    "dateNotificationModification",
-                                ),
-                                date_publication_donnees_modification: up.date(
-                                    &x.date_publication_donnees_modification,
-                                    "datePublicationDonneesModification",
-                                ),
-                                duree_mois: same(&x.duree_mois),
-                                montant: same(&x.montant),
-                                unknown: x.unknown.clone(),
-                            })
-                        }),
-                        Field::Invalid(r) => Field::Invalid(r.clone()),
-                    })
-                    .collect();
-                Field::Valid(items)
-            })
-        });
-        // v2 says "none" by leaving the list out.
-        if matches!(&out.modifications, Some(Field::Valid(v)) if v.is_empty()) {
-            out.modifications = None;
-        }
+        out.modifications = self.modifications(
+            &m.modifications,
+            "dateNotificationModification",
+            |x| {
+                (
+                    get(&x.date_notification_modification),
+                    &x.objet_modification,
+                )
+            },
+            |up, x, id| v2::ModificationMarche {
+                id: set(id),
+                titulaires: up.holders(&x.titulaires, "titulaires"),
+                date_notification_modification: up.date(
+                    &x.date_notification_modification,
+                    "dateNotificationModification",
+                ),
+                date_publication_donnees_modification: up.date(
+                    &x.date_publication_donnees_modification,
+                    "datePublicationDonneesModification",
+                ),
+                duree_mois: same(&x.duree_mois),
+                montant: same(&x.montant),
+                unknown: x.unknown.clone(),
+            },
+        );
         out.techniques = techniques;
         out.modalites_execution = modalites;
         let mut missing = Vec::new();
@@ -393,89 +420,40 @@ impl Up {
         out.date_publication_donnees =
             self.date(&c.date_publication_donnees, "datePublicationDonnees");
         out.date_debut_execution = self.date(&c.date_debut_execution, "dateDebutExecution");
-        out.donnees_execution = self.at("donneesExecution", |up| {
-            conv(&c.donnees_execution, |items| {
-                Field::Valid(
-                    items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, d)| match d {
-                            Field::Valid(d) => up.at(&i.to_string(), |up| {
-                                Field::Valid(v2::DonneesAnnuelles {
-                                    date_publication_donnees_execution: up.date(
-                                        &d.date_publication_donnees_execution,
-                                        "datePublicationDonneesExecution",
-                                    ),
-                                    depenses_investissement: same(&d.depenses_investissement),
-                                    tarifs: conv(&d.tarifs, |ts| {
-                                        Field::Valid(
-                                            ts.iter()
-                                                .map(|t| match t {
-                                                    Field::Valid(t) => Field::Valid(v2::Tarif {
-                                                        intitule_tarif: same(&t.intitule_tarif),
-                                                        tarif: same(&t.tarif),
-                                                        unknown: t.unknown.clone(),
-                                                    }),
-                                                    Field::Invalid(r) => Field::Invalid(r.clone()),
-                                                })
-                                                .collect(),
-                                        )
-                                    }),
-                                    unknown: d.unknown.clone(),
-                                })
-                            }),
-                            Field::Invalid(r) => Field::Invalid(r.clone()),
-                        })
-                        .collect(),
-                )
-            })
+        let donnees = self.list(&c.donnees_execution, "donneesExecution", |up, _, d| {
+            v2::DonneesAnnuelles {
+                date_publication_donnees_execution: up.date(
+                    &d.date_publication_donnees_execution,
+                    "datePublicationDonneesExecution",
+                ),
+                depenses_investissement: same(&d.depenses_investissement),
+                tarifs: up.list(&d.tarifs, "tarifs", |_, _, t| v2::Tarif {
+                    intitule_tarif: same(&t.intitule_tarif),
+                    tarif: same(&t.tarif),
+                    unknown: t.unknown.clone(),
+                }),
+                unknown: d.unknown.clone(),
+            }
         });
-        if matches!(&out.donnees_execution, Some(Field::Valid(v)) if v.is_empty()) {
-            out.donnees_execution = None;
-        }
+        out.donnees_execution = non_empty(donnees);
         out.concessionnaires = self.holders(&c.concessionnaires, "concessionnaires");
-        let dates: Vec<_> = get(&c.modifications)
-            .into_iter()
-            .flatten()
-            .map(|x| {
-                x.valid()
-                    .and_then(|x| get(&x.date_signature_modification))
-                    .cloned()
-            })
-            .collect();
-        let ids = self.numbering(&dates, "dateSignatureModification");
-        out.modifications = self.at("modifications", |up| {
-            conv(&c.modifications, |mods| {
-                let items = mods
-                    .iter()
-                    .enumerate()
-                    .map(|(i, x)| match x {
-                        Field::Valid(x) => up.at(&i.to_string(), |up| {
-                            up.dropped(&x.objet_modification, "objetModification");
-                            Field::Valid(v2::ModificationConcession {
-                                id: set(ids[i]),
-                                date_signature_modification: up.date(
-                                    &x.date_signature_modification,
-                                    "dateSignatureModification",
-                                ),
-                                date_publication_donnees_modification: up.date(
-                                    &x.date_publication_donnees_modification,
-                                    "datePublicationDonneesModification",
-                                ),
-                                duree_mois: same(&x.duree_mois),
-                                valeur_globale: same(&x.valeur_globale),
-                                unknown: x.unknown.clone(),
-                            })
-                        }),
-                        Field::Invalid(r) => Field::Invalid(r.clone()),
-                    })
-                    .collect();
-                Field::Valid(items)
-            })
-        });
-        if matches!(&out.modifications, Some(Field::Valid(v)) if v.is_empty()) {
-            out.modifications = None;
-        }
+        out.modifications = self.modifications(
+            &c.modifications,
+            "dateSignatureModification",
+            |x| (get(&x.date_signature_modification), &x.objet_modification),
+            |up, x, id| v2::ModificationConcession {
+                id: set(id),
+                date_signature_modification: up
+                    .date(&x.date_signature_modification, "dateSignatureModification"),
+                date_publication_donnees_modification: up.date(
+                    &x.date_publication_donnees_modification,
+                    "datePublicationDonneesModification",
+                ),
+                duree_mois: same(&x.duree_mois),
+                valeur_globale: same(&x.valeur_globale),
+                unknown: x.unknown.clone(),
+            },
+        );
         self.no_source(&["considerationsSociales", "considerationsEnvironnementales"]);
         out
     }

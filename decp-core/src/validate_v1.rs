@@ -15,6 +15,25 @@ use crate::raw::{Field, get};
 use crate::v1::*;
 
 impl Ck<'_> {
+    /// Runs `g` on each valid item of a list, under `key/i`.
+    fn each<T>(
+        &mut self,
+        f: &Option<Field<Vec<Field<T>>>>,
+        key: &str,
+        mut g: impl FnMut(&mut Self, &T),
+    ) {
+        let Some(items) = f.as_ref().and_then(Field::valid) else {
+            return;
+        };
+        self.at(key, |c| {
+            for (i, x) in items.iter().enumerate() {
+                if let Field::Valid(x) = x {
+                    c.at_index(i, |c| g(c, x));
+                }
+            }
+        });
+    }
+
     fn date_v1(&mut self, f: &Option<Field<Date>>, key: &str) {
         self.required(f, key);
         if let Some(d) = get(f)
@@ -82,16 +101,7 @@ impl Ck<'_> {
         self.list(f, key, 1, |t| {
             format!("{:?}", t.valid().map(|t| get(&t.id)))
         });
-        let Some(items) = f.as_ref().and_then(Field::valid) else {
-            return;
-        };
-        self.at(key, |c| {
-            for (i, t) in items.iter().enumerate() {
-                if let Field::Valid(t) = t {
-                    c.at_index(i, |c| c.titulaire_v1(t));
-                }
-            }
-        });
+        self.each(f, key, |c, t| c.titulaire_v1(t));
     }
 
     fn lieu_v1(&mut self, f: &Option<Field<LieuExecution>>, max_code: Option<usize>) {
@@ -160,27 +170,19 @@ impl Ck<'_> {
         self.list(&m.modifications, "modifications", 0, |_| {
             "(doublon)".to_owned()
         });
-        let Some(mods) = m.modifications.as_ref().and_then(Field::valid) else {
-            return;
-        };
-        self.at("modifications", |c| {
-            for (i, x) in mods.iter().enumerate() {
-                let Field::Valid(x) = x else { continue };
-                c.at_index(i, |c| {
-                    c.required(&x.objet_modification, "objetModification");
-                    c.text(&x.objet_modification, "objetModification", 0, 256);
-                    c.date_v1(
-                        &x.date_notification_modification,
-                        "dateNotificationModification",
-                    );
-                    c.date_v1(
-                        &x.date_publication_donnees_modification,
-                        "datePublicationDonneesModification",
-                    );
-                    if x.titulaires.is_some() {
-                        c.titulaires_v1(&x.titulaires, "titulaires");
-                    }
-                });
+        self.each(&m.modifications, "modifications", |c, x| {
+            c.required(&x.objet_modification, "objetModification");
+            c.text(&x.objet_modification, "objetModification", 0, 256);
+            c.date_v1(
+                &x.date_notification_modification,
+                "dateNotificationModification",
+            );
+            c.date_v1(
+                &x.date_publication_donnees_modification,
+                "datePublicationDonneesModification",
+            );
+            if x.titulaires.is_some() {
+                c.titulaires_v1(&x.titulaires, "titulaires");
             }
         });
     }
@@ -209,61 +211,38 @@ impl Ck<'_> {
         self.list(&k.donnees_execution, "donneesExecution", 0, |_| {
             "(doublon)".to_owned()
         });
-        if let Some(items) = k.donnees_execution.as_ref().and_then(Field::valid) {
-            self.at("donneesExecution", |c| {
-                for (i, d) in items.iter().enumerate() {
-                    let Field::Valid(d) = d else { continue };
-                    c.at_index(i, |c| {
-                        c.date_v1(
-                            &d.date_publication_donnees_execution,
-                            "datePublicationDonneesExecution",
-                        );
-                        c.required(&d.depenses_investissement, "depensesInvestissement");
-                        c.min_dec(&d.depenses_investissement, "depensesInvestissement", 0);
-                        c.required(&d.tarifs, "tarifs");
-                        c.list(&d.tarifs, "tarifs", 1, |_| "(doublon)".to_owned());
-                        let Some(tarifs) = d.tarifs.as_ref().and_then(Field::valid) else {
-                            return;
-                        };
-                        c.at("tarifs", |c| {
-                            for (j, t) in tarifs.iter().enumerate() {
-                                let Field::Valid(t) = t else { continue };
-                                c.at_index(j, |c| {
-                                    c.required(&t.intitule_tarif, "intituleTarif");
-                                    c.text(&t.intitule_tarif, "intituleTarif", 0, 256);
-                                    c.required(&t.tarif, "tarif");
-                                    c.min_dec(&t.tarif, "tarif", 0);
-                                });
-                            }
-                        });
-                    });
-                }
+        self.each(&k.donnees_execution, "donneesExecution", |c, d| {
+            c.date_v1(
+                &d.date_publication_donnees_execution,
+                "datePublicationDonneesExecution",
+            );
+            c.required(&d.depenses_investissement, "depensesInvestissement");
+            c.min_dec(&d.depenses_investissement, "depensesInvestissement", 0);
+            c.required(&d.tarifs, "tarifs");
+            c.list(&d.tarifs, "tarifs", 1, |_| "(doublon)".to_owned());
+            c.each(&d.tarifs, "tarifs", |c, t| {
+                c.required(&t.intitule_tarif, "intituleTarif");
+                c.text(&t.intitule_tarif, "intituleTarif", 0, 256);
+                c.required(&t.tarif, "tarif");
+                c.min_dec(&t.tarif, "tarif", 0);
             });
-        }
+        });
         self.required(&k.concessionnaires, "concessionnaires");
         self.titulaires_v1(&k.concessionnaires, "concessionnaires");
         self.required(&k.modifications, "modifications");
         self.list(&k.modifications, "modifications", 0, |_| {
             "(doublon)".to_owned()
         });
-        let Some(mods) = k.modifications.as_ref().and_then(Field::valid) else {
-            return;
-        };
-        self.at("modifications", |c| {
-            for (i, x) in mods.iter().enumerate() {
-                let Field::Valid(x) = x else { continue };
-                c.at_index(i, |c| {
-                    c.required(&x.objet_modification, "objetModification");
-                    c.text(&x.objet_modification, "objetModification", 0, 256);
-                    c.date_v1(&x.date_signature_modification, "dateSignatureModification");
-                    c.date_v1(
-                        &x.date_publication_donnees_modification,
-                        "datePublicationDonneesModification",
-                    );
-                    c.min_int(&x.duree_mois, "dureeMois", 1);
-                    c.min_dec(&x.valeur_globale, "valeurGlobale", 0);
-                });
-            }
+        self.each(&k.modifications, "modifications", |c, x| {
+            c.required(&x.objet_modification, "objetModification");
+            c.text(&x.objet_modification, "objetModification", 0, 256);
+            c.date_v1(&x.date_signature_modification, "dateSignatureModification");
+            c.date_v1(
+                &x.date_publication_donnees_modification,
+                "datePublicationDonneesModification",
+            );
+            c.min_int(&x.duree_mois, "dureeMois", 1);
+            c.min_dec(&x.valeur_globale, "valeurGlobale", 0);
         });
     }
 }

@@ -215,3 +215,53 @@ fn a_1_4_procedure_label_is_accepted_with_a_warning() {
     );
     assert!(issues.iter().all(|i| i.severity() != decp_core::Severity::Error || i.code.as_str() != "schema.enum"));
 }
+
+#[test]
+fn the_v1_schema_rules_catch_what_the_1_5_schemas_reject() {
+    let json = r#"{"marches": [
+      {"id": "2019A", "acheteur": {"id": "21350238800019"}, "nature": "Marché", "objet": "x",
+       "codeCPV": "7731300", "procedure": "Procédure adaptée",
+       "lieuExecution": {"code": "35238", "typeCode": "Code commune"}, "dureeMois": 0,
+       "dateNotification": "2019-01-10", "datePublicationDonnees": "2019-01-12", "montant": -1,
+       "formePrix": "Ferme", "titulaires": [],
+       "modifications": [{"dateNotificationModification": "2019-02-01", "datePublicationDonneesModification": "2019-02-02"}]},
+      {"id": "2001034521120", "autoriteConcedante": {"id": "21350238800019", "nom": "Ville"},
+       "nature": "Concession de travaux", "objet": "Viaduc", "procedure": "Procédure négociée restreinte",
+       "lieuExecution": {"code": "1214500", "typeCode": "Code commune", "nom": "Millau"}, "dureeMois": 360,
+       "dateSignature": "2001-02-21", "datePublicationDonnees": "2001-02-21", "dateDebutExecution": "2001-02-21",
+       "valeurGlobale": 1, "montantSubventionPublique": 0,
+       "donneesExecution": [{"datePublicationDonneesExecution": "2002-03-30", "depensesInvestissement": 1, "tarifs": []}],
+       "concessionnaires": [{"typeIdentifiant": "SIRET", "id": "81223113200026", "denominationSociale": "A"}],
+       "modifications": []}
+    ]}"#;
+    let v = Validator::new(ValidatorOptions {
+        families: Families::SCHEMA_ONLY,
+        ..Default::default()
+    });
+    let mut got: Vec<(String, String)> = read_all(json.as_bytes(), Mode::Tolerant)
+        .iter()
+        .flat_map(|d| v.check(d))
+        .map(|i| (i.code.to_string(), i.path))
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = [
+        ("schema.min_length", "/marches/0/id"),
+        ("schema.required", "/marches/0/acheteur/nom"),
+        ("schema.pattern", "/marches/0/codeCPV"),
+        ("schema.required", "/marches/0/lieuExecution/nom"),
+        ("schema.minimum", "/marches/0/dureeMois"),
+        ("schema.minimum", "/marches/0/montant"),
+        ("schema.min_items", "/marches/0/titulaires"),
+        (
+            "schema.required",
+            "/marches/0/modifications/0/objetModification",
+        ),
+        ("schema.max_length", "/marches/1/lieuExecution/code"),
+        ("schema.min_items", "/marches/1/donneesExecution/0/tarifs"),
+    ]
+    .iter()
+    .map(|(c, p)| (c.to_string(), p.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(got, want);
+}
