@@ -1038,6 +1038,16 @@ fn nest_dotted<'a>(
     out
 }
 
+/// Members of v1 records that v2 has no place for (they are known members of the v1
+/// structs, so they are unknown only in a v2 record).
+const V1_LEFTOVERS: &[&str] = &[
+    "nom",
+    "denominationSociale",
+    "uid",
+    "_type",
+    "objetModification",
+];
+
 /// Decodes the members of an object node into a struct; shared by every
 /// `decp_struct!` type. `set` stores a known member and returns `false` for an
 /// unknown key; it is called with the member's key, node and the context.
@@ -1071,6 +1081,19 @@ pub(crate) fn decode_members(
             Some(false) => {
                 cx.report_member(k, v.off, IssueCode::DuplicateField);
                 unknown.push((k.to_string(), v.to_raw()));
+            }
+            // v1 names left in a v2 record (`acheteur.nom`, `denominationSociale`…):
+            // the normaliser takes them out, keeping the value in the finding.
+            None if cx.normalize && V1_LEFTOVERS.contains(&k.as_ref()) => {
+                let mut path = cx.path();
+                push_escaped(&mut path, k);
+                cx.report_at(
+                    path,
+                    v.off,
+                    IssueCode::RepairV1Field,
+                    Some(v.to_raw().display_value()),
+                    Some(k.to_string()),
+                );
             }
             None => {
                 // Attributes and stray text of an XML element are kept too.

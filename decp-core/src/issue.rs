@@ -314,6 +314,12 @@ issue_codes! {
     RepairDottedKey = "repair.dotted_key", Repair, Info,
         fr: "clé à plat « {value} » lue comme {expected}",
         en: "flat key “{value}” read as {expected}";
+    /// A v1 member left in a v2 record (`acheteur.nom`, `denominationSociale`,
+    /// `lieuExecution.nom`, `uid`, `_type`, `objetModification`): taken out, its
+    /// value kept in the finding.
+    RepairV1Field = "repair.v1_field", Repair, Info,
+        fr: "champ v1 « {expected} » retiré d'un enregistrement v2 (valeur : « {value} »)",
+        en: "v1 field “{expected}” taken out of a v2 record (value: “{value}”)";
     /// A record that is not UTF-8, read as Windows-1252 (a superset of ISO-8859-1).
     RepairEncoding = "repair.encoding", Repair, Info,
         fr: "enregistrement non UTF-8 lu en {expected}",

@@ -20,6 +20,7 @@
 //! | `repair.identifier` | SIRET / SIREN written with spaces, dots or dashes |
 //! | `repair.cpv` | a 7-digit CPV code that lost its leading zero (when the list has it), a check digit without its dash |
 //! | `repair.list_shape` | a list given as a single value, a single object, a list of lists, or in the other version's wrapper shape |
+//! | `repair.v1_field` | v1 members left in a v2 record (`acheteur.nom`, `denominationSociale`, `lieuExecution.nom`, `uid`, `_type`, `objetModification`) taken out, the value kept in the finding |
 //! | `repair.dotted_key` | flat keys such as `"acheteur.id"` → nested members |
 //! | `repair.encoding` | a record that is not UTF-8 read as Windows-1252 (a superset of ISO-8859-1) |
 

@@ -153,6 +153,14 @@ fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            file: "v1_field.json",
+            code: "repair.v1_field",
+            path: "/marches/marche/0/titulaires/0/titulaire/denominationSociale",
+            before: "COUVERTURES DE PARIS SARL",
+            after: "denominationSociale",
+            check: ("/titulaires/0/titulaire/denominationSociale", Value::Null),
+        },
+        Case {
             file: "v1_labels.json",
             code: "repair.label",
             path: "/marches/0/nature",
