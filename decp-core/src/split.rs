@@ -423,6 +423,7 @@ impl JsonSplitter {
         let mut in_str = false;
         let mut esc = false;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
+        let objects_only = first == b'{';
         loop {
             if !src.fill()? {
                 if scalar {
@@ -470,6 +471,37 @@ impl JsonSplitter {
                     if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
                         done = true;
                         break;
+                    }
+                } else if objects_only {
+                    // Inside an object, only strings and braces decide where it
+                    // ends: jump to the next of them. A bracket out of place is the
+                    // record parser's to report.
+                    let Some(j) = memchr::memchr3(b'"', b'{', b'}', &chunk[i..]) else {
+                        i = chunk.len();
+                        continue;
+                    };
+                    i += j;
+                    match chunk[i] {
+                        b'"' => in_str = true,
+                        b'{' => {
+                            if closers.len() >= limits.max_depth {
+                                let mut p = src.pos;
+                                advance_pos(&mut p, &chunk[..i]);
+                                return Err(Error::limit(
+                                    p,
+                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                ));
+                            }
+                            closers.push(b'}');
+                        }
+                        _ => {
+                            closers.pop();
+                            if closers.is_empty() {
+                                done = true;
+                                i += 1;
+                                break;
+                            }
+                        }
                     }
                 } else {
                     match b {
