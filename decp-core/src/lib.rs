@@ -1,18 +1,24 @@
 //! # decp-core
 //!
 //! The reference implementation of the French public-procurement open-data format
-//! **DECP** (*Données Essentielles de la Commande Publique*), version 2: a typed
-//! model, streaming readers and writers for JSON and XML, and conversion between
-//! them.
+//! **DECP** (*Données Essentielles de la Commande Publique*): typed models of v2 and
+//! v1, streaming readers and writers for JSON and XML, conversion, validation, the
+//! normaliser of real-world defects and the v1 → v2 upgrade.
 //!
 //! ## Overview
 //!
 //! - [`model`]: [`Marche`](model::Marche), [`ContratConcession`](model::ContratConcession)
-//!   and every nested type and enumeration of the official schema.
+//!   and every nested type and enumeration of the official v2 schema; [`v1`]: the
+//!   same for v1 (1.4 and 1.5).
 //! - [`Reader`]: streams records out of a file of any size in constant memory, with
-//!   the position of each; strict or tolerant ([`Mode`]).
+//!   the position of each; strict or tolerant ([`Mode`]); the version of each record
+//!   is told from its shape ([`Version`]), 2.0.0 is read into the v2 model; with
+//!   [`ReaderBuilder::normalize`], producers' defects are repaired and reported.
 //! - [`Writer`]: writes records in the official JSON or XML shape, streaming.
-//! - [`Issue`]: a finding about a record, with a stable code and a JSON Pointer.
+//! - [`Validator`]: the official schemas' verdict, the regulatory rules and quality
+//!   warnings, as [`Issue`]s with stable codes and JSON Pointers ([`catalogue`]).
+//! - [`upgrade()`]: a v1 record to v2, reporting what moved, what v2 has no place
+//!   for and what v1 cannot supply.
 //!
 //! ## Example: convert JSON to XML
 //!
