@@ -295,3 +295,202 @@ pub fn record() -> impl Strategy<Value = Record> {
         concession().prop_map(Record::Concession)
     ]
 }
+
+/// v1 strategies: arbitrary valid v1 records.
+pub mod v1 {
+    use proptest::prelude::*;
+
+    use super::{decimal, f, label, list, text};
+    use crate::model::Record;
+    use crate::raw::Field;
+    use crate::v1::*;
+
+    /// A v1 date, with or without one of the suffixes v1 allows.
+    pub fn date() -> impl Strategy<Value = Date> {
+        (
+            super::date(),
+            proptest::sample::select(
+                &[
+                    None,
+                    Some("Z"),
+                    Some("+02:00"),
+                    Some("-05:30"),
+                    Some("+01:00Z"),
+                ][..],
+            ),
+        )
+            .prop_map(|(date, o)| Date {
+                date,
+                offset: o.map(str::to_owned),
+            })
+    }
+
+    fn titulaire() -> impl Strategy<Value = Titulaire> {
+        (f(label(TypeIdentifiant::ALL)), f(text()), f(text())).prop_map(|(t, id, d)| Titulaire {
+            type_identifiant: t,
+            id,
+            denomination_sociale: d,
+            unknown: Vec::new(),
+        })
+    }
+
+    /// The buyer always has its name: a v1-only member, without which a record
+    /// is indistinguishable from v2 (and an XML one is read as v2).
+    fn acheteur() -> impl Strategy<Value = Acheteur> {
+        (f(text()), text()).prop_map(|(id, nom)| Acheteur {
+            id,
+            nom: Some(Field::Valid(nom)),
+            unknown: Vec::new(),
+        })
+    }
+
+    fn lieu() -> impl Strategy<Value = LieuExecution> {
+        (f(text()), f(label(TypeCode::ALL)), f(text())).prop_map(|(code, t, nom)| LieuExecution {
+            code,
+            type_code: t,
+            nom,
+            unknown: Vec::new(),
+        })
+    }
+
+    /// A v1 market (`_type` left out: XML cannot carry it).
+    pub fn marche() -> impl Strategy<Value = Marche> {
+        let modif = (
+            f(text()),
+            f(date()),
+            f(date()),
+            f(any::<i64>()),
+            f(decimal()),
+            list(titulaire()),
+        )
+            .prop_map(|(o, dn, dp, d, m, t)| ModificationMarche {
+                objet_modification: o,
+                date_notification_modification: dn,
+                date_publication_donnees_modification: dp,
+                duree_mois: d,
+                montant: m,
+                titulaires: t,
+                unknown: Vec::new(),
+            });
+        let a = (
+            f(text()),
+            f(text()),
+            acheteur(),
+            f(label(NatureMarche::ALL)),
+            f(text()),
+            f(text()),
+            f(label(ProcedureMarche::ALL)),
+            f(lieu()),
+        );
+        let b = (
+            f(any::<i64>()),
+            f(date()),
+            f(date()),
+            f(decimal()),
+            f(label(FormePrix::ALL)),
+            list(titulaire()),
+            list(modif),
+        );
+        (a, b).prop_map(|(a, b)| Marche {
+            id: a.0,
+            uid: a.1,
+            type_: None,
+            acheteur: Some(Field::Valid(a.2)),
+            nature: a.3,
+            objet: a.4,
+            code_cpv: a.5,
+            procedure: a.6,
+            lieu_execution: a.7,
+            duree_mois: b.0,
+            date_notification: b.1,
+            date_publication_donnees: b.2,
+            montant: b.3,
+            forme_prix: b.4,
+            titulaires: b.5,
+            modifications: b.6,
+            unknown: Vec::new(),
+        })
+    }
+
+    /// A v1 concession (`_type` left out).
+    pub fn concession() -> impl Strategy<Value = ContratConcession> {
+        let donnees = (
+            f(date()),
+            f(decimal()),
+            list((f(text()), f(decimal())).prop_map(|(i, t)| Tarif {
+                intitule_tarif: i,
+                tarif: t,
+                unknown: Vec::new(),
+            })),
+        )
+            .prop_map(|(d, dep, t)| DonneesAnnuelles {
+                date_publication_donnees_execution: d,
+                depenses_investissement: dep,
+                tarifs: t,
+                unknown: Vec::new(),
+            });
+        let modif = (
+            f(text()),
+            f(date()),
+            f(date()),
+            f(any::<i64>()),
+            f(decimal()),
+        )
+            .prop_map(|(o, ds, dp, d, v)| ModificationConcession {
+                objet_modification: o,
+                date_signature_modification: ds,
+                date_publication_donnees_modification: dp,
+                duree_mois: d,
+                valeur_globale: v,
+                unknown: Vec::new(),
+            });
+        let a = (
+            f(text()),
+            f(text()),
+            acheteur(),
+            f(label(NatureConcession::ALL)),
+            f(text()),
+            f(label(ProcedureConcession::ALL)),
+            f(lieu()),
+            f(any::<i64>()),
+        );
+        let b = (
+            f(date()),
+            f(date()),
+            f(date()),
+            f(decimal()),
+            f(decimal()),
+            list(donnees),
+            list(titulaire()),
+            list(modif),
+        );
+        (a, b).prop_map(|(a, b)| ContratConcession {
+            id: a.0,
+            uid: a.1,
+            type_: None,
+            autorite_concedante: Some(Field::Valid(a.2)),
+            nature: a.3,
+            objet: a.4,
+            procedure: a.5,
+            lieu_execution: a.6,
+            duree_mois: a.7,
+            date_signature: b.0,
+            date_publication_donnees: b.1,
+            date_debut_execution: b.2,
+            valeur_globale: b.3,
+            montant_subvention_publique: b.4,
+            donnees_execution: b.5,
+            concessionnaires: b.6,
+            modifications: b.7,
+            unknown: Vec::new(),
+        })
+    }
+
+    /// A valid v1 record of either kind.
+    pub fn record() -> impl Strategy<Value = Record> {
+        prop_oneof![
+            marche().prop_map(Record::MarcheV1),
+            concession().prop_map(Record::ConcessionV1)
+        ]
+    }
+}

@@ -35,6 +35,17 @@ proptest! {
     }
 
     #[test]
+    fn v1_json_roundtrip(rs in proptest::collection::vec(testing::v1::record(), 1..4), pretty in any::<bool>()) {
+        // One v1 array: records keep their order whatever their kind.
+        prop_assert_eq!(roundtrip(&rs, Format::Json, pretty), rs);
+    }
+
+    #[test]
+    fn v1_xml_roundtrip(rs in proptest::collection::vec(testing::v1::record(), 1..4), pretty in any::<bool>()) {
+        prop_assert_eq!(roundtrip(&rs, Format::Xml, pretty), rs);
+    }
+
+    #[test]
     fn json_xml_json(r in testing::record()) {
         let xml = roundtrip(std::slice::from_ref(&r), Format::Xml, true);
         prop_assert_eq!(roundtrip(&xml, Format::Json, false), vec![r]);
