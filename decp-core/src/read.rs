@@ -94,7 +94,7 @@ impl RawRecord {
     /// normaliser on, a record that is not UTF-8 is read as Windows-1252 (a
     /// `repair.encoding` finding) instead of being refused.
     pub fn decode_with(&self, opts: &DecodeOptions) -> Result<Decoded> {
-        let (mode, limits) = (opts.mode, opts.limits);
+        let limits = opts.limits;
         let syntax = |off: usize, msg: String| {
             Error::new(ErrorKind::Syntax {
                 format: self.format,
@@ -121,9 +121,22 @@ impl RawRecord {
             Format::Xml => tree::parse_xml(text, limits.max_depth).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
-        let shape = detect::shape(&node, self.envelope);
+        self.decode_node(&node, text.as_bytes(), encoding_repair, opts)
+    }
+
+    /// Decodes the parsed tree of the record whose (UTF-8) bytes are `bytes`; `self`
+    /// gives where the record is, its bytes may be elsewhere (parsed in place).
+    fn decode_node(
+        &self,
+        node: &tree::Node<'_>,
+        bytes: &[u8],
+        encoding_repair: bool,
+        opts: &DecodeOptions,
+    ) -> Result<Decoded> {
+        let mode = opts.mode;
+        let shape = detect::shape(node, self.envelope);
         let kind = match self.envelope {
-            Envelope::Array => detect::v1_kind(&node),
+            Envelope::Array => detect::v1_kind(node),
             Envelope::Object | Envelope::Xml => self.kind,
         };
         let path = self.pointer(kind, shape);
@@ -131,10 +144,10 @@ impl RawRecord {
         cx.normalize = opts.normalize;
         let rewritten;
         let node = if shape == Shape::V2_0_0 {
-            rewritten = legacy::to_v2(&node, kind, &path, &mut cx.findings);
+            rewritten = legacy::to_v2(node, kind, &path, &mut cx.findings);
             &rewritten
         } else {
-            &node
+            node
         };
         if encoding_repair {
             cx.repaired(
@@ -165,7 +178,7 @@ impl RawRecord {
             .findings
             .into_iter()
             .map(|(off, mut issue)| {
-                issue.position = Some(self.locate(off as usize));
+                issue.position = Some(crate::split::locate(bytes, self.position, off as usize));
                 issue
             })
             .collect();
@@ -452,13 +465,47 @@ impl<R: Read> Reader<R> {
     /// Reads and decodes the next record; `None` at the end or after a fatal error.
     pub fn next_record(&mut self) -> Option<Result<Decoded>> {
         let mut raw = std::mem::take(&mut self.raw);
-        let r = match self.read_raw(&mut raw) {
-            Ok(true) => Some(raw.decode_with(&self.opts)),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
+        let r = match &mut self.split {
+            Splitter::Json(s) => match s.seek_record(&mut self.src, &mut raw) {
+                Ok(true) => Some(match self.decode_in_place(&raw) {
+                    Some(d) => d,
+                    None => match &mut self.split {
+                        Splitter::Json(s) => s.scan_record(&mut self.src, &mut raw),
+                        Splitter::Xml(_) => unreachable!("a JSON reader"),
+                    }
+                    .and_then(|()| raw.decode_with(&self.opts)),
+                }),
+                Ok(false) => None,
+                Err(e) => Some(Err(e)),
+            },
+            Splitter::Xml(_) => match self.read_raw(&mut raw) {
+                Ok(true) => Some(raw.decode_with(&self.opts)),
+                Ok(false) => None,
+                Err(e) => Some(Err(e)),
+            },
         };
         self.raw = raw;
         r
+    }
+
+    /// Reads the record `raw` describes straight from the input buffer, when it is
+    /// whole there and well formed (nearly always): no copy, one parse. Anything
+    /// else (a record cut by the end of the buffer, a syntax error, a record over
+    /// the size limit) is left to the splitter, which copies the record and reports
+    /// what is wrong with it exactly as when reading raw records; `None` then, and
+    /// nothing is consumed.
+    fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
+        let opts = self.opts;
+        let text = self.src.text();
+        let (node, end) =
+            tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize).ok()?;
+        if end > opts.limits.max_record_bytes {
+            return None;
+        }
+        let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
+        drop(node);
+        self.src.consume(end, None);
+        Some(d)
     }
 
     /// An iterator over the records, borrowing the reader.

@@ -55,6 +55,13 @@ pub(crate) struct Source<R> {
     /// count UTF-8 bytes; lines and columns are those of the input).
     transcode: Option<SingleByte>,
     raw: Vec<u8>,
+    /// Bumped whenever the buffer's bytes change (a refill, a transcoding).
+    generation: u64,
+    /// The UTF-8 prefix of the buffer from `text_at`, copied out once per refill so
+    /// that records can be parsed in place ([`Source::text`]).
+    text: String,
+    text_at: usize,
+    text_generation: u64,
 }
 
 impl<R: Read> Source<R> {
@@ -68,7 +75,34 @@ impl<R: Read> Source<R> {
             pos: Position::START,
             transcode: None,
             raw: Vec::new(),
+            generation: 0,
+            text: String::new(),
+            text_at: 0,
+            text_generation: u64::MAX,
         }
+    }
+
+    /// The buffered input from the next unread byte, as far as it is valid UTF-8
+    /// (possibly empty; never beyond the buffer). Validated and copied once per
+    /// refill, so that reading many records in place costs one pass over the bytes.
+    pub fn text(&mut self) -> &str {
+        if self.text_generation != self.generation
+            || self.start < self.text_at
+            || self.start - self.text_at >= self.text.len()
+        {
+            let b = &self.buf[self.start..self.end];
+            let valid = match std::str::from_utf8(b) {
+                Ok(t) => t,
+                Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            self.text.clear();
+            self.text.push_str(valid);
+            self.text_at = self.start;
+            self.text_generation = self.generation;
+        }
+        self.text
+            .get(self.start - self.text_at..)
+            .unwrap_or_default()
     }
 
     /// From now on, reads the input as `enc` (what is buffered is transcoded too).
@@ -79,6 +113,7 @@ impl<R: Read> Source<R> {
         self.start = 0;
         self.buf = out;
         self.transcode = Some(enc);
+        self.generation += 1;
     }
 
     fn read_more(&mut self) -> io::Result<usize> {
@@ -110,6 +145,7 @@ impl<R: Read> Source<R> {
                 Ok(n) => {
                     self.start = 0;
                     self.end = n;
+                    self.generation += 1;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -149,6 +185,7 @@ impl<R: Read> Source<R> {
                 self.end -= self.start;
                 self.start = 0;
             }
+            self.generation += 1;
             match self.rdr.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.end += n,
@@ -551,12 +588,45 @@ impl JsonSplitter {
     }
 
     pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+        if !self.seek_record(src, rec)? {
+            return Ok(false);
+        }
+        self.scan_record(src, rec).map(|()| true)
+    }
+
+    /// Goes through the envelope up to the start of the next record (`rec` then
+    /// describes it, without its bytes); `Ok(false)` at the end. The record is then
+    /// either scanned ([`JsonSplitter::scan_record`]) or parsed in place by the
+    /// caller, who consumes its bytes.
+    pub fn seek_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+    ) -> Result<bool> {
         if self.c.done {
             return Ok(false);
         }
         let r = self.step(src, rec);
         self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
         r
+    }
+
+    /// Copies the record that [`JsonSplitter::seek_record`] stopped at into `rec`.
+    pub fn scan_record<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<()> {
+        let limits = self.c.limits;
+        let start = rec.position;
+        let r = Self::scan_value(src, Some(&mut rec.bytes), &mut self.closers, limits, start)
+            .map_err(|e| e.with_record(start.record.unwrap_or(0)));
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r?;
+        if rec.envelope == Envelope::Array
+            && memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some()
+        {
+            // The kind is told when decoding; this guess only serves callers of
+            // `read_raw` who look at `RawRecord::kind`.
+            rec.kind = RecordKind::Concession;
+        }
+        Ok(())
     }
 
     fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
@@ -681,18 +751,9 @@ impl JsonSplitter {
                         Format::Json,
                         src.pos,
                     );
-                    let limits = self.c.limits;
-                    let start = rec.position;
-                    Self::scan_value(src, Some(&mut rec.bytes), &mut self.closers, limits, start)
-                        .map_err(|e| e.with_record(start.record.unwrap_or(0)))?;
                     if kind.is_none() {
-                        // The kind is told when decoding; this guess only serves
-                        // callers of `read_raw` who look at `RawRecord::kind`.
                         rec.envelope = Envelope::Array;
-                        rec.kind_index = start.record.unwrap_or(0);
-                        if memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some() {
-                            rec.kind = RecordKind::Concession;
-                        }
+                        rec.kind_index = rec.position.record.unwrap_or(0);
                     }
                     return Ok(true);
                 }

@@ -151,6 +151,29 @@ pub(crate) fn parse_json(src: &str, max_depth: usize, nan: bool) -> Result<Node<
     Ok(n)
 }
 
+/// Parses the JSON object that starts `src` and returns it with the offset just
+/// after its closing brace; what follows is not looked at. Used to read a record
+/// straight from the input buffer: any error (including an object cut by the end
+/// of `src`) sends the caller back to the splitter, which reports it properly.
+pub(crate) fn parse_json_object_prefix(
+    src: &str,
+    max_depth: usize,
+    nan: bool,
+) -> Result<(Node<'_>, usize), TreeError> {
+    let mut p = JsonParser {
+        s: src,
+        b: src.as_bytes(),
+        i: 0,
+        max_depth,
+        nan,
+    };
+    if p.peek() != Some(b'{') {
+        return p.unexpected("`{`");
+    }
+    let n = p.value(0)?;
+    Ok((n, p.i))
+}
+
 struct JsonParser<'a> {
     s: &'a str,
     b: &'a [u8],

@@ -1,0 +1,141 @@
+//! Records are read straight from the input buffer when they are whole there, and
+//! through the splitter's copy otherwise (a record cut by a refill, a broken one).
+//! Both ways must give exactly the same records, findings, positions and errors:
+//! these tests read the same bytes all at once, a few bytes at a time (every record
+//! then crosses refills) and as raw records decoded afterwards, and compare.
+
+use std::io::Read;
+
+use decp_core::synth::SynthReader;
+use decp_core::{DecodeOptions, Format, Mode, RawRecord, ReaderBuilder};
+
+/// A reader that hands out at most a few bytes per call (1 to 13, varying).
+struct Trickle<'a> {
+    data: &'a [u8],
+    n: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.n = self.n % 13 + 1;
+        let k = self.n.min(buf.len()).min(self.data.len());
+        buf[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+/// Every result as comparable text: the decoded record with its findings and
+/// positions, or the error with its position.
+fn outcomes<R: Read>(b: &ReaderBuilder, rdr: R) -> Vec<String> {
+    let mut r = b.from_reader(rdr).unwrap();
+    let mut out = Vec::new();
+    while let Some(x) = r.next_record() {
+        out.push(match x {
+            Ok(d) => format!("{d:?}"),
+            Err(e) => format!("error {:?}: {e}", e.position()),
+        });
+    }
+    out
+}
+
+fn raw_outcomes(b: &ReaderBuilder, data: &[u8], opts: &DecodeOptions) -> Vec<String> {
+    let mut r = b.from_slice(data).unwrap();
+    let mut raw = RawRecord::default();
+    let mut out = Vec::new();
+    loop {
+        match r.read_raw(&mut raw) {
+            Ok(true) => out.push(match raw.decode_with(opts) {
+                Ok(d) => format!("{d:?}"),
+                Err(e) => format!("error {:?}: {e}", e.position()),
+            }),
+            Ok(false) => break,
+            Err(e) => {
+                out.push(format!("error {:?}: {e}", e.position()));
+                if e.is_fatal() {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn same_three_ways(data: &[u8], mode: Mode, normalize: bool) -> usize {
+    let mut b = ReaderBuilder::new();
+    b.mode(mode).normalize(normalize);
+    let whole = outcomes(&b, data);
+    let trickled = outcomes(&b, Trickle { data, n: 0 });
+    let opts = b.from_slice(data).unwrap().decode_options();
+    let raw = raw_outcomes(&b, data, &opts);
+    assert_eq!(whole.len(), trickled.len());
+    for (i, (a, t)) in whole.iter().zip(&trickled).enumerate() {
+        assert_eq!(a, t, "record {i}, read whole vs a few bytes at a time");
+    }
+    assert_eq!(whole, raw, "read whole vs raw records decoded afterwards");
+    whole.len()
+}
+
+#[test]
+fn generated_corpus_same_either_way() {
+    // About 300 KiB: several 64 KiB refills, so some records cross one.
+    let mut data = Vec::new();
+    SynthReader::new(Format::Json, 7, 300 << 10)
+        .read_to_end(&mut data)
+        .unwrap();
+    let n = same_three_ways(&data, Mode::Tolerant, false);
+    assert!(n > 100, "{n} records");
+}
+
+#[test]
+fn findings_errors_and_repairs_same_either_way() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/normalize");
+    let mut files = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "json") {
+            let data = std::fs::read(&p).unwrap();
+            for normalize in [false, true] {
+                for mode in [Mode::Tolerant, Mode::Strict] {
+                    same_three_ways(&data, mode, normalize);
+                }
+            }
+            files += 1;
+        }
+    }
+    assert!(files >= 10);
+    // Broken records, a non-object, invalid UTF-8, a v1 array, a truncated end.
+    let docs: [&[u8]; 5] = [
+        b"{\"marches\": {\"marche\": [\n  {\"id\": \"A\",, \"x\": 1},\n  {\"id\": \"B\"}, 12,\n  {\"id\": \"C\", \"montant\": \"x\"}\n]}}",
+        b"{\"marches\": {\"marche\": [{\"id\": \"\xff\xfe\"}, {\"id\": \"D\"}]}}",
+        b"{\"marches\": [{\"id\": \"E\", \"_type\": \"March\xc3\xa9\"}, {\"id\": \"F\", \"autoriteConcedante\": {\"id\": \"1\"}}]}",
+        b"{\"marches\": {\"marche\": [{\"id\": \"G\"}, {\"id\": \"H\", \"objet\": \"trunc",
+        b"{\"marches\": {\"marche\": [{\"id\": \"I\", \"montant\": NaN}, {\"a\": {\"b\": {\"c\": [[[[1]]]]}}}]}}",
+    ];
+    for d in docs {
+        for normalize in [false, true] {
+            for mode in [Mode::Tolerant, Mode::Strict] {
+                same_three_ways(d, mode, normalize);
+            }
+        }
+    }
+}
+
+#[test]
+fn size_and_depth_limits_hold_in_place() {
+    let data = br#"{"marches": {"marche": [{"id": "A", "objet": "0123456789012345678901234567890123456789"}, {"id": "B"}]}}"#;
+    let mut b = ReaderBuilder::new();
+    b.limits(decp_core::Limits {
+        max_record_bytes: 40,
+        max_depth: 64,
+    });
+    let got = outcomes(&b, &data[..]);
+    assert!(got[0].contains("larger than 40 bytes"), "{got:?}");
+    let deep = br#"{"marches": {"marche": [{"id": "A", "x": {"y": {"z": {}}}}]}}"#;
+    b.limits(decp_core::Limits {
+        max_record_bytes: 1 << 20,
+        max_depth: 3,
+    });
+    let got = outcomes(&b, &deep[..]);
+    assert!(got[0].contains("nesting deeper than 3"), "{got:?}");
+}
