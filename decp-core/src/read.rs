@@ -13,7 +13,7 @@ use crate::issue::{Issue, Lang};
 use crate::issue::{IssueCode, Severity};
 use crate::legacy;
 use crate::model::{ContratConcession, Marche, Record, RecordKind, Version};
-use crate::split::{JsonSplitter, Source, XmlSplitter};
+use crate::split::{JsonSplitter, Seek, Source, XmlSplitter};
 pub use crate::split::{Limits, RawRecord};
 use crate::tree;
 use crate::v1;
@@ -478,9 +478,17 @@ impl<R: Read> Reader<R> {
                 Ok(false) => None,
                 Err(e) => Some(Err(e)),
             },
-            Splitter::Xml(_) => match self.read_raw(&mut raw) {
-                Ok(true) => Some(raw.decode_with(&self.opts)),
-                Ok(false) => None,
+            Splitter::Xml(s) => match s.seek_record(&mut self.src, &mut raw) {
+                Ok(Seek::At) => Some(match self.decode_in_place(&raw) {
+                    Some(d) => d,
+                    None => match &mut self.split {
+                        Splitter::Xml(s) => s.scan_record(&mut self.src, &mut raw),
+                        Splitter::Json(_) => unreachable!("an XML reader"),
+                    }
+                    .and_then(|()| raw.decode_with(&self.opts)),
+                }),
+                Ok(Seek::Copied) => Some(raw.decode_with(&self.opts)),
+                Ok(Seek::End) => None,
                 Err(e) => Some(Err(e)),
             },
         };
@@ -497,8 +505,14 @@ impl<R: Read> Reader<R> {
     fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
         let opts = self.opts;
         let text = self.src.text();
-        let (node, end) =
-            tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize).ok()?;
+        let (node, end) = match self.format {
+            Format::Json => {
+                tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize).ok()?
+            }
+            Format::Xml => tree::parse_xml_prefix(text, opts.limits.max_depth)
+                .ok()
+                .map(|(_, n, end)| (n, end))?,
+        };
         if end > opts.limits.max_record_bytes {
             return None;
         }

@@ -817,6 +817,21 @@ pub(crate) struct XmlSplitter {
     /// Names of the open elements of the record being copied, end to end.
     names: Vec<u8>,
     name_ends: Vec<usize>,
+    /// `step` stops before a record's start tag ([`XmlSplitter::seek_record`]).
+    seek: bool,
+    /// `step` stopped before a record's start tag.
+    at_record: bool,
+}
+
+/// Where [`XmlSplitter::seek_record`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seek {
+    /// At the end of the records.
+    End,
+    /// Before a record's start tag, nothing of it consumed.
+    At,
+    /// After a record, copied into the `RawRecord`.
+    Copied,
 }
 
 fn tag_name(tag: &[u8]) -> &[u8] {
@@ -840,6 +855,8 @@ impl XmlSplitter {
             tag: Vec::new(),
             names: Vec::new(),
             name_ends: Vec::new(),
+            seek: false,
+            at_record: false,
         }
     }
 
@@ -991,12 +1008,63 @@ impl XmlSplitter {
     }
 
     pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
-        if self.c.done {
-            return Ok(false);
+        match self.seek_record(src, rec)? {
+            Seek::End => Ok(false),
+            Seek::Copied => Ok(true),
+            Seek::At => self.scan_record(src, rec).map(|()| true),
         }
+    }
+
+    /// Goes through the document up to the next record. When the record's start
+    /// tag is in the buffer, stops before it ([`Seek::At`]: `rec` describes the
+    /// record, without its bytes), for the caller to parse it in place or to call
+    /// [`XmlSplitter::scan_record`]; otherwise copies it into `rec` ([`Seek::Copied`]).
+    pub fn seek_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+    ) -> Result<Seek> {
+        if self.c.done {
+            return Ok(Seek::End);
+        }
+        self.seek = true;
+        self.at_record = false;
         let r = self.step(src, rec);
+        self.seek = false;
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        match r {
+            Ok(false) => Ok(Seek::End),
+            Ok(true) if self.at_record => Ok(Seek::At),
+            Ok(true) => Ok(Seek::Copied),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Copies the record that [`XmlSplitter::seek_record`] stopped before into `rec`.
+    pub fn scan_record<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<()> {
+        self.at_record = false;
+        let at = rec.position;
+        let r = match self.scan(src, at) {
+            Ok(Markup::Start { self_closing }) => self.copy_record(src, rec, self_closing),
+            Ok(_) => Err(Self::syntax(at, "expected a start tag")),
+            Err(e) => Err(e),
+        }
+        .map_err(|e| e.with_record(at.record.unwrap_or(0)));
         self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
         r
+    }
+
+    /// Tells, from the buffer, whether the next markup is the start tag of a record.
+    fn record_ahead<R: Read>(src: &Source<R>) -> Option<RecordKind> {
+        let c = src.chunk();
+        let (kind, len) = if c.starts_with(b"<marche") {
+            (RecordKind::Marche, 7)
+        } else if c.starts_with(b"<contrat-concession") {
+            (RecordKind::Concession, 19)
+        } else {
+            return None;
+        };
+        matches!(c.get(len), Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')).then_some(kind)
     }
 
     /// Reads the encoding of the XML declaration: UTF-8, or a single-byte encoding
@@ -1111,6 +1179,13 @@ impl XmlSplitter {
                         ));
                     }
                     let at = src.pos;
+                    if self.seek
+                        && let Some(kind) = Self::record_ahead(src)
+                    {
+                        self.c.begin(rec, kind, Format::Xml, at);
+                        self.at_record = true;
+                        return Ok(true);
+                    }
                     match self.scan(src, at)? {
                         Markup::Other => {}
                         Markup::End => {
@@ -1179,15 +1254,27 @@ impl XmlSplitter {
     ) -> Result<bool> {
         self.c.begin(rec, kind, Format::Xml, at);
         let index = self.c.index - 1;
+        self.copy_record(src, rec, self_closing)
+            .map_err(|e| e.with_record(index))?;
+        Ok(true)
+    }
+
+    /// Copies a record whose start tag was just scanned into `self.tag`.
+    fn copy_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+        self_closing: bool,
+    ) -> Result<()> {
         rec.bytes.extend_from_slice(&self.tag);
         if !self_closing {
             let name = tag_name(&self.tag).to_vec();
             let mut bytes = std::mem::take(&mut rec.bytes);
             let r = self.content(src, &mut bytes, &name, rec.position);
             rec.bytes = bytes;
-            r.map_err(|e| e.with_record(index))?;
+            r?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Copies the content of an element whose start tag `name` was just read, up to

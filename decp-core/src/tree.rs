@@ -522,6 +522,16 @@ pub(crate) fn parse_xml(
     src: &str,
     max_depth: usize,
 ) -> Result<(Cow<'_, str>, Node<'_>), TreeError> {
+    parse_xml_prefix(src, max_depth).map(|(name, n, _)| (name, n))
+}
+
+/// Parses the XML element that starts `src`; returns its name, its node and the
+/// offset just after its end tag. What follows is not looked at (see
+/// [`parse_json_object_prefix`]).
+pub(crate) fn parse_xml_prefix(
+    src: &str,
+    max_depth: usize,
+) -> Result<(Cow<'_, str>, Node<'_>, usize), TreeError> {
     let mut r = quick_xml::Reader::from_str(src);
     r.config_mut().check_end_names = true;
     let mut stack: Vec<Open<'_>> = Vec::new();
@@ -545,7 +555,7 @@ pub(crate) fn parse_xml(
                 let el = open(&e, src, off)?.close();
                 match stack.last_mut() {
                     Some(top) => top.members.push(el),
-                    None => return Ok(el),
+                    None => return Ok((el.0, el.1, r.buffer_position() as usize)),
                 }
             }
             Event::End(_) => {
@@ -555,7 +565,7 @@ pub(crate) fn parse_xml(
                 let el = el.close();
                 match stack.last_mut() {
                     Some(top) => top.members.push(el),
-                    None => return Ok(el),
+                    None => return Ok((el.0, el.1, r.buffer_position() as usize)),
                 }
             }
             Event::Text(t) => {

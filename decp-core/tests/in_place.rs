@@ -78,13 +78,15 @@ fn same_three_ways(data: &[u8], mode: Mode, normalize: bool) -> usize {
 
 #[test]
 fn generated_corpus_same_either_way() {
-    // About 300 KiB: several 64 KiB refills, so some records cross one.
-    let mut data = Vec::new();
-    SynthReader::new(Format::Json, 7, 300 << 10)
-        .read_to_end(&mut data)
-        .unwrap();
-    let n = same_three_ways(&data, Mode::Tolerant, false);
-    assert!(n > 100, "{n} records");
+    for format in [Format::Json, Format::Xml] {
+        // About 300 KiB: several 64 KiB refills, so some records cross one.
+        let mut data = Vec::new();
+        SynthReader::new(format, 7, 300 << 10)
+            .read_to_end(&mut data)
+            .unwrap();
+        let n = same_three_ways(&data, Mode::Tolerant, false);
+        assert!(n > 100, "{format}: {n} records");
+    }
 }
 
 #[test]
@@ -93,7 +95,7 @@ fn findings_errors_and_repairs_same_either_way() {
     let mut files = 0;
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "json") {
+        if p.extension().is_some_and(|x| x == "json" || x == "xml") {
             let data = std::fs::read(&p).unwrap();
             for normalize in [false, true] {
                 for mode in [Mode::Tolerant, Mode::Strict] {
@@ -103,7 +105,7 @@ fn findings_errors_and_repairs_same_either_way() {
             files += 1;
         }
     }
-    assert!(files >= 10);
+    assert!(files >= 14);
     // Broken records, a non-object, invalid UTF-8, a v1 array, a truncated end.
     let docs: [&[u8]; 5] = [
         b"{\"marches\": {\"marche\": [\n  {\"id\": \"A\",, \"x\": 1},\n  {\"id\": \"B\"}, 12,\n  {\"id\": \"C\", \"montant\": \"x\"}\n]}}",
@@ -112,7 +114,14 @@ fn findings_errors_and_repairs_same_either_way() {
         b"{\"marches\": {\"marche\": [{\"id\": \"G\"}, {\"id\": \"H\", \"objet\": \"trunc",
         b"{\"marches\": {\"marche\": [{\"id\": \"I\", \"montant\": NaN}, {\"a\": {\"b\": {\"c\": [[[[1]]]]}}}]}}",
     ];
-    for d in docs {
+    let xml: [&[u8]; 5] = [
+        b"<?xml version=\"1.0\"?>\n<marches>\n  <marche><id>A</id><x></y></marche>\n  <marche><id>B</id></marche>\n  <marche/>\n  <contrat-concession><id>C</id><valeurGlobale>x</valeurGlobale></contrat-concession>\n</marches>",
+        b"<marches><marche><id>\xff</id></marche><marche><id>D</id><objet>a &amp; b &#233; <![CDATA[<c>]]></objet></marche></marches>",
+        b"<marches><marche id=\"1\"><id>E</id><techniques><technique>Concours</technique><technique>Sans objet</technique></techniques></marche><marcheX/><marche><id>F</id>",
+        b"<marche><id>G</id></marche>",
+        b"<marches><!-- c --><marche><id>H</id><montant>NaN</montant></marche><marche><a><b><c><d>1</d></c></b></a></marche></marches>",
+    ];
+    for d in docs.iter().chain(&xml) {
         for normalize in [false, true] {
             for mode in [Mode::Tolerant, Mode::Strict] {
                 same_three_ways(d, mode, normalize);
@@ -138,4 +147,16 @@ fn size_and_depth_limits_hold_in_place() {
     });
     let got = outcomes(&b, &deep[..]);
     assert!(got[0].contains("nesting deeper than 3"), "{got:?}");
+    let deep = b"<marches><marche><id>A</id><x><y><z>1</z></y></x></marche></marches>";
+    let got = outcomes(&b, &deep[..]);
+    assert!(got[0].contains("nesting deeper than 3"), "{got:?}");
+    assert_eq!(got, outcomes(&b, Trickle { data: deep, n: 0 }));
+    let data = b"<marches><marche><id>A</id><objet>0123456789012345678901234567890123456789</objet></marche><marche><id>B</id></marche></marches>";
+    b.limits(decp_core::Limits {
+        max_record_bytes: 40,
+        max_depth: 64,
+    });
+    let got = outcomes(&b, &data[..]);
+    assert!(got[0].contains("larger than 40 bytes"), "{got:?}");
+    assert_eq!(got, outcomes(&b, Trickle { data, n: 0 }));
 }
