@@ -195,9 +195,11 @@ impl Validator {
     }
 
     fn run(&self, record: &Record, prefix: String) -> Vec<Issue> {
+        let mut path = prefix;
+        path.reserve(96);
         let mut ck = Ck {
             v: self,
-            path: prefix,
+            path,
             out: Vec::new(),
         };
         match record {
@@ -326,9 +328,24 @@ fn lieu_code_ok(t: TypeCode, code: &str) -> bool {
     }
 }
 
+/// Whether the integer part has at least six digits, all the same (`999999.50`).
 fn repeated_digits(d: &Decimal) -> bool {
-    let int = d.trunc().abs().to_string();
-    int.len() >= 6 && int.bytes().all(|b| b == int.as_bytes()[0])
+    use rust_decimal::prelude::ToPrimitive;
+    // Every Decimal's integer part is below 2^96: it fits a u128.
+    let Some(mut n) = d.trunc().abs().to_u128() else {
+        return false;
+    };
+    if n < 100_000 {
+        return false;
+    }
+    let first = n % 10;
+    while n > 0 {
+        if n % 10 != first {
+            return false;
+        }
+        n /= 10;
+    }
+    true
 }
 
 // ------------------------------------------------------------------ the checks
@@ -366,7 +383,12 @@ impl Ck<'_> {
     }
 
     fn at_index<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.at(&i.to_string(), f)
+        use std::fmt::Write as _;
+        let len = self.path.len();
+        let _ = write!(self.path, "/{i}");
+        let r = f(self);
+        self.path.truncate(len);
+        r
     }
 
     fn emit_at(
@@ -493,25 +515,26 @@ impl Ck<'_> {
         let Some(items) = f.as_ref().and_then(Field::valid) else {
             return;
         };
-        let path_key = format!("{key}/{item}");
-        self.at(&path_key, |c| {
-            if items.is_empty() {
-                c.emit(IssueCode::MinItems, None, Some("1".into()));
-            }
-            for (i, it) in items.iter().enumerate() {
-                if items[..i].contains(it) {
-                    let shown = it.valid().map(ToString::to_string).unwrap_or_default();
-                    c.at_index(i, |c| c.emit(IssueCode::UniqueItems, Some(shown), None));
+        self.at(key, |c| {
+            c.at(item, |c| {
+                if items.is_empty() {
+                    c.emit(IssueCode::MinItems, None, Some("1".into()));
                 }
-            }
-            if items.len() > 1
-                && let Some(none) = none
-                && let Some(i) = items.iter().position(|x| x.valid() == Some(&none))
-            {
-                c.at_index(i, |c| {
-                    c.emit(IssueCode::ExclusiveLabel, Some(none.to_string()), None)
-                });
-            }
+                for (i, it) in items.iter().enumerate() {
+                    if items[..i].contains(it) {
+                        let shown = it.valid().map(ToString::to_string).unwrap_or_default();
+                        c.at_index(i, |c| c.emit(IssueCode::UniqueItems, Some(shown), None));
+                    }
+                }
+                if items.len() > 1
+                    && let Some(none) = none
+                    && let Some(i) = items.iter().position(|x| x.valid() == Some(&none))
+                {
+                    c.at_index(i, |c| {
+                        c.emit(IssueCode::ExclusiveLabel, Some(none.to_string()), None)
+                    });
+                }
+            })
         });
     }
 
@@ -1254,6 +1277,19 @@ impl Ck<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_digit_amounts() {
+        let yes = ["999999", "111111.50", "-222222", "7777777777"];
+        let no = ["99999", "999998", "1000000", "0", "0.999999", "123456"];
+        for s in yes {
+            assert!(repeated_digits(&s.parse().unwrap()), "{s}");
+        }
+        for s in no {
+            assert!(!repeated_digits(&s.parse().unwrap()), "{s}");
+        }
+        assert!(!repeated_digits(&Decimal::MAX));
+    }
 
     #[test]
     fn siret_checks() {
