@@ -44,12 +44,13 @@ fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
 }
 
 /// The items of a list in either format: a JSON array, or an XML container's children.
-fn items<'n, 'a>(n: &'n Node<'a>) -> Vec<&'n Node<'a>> {
-    match &n.v {
-        V::Arr(a) => a.iter().collect(),
-        V::Obj(m) => m.iter().map(|(_, v)| v).collect(),
-        _ => Vec::new(),
-    }
+fn items<'n, 'a>(n: &'n Node<'a>) -> impl Iterator<Item = &'n Node<'a>> {
+    let (a, m): (&[Node<'a>], &[_]) = match &n.v {
+        V::Arr(a) => (a, &[]),
+        V::Obj(m) => (&[], m),
+        _ => (&[], &[]),
+    };
+    a.iter().chain(m.iter().map(|(_, v)| v))
 }
 
 /// Keys found only in v2 (2.0.1+) records.
@@ -78,14 +79,11 @@ const V2_0_0_KEYS: &[&str] = &["technique", "modaliteExecution", "typePrix"];
 
 /// The shape of one record, given where it was found.
 pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
-    let m = members(n);
-    if m.iter().any(|(k, _)| V2_0_0_KEYS.contains(&k.as_ref())) {
-        return Shape::V2_0_0;
-    }
     let mut v1 = 0;
     let mut v2 = 0;
-    for (k, v) in m {
+    for (k, v) in members(n) {
         match k.as_ref() {
+            k if V2_0_0_KEYS.contains(&k) => return Shape::V2_0_0,
             "uid" => v1 += 1,
             "acheteur" | "autoriteConcedante" | "lieuExecution" if member(v, "nom").is_some() => {
                 v1 += 1

@@ -228,7 +228,8 @@ impl<'a> JsonParser<'a> {
                     );
                 }
                 self.i += 1;
-                let mut members = Vec::new();
+                // A record has some thirty members; nested objects a few.
+                let mut members = Vec::with_capacity(if depth == 0 { 32 } else { 0 });
                 self.ws();
                 if self.peek() == Some(b'}') {
                     self.i += 1;
