@@ -467,20 +467,28 @@ struct Open<'a> {
 
 impl<'a> Open<'a> {
     fn push_text(&mut self, t: Cow<'a, str>) {
-        if self.text.is_empty() {
+        // Beside children, only the trimmed text is kept (see `close`): white space
+        // gathered so far would be trimmed away, so the indentation between children
+        // is never concatenated.
+        let blank = |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if self.text.is_empty() || (!self.members.is_empty() && blank(&self.text)) {
             self.text = t;
         } else {
             self.text.to_mut().push_str(&t);
         }
     }
 
-    fn close(mut self) -> (Cow<'a, str>, Node<'a>) {
+    fn close(self) -> (Cow<'a, str>, Node<'a>) {
         let off = self.off;
         let v = if self.members.is_empty() && self.attrs.is_empty() {
             V::Text(self.text)
         } else {
             let mut m = self.attrs;
-            m.append(&mut self.members);
+            if m.is_empty() {
+                m = self.members;
+            } else {
+                m.extend(self.members);
+            }
             // Text beside children (mixed content): kept without the indentation around it.
             let t = self.text.trim();
             if !t.is_empty() {
