@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::issue::{Issue, IssueCode};
 use crate::raw::{Field, Raw};
-use crate::tree::{Node, V};
+use crate::tree::{Member, Node, V};
 use crate::write_out::{JsonOut, XmlOut};
 
 /// One step of the path to the current value; rendered only when reporting.
@@ -166,7 +166,7 @@ impl Cx {
 
     /// Keeps `n` verbatim and reports it.
     pub fn invalid<T>(&mut self, n: &Node<'_>, code: IssueCode, expected: &str) -> Field<T> {
-        let raw = n.to_raw();
+        let raw = n.verbatim();
         self.report(
             n.off,
             code,
@@ -313,12 +313,12 @@ fn repair_scalar<T: std::fmt::Display>(
         return None;
     }
     let s = match &n.v {
-        V::Str(s) | V::Text(s) => s.as_ref(),
+        V::Str(s) | V::Text(s) => s,
         V::Num(s) => s,
         _ => return None,
     };
     let v = parse(s)?;
-    cx.repaired(n.off, code, s, v.to_string());
+    cx.repaired(n.off, code, *s, v.to_string());
     Some(v)
 }
 
@@ -475,7 +475,7 @@ impl Codec for Option<Decimal> {
 impl Codec for bool {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<bool> {
         let strict = matches!(&n.v, V::Bool(_))
-            || matches!(&n.v, V::Text(s) if matches!(s.as_ref(), "oui" | "true" | "1" | "non" | "false" | "0"));
+            || matches!(&n.v, V::Text(s) if matches!(*s, "oui" | "true" | "1" | "non" | "false" | "0"));
         if !strict
             && let Some(b) =
                 repair_scalar(n, cx, IssueCode::RepairBoolean, crate::normalize::boolean)
@@ -485,7 +485,7 @@ impl Codec for bool {
         match &n.v {
             V::Bool(b) => Field::Valid(*b),
             // XSD 2.0.1+: an enumeration of strings, matched exactly.
-            V::Text(s) => match s.as_ref() {
+            V::Text(s) => match *s {
                 "oui" | "true" | "1" => Field::Valid(true),
                 "non" | "false" | "0" => Field::Valid(false),
                 _ => cx.invalid(n, IssueCode::Type, "boolean (oui, non, true, false, 1, 0)"),
@@ -592,7 +592,7 @@ pub(crate) mod obj_list {
                 let mut out = Vec::with_capacity(m.len());
                 for (i, (k, v)) in m.iter().enumerate() {
                     cx.push_index(i);
-                    if k == xml_item {
+                    if *k == xml_item {
                         cx.push_key(json_item);
                         out.push(T::decode(v, cx));
                         cx.pop();
@@ -605,7 +605,7 @@ pub(crate) mod obj_list {
                         );
                         out.push(Field::Invalid(Raw::Object(vec![(
                             k.to_string(),
-                            v.to_raw(),
+                            v.verbatim(),
                         )])));
                     }
                     cx.pop();
@@ -706,7 +706,7 @@ fn reshape<'n, 'a>(
         V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
             "wrapper holding a list"
         }
-        V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| k != item && k != xml_item) => {
+        V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| *k != item && *k != xml_item) => {
             "a single object"
         }
         _ => return None,
@@ -770,7 +770,7 @@ pub(crate) mod str_list {
                 }
                 V::Obj(m)
                     if m.iter()
-                        .all(|(k, v)| k == item && matches!(v.v, V::Text(_))) =>
+                        .all(|(k, v)| *k == item && matches!(v.v, V::Text(_))) =>
                 {
                     false
                 }
@@ -800,7 +800,7 @@ pub(crate) mod str_list {
             V::Obj(m)
                 if !m.is_empty()
                     && m.iter()
-                        .all(|(k, v)| k == item && matches!(v.v, V::Text(_))) =>
+                        .all(|(k, v)| *k == item && matches!(v.v, V::Text(_))) =>
             {
                 Field::Valid(items(&mut m.iter().map(|(_, v)| v), cx, item))
             }
@@ -815,7 +815,7 @@ pub(crate) mod str_list {
             V::Arr(a) => a.iter().for_each(|x| gather(x, item, out)),
             V::Obj(m) => m
                 .iter()
-                .filter(|(k, _)| k == item)
+                .filter(|(k, _)| *k == item)
                 .for_each(|(_, v)| gather(v, item, out)),
             V::Str(s) | V::Text(s) if !s.trim().is_empty() => out.push(n),
             _ => {}
@@ -860,7 +860,7 @@ pub(crate) mod list {
 
     pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, xml_item: &str) -> Field<Vec<Field<T>>> {
         let bare_obj =
-            |it: &Node<'_>| matches!(&it.v, V::Obj(m) if m.iter().all(|(k, _)| k != xml_item));
+            |it: &Node<'_>| matches!(&it.v, V::Obj(m) if m.iter().all(|(k, _)| *k != xml_item));
         let odd = match &n.v {
             V::Arr(a) => !a.iter().all(bare_obj),
             V::Obj(m) => !m.is_empty() && bare_obj(n),
@@ -892,7 +892,7 @@ pub(crate) mod list {
         }
         match &n.v {
             V::Arr(items) => Field::Valid(decode_all(&mut items.iter(), cx)),
-            V::Obj(m) if m.iter().all(|(k, _)| k == xml_item) => {
+            V::Obj(m) if m.iter().all(|(k, _)| *k == xml_item) => {
                 Field::Valid(decode_all(&mut m.iter().map(|(_, v)| v), cx))
             }
             V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),
@@ -1001,13 +1001,14 @@ fn dotted(k: &str) -> bool {
 /// Nests flat dotted keys (`"acheteur.id"`) under their first part, merged into a
 /// member of that name when there is one.
 fn nest_dotted<'a>(
-    members: &[(std::borrow::Cow<'a, str>, Node<'a>)],
+    members: &[Member<'a>],
     cx: &mut Cx,
-) -> Vec<(std::borrow::Cow<'a, str>, Node<'a>)> {
-    let mut out: Vec<(std::borrow::Cow<'a, str>, Node<'a>)> = Vec::with_capacity(members.len());
-    for (k, v) in members {
+    bump: &'a bumpalo::Bump,
+) -> Vec<Member<'a>> {
+    let mut out: Vec<Member<'a>> = Vec::with_capacity(members.len());
+    for &(k, v) in members {
         if !dotted(k) {
-            out.push((k.clone(), v.clone()));
+            out.push((k, v));
             continue;
         }
         let (head, rest) = k.split_once('.').unwrap_or((k, ""));
@@ -1020,17 +1021,23 @@ fn nest_dotted<'a>(
             Some(k.to_string()),
             Some(format!("{head}/{rest}")),
         );
-        let child = (std::borrow::Cow::Owned(rest.to_owned()), v.clone());
+        let child = (rest, v);
         match out
             .iter_mut()
-            .find(|(k2, n)| k2 == head && matches!(n.v, V::Obj(_)))
+            .find(|(k2, n)| *k2 == head && matches!(n.v, V::Obj(_)))
         {
-            Some((_, Node { v: V::Obj(m), .. })) => m.push(child),
-            _ => out.push((
-                std::borrow::Cow::Owned(head.to_owned()),
+            Some((_, n)) => {
+                let V::Obj(m) = n.v else { unreachable!() };
+                let mut joined = bumpalo::collections::Vec::with_capacity_in(m.len() + 1, bump);
+                joined.extend_from_slice(m);
+                joined.push(child);
+                n.v = V::Obj(joined.into_bump_slice());
+            }
+            None => out.push((
+                head,
                 Node {
                     off: v.off,
-                    v: V::Obj(vec![child]),
+                    v: V::Obj(bump.alloc_slice_copy(&[child])),
                 },
             )),
         }
@@ -1063,10 +1070,11 @@ pub(crate) fn decode_members(
         V::Text(s) if s.trim().is_empty() => return true,
         _ => return false,
     };
-    let nested;
+    let (bump, nested);
     let members = if cx.normalize && members.iter().any(|(k, _)| dotted(k)) {
-        nested = nest_dotted(members, cx);
-        &nested
+        bump = bumpalo::Bump::new();
+        nested = nest_dotted(members, cx, &bump);
+        &nested[..]
     } else {
         members
     };
@@ -1080,25 +1088,25 @@ pub(crate) fn decode_members(
             Some(true) => {}
             Some(false) => {
                 cx.report_member(k, v.off, IssueCode::DuplicateField);
-                unknown.push((k.to_string(), v.to_raw()));
+                unknown.push((k.to_string(), v.verbatim()));
             }
             // v1 names left in a v2 record (`acheteur.nom`, `denominationSociale`…):
             // the normaliser takes them out, keeping the value in the finding.
-            None if cx.normalize && V1_LEFTOVERS.contains(&k.as_ref()) => {
+            None if cx.normalize && V1_LEFTOVERS.contains(k) => {
                 let mut path = cx.path();
                 push_escaped(&mut path, k);
                 cx.report_at(
                     path,
                     v.off,
                     IssueCode::RepairV1Field,
-                    Some(v.to_raw().display_value()),
+                    Some(v.verbatim().display_value()),
                     Some(k.to_string()),
                 );
             }
             None => {
                 // Attributes and stray text of an XML element are kept too.
                 cx.report_member(k, v.off, IssueCode::AdditionalProperty);
-                unknown.push((k.to_string(), v.to_raw()));
+                unknown.push((k.to_string(), v.verbatim()));
             }
         }
     }
@@ -1275,7 +1283,7 @@ macro_rules! decp_enum {
                             }).flatten().and_then($name::from_label);
                             match fixed {
                                 Some(v) => {
-                                    cx.repaired(n.off, crate::issue::IssueCode::RepairLabel, s.as_ref(), v.as_str());
+                                    cx.repaired(n.off, crate::issue::IssueCode::RepairLabel, *s, v.as_str());
                                     Field::Valid(v)
                                 }
                                 None => cx.invalid(n, crate::issue::IssueCode::Enum, $name::expected().trim_end()),

@@ -25,7 +25,7 @@ pub(crate) enum Shape {
     V2,
 }
 
-fn members<'n, 'a>(n: &'n Node<'a>) -> &'n [(std::borrow::Cow<'a, str>, Node<'a>)] {
+fn members<'n, 'a>(n: &'n Node<'a>) -> &'n [crate::tree::Member<'a>] {
     match &n.v {
         V::Obj(m) => m,
         _ => &[],
@@ -33,7 +33,7 @@ fn members<'n, 'a>(n: &'n Node<'a>) -> &'n [(std::borrow::Cow<'a, str>, Node<'a>
 }
 
 fn member<'n, 'a>(n: &'n Node<'a>, key: &str) -> Option<&'n Node<'a>> {
-    members(n).iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    members(n).iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 fn text<'n>(n: &'n Node<'_>) -> Option<&'n str> {
@@ -82,7 +82,7 @@ pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
     let mut v1 = 0;
     let mut v2 = 0;
     for (k, v) in members(n) {
-        match k.as_ref() {
+        match *k {
             k if V2_0_0_KEYS.contains(&k) => return Shape::V2_0_0,
             "uid" => v1 += 1,
             "acheteur" | "autoriteConcedante" | "lieuExecution" if member(v, "nom").is_some() => {

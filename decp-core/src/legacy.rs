@@ -11,35 +11,28 @@
 //! `Pas de considération …`), `null` `ccag` / `typeGroupementOperateurs`, the old
 //! spellings (`’`, `Maîtrise`), ids counted from 0, and `_type`.
 
-use std::borrow::Cow;
+use bumpalo::Bump;
 
 use crate::issue::{Issue, IssueCode};
 use crate::model::RecordKind;
-use crate::tree::{Node, V};
-
-type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
+use crate::tree::{Member, Node, V};
 
 /// The findings of the rewrite, each with the offset of the value it is about.
 pub(crate) type Found = Vec<(u32, Issue)>;
 
-struct Rw<'f> {
+/// The rewrite's state: where findings go, and the arena of the new tree.
+struct Rw<'f, 'a> {
     path: String,
     found: &'f mut Found,
+    bump: &'a Bump,
 }
 
-fn s<'a>(x: &str) -> Cow<'a, str> {
-    Cow::Owned(x.to_owned())
+fn text(off: u32, x: &str) -> Node<'_> {
+    Node { off, v: V::Str(x) }
 }
 
-fn text<'a>(off: u32, x: &str) -> Node<'a> {
-    Node {
-        off,
-        v: V::Str(s(x)),
-    }
-}
-
-fn str_of<'n>(n: &'n Node<'_>) -> Option<&'n str> {
-    match &n.v {
+fn str_of<'a>(n: &Node<'a>) -> Option<&'a str> {
+    match n.v {
         V::Str(x) | V::Text(x) => Some(x),
         _ => None,
     }
@@ -57,15 +50,23 @@ fn is_empty(n: &Node<'_>) -> bool {
 
 /// The items of a list in the 2.0.0 shape: a JSON array, or an XML container's children.
 fn items<'a>(n: &Node<'a>) -> Vec<Node<'a>> {
-    match &n.v {
-        V::Arr(a) => a.clone(),
-        V::Obj(m) => m.iter().map(|(_, v)| v.clone()).collect(),
-        V::Str(x) | V::Text(x) if !x.trim().is_empty() => vec![n.clone()],
+    match n.v {
+        V::Arr(a) => a.to_vec(),
+        V::Obj(m) => m.iter().map(|&(_, v)| v).collect(),
+        V::Str(x) | V::Text(x) if !x.trim().is_empty() => vec![*n],
         _ => Vec::new(),
     }
 }
 
-impl Rw<'_> {
+impl<'a> Rw<'_, 'a> {
+    /// An object of the new tree.
+    fn obj(&self, off: u32, members: &[Member<'a>]) -> Node<'a> {
+        Node {
+            off,
+            v: V::Obj(self.bump.alloc_slice_copy(members)),
+        }
+    }
+
     fn mapped(&mut self, off: u32, key: &str, before: &str, after: &str) {
         let mut i = Issue::new(IssueCode::UpgradeMapped, format!("{}/{key}", self.path));
         i.value = Some(before.to_owned());
@@ -75,25 +76,25 @@ impl Rw<'_> {
 
     /// A list of labels: `{"item": [labels]}`, each label mapped by `map` (one
     /// label may become several); an empty list becomes `none`.
-    fn labels<'a>(
+    fn labels(
         &mut self,
         n: &Node<'a>,
         key: &str,
-        item: &str,
-        none: Option<&str>,
+        item: &'a str,
+        none: Option<&'a str>,
         map: impl Fn(&str) -> Vec<&'static str>,
     ) -> Node<'a> {
         let mut out = Vec::new();
         for it in items(n) {
-            let Some(label) = str_of(&it).map(str::to_owned) else {
+            let Some(label) = str_of(&it) else {
                 out.push(it);
                 continue;
             };
-            let to = map(&label);
+            let to = map(label);
             if to.is_empty() {
                 out.push(it);
             } else {
-                self.mapped(it.off, key, &label, &to.join(" + "));
+                self.mapped(it.off, key, label, &to.join(" + "));
                 out.extend(to.into_iter().map(|t| text(it.off, t)));
             }
         }
@@ -103,91 +104,81 @@ impl Rw<'_> {
             self.mapped(n.off, key, "[]", &format!("[{none}]"));
             out.push(text(n.off, none));
         }
-        Node {
+        let list = Node {
             off: n.off,
-            v: V::Obj(vec![(
-                s(item),
-                Node {
-                    off: n.off,
-                    v: V::Arr(out),
-                },
-            )]),
-        }
+            v: V::Arr(self.bump.alloc_slice_copy(&out)),
+        };
+        self.obj(n.off, &[(item, list)])
     }
 
     /// A list of objects wrapped the v2 way; `f` rewrites each object.
-    fn objects<'a>(
+    fn objects(
         &mut self,
         n: &Node<'a>,
-        item: &str,
+        item: &'a str,
         mut f: impl FnMut(&mut Self, Node<'a>) -> Node<'a>,
     ) -> Node<'a> {
-        let wrapped = items(n)
+        let wrapped: Vec<Node<'a>> = items(n)
             .into_iter()
             .map(|it| {
-                let off = it.off;
-                Node {
-                    off,
-                    v: V::Obj(vec![(s(item), f(self, it))]),
-                }
+                let inner = f(self, it);
+                self.obj(it.off, &[(item, inner)])
             })
             .collect();
         Node {
             off: n.off,
-            v: V::Arr(wrapped),
+            v: V::Arr(self.bump.alloc_slice_copy(&wrapped)),
         }
     }
 
     /// Wraps the items of the list member `key` of an object the v2 way.
-    fn wrap_inner<'a>(&mut self, n: Node<'a>, key: &str, item: &str) -> Node<'a> {
+    fn wrap_inner(&mut self, n: Node<'a>, key: &str, item: &'a str) -> Node<'a> {
         match n.v {
-            V::Obj(m) => Node {
-                off: n.off,
-                v: V::Obj(
-                    m.into_iter()
-                        .map(|(k, v)| {
-                            if k == key {
-                                let w = self.objects(&v, item, |_, t| t);
-                                (k, w)
-                            } else {
-                                (k, v)
-                            }
-                        })
-                        .collect(),
-                ),
-            },
-            v => Node { off: n.off, v },
+            V::Obj(m) => {
+                let members: Vec<Member<'a>> = m
+                    .iter()
+                    .map(|&(k, v)| {
+                        if k == key {
+                            (k, self.objects(&v, item, |_, t| t))
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+                self.obj(n.off, &members)
+            }
+            _ => n,
         }
     }
 
     /// Renames members.
-    fn rename<'a>(n: Node<'a>, names: &[(&str, &str)]) -> Node<'a> {
+    fn rename(&self, n: Node<'a>, names: &[(&str, &'a str)]) -> Node<'a> {
         match n.v {
-            V::Obj(m) => Node {
-                off: n.off,
-                v: V::Obj(
-                    m.into_iter()
-                        .map(|(k, v)| match names.iter().find(|(from, _)| k == *from) {
-                            Some((_, to)) => (s(to), v),
-                            None => (k, v),
-                        })
-                        .collect(),
-                ),
-            },
-            v => Node { off: n.off, v },
+            V::Obj(m) => {
+                let members: Vec<Member<'a>> = m
+                    .iter()
+                    .map(|&(k, v)| match names.iter().find(|(from, _)| k == *from) {
+                        Some(&(_, to)) => (to, v),
+                        None => (k, v),
+                    })
+                    .collect();
+                self.obj(n.off, &members)
+            }
+            _ => n,
         }
     }
 
-    fn shift_ids(&mut self, n: &mut Node<'_>, key: &str) {
-        let V::Arr(list) = &mut n.v else { return };
+    /// Ids counted from 0 (`{"item": {"id": 0, …}}` items) are counted from 1.
+    fn shift_ids(&mut self, n: &mut Node<'a>, key: &str) {
+        let V::Arr(list) = n.v else { return };
         let id_of = |it: &Node<'_>| -> Option<i64> {
-            let V::Obj(w) = &it.v else { return None };
-            let V::Obj(m) = &w.first()?.1.v else {
+            let V::Obj(w) = it.v else { return None };
+            let V::Obj(m) = w.first()?.1.v else {
                 return None;
             };
             m.iter()
-                .find(|(k, _)| k == "id")
-                .and_then(|(_, v)| match &v.v {
+                .find(|(k, _)| *k == "id")
+                .and_then(|(_, v)| match v.v {
                     V::Num(x) => x.parse().ok(),
                     V::Text(x) | V::Str(x) => x.trim().parse().ok(),
                     _ => None,
@@ -197,33 +188,63 @@ impl Rw<'_> {
             return;
         }
         self.mapped(n.off, key, "id 0…", "id 1…");
-        for it in list.iter_mut() {
-            let Some(id) = id_of(it) else { continue };
-            if let V::Obj(w) = &mut it.v
-                && let Some((_, inner)) = w.first_mut()
-                && let V::Obj(m) = &mut inner.v
-                && let Some((_, v)) = m.iter_mut().find(|(k, _)| k == "id")
-            {
-                v.v = V::Text(Cow::Owned((id + 1).to_string()));
-            }
-        }
+        let shifted: Vec<Node<'a>> = list
+            .iter()
+            .map(|&it| {
+                let (Some(id), V::Obj(w)) = (id_of(&it), it.v) else {
+                    return it;
+                };
+                let Some(&(item, inner)) = w.first() else {
+                    return it;
+                };
+                let V::Obj(m) = inner.v else { return it };
+                let new_id: &'a str = self.bump.alloc_str(&(id + 1).to_string());
+                let members: Vec<Member<'a>> = m
+                    .iter()
+                    .map(|&(k, v)| {
+                        if k == "id" {
+                            (
+                                k,
+                                Node {
+                                    off: v.off,
+                                    v: V::Text(new_id),
+                                },
+                            )
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+                let inner = self.obj(inner.off, &members);
+                let mut wrapper: Vec<Member<'a>> = w.to_vec();
+                wrapper[0] = (item, inner);
+                self.obj(it.off, &wrapper)
+            })
+            .collect();
+        n.v = V::Arr(self.bump.alloc_slice_copy(&shifted));
     }
 }
 
 /// Rewrites a 2.0.0 record into the v2 shape; the findings go to `found` with paths
 /// under `path`.
-pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut Found) -> Node<'a> {
-    let V::Obj(m) = &n.v else { return n.clone() };
+pub(crate) fn to_v2<'a>(
+    n: &Node<'a>,
+    kind: RecordKind,
+    path: &str,
+    found: &mut Found,
+    bump: &'a Bump,
+) -> Node<'a> {
+    let V::Obj(m) = n.v else { return *n };
     let mut rw = Rw {
         path: path.to_owned(),
         found,
+        bump,
     };
-    let mut out: Members<'a> = Vec::with_capacity(m.len());
+    let mut out: Vec<Member<'a>> = Vec::with_capacity(m.len());
     let _ = kind;
     let social_none = "Pas de considération sociale";
-    for (k, v) in m {
-        let key = k.as_ref();
-        let new: Option<(&str, Node<'a>)> = match key {
+    for (key, v) in m.iter().map(|(k, v)| (*k, v)) {
+        let new: Option<(&'a str, Node<'a>)> = match key {
             "_type" => {
                 rw.mapped(v.off, "_type", str_of(v).unwrap_or(""), "(absent)");
                 None
@@ -302,7 +323,7 @@ pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut 
                     rw.mapped(v.off, key, l, to);
                     Some((key, text(v.off, to)))
                 }
-                _ => Some((key, v.clone())),
+                _ => Some((key, *v)),
             },
             "idAccordCadre" | "origineUE" | "origineFrance" | "tauxAvance"
                 if matches!(v.v, V::Null) || str_of(v).is_some_and(|x| x.trim().is_empty()) =>
@@ -326,15 +347,15 @@ pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut 
                 Some((key, rw.objects(v, item, |_, it| it)))
             }
             "actesSousTraitance" => {
-                let mut l = rw.objects(v, "acteSousTraitance", |_, it| {
-                    Rw::rename(it, &[("montantSousTraitance", "montant")])
+                let mut l = rw.objects(v, "acteSousTraitance", |rw, it| {
+                    rw.rename(it, &[("montantSousTraitance", "montant")])
                 });
                 rw.shift_ids(&mut l, key);
                 Some((key, l))
             }
             "modificationsActesSousTraitance" => {
-                let mut l = rw.objects(v, "modificationActeSousTraitance", |_, it| {
-                    Rw::rename(
+                let mut l = rw.objects(v, "modificationActeSousTraitance", |rw, it| {
+                    rw.rename(
                         it,
                         &[
                             (
@@ -365,14 +386,11 @@ pub(crate) fn to_v2<'a>(n: &Node<'a>, kind: RecordKind, path: &str, found: &mut 
                     rw.wrap_inner(it, "tarifs", "tarif")
                 }),
             )),
-            _ => Some((key, v.clone())),
+            _ => Some((key, *v)),
         };
-        if let Some((k2, v2)) = new {
-            out.push((if k2 == key { k.clone() } else { s(k2) }, v2));
+        if let Some(member) = new {
+            out.push(member);
         }
     }
-    Node {
-        off: n.off,
-        v: V::Obj(out),
-    }
+    rw.obj(n.off, &out)
 }

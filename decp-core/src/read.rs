@@ -4,6 +4,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use bumpalo::Bump;
+
 use crate::codec::{Codec, Cx};
 use crate::detect::{self, Envelope, Shape};
 use crate::encoding::SingleByte;
@@ -116,9 +118,11 @@ impl RawRecord {
             }
             Err(e) => return Err(syntax(e.off, e.msg)),
         };
+        // The tree's arena: about what the record's text takes, grown as needed.
+        let bump = Bump::with_capacity(2 * text.len());
         let node = match self.format {
-            Format::Json => tree::parse_json(text, limits.max_depth, opts.normalize),
-            Format::Xml => tree::parse_xml(text, limits.max_depth).map(|(_, n)| n),
+            Format::Json => tree::parse_json(text, limits.max_depth, opts.normalize, &bump),
+            Format::Xml => tree::parse_xml(text, limits.max_depth, &bump).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
         self.decode_node(&node, text.as_bytes(), encoding_repair, opts)
@@ -142,9 +146,10 @@ impl RawRecord {
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
         cx.normalize = opts.normalize;
-        let rewritten;
+        let (bump, rewritten);
         let node = if shape == Shape::V2_0_0 {
-            rewritten = legacy::to_v2(node, kind, &path, &mut cx.findings);
+            bump = Bump::new();
+            rewritten = legacy::to_v2(node, kind, &path, &mut cx.findings, &bump);
             &rewritten
         } else {
             node
@@ -254,9 +259,10 @@ impl RawRecord {
         let Ok(text) = tree::utf8(&self.bytes) else {
             return self.position;
         };
+        let bump = Bump::new();
         let node = match self.format {
-            Format::Json => tree::parse_json(text, 256, true).ok(),
-            Format::Xml => tree::parse_xml(text, 256).ok().map(|(_, n)| n),
+            Format::Json => tree::parse_json(text, 256, true, &bump).ok(),
+            Format::Xml => tree::parse_xml(text, 256, &bump).ok().map(|(_, n)| n),
         };
         match node {
             Some(n) => self.locate(tree::locate(&n, rel) as usize),
@@ -371,6 +377,7 @@ impl ReaderBuilder {
             format,
             opts: self.opts,
             raw: RawRecord::default(),
+            bump: Bump::new(),
         })
     }
 
@@ -404,6 +411,8 @@ pub struct Reader<R> {
     format: Format,
     opts: DecodeOptions,
     raw: RawRecord,
+    /// The arena of the records' trees, reset for each record.
+    bump: Bump,
 }
 
 impl Reader<File> {
@@ -504,12 +513,15 @@ impl<R: Read> Reader<R> {
     /// nothing is consumed.
     fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
         let opts = self.opts;
+        self.bump.reset();
+        let bump = &self.bump;
         let text = self.src.text();
         let (node, end) = match self.format {
             Format::Json => {
-                tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize).ok()?
+                tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize, bump)
+                    .ok()?
             }
-            Format::Xml => tree::parse_xml_prefix(text, opts.limits.max_depth)
+            Format::Xml => tree::parse_xml_prefix(text, opts.limits.max_depth, bump)
                 .ok()
                 .map(|(_, n, end)| (n, end))?,
         };
@@ -517,7 +529,6 @@ impl<R: Read> Reader<R> {
             return None;
         }
         let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
-        drop(node);
         self.src.consume(end, None);
         Some(d)
     }

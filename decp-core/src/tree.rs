@@ -4,37 +4,45 @@
 //! typed model is written once. JSON keeps the distinction between strings,
 //! numbers, booleans and null; XML leaves are untyped [`V::Text`].
 
-use std::borrow::Cow;
+use bumpalo::Bump;
+use bumpalo::collections::{String as BString, Vec as BVec};
 
 use crate::raw::Raw;
 
 /// A parsed value and the byte offset (in its record) where it starts.
-#[derive(Debug, Clone)]
+///
+/// Trees live in an arena ([`Bump`]) reset between records: no allocation per
+/// object or list, and nothing to free value by value.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Node<'a> {
     pub off: u32,
     pub v: V<'a>,
 }
 
-/// The value of a [`Node`].
-#[derive(Debug, Clone)]
+/// The value of a [`Node`]. Strings borrow the record's text, or the arena when
+/// they had to be unescaped or joined.
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum V<'a> {
     Null,
     Bool(bool),
     /// A JSON number: its exact text, already checked against the JSON grammar.
     Num(&'a str),
     /// A JSON string.
-    Str(Cow<'a, str>),
+    Str(&'a str),
     /// The text of an XML element without children (untyped).
-    Text(Cow<'a, str>),
+    Text(&'a str),
     /// A JSON object or an XML element with children (names may repeat in XML).
-    Obj(Vec<(Cow<'a, str>, Node<'a>)>),
+    Obj(&'a [Member<'a>]),
     /// A JSON array.
-    Arr(Vec<Node<'a>>),
+    Arr(&'a [Node<'a>]),
 }
+
+/// A member of an object: its name and its value.
+pub(crate) type Member<'a> = (&'a str, Node<'a>);
 
 impl Node<'_> {
     /// The value, owned and verbatim.
-    pub fn to_raw(&self) -> Raw {
+    pub fn verbatim(&self) -> Raw {
         match &self.v {
             V::Null => Raw::Null,
             V::Bool(b) => Raw::Bool(*b),
@@ -42,8 +50,12 @@ impl Node<'_> {
             V::Num("NaN") => Raw::Null,
             V::Num(s) => Raw::Number((*s).to_owned()),
             V::Str(s) | V::Text(s) => Raw::String(s.to_string()),
-            V::Obj(m) => Raw::Object(m.iter().map(|(k, n)| (k.to_string(), n.to_raw())).collect()),
-            V::Arr(a) => Raw::Array(a.iter().map(Node::to_raw).collect()),
+            V::Obj(m) => Raw::Object(
+                m.iter()
+                    .map(|(k, n)| (k.to_string(), n.verbatim()))
+                    .collect(),
+            ),
+            V::Arr(a) => Raw::Array(a.iter().map(Node::verbatim).collect()),
         }
     }
 }
@@ -79,7 +91,7 @@ pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
                 None => break,
             },
             (V::Obj(m), None) => {
-                let mut same = m.iter().filter(|(k, _)| k == seg);
+                let mut same = m.iter().filter(|(k, _)| *k == seg);
                 let Some((_, first)) = same.next() else { break };
                 // XML repeated label: `…/techniques/technique/1` is the 2nd `technique`.
                 let next_index = segs.get(i + 1).and_then(|s| s.parse::<usize>().ok());
@@ -132,13 +144,19 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, TreeError> {
 /// Parses one JSON value that spans the whole of `src` (surrounding white space allowed).
 /// With `nan`, the non-JSON literal `NaN` some producers write is read (as
 /// `V::Num("NaN")`, which no number type accepts).
-pub(crate) fn parse_json(src: &str, max_depth: usize, nan: bool) -> Result<Node<'_>, TreeError> {
+pub(crate) fn parse_json<'a>(
+    src: &'a str,
+    max_depth: usize,
+    nan: bool,
+    bump: &'a Bump,
+) -> Result<Node<'a>, TreeError> {
     let mut p = JsonParser {
         s: src,
         b: src.as_bytes(),
         i: 0,
         max_depth,
         nan,
+        bump,
     };
     p.ws();
     let n = p.value(0)?;
@@ -153,17 +171,19 @@ pub(crate) fn parse_json(src: &str, max_depth: usize, nan: bool) -> Result<Node<
 /// after its closing brace; what follows is not looked at. Used to read a record
 /// straight from the input buffer: any error (including an object cut by the end
 /// of `src`) sends the caller back to the splitter, which reports it properly.
-pub(crate) fn parse_json_object_prefix(
-    src: &str,
+pub(crate) fn parse_json_object_prefix<'a>(
+    src: &'a str,
     max_depth: usize,
     nan: bool,
-) -> Result<(Node<'_>, usize), TreeError> {
+    bump: &'a Bump,
+) -> Result<(Node<'a>, usize), TreeError> {
     let mut p = JsonParser {
         s: src,
         b: src.as_bytes(),
         i: 0,
         max_depth,
         nan,
+        bump,
     };
     if p.peek() != Some(b'{') {
         return p.unexpected("`{`");
@@ -178,6 +198,7 @@ struct JsonParser<'a> {
     i: usize,
     max_depth: usize,
     nan: bool,
+    bump: &'a Bump,
 }
 
 impl<'a> JsonParser<'a> {
@@ -227,11 +248,12 @@ impl<'a> JsonParser<'a> {
                 }
                 self.i += 1;
                 // A record has some thirty members; nested objects a few.
-                let mut members = Vec::with_capacity(if depth == 0 { 32 } else { 0 });
+                let mut members =
+                    BVec::with_capacity_in(if depth == 0 { 32 } else { 4 }, self.bump);
                 self.ws();
                 if self.peek() == Some(b'}') {
                     self.i += 1;
-                    return Ok(node(V::Obj(members)));
+                    return Ok(node(V::Obj(&[])));
                 }
                 loop {
                     self.ws();
@@ -249,7 +271,7 @@ impl<'a> JsonParser<'a> {
                         Some(b',') => self.i += 1,
                         Some(b'}') => {
                             self.i += 1;
-                            return Ok(node(V::Obj(members)));
+                            return Ok(node(V::Obj(members.into_bump_slice())));
                         }
                         _ => return self.unexpected("`,` or `}`"),
                     }
@@ -263,11 +285,11 @@ impl<'a> JsonParser<'a> {
                     );
                 }
                 self.i += 1;
-                let mut items = Vec::new();
+                let mut items = BVec::with_capacity_in(4, self.bump);
                 self.ws();
                 if self.peek() == Some(b']') {
                     self.i += 1;
-                    return Ok(node(V::Arr(items)));
+                    return Ok(node(V::Arr(&[])));
                 }
                 loop {
                     self.ws();
@@ -277,7 +299,7 @@ impl<'a> JsonParser<'a> {
                         Some(b',') => self.i += 1,
                         Some(b']') => {
                             self.i += 1;
-                            return Ok(node(V::Arr(items)));
+                            return Ok(node(V::Arr(items.into_bump_slice())));
                         }
                         _ => return self.unexpected("`,` or `]`"),
                     }
@@ -310,10 +332,10 @@ impl<'a> JsonParser<'a> {
     }
 
     /// Parses a string starting at the opening quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, TreeError> {
+    fn string(&mut self) -> Result<&'a str, TreeError> {
         let start = self.i + 1;
         let mut i = start;
-        let mut owned: Option<String> = None;
+        let mut owned: Option<BString<'a>> = None;
         let mut chunk = start;
         loop {
             let Some(j) = string_special(self.b, i) else {
@@ -323,10 +345,10 @@ impl<'a> JsonParser<'a> {
                 b'"' => {
                     self.i = j + 1;
                     return Ok(match owned {
-                        None => Cow::Borrowed(&self.s[start..j]),
+                        None => &self.s[start..j],
                         Some(mut o) => {
                             o.push_str(&self.s[chunk..j]);
-                            Cow::Owned(o)
+                            o.into_bump_str()
                         }
                     });
                 }
@@ -334,7 +356,7 @@ impl<'a> JsonParser<'a> {
                 // Control characters are not allowed raw inside JSON strings.
                 c if c < 0x20 => return err(j, "control character inside a string"),
                 _ => {
-                    let o = owned.get_or_insert_with(String::new);
+                    let o = owned.get_or_insert_with(|| BString::new_in(self.bump));
                     o.push_str(&self.s[chunk..j]);
                     let (c, len) = self.escape(j)?;
                     o.push(c);
@@ -458,25 +480,38 @@ pub(crate) fn number_end(b: &[u8], mut i: usize) -> Option<usize> {
 struct Open<'a> {
     name: &'a str,
     off: u32,
-    text: Cow<'a, str>,
-    members: Vec<(Cow<'a, str>, Node<'a>)>,
-    attrs: Vec<(Cow<'a, str>, Node<'a>)>,
+    text: &'a str,
+    members: BVec<'a, Member<'a>>,
+    attrs: BVec<'a, Member<'a>>,
 }
 
 impl<'a> Open<'a> {
-    fn push_text(&mut self, t: Cow<'a, str>) {
+    fn new(name: &'a str, off: u32, bump: &'a Bump) -> Open<'a> {
+        Open {
+            name,
+            off,
+            text: "",
+            members: BVec::new_in(bump),
+            attrs: BVec::new_in(bump),
+        }
+    }
+
+    fn push_text(&mut self, t: &'a str, bump: &'a Bump) {
         // Beside children, only the trimmed text is kept (see `close`): white space
         // gathered so far would be trimmed away, so the indentation between children
         // is never concatenated.
         let blank = |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        if self.text.is_empty() || (!self.members.is_empty() && blank(&self.text)) {
+        if self.text.is_empty() || (!self.members.is_empty() && blank(self.text)) {
             self.text = t;
-        } else {
-            self.text.to_mut().push_str(&t);
+        } else if !t.is_empty() {
+            let mut joined = BString::with_capacity_in(self.text.len() + t.len(), bump);
+            joined.push_str(self.text);
+            joined.push_str(t);
+            self.text = joined.into_bump_str();
         }
     }
 
-    fn close(self) -> (Cow<'a, str>, Node<'a>) {
+    fn close(self) -> Member<'a> {
         let off = self.off;
         let v = if self.members.is_empty() && self.attrs.is_empty() {
             V::Text(self.text)
@@ -490,27 +525,30 @@ impl<'a> Open<'a> {
             // Text beside children (mixed content): kept without the indentation around it.
             let t = self.text.trim();
             if !t.is_empty() {
-                m.push((
-                    Cow::Borrowed("#text"),
-                    Node {
-                        off,
-                        v: V::Text(Cow::Owned(t.to_owned())),
-                    },
-                ));
+                m.push(("#text", Node { off, v: V::Text(t) }));
             }
-            V::Obj(m)
+            V::Obj(m.into_bump_slice())
         };
-        (Cow::Borrowed(self.name), Node { off, v })
+        (self.name, Node { off, v })
     }
 }
 
 /// Parses one XML element that spans `src` (the record captured by the splitter).
 /// Returns the element's name and its node.
-pub(crate) fn parse_xml(
-    src: &str,
+pub(crate) fn parse_xml<'a>(
+    src: &'a str,
     max_depth: usize,
-) -> Result<(Cow<'_, str>, Node<'_>), TreeError> {
-    parse_xml_prefix(src, max_depth).map(|(name, n, _)| (name, n))
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>), TreeError> {
+    parse_xml_prefix(src, max_depth, bump).map(|(name, n, _)| (name, n))
+}
+
+/// An attribute's member name: `@` and the attribute's name, in the arena.
+fn at_name<'a>(name: &str, bump: &'a Bump) -> &'a str {
+    let mut k = BString::with_capacity_in(name.len() + 1, bump);
+    k.push('@');
+    k.push_str(name);
+    k.into_bump_str()
 }
 
 fn is_xml_space(b: u8) -> bool {
@@ -533,13 +571,13 @@ fn xml_name_ok(name: &str) -> bool {
 /// Text with its references resolved and its line ends normalised (`\r\n` and a
 /// lone `\r` become `\n`, as XML 1.0 says); borrowed when there is nothing to do.
 /// `attr`: an attribute value, whose white space characters also become spaces.
-fn xml_text(src: &str, at: usize, attr: bool) -> Result<Cow<'_, str>, TreeError> {
+fn xml_text<'a>(src: &'a str, at: usize, attr: bool, bump: &'a Bump) -> Result<&'a str, TreeError> {
     let b = src.as_bytes();
     let special = |c: u8| c == b'&' || c == b'\r' || (attr && matches!(c, b'\t' | b'\n'));
     let Some(first) = b.iter().position(|&c| special(c)) else {
-        return Ok(Cow::Borrowed(src));
+        return Ok(src);
     };
-    let mut out = String::with_capacity(src.len());
+    let mut out = BString::with_capacity_in(src.len(), bump);
     out.push_str(&src[..first]);
     let mut i = first;
     let mut plain = first;
@@ -593,7 +631,7 @@ fn xml_text(src: &str, at: usize, attr: bool) -> Result<Cow<'_, str>, TreeError>
         }
     }
     out.push_str(&src[plain..]);
-    Ok(Cow::Owned(out))
+    Ok(out.into_bump_str())
 }
 
 /// Parses the XML element that starts `src`; returns its name, its node and the
@@ -604,12 +642,13 @@ fn xml_text(src: &str, at: usize, attr: bool) -> Result<Cow<'_, str>, TreeError>
 /// character and predefined entity references, CDATA sections, comments and
 /// processing instructions. It checks that end tags match, that attribute values
 /// are quoted and not repeated, and that references are known.
-pub(crate) fn parse_xml_prefix(
-    src: &str,
+pub(crate) fn parse_xml_prefix<'a>(
+    src: &'a str,
     max_depth: usize,
-) -> Result<(Cow<'_, str>, Node<'_>, usize), TreeError> {
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>, usize), TreeError> {
     let b = src.as_bytes();
-    let mut stack: Vec<Open<'_>> = Vec::new();
+    let mut stack: Vec<Open<'a>> = Vec::new();
     let mut i = 0;
     loop {
         if i >= b.len() {
@@ -621,9 +660,9 @@ pub(crate) fn parse_xml_prefix(
         if b[i] != b'<' {
             // Text, up to the next markup.
             let end = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |k| i + k);
-            let t = xml_text(&src[i..end], i, false)?;
+            let t = xml_text(&src[i..end], i, false, bump)?;
             if let Some(top) = stack.last_mut() {
-                top.push_text(t);
+                top.push_text(t, bump);
             }
             i = end;
             continue;
@@ -641,7 +680,7 @@ pub(crate) fn parse_xml_prefix(
             };
             let text = &src[i + 9..i + 9 + k];
             match stack.last_mut() {
-                Some(top) => top.push_text(Cow::Borrowed(text)),
+                Some(top) => top.push_text(text, bump),
                 None => return err(off, "CDATA outside an element"),
             }
             i += 9 + k + 3;
@@ -705,13 +744,7 @@ pub(crate) fn parse_xml_prefix(
             if !xml_name_ok(name) {
                 return err(off, format!("<{name}> is not an XML name"));
             }
-            let mut el = Open {
-                name,
-                off: off as u32,
-                text: Cow::Borrowed(""),
-                members: Vec::new(),
-                attrs: Vec::new(),
-            };
+            let mut el = Open::new(name, off as u32, bump);
             let mut j = i + name_end;
             let self_closing = loop {
                 while b.get(j).is_some_and(|&c| is_xml_space(c)) {
@@ -764,13 +797,13 @@ pub(crate) fn parse_xml_prefix(
                 if let Some(k) = raw.find('<') {
                     return err(j + 1 + k, format!("`<` in the value of attribute `{key}`"));
                 }
-                let value = xml_text(raw, j + 1, true)?;
-                let key = format!("@{key}");
-                if el.attrs.iter().any(|(k, _)| *k == key) {
-                    return err(a, format!("attribute `{}` repeated", &key[1..]));
+                let value = xml_text(raw, j + 1, true, bump)?;
+                if el.attrs.iter().any(|(k, _)| k[1..] == *key) {
+                    return err(a, format!("attribute `{key}` repeated"));
                 }
+                let key = at_name(key, bump);
                 el.attrs.push((
-                    Cow::Owned(key),
+                    key,
                     Node {
                         off: off as u32,
                         v: V::Text(value),
@@ -800,15 +833,14 @@ fn open<'a>(
     e: &quick_xml::events::BytesStart<'a>,
     src: &'a str,
     off: u32,
-) -> Result<Open<'a>, TreeError>
-where
-{
+    bump: &'a Bump,
+) -> Result<Open<'a>, TreeError> {
     // The name borrows from `e`, which borrows from `src`: take it from `src` by offset.
     let raw_name = e.name();
     let name_len = raw_name.as_ref().len();
     let start = off as usize + 1;
     let name = src.get(start..start + name_len).unwrap_or("");
-    let mut attrs = Vec::new();
+    let mut el = Open::new(name, off, bump);
     for a in e.attributes() {
         let a = a.map_err(|x| TreeError {
             off: off as usize,
@@ -820,34 +852,30 @@ where
                 off: off as usize,
                 msg: format!("bad attribute value: {x}"),
             })?;
-        let key = format!("@{}", a.key.as_ref());
-        attrs.push((
-            Cow::Owned(key),
+        let key: &str = a.key.as_ref();
+        let key = at_name(key, bump);
+        el.attrs.push((
+            key,
             Node {
                 off,
-                v: V::Text(Cow::Owned(value.into_owned())),
+                v: V::Text(bump.alloc_str(&value)),
             },
         ));
     }
-    Ok(Open {
-        name,
-        off,
-        text: Cow::Borrowed(""),
-        members: Vec::new(),
-        attrs,
-    })
+    Ok(el)
 }
 
 /// The same parse with quick-xml, kept as the tests' reference.
 #[cfg(test)]
-pub(crate) fn parse_xml_quick(
-    src: &str,
+pub(crate) fn parse_xml_quick<'a>(
+    src: &'a str,
     max_depth: usize,
-) -> Result<(Cow<'_, str>, Node<'_>, usize), TreeError> {
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>, usize), TreeError> {
     use quick_xml::events::Event;
     let mut r = quick_xml::Reader::from_str(src);
     r.config_mut().check_end_names = true;
-    let mut stack: Vec<Open<'_>> = Vec::new();
+    let mut stack: Vec<Open<'a>> = Vec::new();
     loop {
         let off = r.buffer_position() as u32;
         let ev = r.read_event().map_err(|e| TreeError {
@@ -862,10 +890,10 @@ pub(crate) fn parse_xml_quick(
                         format!("nesting deeper than {max_depth} levels"),
                     );
                 }
-                stack.push(open(&e, src, off)?);
+                stack.push(open(&e, src, off, bump)?);
             }
             Event::Empty(e) => {
-                let el = open(&e, src, off)?.close();
+                let el = open(&e, src, off, bump)?.close();
                 match stack.last_mut() {
                     Some(top) => top.members.push(el),
                     None => return Ok((el.0, el.1, r.buffer_position() as usize)),
@@ -883,12 +911,12 @@ pub(crate) fn parse_xml_quick(
             }
             Event::Text(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.push_text(t.xml10_content());
+                    top.push_text(bump.alloc_str(&t.xml10_content()), bump);
                 }
             }
             Event::CData(t) => {
                 if let Some(top) = stack.last_mut() {
-                    top.push_text(t.into_inner());
+                    top.push_text(bump.alloc_str(&t.into_inner()), bump);
                 }
             }
             Event::GeneralRef(r) => {
@@ -901,7 +929,7 @@ pub(crate) fn parse_xml_quick(
                     Err(e) => return err(off as usize, format!("bad character reference: {e}")),
                 };
                 if let Some(top) = stack.last_mut() {
-                    top.push_text(Cow::Owned(text));
+                    top.push_text(bump.alloc_str(&text), bump);
                 }
             }
             Event::Eof => {
@@ -919,13 +947,24 @@ pub(crate) fn parse_xml_quick(
 mod tests {
     use super::*;
 
+    /// A fresh arena, kept for the rest of the test.
+    fn arena() -> &'static Bump {
+        Box::leak(Box::new(Bump::new()))
+    }
+
     #[test]
     fn json_numbers_keep_their_text() {
-        let n = parse_json(r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#, 8, false).unwrap();
+        let n = parse_json(
+            r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#,
+            8,
+            false,
+            arena(),
+        )
+        .unwrap();
         let V::Obj(m) = n.v else { panic!() };
         assert!(matches!(m[0].1.v, V::Num("0.10")));
         assert!(matches!(m[1].1.v, V::Num("-1e3")));
-        assert!(matches!(&m[2].1.v, V::Str(s) if s == "xé\"y"));
+        assert!(matches!(&m[2].1.v, V::Str(s) if *s == "xé\"y"));
     }
 
     #[test]
@@ -966,22 +1005,23 @@ mod tests {
 
     #[test]
     fn json_errors_have_offsets() {
-        let e = parse_json(r#"{"a": tru}"#, 8, false).unwrap_err();
+        let e = parse_json(r#"{"a": tru}"#, 8, false, arena()).unwrap_err();
         assert_eq!(e.off, 6);
-        let e = parse_json(r#"{"a": 01}"#, 8, false).unwrap_err();
+        let e = parse_json(r#"{"a": 01}"#, 8, false, arena()).unwrap_err();
         assert_eq!(e.off, 7);
-        let e = parse_json("[[[[1]]]]", 3, false).unwrap_err();
+        let e = parse_json("[[[[1]]]]", 3, false, arena()).unwrap_err();
         assert!(e.msg.contains("nesting"));
-        assert!(parse_json(r#""\ud800""#, 3, false).is_err());
+        assert!(parse_json(r#""\ud800""#, 3, false, arena()).is_err());
     }
 
     /// Both parsers' outcome on `doc`: the tree and end, or "error".
     fn both(doc: &str) -> (String, String) {
-        let ours = match parse_xml_prefix(doc, 16) {
+        let bump = Bump::new();
+        let ours = match parse_xml_prefix(doc, 16, &bump) {
             Ok((name, n, end)) => format!("{name} {n:?} {}", end),
             Err(e) => format!("error {} {}", e.off, e.msg),
         };
-        let reference = match parse_xml_quick(doc, 16) {
+        let reference = match parse_xml_quick(doc, 16, &bump) {
             Ok((name, n, end)) => format!("{name} {n:?} {}", end),
             Err(e) => format!("error {} {}", e.off, e.msg),
         };
@@ -1087,22 +1127,26 @@ mod tests {
             "<a><!DOCTYPE a></a>",
             "<a><!-- x </a>",
         ] {
-            assert!(parse_xml(bad, 8).is_err(), "{bad}");
+            assert!(parse_xml(bad, 8, arena()).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn xml_tree() {
-        let (name, n) =
-            parse_xml("<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>", 8).unwrap();
+        let (name, n) = parse_xml(
+            "<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>",
+            8,
+            arena(),
+        )
+        .unwrap();
         assert_eq!(name, "a");
         let V::Obj(m) = n.v else { panic!() };
         assert_eq!(m[0].0, "@x");
-        assert!(matches!(&m[1].1.v, V::Text(s) if s == "t&u"));
+        assert!(matches!(&m[1].1.v, V::Text(s) if *s == "t&u"));
         assert!(matches!(&m[2].1.v, V::Text(s) if s.is_empty()));
-        assert!(matches!(&m[3].1.v, V::Text(s) if s == "<z>"));
+        assert!(matches!(&m[3].1.v, V::Text(s) if *s == "<z>"));
         assert_eq!(m[1].1.off, 9);
-        assert!(parse_xml("<a><b></a>", 8).is_err());
-        assert!(parse_xml("<a><b>", 8).is_err());
+        assert!(parse_xml("<a><b></a>", 8, arena()).is_err());
+        assert!(parse_xml("<a><b>", 8, arena()).is_err());
     }
 }
