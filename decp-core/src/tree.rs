@@ -203,11 +203,23 @@ struct JsonParser<'a> {
 
 impl<'a> JsonParser<'a> {
     fn ws(&mut self) {
-        while let Some(c) = self.b.get(self.i) {
-            if matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
-                self.i += 1;
-            } else {
-                break;
+        const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+        while let Some(&c) = self.b.get(self.i) {
+            match c {
+                b'\n' => {
+                    // A line break, then the next line's indentation: eight
+                    // spaces at a time (four in ten bytes of a pretty-printed file
+                    // are indentation).
+                    self.i += 1;
+                    while let Some(w) = self.b.get(self.i..self.i + 8)
+                        && let Ok(w) = <[u8; 8]>::try_from(w)
+                        && u64::from_ne_bytes(w) == SPACES
+                    {
+                        self.i += 8;
+                    }
+                }
+                b' ' | b'\r' | b'\t' => self.i += 1,
+                _ => break,
             }
         }
     }
