@@ -157,6 +157,7 @@ pub(crate) fn parse_json<'a>(
         max_depth,
         nan,
         bump,
+        failed: None,
     };
     p.ws();
     let n = p.value(0)?;
@@ -184,6 +185,7 @@ pub(crate) fn parse_json_object_prefix<'a>(
         max_depth,
         nan,
         bump,
+        failed: None,
     };
     if p.peek() != Some(b'{') {
         return p.unexpected("`{`");
@@ -199,6 +201,8 @@ struct JsonParser<'a> {
     max_depth: usize,
     nan: bool,
     bump: &'a Bump,
+    /// The error of the object or array that failed.
+    failed: Option<TreeError>,
 }
 
 impl<'a> JsonParser<'a> {
@@ -247,77 +251,24 @@ impl<'a> JsonParser<'a> {
         }
     }
 
+    /// One value. Scalars are read here (inlined into the loops of objects and
+    /// arrays: most values are scalars); objects and arrays in their own functions,
+    /// which return only their slice (in registers) and leave an error in
+    /// `self.failed`.
+    #[inline(always)]
     fn value(&mut self, depth: usize) -> Result<Node<'a>, TreeError> {
         let off = self.i;
         let node = |v| Node { off: off as u32, v };
         match self.peek() {
-            Some(b'{') => {
-                if depth >= self.max_depth {
-                    return err(
-                        off,
-                        format!("nesting deeper than {} levels", self.max_depth),
-                    );
-                }
-                self.i += 1;
-                // A record has some thirty members; nested objects a few.
-                let mut members =
-                    BVec::with_capacity_in(if depth == 0 { 32 } else { 4 }, self.bump);
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                    return Ok(node(V::Obj(&[])));
-                }
-                loop {
-                    self.ws();
-                    if self.peek() != Some(b'"') {
-                        return self.unexpected("a string key");
-                    }
-                    let key = self.string()?;
-                    self.ws();
-                    self.expect_byte(b':', "`:`")?;
-                    self.ws();
-                    let v = self.value(depth + 1)?;
-                    members.push((key, v));
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(node(V::Obj(members.into_bump_slice())));
-                        }
-                        _ => return self.unexpected("`,` or `}`"),
-                    }
-                }
-            }
-            Some(b'[') => {
-                if depth >= self.max_depth {
-                    return err(
-                        off,
-                        format!("nesting deeper than {} levels", self.max_depth),
-                    );
-                }
-                self.i += 1;
-                let mut items = BVec::with_capacity_in(4, self.bump);
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                    return Ok(node(V::Arr(&[])));
-                }
-                loop {
-                    self.ws();
-                    items.push(self.value(depth + 1)?);
-                    self.ws();
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(node(V::Arr(items.into_bump_slice())));
-                        }
-                        _ => return self.unexpected("`,` or `]`"),
-                    }
-                }
-            }
             Some(b'"') => Ok(node(V::Str(self.string()?))),
+            Some(b'{') => match self.object(depth) {
+                Some(m) => Ok(node(V::Obj(m))),
+                None => Err(self.take_failure()),
+            },
+            Some(b'[') => match self.array(depth) {
+                Some(a) => Ok(node(V::Arr(a))),
+                None => Err(self.take_failure()),
+            },
             Some(b't') => self.literal("true", node(V::Bool(true))),
             Some(b'f') => self.literal("false", node(V::Bool(false))),
             Some(b'n') => self.literal("null", node(V::Null)),
@@ -334,6 +285,98 @@ impl<'a> JsonParser<'a> {
         }
     }
 
+    /// Keeps `r`'s error for [`JsonParser::take_failure`].
+    fn fail<T>(&mut self, r: Result<std::convert::Infallible, TreeError>) -> Option<T> {
+        let Err(e) = r;
+        self.failed = Some(e);
+        None
+    }
+
+    fn take_failure(&mut self) -> TreeError {
+        self.failed.take().unwrap_or(TreeError {
+            off: self.i,
+            msg: "malformed value".into(),
+        })
+    }
+
+    /// An object, from its `{`.
+    #[inline(never)]
+    fn object(&mut self, depth: usize) -> Option<&'a [Member<'a>]> {
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => return self.fail(Err(e)),
+                }
+            };
+        }
+        if depth >= self.max_depth {
+            let e = format!("nesting deeper than {} levels", self.max_depth);
+            return self.fail(err(self.i, e));
+        }
+        self.i += 1;
+        // A record has some thirty members; nested objects a few.
+        let mut members = BVec::with_capacity_in(if depth == 0 { 32 } else { 4 }, self.bump);
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Some(&[]);
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return self.fail(self.unexpected("a string key"));
+            }
+            let key = tri!(self.string());
+            self.ws();
+            tri!(self.expect_byte(b':', "`:`"));
+            self.ws();
+            let v = tri!(self.value(depth + 1));
+            members.push((key, v));
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Some(members.into_bump_slice());
+                }
+                _ => return self.fail(self.unexpected("`,` or `}`")),
+            }
+        }
+    }
+
+    /// An array, from its `[`.
+    #[inline(never)]
+    fn array(&mut self, depth: usize) -> Option<&'a [Node<'a>]> {
+        if depth >= self.max_depth {
+            let e = format!("nesting deeper than {} levels", self.max_depth);
+            return self.fail(err(self.i, e));
+        }
+        self.i += 1;
+        let mut items = BVec::with_capacity_in(4, self.bump);
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Some(&[]);
+        }
+        loop {
+            self.ws();
+            match self.value(depth + 1) {
+                Ok(v) => items.push(v),
+                Err(e) => return self.fail(Err(e)),
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Some(items.into_bump_slice());
+                }
+                _ => return self.fail(self.unexpected("`,` or `]`")),
+            }
+        }
+    }
+
     fn literal(&mut self, word: &str, n: Node<'a>) -> Result<Node<'a>, TreeError> {
         if self.b[self.i..].starts_with(word.as_bytes()) {
             self.i += word.len();
@@ -344,6 +387,7 @@ impl<'a> JsonParser<'a> {
     }
 
     /// Parses a string starting at the opening quote.
+    #[inline(always)]
     fn string(&mut self) -> Result<&'a str, TreeError> {
         let start = self.i + 1;
         let mut i = start;
