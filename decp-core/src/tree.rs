@@ -150,15 +150,7 @@ pub(crate) fn parse_json<'a>(
     nan: bool,
     bump: &'a Bump,
 ) -> Result<Node<'a>, TreeError> {
-    let mut p = JsonParser {
-        s: src,
-        b: src.as_bytes(),
-        i: 0,
-        max_depth,
-        nan,
-        bump,
-        failed: None,
-    };
+    let mut p = JsonParser::new(src, max_depth, nan, bump);
     p.ws();
     let n = p.value(0)?;
     p.ws();
@@ -178,15 +170,7 @@ pub(crate) fn parse_json_object_prefix<'a>(
     nan: bool,
     bump: &'a Bump,
 ) -> Result<(Node<'a>, usize), TreeError> {
-    let mut p = JsonParser {
-        s: src,
-        b: src.as_bytes(),
-        i: 0,
-        max_depth,
-        nan,
-        bump,
-        failed: None,
-    };
+    let mut p = JsonParser::new(src, max_depth, nan, bump);
     if p.peek() != Some(b'{') {
         return p.unexpected("`{`");
     }
@@ -206,6 +190,18 @@ struct JsonParser<'a> {
 }
 
 impl<'a> JsonParser<'a> {
+    fn new(src: &'a str, max_depth: usize, nan: bool, bump: &'a Bump) -> JsonParser<'a> {
+        JsonParser {
+            s: src,
+            b: src.as_bytes(),
+            i: 0,
+            max_depth,
+            nan,
+            bump,
+            failed: None,
+        }
+    }
+
     fn ws(&mut self) {
         const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
         while let Some(&c) = self.b.get(self.i) {
