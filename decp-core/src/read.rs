@@ -474,32 +474,22 @@ impl<R: Read> Reader<R> {
     /// Reads and decodes the next record; `None` at the end or after a fatal error.
     pub fn next_record(&mut self) -> Option<Result<Decoded>> {
         let mut raw = std::mem::take(&mut self.raw);
-        let r = match &mut self.split {
-            Splitter::Json(s) => match s.seek_record(&mut self.src, &mut raw) {
-                Ok(true) => Some(match self.decode_in_place(&raw) {
-                    Some(d) => d,
-                    None => match &mut self.split {
-                        Splitter::Json(s) => s.scan_record(&mut self.src, &mut raw),
-                        Splitter::Xml(_) => unreachable!("a JSON reader"),
-                    }
-                    .and_then(|()| raw.decode_with(&self.opts)),
-                }),
-                Ok(false) => None,
-                Err(e) => Some(Err(e)),
-            },
-            Splitter::Xml(s) => match s.seek_record(&mut self.src, &mut raw) {
-                Ok(Seek::At) => Some(match self.decode_in_place(&raw) {
-                    Some(d) => d,
-                    None => match &mut self.split {
-                        Splitter::Xml(s) => s.scan_record(&mut self.src, &mut raw),
-                        Splitter::Json(_) => unreachable!("an XML reader"),
-                    }
-                    .and_then(|()| raw.decode_with(&self.opts)),
-                }),
-                Ok(Seek::Copied) => Some(raw.decode_with(&self.opts)),
-                Ok(Seek::End) => None,
-                Err(e) => Some(Err(e)),
-            },
+        let seek = match &mut self.split {
+            Splitter::Json(s) => s.seek_record(&mut self.src, &mut raw),
+            Splitter::Xml(s) => s.seek_record(&mut self.src, &mut raw),
+        };
+        let r = match seek {
+            Ok(Seek::End) => None,
+            Ok(Seek::Copied) => Some(raw.decode_with(&self.opts)),
+            Ok(Seek::At) => Some(match self.decode_in_place(&raw) {
+                Some(d) => d,
+                None => match &mut self.split {
+                    Splitter::Json(s) => s.scan_record(&mut self.src, &mut raw),
+                    Splitter::Xml(s) => s.scan_record(&mut self.src, &mut raw),
+                }
+                .and_then(|()| raw.decode_with(&self.opts)),
+            }),
+            Err(e) => Some(Err(e)),
         };
         self.raw = raw;
         r

@@ -588,27 +588,27 @@ impl JsonSplitter {
     }
 
     pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
-        if !self.seek_record(src, rec)? {
-            return Ok(false);
+        match self.seek_record(src, rec)? {
+            Seek::End => Ok(false),
+            Seek::At | Seek::Copied => self.scan_record(src, rec).map(|()| true),
         }
-        self.scan_record(src, rec).map(|()| true)
     }
 
     /// Goes through the envelope up to the start of the next record (`rec` then
-    /// describes it, without its bytes); `Ok(false)` at the end. The record is then
-    /// either scanned ([`JsonSplitter::scan_record`]) or parsed in place by the
-    /// caller, who consumes its bytes.
+    /// describes it, without its bytes): [`Seek::At`], or [`Seek::End`]. The record
+    /// is then either scanned ([`JsonSplitter::scan_record`]) or parsed in place by
+    /// the caller, who consumes its bytes.
     pub fn seek_record<R: Read>(
         &mut self,
         src: &mut Source<R>,
         rec: &mut RawRecord,
-    ) -> Result<bool> {
+    ) -> Result<Seek> {
         if self.c.done {
-            return Ok(false);
+            return Ok(Seek::End);
         }
         let r = self.step(src, rec);
         self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
-        r
+        r.map(|at| if at { Seek::At } else { Seek::End })
     }
 
     /// Copies the record that [`JsonSplitter::seek_record`] stopped at into `rec`.
@@ -817,18 +817,14 @@ pub(crate) struct XmlSplitter {
     /// Names of the open elements of the record being copied, end to end.
     names: Vec<u8>,
     name_ends: Vec<usize>,
-    /// `step` stops before a record's start tag ([`XmlSplitter::seek_record`]).
-    seek: bool,
-    /// `step` stopped before a record's start tag.
-    at_record: bool,
 }
 
-/// Where [`XmlSplitter::seek_record`] stopped.
+/// Where a splitter's `seek_record` stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Seek {
     /// At the end of the records.
     End,
-    /// Before a record's start tag, nothing of it consumed.
+    /// Before a record, nothing of it consumed.
     At,
     /// After a record, copied into the `RawRecord`.
     Copied,
@@ -855,8 +851,6 @@ impl XmlSplitter {
             tag: Vec::new(),
             names: Vec::new(),
             name_ends: Vec::new(),
-            seek: false,
-            at_record: false,
         }
     }
 
@@ -1027,22 +1021,13 @@ impl XmlSplitter {
         if self.c.done {
             return Ok(Seek::End);
         }
-        self.seek = true;
-        self.at_record = false;
         let r = self.step(src, rec);
-        self.seek = false;
         self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
-        match r {
-            Ok(false) => Ok(Seek::End),
-            Ok(true) if self.at_record => Ok(Seek::At),
-            Ok(true) => Ok(Seek::Copied),
-            Err(e) => Err(e),
-        }
+        r
     }
 
     /// Copies the record that [`XmlSplitter::seek_record`] stopped before into `rec`.
     pub fn scan_record<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<()> {
-        self.at_record = false;
         let at = rec.position;
         let r = match self.scan(src, at) {
             Ok(Markup::Start { self_closing }) => self.copy_record(src, rec, self_closing),
@@ -1057,14 +1042,13 @@ impl XmlSplitter {
     /// Tells, from the buffer, whether the next markup is the start tag of a record.
     fn record_ahead<R: Read>(src: &Source<R>) -> Option<RecordKind> {
         let c = src.chunk();
-        let (kind, len) = if c.starts_with(b"<marche") {
-            (RecordKind::Marche, 7)
-        } else if c.starts_with(b"<contrat-concession") {
-            (RecordKind::Concession, 19)
-        } else {
+        if !c.starts_with(b"<") || c.starts_with(b"</") {
             return None;
-        };
-        matches!(c.get(len), Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')).then_some(kind)
+        }
+        let name = tag_name(c);
+        // The name is whole only if what ends it is in the buffer too.
+        c.get(1 + name.len())?;
+        kind_of(name)
     }
 
     /// Reads the encoding of the XML declaration: UTF-8, or a single-byte encoding
@@ -1101,7 +1085,7 @@ impl XmlSplitter {
         Ok(())
     }
 
-    fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+    fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<Seek> {
         loop {
             match self.state {
                 XState::Prolog => {
@@ -1179,12 +1163,9 @@ impl XmlSplitter {
                         ));
                     }
                     let at = src.pos;
-                    if self.seek
-                        && let Some(kind) = Self::record_ahead(src)
-                    {
+                    if let Some(kind) = Self::record_ahead(src) {
                         self.c.begin(rec, kind, Format::Xml, at);
-                        self.at_record = true;
-                        return Ok(true);
+                        return Ok(Seek::At);
                     }
                     match self.scan(src, at)? {
                         Markup::Other => {}
@@ -1230,7 +1211,7 @@ impl XmlSplitter {
                     }
                     if src.peek()?.is_none() {
                         self.c.done = true;
-                        return Ok(false);
+                        return Ok(Seek::End);
                     }
                     let at = src.pos;
                     if self.scan(src, at)? != Markup::Other {
@@ -1251,12 +1232,12 @@ impl XmlSplitter {
         kind: RecordKind,
         at: Position,
         self_closing: bool,
-    ) -> Result<bool> {
+    ) -> Result<Seek> {
         self.c.begin(rec, kind, Format::Xml, at);
         let index = self.c.index - 1;
         self.copy_record(src, rec, self_closing)
             .map_err(|e| e.with_record(index))?;
-        Ok(true)
+        Ok(Seek::Copied)
     }
 
     /// Copies a record whose start tag was just scanned into `self.tag`.
