@@ -22,6 +22,7 @@ use crate::issue::{Issue, IssueCode};
 use crate::model::{self as v2, Record};
 use crate::raw::{Field, Raw, get, set};
 use crate::v1;
+use crate::validate::PathWalk;
 
 /// A record after [`upgrade`], with what the upgrade found.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +97,12 @@ fn non_empty<T>(f: Option<Field<Vec<T>>>) -> Option<Field<Vec<T>>> {
     }
 }
 
+impl PathWalk for Up {
+    fn path_mut(&mut self) -> &mut String {
+        &mut self.path
+    }
+}
+
 impl Up {
     fn emit(
         &mut self,
@@ -108,15 +115,6 @@ impl Up {
         i.value = value;
         i.expected = expected;
         self.out.push(i);
-    }
-
-    fn at<R>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> R) -> R {
-        let len = self.path.len();
-        self.path.push('/');
-        self.path.push_str(key);
-        let r = f(self);
-        self.path.truncate(len);
-        r
     }
 
     /// Maps a list item by item under `key`: each valid item with `map` (given its
@@ -134,9 +132,7 @@ impl Up {
                         .iter()
                         .enumerate()
                         .map(|(i, x)| match x {
-                            Field::Valid(x) => {
-                                up.at(&i.to_string(), |up| Field::Valid(map(up, i, x)))
-                            }
+                            Field::Valid(x) => up.at_index(i, |up| Field::Valid(map(up, i, x))),
                             Field::Invalid(r) => Field::Invalid(r.clone()),
                         })
                         .collect(),

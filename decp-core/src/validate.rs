@@ -350,6 +350,40 @@ fn repeated_digits(d: &Decimal) -> bool {
 
 // ------------------------------------------------------------------ the checks
 
+/// A walk over a record that keeps the JSON Pointer of where it is (the rules'
+/// checker, the upgrade): `at` and `at_index` run `f` one step further down.
+pub(crate) trait PathWalk: Sized {
+    /// The pointer of the current place.
+    fn path_mut(&mut self) -> &mut String;
+
+    /// Runs `f` at the member `key` of the current place.
+    fn at<R>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> R) -> R {
+        let len = self.path_mut().len();
+        let p = self.path_mut();
+        p.push('/');
+        p.push_str(key);
+        let r = f(self);
+        self.path_mut().truncate(len);
+        r
+    }
+
+    /// Runs `f` at the item `i` of the current list.
+    fn at_index<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
+        use std::fmt::Write as _;
+        let len = self.path_mut().len();
+        let _ = write!(self.path_mut(), "/{i}");
+        let r = f(self);
+        self.path_mut().truncate(len);
+        r
+    }
+}
+
+impl PathWalk for Ck<'_> {
+    fn path_mut(&mut self) -> &mut String {
+        &mut self.path
+    }
+}
+
 struct Ck<'v> {
     v: &'v Validator,
     path: String,
@@ -371,24 +405,6 @@ impl Ck<'_> {
             i.expected = expected;
             self.out.push(i);
         }
-    }
-
-    fn at<R>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> R) -> R {
-        let len = self.path.len();
-        self.path.push('/');
-        self.path.push_str(key);
-        let r = f(self);
-        self.path.truncate(len);
-        r
-    }
-
-    fn at_index<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
-        use std::fmt::Write as _;
-        let len = self.path.len();
-        let _ = write!(self.path, "/{i}");
-        let r = f(self);
-        self.path.truncate(len);
-        r
     }
 
     fn emit_at(

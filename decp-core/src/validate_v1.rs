@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Ck, check_siret, digits, identifier_ok};
+use super::{Ck, PathWalk, check_siret, digits, identifier_ok};
 use crate::issue::IssueCode;
 use crate::model::TypeIdentifiant as T2;
 use crate::raw::{Field, get};
