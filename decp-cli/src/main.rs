@@ -228,6 +228,22 @@ enum Command {
     },
 }
 
+/// `convert` and `upgrade`: one input (`-` for stdin) to one output; the exit code.
+fn run_convert(input: PathBuf, output: &std::path::Path, o: &convert::Options) -> u8 {
+    let input = if input.as_os_str() == "-" {
+        input::Input::Stdin
+    } else {
+        input::Input::File(input)
+    };
+    match convert::run(&input, output, o) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("decp: {e}");
+            2
+        }
+    }
+}
+
 fn jobs(j: Option<usize>) -> usize {
     j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1)
@@ -290,13 +306,10 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
-        } => {
-            let input = if input.as_os_str() == "-" {
-                input::Input::Stdin
-            } else {
-                input::Input::File(input)
-            };
-            let o = convert::Options {
+        } => run_convert(
+            input,
+            &output,
+            &convert::Options {
                 to: Some(to),
                 from: from.map(Into::into),
                 strict,
@@ -305,15 +318,8 @@ fn main() -> ExitCode {
                 quiet: false,
                 upgrade: false,
                 normalize,
-            };
-            match convert::run(&input, &output, &o) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("decp: {e}");
-                    2
-                }
-            }
-        }
+            },
+        ),
         Command::Upgrade {
             input,
             output,
@@ -322,13 +328,10 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
-        } => {
-            let input = if input.as_os_str() == "-" {
-                input::Input::Stdin
-            } else {
-                input::Input::File(input)
-            };
-            let o = convert::Options {
+        } => run_convert(
+            input,
+            &output,
+            &convert::Options {
                 to: to.map(|f| match f {
                     FormatArg::Json => convert::OutFormat::Json,
                     FormatArg::Xml => convert::OutFormat::Xml,
@@ -340,15 +343,8 @@ fn main() -> ExitCode {
                 quiet: false,
                 upgrade: true,
                 normalize,
-            };
-            match convert::run(&input, &output, &o) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("decp: {e}");
-                    2
-                }
-            }
-        }
+            },
+        ),
         Command::Stats {
             paths,
             format,
