@@ -66,6 +66,16 @@ enum FamilyArg {
     Quality,
 }
 
+impl FamilyArg {
+    fn family(self) -> decp_core::Family {
+        match self {
+            FamilyArg::Schema => decp_core::Family::Schema,
+            FamilyArg::Rule => decp_core::Family::Rule,
+            FamilyArg::Quality => decp_core::Family::Quality,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum TextOrJson {
     Text,
@@ -274,17 +284,9 @@ fn main() -> ExitCode {
             let families = if only.is_empty() {
                 Families::default()
             } else {
-                Families {
-                    schema: only.contains(&FamilyArg::Schema),
-                    rule: only.contains(&FamilyArg::Rule),
-                    quality: only.contains(&FamilyArg::Quality),
-                }
+                Families::of(&only.iter().map(|f| f.family()).collect::<Vec<_>>())
             };
-            let validator = Validator::new(ValidatorOptions {
-                lang: lang.into(),
-                families,
-                ..ValidatorOptions::default()
-            });
+            let validator = Validator::new(ValidatorOptions::default().families(families));
             let o = validate::Options {
                 report,
                 lang: lang.into(),

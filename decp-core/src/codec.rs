@@ -11,8 +11,9 @@ use rust_decimal::Decimal;
 
 use crate::issue::{Issue, IssueCode};
 use crate::raw::{Field, Raw};
+use crate::sink::Sink;
 use crate::tree::{Member, Node, V};
-use crate::write_out::{JsonOut, XmlOut};
+use crate::write_out::XmlOut;
 
 /// One step of the path to the current value; rendered only when reporting.
 #[derive(Debug, Clone, Copy)]
@@ -180,7 +181,7 @@ impl Cx {
 /// A type that can be decoded from a parsed node and written to JSON and XML.
 pub(crate) trait Codec: Sized {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<Self>;
-    fn write_json(&self, out: &mut JsonOut);
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S);
     fn write_xml(&self, out: &mut XmlOut, name: &str);
     /// `true` when the JSON writer must leave the member out (the only JSON way to
     /// say "empty" for `origineUE` / `origineFrance`).
@@ -190,26 +191,26 @@ pub(crate) trait Codec: Sized {
 }
 
 impl Raw {
-    pub(crate) fn write_json(&self, out: &mut JsonOut) {
+    pub(crate) fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         match self {
-            Raw::Null => out.raw_value("null"),
-            Raw::Bool(b) => out.raw_value(if *b { "true" } else { "false" }),
-            Raw::Number(n) => out.raw_value(n),
+            Raw::Null => out.null(),
+            Raw::Bool(b) => out.bool(*b),
+            Raw::Number(n) => out.number(n),
             Raw::String(s) => out.string(s),
             Raw::Array(a) => {
-                out.begin_arr();
+                out.begin_array();
                 for x in a {
                     x.write_json(out);
                 }
-                out.end_arr();
+                out.end_array();
             }
             Raw::Object(m) => {
-                out.begin_obj();
+                out.begin_object();
                 for (k, v) in m {
                     out.key(k);
                     v.write_json(out);
                 }
-                out.end_obj();
+                out.end_object();
             }
         }
     }
@@ -272,7 +273,7 @@ pub(crate) fn write_unknown_xml(out: &mut XmlOut, members: &[(String, Raw)]) {
 
 #[allow(private_bounds)]
 impl<T: Codec> Field<T> {
-    pub(crate) fn write_json(&self, out: &mut JsonOut) {
+    pub(crate) fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         match self {
             Field::Valid(v) => v.write_json(out),
             Field::Invalid(r) => r.write_json(out),
@@ -343,7 +344,7 @@ impl Codec for String {
             (None, _) => cx.invalid(n, IssueCode::Type, "string"),
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         out.string(self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
@@ -378,8 +379,8 @@ impl Codec for i64 {
             }
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
-        out.raw_value(&self.to_string());
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.integer(*self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, &self.to_string());
@@ -435,8 +436,8 @@ impl Codec for Decimal {
             }
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
-        out.raw_value(&self.to_string());
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.decimal(self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, &self.to_string());
@@ -455,10 +456,10 @@ impl Codec for Option<Decimal> {
             Field::Invalid(r) => Field::Invalid(r),
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         match self {
             Some(d) => d.write_json(out),
-            None => out.raw_value("null"),
+            None => out.null(),
         }
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
@@ -493,8 +494,8 @@ impl Codec for bool {
             _ => cx.invalid(n, IssueCode::Type, "boolean"),
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
-        out.raw_value(if *self { "true" } else { "false" });
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.bool(*self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, if *self { "true" } else { "false" });
@@ -537,8 +538,8 @@ impl Codec for NaiveDate {
             },
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
-        out.string(&format_date(self));
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.date(*self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, &format_date(self));
@@ -617,22 +618,26 @@ pub(crate) mod obj_list {
         }
     }
 
-    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut, json_item: &str) {
+    pub fn write_json<T: Codec, S: Sink + ?Sized>(
+        f: &Field<Vec<Field<T>>>,
+        out: &mut S,
+        json_item: &str,
+    ) {
         match f {
             Field::Valid(items) => {
-                out.begin_arr();
+                out.begin_array();
                 for it in items {
                     match it {
                         Field::Valid(v) => {
-                            out.begin_obj();
+                            out.begin_object();
                             out.key(json_item);
                             v.write_json(out);
-                            out.end_obj();
+                            out.end_object();
                         }
                         Field::Invalid(r) => r.write_json(out),
                     }
                 }
-                out.end_arr();
+                out.end_array();
             }
             Field::Invalid(r) => r.write_json(out),
         }
@@ -822,17 +827,21 @@ pub(crate) mod str_list {
         }
     }
 
-    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut, item: &str) {
+    pub fn write_json<T: Codec, S: Sink + ?Sized>(
+        f: &Field<Vec<Field<T>>>,
+        out: &mut S,
+        item: &str,
+    ) {
         match f {
             Field::Valid(items) => {
-                out.begin_obj();
+                out.begin_object();
                 out.key(item);
-                out.begin_arr();
+                out.begin_array();
                 for it in items {
                     it.write_json(out);
                 }
-                out.end_arr();
-                out.end_obj();
+                out.end_array();
+                out.end_object();
             }
             Field::Invalid(r) => r.write_json(out),
         }
@@ -900,14 +909,14 @@ pub(crate) mod list {
         }
     }
 
-    pub fn write_json<T: Codec>(f: &Field<Vec<Field<T>>>, out: &mut JsonOut) {
+    pub fn write_json<T: Codec, S: Sink + ?Sized>(f: &Field<Vec<Field<T>>>, out: &mut S) {
         match f {
             Field::Valid(items) => {
-                out.begin_arr();
+                out.begin_array();
                 for it in items {
                     it.write_json(out);
                 }
-                out.end_arr();
+                out.end_array();
             }
             Field::Invalid(r) => r.write_json(out),
         }
@@ -1169,8 +1178,8 @@ macro_rules! decp_struct {
                 Field::Valid(out)
             }
 
-            fn write_json(&self, out: &mut crate::write_out::JsonOut) {
-                out.begin_obj();
+            fn write_json<S: crate::sink::Sink + ?Sized>(&self, out: &mut S) {
+                out.begin_object();
                 $(
                     if let Some(f) = &self.$field {
                         if !decp_struct!(@omit $kind, f) {
@@ -1183,7 +1192,7 @@ macro_rules! decp_struct {
                     out.key(k);
                     v.write_json(out);
                 }
-                out.end_obj();
+                out.end_object();
             }
 
             fn write_xml(&self, out: &mut crate::write_out::XmlOut, name: &str) {
@@ -1293,7 +1302,7 @@ macro_rules! decp_enum {
                     _ => cx.invalid(n, crate::issue::IssueCode::Type, "string"),
                 }
             }
-            fn write_json(&self, out: &mut crate::write_out::JsonOut) {
+            fn write_json<S: crate::sink::Sink + ?Sized>(&self, out: &mut S) {
                 out.string(self.as_str());
             }
             fn write_xml(&self, out: &mut crate::write_out::XmlOut, name: &str) {

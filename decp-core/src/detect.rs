@@ -15,6 +15,10 @@ pub(crate) enum Envelope {
     Array,
     /// `<marches>` or a record as the root element (every version).
     Xml,
+    /// NDJSON, as [`WriterBuilder::ndjson`](crate::WriterBuilder::ndjson) writes it:
+    /// one record object per line, its first member `"kind"` (`marche` or
+    /// `contrat-concession`), paths as in the v2 object envelope.
+    Lines,
 }
 
 /// The shape a record is decoded as.
@@ -123,8 +127,8 @@ pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
         // In a v1-style array, records with v2 fields are 2.0.0.
         Envelope::Array if v2 > v1 => Shape::V2_0_0,
         Envelope::Array => Shape::V1,
-        Envelope::Object | Envelope::Xml if v1 > v2 => Shape::V1,
-        Envelope::Object | Envelope::Xml => Shape::V2,
+        Envelope::Object | Envelope::Xml | Envelope::Lines if v1 > v2 => Shape::V1,
+        Envelope::Object | Envelope::Xml | Envelope::Lines => Shape::V2,
     }
 }
 

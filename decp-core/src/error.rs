@@ -14,6 +14,7 @@ use crate::format::Format;
 /// `byte` and `record` are 0-based; `line` and `column` are 1-based, and `column`
 /// counts Unicode characters (not bytes) from the start of the line, as editors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Position {
     /// Byte offset from the start of the input (a UTF-8 BOM counts).
     pub byte: u64,
@@ -27,6 +28,22 @@ pub struct Position {
 }
 
 impl Position {
+    /// A position: byte offset (0-based), line and column (1-based), no record.
+    pub fn new(byte: u64, line: u64, column: u64) -> Position {
+        Position {
+            byte,
+            line,
+            column,
+            record: None,
+        }
+    }
+
+    /// The same position, inside or at the start of the record `index`.
+    pub fn with_record(mut self, index: u64) -> Position {
+        self.record = Some(index);
+        self
+    }
+
     /// The position of the very first byte of an input.
     pub const START: Position = Position {
         byte: 0,

@@ -436,7 +436,7 @@ impl Issue {
         lang: Lang,
         extra: &[(&str, &str)],
     ) {
-        out.begin_obj();
+        out.begin_object();
         for (k, v) in extra {
             out.key(k);
             out.string(v);
@@ -466,7 +466,7 @@ impl Issue {
         }
         out.key("message");
         out.string(&self.message(lang));
-        out.end_obj();
+        out.end_object();
     }
 }
 

@@ -62,7 +62,9 @@ pub mod model;
 mod normalize;
 mod raw;
 mod read;
+mod record;
 mod report;
+mod sink;
 mod split;
 #[cfg(feature = "synth")]
 pub mod synth;
@@ -85,6 +87,7 @@ pub use read::{
     DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,
 };
 pub use report::{FileReport, Report};
+pub use sink::{Sink, ValueBuilder};
 pub use upgrade::{Upgraded, upgrade};
 pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
 pub use write::{Writer, WriterBuilder};

@@ -33,8 +33,16 @@ pub enum Mode {
 }
 
 /// How records are decoded: what a [`Reader`] applies, and what
-/// [`RawRecord::decode_with`] takes on other threads.
+/// [`RawRecord::decode_with`] takes on other threads. [`DecodeOptions::default`]
+/// (tolerant, no normaliser, default limits), then the setters:
+///
+/// ```
+/// use decp_core::{DecodeOptions, Mode};
+/// let o = DecodeOptions::default().mode(Mode::Strict).normalize(true);
+/// assert_eq!(o.mode, Mode::Strict);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct DecodeOptions {
     /// Strict or tolerant.
     pub mode: Mode,
@@ -63,6 +71,24 @@ pub struct Decoded {
     pub path: String,
 }
 
+impl DecodeOptions {
+    /// Sets strict or tolerant decoding.
+    pub fn mode(mut self, mode: Mode) -> DecodeOptions {
+        self.mode = mode;
+        self
+    }
+    /// Turns the normaliser on or off.
+    pub fn normalize(mut self, yes: bool) -> DecodeOptions {
+        self.normalize = yes;
+        self
+    }
+    /// Sets the safety limits.
+    pub fn limits(mut self, limits: Limits) -> DecodeOptions {
+        self.limits = limits;
+        self
+    }
+}
+
 impl Decoded {
     /// Upgrades a v1 record to v2 ([`upgrade`](crate::upgrade())), adding the
     /// upgrade's findings, with the record's path and position, after the decoding
@@ -86,10 +112,7 @@ impl RawRecord {
     /// [`ErrorKind::Syntax`] error; in [`Mode::Strict`], the first value that does
     /// not fit gives an [`ErrorKind::Data`] error.
     pub fn decode(&self, mode: Mode) -> Result<Decoded> {
-        self.decode_with(&DecodeOptions {
-            mode,
-            ..DecodeOptions::default()
-        })
+        self.decode_with(&DecodeOptions::default().mode(mode))
     }
 
     /// Decodes with options: the mode, the normaliser, the limits. With the
@@ -128,6 +151,16 @@ impl RawRecord {
         self.decode_node(&node, text.as_bytes(), encoding_repair, opts)
     }
 
+    /// Decodes a tree built elsewhere (from a generic value): no bytes to place
+    /// findings in.
+    pub(crate) fn decode_tree(
+        &self,
+        node: &tree::Node<'_>,
+        opts: &DecodeOptions,
+    ) -> Result<Decoded> {
+        self.decode_node(node, &[], false, opts)
+    }
+
     /// Decodes the parsed tree of the record whose (UTF-8) bytes are `bytes`; `self`
     /// gives where the record is, its bytes may be elsewhere (parsed in place).
     fn decode_node(
@@ -141,7 +174,19 @@ impl RawRecord {
         let shape = detect::shape(node, self.envelope);
         let kind = match self.envelope {
             Envelope::Array => detect::v1_kind(node),
-            Envelope::Object | Envelope::Xml => self.kind,
+            Envelope::Object | Envelope::Xml | Envelope::Lines => self.kind,
+        };
+        // NDJSON: the `"kind"` member told the kind; it is not part of the record.
+        let without_kind;
+        let node = match (&node.v, self.envelope) {
+            (tree::V::Obj(m), Envelope::Lines) if m.first().is_some_and(|(k, _)| *k == "kind") => {
+                without_kind = tree::Node {
+                    off: node.off,
+                    v: tree::V::Obj(&m[1..]),
+                };
+                &without_kind
+            }
+            _ => node,
         };
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
@@ -219,7 +264,7 @@ impl RawRecord {
             findings,
             kind_index: match self.envelope {
                 Envelope::Array => self.position.record.unwrap_or(0),
-                Envelope::Object | Envelope::Xml => self.kind_index,
+                Envelope::Object | Envelope::Xml | Envelope::Lines => self.kind_index,
             },
             version,
             path,
@@ -231,8 +276,11 @@ impl RawRecord {
     /// The JSON Pointer of a record of this kind and shape: `/marches/marche/N` in
     /// the v2 shape, `/marches/N` (N counting every record) in the v1 shape.
     fn pointer(&self, kind: RecordKind, shape: Shape) -> String {
+        if let Some(p) = &self.path {
+            return p.clone();
+        }
         match (self.envelope, shape) {
-            (Envelope::Object, _) | (Envelope::Xml, Shape::V2) => {
+            (Envelope::Object | Envelope::Lines, _) | (Envelope::Xml, Shape::V2) => {
                 format!("/marches/{}/{}", kind.name(), self.kind_index)
             }
             (Envelope::Array, _) | (Envelope::Xml, Shape::V1 | Shape::V2_0_0) => {
@@ -248,7 +296,8 @@ impl RawRecord {
     pub fn locate_path(&self, pointer: &str) -> Position {
         let v2 = format!("/marches/{}/{}", self.kind.name(), self.kind_index);
         let v1 = format!("/marches/{}", self.position.record.unwrap_or(0));
-        let rel = [v2, v1]
+        let own = self.path.clone().unwrap_or_else(|| v2.clone());
+        let rel = [own, v2, v1]
             .iter()
             .find_map(|p| {
                 pointer

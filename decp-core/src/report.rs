@@ -113,11 +113,11 @@ impl Report {
             out.key(k);
             out.raw_value(&v.to_string());
         };
-        out.begin_obj();
+        out.begin_object();
         out.key("files");
-        out.begin_arr();
+        out.begin_array();
         for f in &self.files {
-            out.begin_obj();
+            out.begin_object();
             out.key("path");
             out.string(&f.path);
             out.key("format");
@@ -140,22 +140,22 @@ impl Report {
                 out.string(e);
             }
             out.key("issues");
-            out.begin_arr();
+            out.begin_array();
             for i in &f.issues {
                 i.write_json(&mut out, lang, &[]);
             }
-            out.end_arr();
-            out.end_obj();
+            out.end_array();
+            out.end_object();
         }
-        out.end_arr();
+        out.end_array();
         out.key("summary");
-        out.begin_obj();
+        out.begin_object();
         n(&mut out, "files", self.files.len() as u64);
         n(&mut out, "records", self.records());
         n(&mut out, "errors", self.errors());
         n(&mut out, "warnings", self.warnings());
-        out.end_obj();
-        out.end_obj();
+        out.end_object();
+        out.end_object();
         String::from_utf8(out.into_inner()).unwrap_or_default()
     }
 }

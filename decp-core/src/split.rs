@@ -176,23 +176,32 @@ impl<R: Read> Source<R> {
         self.start += n;
     }
 
-    /// Skips a UTF-8 byte-order mark; rejects UTF-16 and UTF-32 ones.
-    pub fn skip_bom(&mut self) -> Result<()> {
-        // Make sure up to 3 bytes are in the buffer.
-        while self.end - self.start < 3 && !self.eof {
+    /// Buffers up to `n` bytes (fewer only at the end of input) and returns what is
+    /// buffered from the next unread byte.
+    pub fn lookahead(&mut self, n: usize) -> io::Result<&[u8]> {
+        while self.end - self.start < n && !self.eof {
             if self.start > 0 {
                 self.buf.copy_within(self.start..self.end, 0);
                 self.end -= self.start;
                 self.start = 0;
             }
+            if self.buf.len() < n {
+                self.buf.resize(n, 0);
+            }
             self.generation += 1;
             match self.rdr.read(&mut self.buf[self.end..]) {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
+                Ok(k) => self.end += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
         }
+        Ok(self.chunk())
+    }
+
+    /// Skips a UTF-8 byte-order mark; rejects UTF-16 and UTF-32 ones.
+    pub fn skip_bom(&mut self) -> Result<()> {
+        self.lookahead(3)?;
         let c = self.chunk();
         if c.starts_with(b"\xEF\xBB\xBF") {
             self.start += 3;
@@ -242,6 +251,9 @@ pub struct RawRecord {
     pub(crate) position: Position,
     pub(crate) kind_index: u64,
     pub(crate) envelope: Envelope,
+    /// The record's JSON Pointer when it is not the one its place in a document
+    /// gives (a record decoded on its own: `""`, paths relative to it).
+    pub(crate) path: Option<String>,
 }
 
 impl Default for RawRecord {
@@ -253,11 +265,48 @@ impl Default for RawRecord {
             position: Position::START,
             kind_index: 0,
             envelope: Envelope::Object,
+            path: None,
         }
     }
 }
 
 impl RawRecord {
+    /// One record's bytes on their own: a JSON object or an XML element of the
+    /// given kind, decoded ([`RawRecord::decode_with`]) with paths relative to the
+    /// record and positions from its first byte. [`RawRecord::with_path`] gives it
+    /// its place in a document.
+    ///
+    /// ```
+    /// use decp_core::{Format, Mode, RawRecord, RecordKind};
+    /// let raw = RawRecord::new(Format::Xml, RecordKind::Marche, b"<marche><dureeMois>x</dureeMois></marche>".to_vec())
+    ///     .with_path("/marches/marche/7");
+    /// let d = raw.decode(Mode::Tolerant)?;
+    /// assert_eq!(d.findings[0].path, "/marches/marche/7/dureeMois");
+    /// assert_eq!((d.findings[0].position.unwrap().line, d.findings[0].position.unwrap().column), (1, 9));
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn new(format: Format, kind: RecordKind, bytes: Vec<u8>) -> RawRecord {
+        RawRecord {
+            kind,
+            format,
+            bytes,
+            position: Position::START,
+            kind_index: 0,
+            envelope: match format {
+                Format::Json => Envelope::Object,
+                Format::Xml => Envelope::Xml,
+            },
+            path: Some(String::new()),
+        }
+    }
+
+    /// Sets the record's JSON Pointer (`/marches/marche/7`): the prefix of its
+    /// findings' paths.
+    pub fn with_path(mut self, pointer: impl Into<String>) -> RawRecord {
+        self.path = Some(pointer.into());
+        self
+    }
+
     /// Market or concession.
     pub fn kind(&self) -> RecordKind {
         self.kind
@@ -285,8 +334,16 @@ impl RawRecord {
     }
 }
 
-/// Limits that keep hostile input from using unbounded memory.
+/// Limits that keep hostile input from using unbounded memory:
+/// [`Limits::default`], then the setters.
+///
+/// ```
+/// use decp_core::Limits;
+/// let l = Limits::default().max_depth(32);
+/// assert_eq!(l.max_depth, 32);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// The largest record, in bytes (default 64 MiB; real records are a few KiB).
     pub max_record_bytes: usize,
@@ -300,6 +357,19 @@ impl Default for Limits {
             max_record_bytes: 64 << 20,
             max_depth: 64,
         }
+    }
+}
+
+impl Limits {
+    /// Sets the largest record, in bytes.
+    pub fn max_record_bytes(mut self, bytes: usize) -> Limits {
+        self.max_record_bytes = bytes;
+        self
+    }
+    /// Sets the deepest nesting of objects, arrays or elements.
+    pub fn max_depth(mut self, depth: usize) -> Limits {
+        self.max_depth = depth;
+        self
     }
 }
 
@@ -329,6 +399,7 @@ impl Common {
             Format::Xml => Envelope::Xml,
         };
         rec.bytes.clear();
+        rec.path = None;
         rec.position = Position {
             record: Some(self.index),
             ..pos
@@ -375,6 +446,41 @@ enum JState {
         first: bool,
     },
     AfterRoot,
+    /// NDJSON: records one after the other, each an object whose first member is
+    /// `"kind"`; white space (line breaks) between them.
+    Lines,
+}
+
+/// The kind an NDJSON record's leading `{"kind": "…"` names; `None` when the object
+/// does not start with a `kind` member (`Some(None)`: it does, with another value).
+fn ndjson_kind(b: &[u8]) -> Option<Option<RecordKind>> {
+    let ws = |b: &[u8], i: usize| {
+        i + b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+            .count()
+    };
+    let mut i = ws(b, 1);
+    let rest = b.get(i..)?;
+    if b.first() != Some(&b'{') || !rest.starts_with(b"\"kind\"") {
+        return None;
+    }
+    i = ws(b, i + 6);
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i = ws(b, i + 1);
+    let rest = b.get(i..).unwrap_or_default();
+    Some(
+        [RecordKind::Marche, RecordKind::Concession]
+            .into_iter()
+            .find(|k| {
+                rest.len() > k.name().len() + 1
+                    && rest[0] == b'"'
+                    && rest[1..].starts_with(k.name().as_bytes())
+                    && rest[1 + k.name().len()] == b'"'
+            }),
+    )
 }
 
 pub(crate) struct JsonSplitter {
@@ -635,6 +741,9 @@ impl JsonSplitter {
                 JState::Start => {
                     src.skip_bom()?;
                     match src.skip_ws()? {
+                        Some(b'{') if ndjson_kind(src.lookahead(64)?).is_some() => {
+                            self.state = JState::Lines;
+                        }
                         Some(b'{') => {
                             src.consume(1, None);
                             self.state = JState::Root { first: true };
@@ -756,6 +865,26 @@ impl JsonSplitter {
                         rec.kind_index = rec.position.record.unwrap_or(0);
                     }
                     return Ok(true);
+                }
+                JState::Lines => {
+                    return match src.skip_ws()? {
+                        None => {
+                            self.c.done = true;
+                            Ok(false)
+                        }
+                        Some(b'{') => {
+                            let kind = ndjson_kind(src.lookahead(64)?)
+                                .flatten()
+                                .unwrap_or(RecordKind::Marche);
+                            self.c.begin(rec, kind, Format::Json, src.pos);
+                            rec.envelope = Envelope::Lines;
+                            Ok(true)
+                        }
+                        Some(_) => Err(Self::unexpected(
+                            src,
+                            "`{` (the next record of the NDJSON stream)",
+                        )?),
+                    };
                 }
                 JState::AfterRoot => {
                     return match src.skip_ws()? {

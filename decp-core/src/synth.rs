@@ -462,11 +462,11 @@ impl SynthReader {
                 self.records += 1;
                 if xml {
                     self.xml.clear(1);
-                    rec.write_xml(&mut self.xml);
+                    rec.encode_xml(&mut self.xml);
                     self.buf.extend_from_slice(self.xml.bytes());
                 } else {
                     self.json.clear(3);
-                    rec.write_json(&mut self.json);
+                    rec.emit(&mut self.json);
                     if self.in_phase > 0 {
                         self.buf.push(b',');
                     }

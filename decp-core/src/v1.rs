@@ -17,8 +17,9 @@ use rust_decimal::Decimal;
 use crate::codec::{Codec, Cx, decp_enum, decp_struct, format_date, parse_date, xs_trim};
 use crate::issue::IssueCode;
 use crate::raw::{Field, Raw};
+use crate::sink::Sink;
 use crate::tree::{Node, V};
-use crate::write_out::{JsonOut, XmlOut};
+use crate::write_out::XmlOut;
 
 pub use crate::model::{NatureConcession, ProcedureConcession, TypeCode};
 
@@ -172,7 +173,7 @@ impl Codec for Date {
             },
         }
     }
-    fn write_json(&self, out: &mut JsonOut) {
+    fn write_json<S: Sink + ?Sized>(&self, out: &mut S) {
         out.string(&self.to_string());
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {

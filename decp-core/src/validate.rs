@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::issue::{Family, Issue, IssueCode, Lang, Severity};
+use crate::issue::{Family, Issue, IssueCode, Severity};
 use crate::model::*;
 use crate::raw::{Field, get};
 use crate::read::Decoded;
@@ -31,8 +31,15 @@ use crate::read::Decoded;
 #[path = "validate_v1.rs"]
 mod v1_rules;
 
-/// Which families of rules run.
+/// Which families of rules run ([`Families::default`]: all of them).
+///
+/// ```
+/// use decp_core::{Families, Family};
+/// let f = Families::of(&[Family::Schema, Family::Quality]);
+/// assert!(f.runs(Family::Schema) && !f.runs(Family::Rule));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Families {
     /// `schema.*`
     pub schema: bool,
@@ -60,7 +67,18 @@ impl Families {
         quality: false,
     };
 
-    fn runs(&self, f: Family) -> bool {
+    /// Only the families listed (the `repair` and `upgrade` findings of reading
+    /// are always kept).
+    pub fn of(families: &[Family]) -> Families {
+        Families {
+            schema: families.contains(&Family::Schema),
+            rule: families.contains(&Family::Rule),
+            quality: families.contains(&Family::Quality),
+        }
+    }
+
+    /// Whether findings of the family `f` are reported.
+    pub fn runs(&self, f: Family) -> bool {
         match f {
             Family::Schema => self.schema,
             Family::Rule => self.rule,
@@ -70,11 +88,16 @@ impl Families {
     }
 }
 
-/// Options of a [`Validator`].
+/// Options of a [`Validator`]: [`ValidatorOptions::default`], then the setters.
+///
+/// ```
+/// use decp_core::{Families, ValidatorOptions};
+/// let o = ValidatorOptions::default().families(Families::SCHEMA_ONLY).max_duration_months(240);
+/// assert_eq!(o.max_duration_months, 240);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidatorOptions {
-    /// Language of messages (used by [`Issue::message`] callers; kept here for reports).
-    pub lang: Lang,
     /// Which families run.
     pub families: Families,
     /// "Today", for `rule.date_in_future`; the system date when `None`.
@@ -94,7 +117,6 @@ pub struct ValidatorOptions {
 impl Default for ValidatorOptions {
     fn default() -> ValidatorOptions {
         ValidatorOptions {
-            lang: Lang::Fr,
             families: Families::default(),
             today: None,
             threshold: Decimal::new(40_000, 0),
@@ -103,6 +125,44 @@ impl Default for ValidatorOptions {
             max_publication_delay_months: 2,
             min_objet_chars: 10,
         }
+    }
+}
+
+impl ValidatorOptions {
+    /// Sets which families run.
+    pub fn families(mut self, families: Families) -> ValidatorOptions {
+        self.families = families;
+        self
+    }
+    /// Sets "today", for `rule.date_in_future` (reproducible runs).
+    pub fn today(mut self, today: NaiveDate) -> ValidatorOptions {
+        self.today = Some(today);
+        self
+    }
+    /// Sets the publication threshold, in euros HT.
+    pub fn threshold(mut self, euros: Decimal) -> ValidatorOptions {
+        self.threshold = euros;
+        self
+    }
+    /// Sets the largest plausible amount, in euros HT.
+    pub fn max_amount(mut self, euros: Decimal) -> ValidatorOptions {
+        self.max_amount = euros;
+        self
+    }
+    /// Sets the longest plausible duration, in months.
+    pub fn max_duration_months(mut self, months: i64) -> ValidatorOptions {
+        self.max_duration_months = months;
+        self
+    }
+    /// Sets the longest delay between notification and publication, in months.
+    pub fn max_publication_delay_months(mut self, months: u32) -> ValidatorOptions {
+        self.max_publication_delay_months = months;
+        self
+    }
+    /// Sets the shortest meaningful `objet`, in characters.
+    pub fn min_objet_chars(mut self, chars: usize) -> ValidatorOptions {
+        self.min_objet_chars = chars;
+        self
     }
 }
 

@@ -4,7 +4,6 @@ use std::fs::File;
 use std::io::{self, Read, Seek, Write};
 use std::path::Path;
 
-use crate::codec::Codec;
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::model::{Record, RecordKind};
@@ -222,7 +221,7 @@ impl<W: Write> Writer<W> {
         }
         if self.ndjson {
             self.json.clear(0);
-            record.write_json(&mut self.json);
+            record.emit(&mut self.json);
             let body = &self.json.bytes()[1..];
             let w = self.w.as_mut().expect("writer used after finish");
             write!(w, "{{\"kind\":\"{}\"", kind.name())?;
@@ -244,7 +243,7 @@ impl<W: Write> Writer<W> {
         match self.format {
             Format::Json => {
                 self.json.clear(if v1 { 2 } else { 3 });
-                record.write_json(&mut self.json);
+                record.emit(&mut self.json);
                 let sep: &[u8] = if n > 0 { b"," } else { b"" };
                 if kind == first_kind || v1 {
                     let w = self.w.as_mut().expect("writer used after finish");
@@ -257,7 +256,7 @@ impl<W: Write> Writer<W> {
             }
             Format::Xml => {
                 self.xml.clear(1);
-                record.write_xml(&mut self.xml);
+                record.encode_xml(&mut self.xml);
                 if let Some(e) = self.xml.error.take() {
                     return Err(Error::write(format!(
                         "record {}: {e}",
@@ -343,27 +342,6 @@ impl<W: Write> Writer<W> {
     pub fn finish(mut self) -> Result<W> {
         self.close()?;
         Ok(self.w.take().expect("writer present"))
-    }
-}
-
-impl Record {
-    pub(crate) fn write_json(&self, out: &mut JsonOut) {
-        match self {
-            Record::Marche(m) => m.write_json(out),
-            Record::Concession(c) => c.write_json(out),
-            Record::MarcheV1(m) => m.write_json(out),
-            Record::ConcessionV1(c) => c.write_json(out),
-        }
-    }
-
-    pub(crate) fn write_xml(&self, out: &mut XmlOut) {
-        let name = self.kind().name();
-        match self {
-            Record::Marche(m) => m.write_xml(out, name),
-            Record::Concession(c) => c.write_xml(out, name),
-            Record::MarcheV1(m) => m.write_xml(out, name),
-            Record::ConcessionV1(c) => c.write_xml(out, name),
-        }
     }
 }
 

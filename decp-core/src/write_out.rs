@@ -78,14 +78,14 @@ impl JsonOut {
         self.after_key = true;
     }
 
-    pub fn begin_obj(&mut self) {
+    pub fn begin_object(&mut self) {
         self.pre_value();
         self.buf.push(b'{');
         self.depth += 1;
         self.first = true;
     }
 
-    pub fn end_obj(&mut self) {
+    pub fn end_object(&mut self) {
         self.depth -= 1;
         if !self.first {
             self.newline();
@@ -94,15 +94,15 @@ impl JsonOut {
         self.first = false;
     }
 
-    pub fn begin_arr(&mut self) {
+    pub fn begin_array(&mut self) {
         self.pre_value();
         self.buf.push(b'[');
         self.depth += 1;
         self.first = true;
     }
 
-    pub fn end_arr(&mut self) {
-        self.end_obj();
+    pub fn end_array(&mut self) {
+        self.end_object();
         let last = self.buf.len() - 1;
         self.buf[last] = b']';
     }
@@ -142,6 +142,36 @@ impl JsonOut {
         }
         self.buf.extend_from_slice(&b[start..]);
         self.buf.push(b'"');
+    }
+}
+
+impl crate::sink::Sink for JsonOut {
+    fn begin_object(&mut self) {
+        JsonOut::begin_object(self);
+    }
+    fn key(&mut self, key: &str) {
+        JsonOut::key(self, key);
+    }
+    fn end_object(&mut self) {
+        JsonOut::end_object(self);
+    }
+    fn begin_array(&mut self) {
+        JsonOut::begin_array(self);
+    }
+    fn end_array(&mut self) {
+        JsonOut::end_array(self);
+    }
+    fn null(&mut self) {
+        self.raw_value("null");
+    }
+    fn bool(&mut self, value: bool) {
+        self.raw_value(if value { "true" } else { "false" });
+    }
+    fn number(&mut self, text: &str) {
+        self.raw_value(text);
+    }
+    fn string(&mut self, value: &str) {
+        JsonOut::string(self, value);
     }
 }
 

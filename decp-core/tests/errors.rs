@@ -142,10 +142,7 @@ fn limits() {
         "x".repeat(5000)
     );
     let mut r = ReaderBuilder::new()
-        .limits(Limits {
-            max_record_bytes: 1000,
-            ..Limits::default()
-        })
+        .limits(Limits::default().max_record_bytes(1000))
         .from_slice(big.as_bytes())
         .unwrap();
     let e = r.records().next().unwrap().unwrap_err();

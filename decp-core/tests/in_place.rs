@@ -134,17 +134,19 @@ fn findings_errors_and_repairs_same_either_way() {
 fn size_and_depth_limits_hold_in_place() {
     let data = br#"{"marches": {"marche": [{"id": "A", "objet": "0123456789012345678901234567890123456789"}, {"id": "B"}]}}"#;
     let mut b = ReaderBuilder::new();
-    b.limits(decp_core::Limits {
-        max_record_bytes: 40,
-        max_depth: 64,
-    });
+    b.limits(
+        decp_core::Limits::default()
+            .max_record_bytes(40)
+            .max_depth(64),
+    );
     let got = outcomes(&b, &data[..]);
     assert!(got[0].contains("larger than 40 bytes"), "{got:?}");
     let deep = br#"{"marches": {"marche": [{"id": "A", "x": {"y": {"z": {}}}}]}}"#;
-    b.limits(decp_core::Limits {
-        max_record_bytes: 1 << 20,
-        max_depth: 3,
-    });
+    b.limits(
+        decp_core::Limits::default()
+            .max_record_bytes(1 << 20)
+            .max_depth(3),
+    );
     let got = outcomes(&b, &deep[..]);
     assert!(got[0].contains("nesting deeper than 3"), "{got:?}");
     let deep = b"<marches><marche><id>A</id><x><y><z>1</z></y></x></marche></marches>";
@@ -152,10 +154,11 @@ fn size_and_depth_limits_hold_in_place() {
     assert!(got[0].contains("nesting deeper than 3"), "{got:?}");
     assert_eq!(got, outcomes(&b, Trickle { data: deep, n: 0 }));
     let data = b"<marches><marche><id>A</id><objet>0123456789012345678901234567890123456789</objet></marche><marche><id>B</id></marche></marches>";
-    b.limits(decp_core::Limits {
-        max_record_bytes: 40,
-        max_depth: 64,
-    });
+    b.limits(
+        decp_core::Limits::default()
+            .max_record_bytes(40)
+            .max_depth(64),
+    );
     let got = outcomes(&b, &data[..]);
     assert!(got[0].contains("larger than 40 bytes"), "{got:?}");
     assert_eq!(got, outcomes(&b, Trickle { data, n: 0 }));

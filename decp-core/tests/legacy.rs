@@ -37,10 +37,7 @@ fn mapped(d: &decp_core::Decoded) -> Vec<(String, String, String)> {
 fn json_2_0_0_reads_into_v2_and_passes_the_v2_schema_rules() {
     let ds = read_all(&fixture("marches.json"), Mode::Strict);
     assert_eq!(ds.len(), 2);
-    let v = Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..Default::default()
-    });
+    let v = Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY));
     for d in &ds {
         assert_eq!(d.version, Version::V2_0_0);
         assert!(!d.record.is_v1());
@@ -105,10 +102,7 @@ fn xml_2_0_0_reads_into_v2() {
     let ds = read_all(&fixture("marche.xml"), Mode::Strict);
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].version, Version::V2_0_0);
-    let v = Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..Default::default()
-    });
+    let v = Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY));
     let errors: Vec<_> = v.iter_issues(&ds[0].record).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let m = mapped(&ds[0]);

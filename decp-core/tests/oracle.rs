@@ -43,10 +43,7 @@ fn json_oracle() -> jsonschema::Validator {
 
 /// Our verdict, schema family only, for every record of a document.
 fn ours(doc: &[u8]) -> Vec<bool> {
-    let v = Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..ValidatorOptions::default()
-    });
+    let v = Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY));
     ReaderBuilder::new()
         .mode(Mode::Tolerant)
         .from_slice(doc)

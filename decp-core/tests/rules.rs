@@ -14,10 +14,9 @@ fn clean() -> Value {
 }
 
 fn validator() -> Validator {
-    Validator::new(ValidatorOptions {
-        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
-        ..ValidatorOptions::default()
-    })
+    Validator::new(
+        ValidatorOptions::default().today(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()),
+    )
 }
 
 /// Every finding code of a document: decoding and validation together.

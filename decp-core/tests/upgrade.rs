@@ -28,10 +28,7 @@ const CONCESSION_NO_SOURCE: &[&str] =
     &["considerationsSociales", "considerationsEnvironnementales"];
 
 fn schema_validator() -> Validator {
-    Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..Default::default()
-    })
+    Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY))
 }
 
 #[test]

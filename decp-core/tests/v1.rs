@@ -26,10 +26,7 @@ fn without_type(rs: &[Record]) -> Vec<Record> {
 
 #[test]
 fn every_v1_5_example_reads_strictly_as_v1_and_is_valid() {
-    let validator = Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..Default::default()
-    });
+    let validator = Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY));
     let mut total = 0;
     for path in official_in("v1.5", "json")
         .into_iter()
@@ -234,10 +231,7 @@ fn the_v1_schema_rules_catch_what_the_1_5_schemas_reject() {
        "concessionnaires": [{"typeIdentifiant": "SIRET", "id": "81223113200026", "denominationSociale": "A"}],
        "modifications": []}
     ]}"#;
-    let v = Validator::new(ValidatorOptions {
-        families: Families::SCHEMA_ONLY,
-        ..Default::default()
-    });
+    let v = Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY));
     let mut got: Vec<(String, String)> = read_all(json.as_bytes(), Mode::Tolerant)
         .iter()
         .flat_map(|d| v.check(d))
