@@ -5,10 +5,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use decp_core::{Format, Lang, Mode, Record, WriterBuilder};
+use decp_core::{Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
 
 use crate::input::Input;
-use crate::pipeline;
 use crate::progress::Progress;
 
 /// Output formats.
@@ -59,7 +58,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         .reader(mode, o.from, o.normalize)
         .map_err(|e| format!("{name}: {e}"))?;
     let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
-    let decode = reader.decode_options();
+    let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade);
     let to = o.to.unwrap_or(match reader.format() {
         Format::Json => OutFormat::Json,
         Format::Xml => OutFormat::Xml,
@@ -73,57 +72,32 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let progress = Progress::new(input.size(), o.quiet, &name);
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    let mut status = 0u8;
-    let mut write_error: Option<String> = None;
     let mut n = 0u64;
-    let work = |item: pipeline::Item| -> Result<(Record, Vec<decp_core::Issue>), decp_core::Error> {
-        let raw = item?;
-        let d = raw.decode_with(&decode)?;
-        let mut d = if o.upgrade { d.upgrade() } else { d };
-        for f in &mut d.findings {
-            // Upgrade findings are placed at their v1 value (missing v2 fields at the record).
-            if f.code.family() == decp_core::Family::Upgrade {
-                f.position = Some(raw.locate_path(&f.path));
-            }
-        }
-        Ok((d.record, d.findings))
-    };
-    let result = pipeline::run(reader, o.jobs, &progress, work, |r| {
+    let result = checker.convert(reader, &mut writer, o.jobs, &|b| progress.bytes(b), |c| {
         n += 1;
-        match r {
-            Ok((record, findings)) => {
-                for f in &findings {
-                    let p = f.position.unwrap_or_default();
-                    let _ = writeln!(
-                        err,
-                        "{name}:{}:{}: {} [{}] {} ({})",
-                        p.line,
-                        p.column,
-                        f.severity(),
-                        f.code,
-                        f.message(Lang::Fr),
-                        f.path
-                    );
-                }
-                if write_error.is_none()
-                    && let Err(e) = writer.write_record(&record)
-                {
-                    write_error = Some(e.to_string());
-                }
-            }
-            Err(e) => {
-                let _ = writeln!(err, "{name}: {e}");
-                status = 1;
-            }
+        for f in &c.issues {
+            let p = f.position.unwrap_or_default();
+            let _ = writeln!(
+                err,
+                "{name}:{}:{}: {} [{}] {} ({})",
+                p.line,
+                p.column,
+                f.severity(),
+                f.code,
+                f.message(Lang::Fr),
+                f.path
+            );
         }
         progress.counts(n, 0);
+        true
     });
     progress.finish();
     let finished = writer.finish();
-    if let Some(e) = write_error {
-        return Err(format!("{}: {e}", output.display()));
-    }
+    let done = match result {
+        Ok(done) => done,
+        Err(ConvertError::Read(e)) => return Err(format!("{name}: {e}")),
+        Err(ConvertError::Write(e)) => return Err(format!("{}: {e}", output.display())),
+    };
     finished.map_err(|e| format!("{}: {e}", output.display()))?;
-    result.map_err(|e| format!("{name}: {e}"))?;
-    Ok(status)
+    Ok(u8::from(done.unreadable > 0))
 }

@@ -2,7 +2,6 @@
 
 mod convert;
 mod input;
-mod pipeline;
 mod progress;
 mod rules;
 mod stats;

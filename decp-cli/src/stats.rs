@@ -3,11 +3,10 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use decp_core::{Format, Mode, Record, RecordKind, Validator, Version, get};
+use decp_core::{Checker, Format, Mode, Record, RecordKind, Validator, Version, get};
 use rust_decimal::Decimal;
 
 use crate::input::Input;
-use crate::pipeline;
 use crate::progress::Progress;
 
 #[derive(Default)]
@@ -134,40 +133,24 @@ pub fn run(
             }
         };
         let progress = Progress::new(input.size(), quiet, &name);
-        let decode = reader.decode_options();
-        let work = |item: pipeline::Item| -> Result<(Record, Version, Vec<String>), Vec<String>> {
-            let raw = item.map_err(|e| {
-                e.to_issue()
-                    .into_iter()
-                    .map(|i| i.code.to_string())
-                    .collect::<Vec<_>>()
-            })?;
-            match raw.decode_with(&decode) {
-                Ok(d) => {
-                    let codes = validator
-                        .check(&d)
-                        .into_iter()
-                        .map(|i| i.code.to_string())
-                        .collect();
-                    Ok((d.record, d.version, codes))
+        let checker = Checker::new(reader.decode_options()).validator(validator.clone());
+        let r = decp_core::pipeline::for_each_ordered(
+            reader,
+            jobs,
+            &|b| progress.bytes(b),
+            |item| checker.check(item),
+            |c| {
+                match (&c.record, c.version) {
+                    (Some(rec), Some(version)) => s.add(rec, version),
+                    _ if c.is_record() => s.unreadable += 1,
+                    _ => {}
                 }
-                Err(e) => Err(e
-                    .to_issue()
-                    .into_iter()
-                    .map(|i| i.code.to_string())
-                    .collect()),
-            }
-        };
-        let r = pipeline::run(reader, jobs, &progress, work, |r| match r {
-            Ok((rec, version, codes)) => {
-                s.add(&rec, version);
-                codes.into_iter().for_each(|c| bump(&mut s.by_code, c));
-            }
-            Err(codes) => {
-                s.unreadable += 1;
-                codes.into_iter().for_each(|c| bump(&mut s.by_code, c));
-            }
-        });
+                for i in &c.issues {
+                    bump(&mut s.by_code, i.code.as_str());
+                }
+                true
+            },
+        );
         progress.finish();
         if let Err(e) = r {
             let _ = writeln!(stderr.lock(), "decp: {name}: {e}");

@@ -4,11 +4,10 @@
 use std::io::{self, Write};
 
 use decp_core::{
-    FileReport, Format, Issue, Lang, Mode, RecordKind, Report, Severity, Validator, Version,
+    Checked, Checker, FileReport, Format, Issue, Lang, Mode, Report, Severity, Validator,
 };
 
 use crate::input::Input;
-use crate::pipeline;
 use crate::progress::Progress;
 
 /// How the report is written.
@@ -33,13 +32,6 @@ pub struct Options {
     pub max_issues: Option<u64>,
     pub jobs: usize,
     pub quiet: bool,
-}
-
-/// What the workers send back for each record.
-struct Checked {
-    version: Option<Version>,
-    record: Option<(u64, RecordKind, Option<String>, u64)>,
-    issues: Vec<Issue>,
 }
 
 fn severity_word(s: Severity, lang: Lang) -> &'static str {
@@ -109,82 +101,52 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 fr.fatal = Some(e.to_string());
             }
             Ok(reader) => {
-                fr.format = Some(reader.format());
-                let decode = reader.decode_options();
-                let work = |item: pipeline::Item| -> Checked {
-                    match item {
-                        Ok(raw) => match raw.decode_with(&decode) {
-                            Ok(d) => Checked {
-                                version: Some(d.version),
-                                record: Some((
-                                    d.position.record.unwrap_or(0),
-                                    d.record.kind(),
-                                    d.record.id().map(str::to_owned),
-                                    d.position.line,
-                                )),
-                                issues: validator.check_raw(&d, &raw),
-                            },
-                            Err(e) => Checked {
-                                version: None,
-                                record: Some((
-                                    raw.position().record.unwrap_or(0),
-                                    raw.kind(),
-                                    None,
-                                    raw.position().line,
-                                )),
-                                issues: e.to_issue().into_iter().collect(),
-                            },
-                        },
-                        Err(e) => Checked {
-                            version: None,
-                            record: None,
-                            issues: e.to_issue().into_iter().collect(),
-                        },
-                    }
-                };
+                let checker = Checker::new(reader.decode_options()).validator(validator.clone());
                 let mut findings = 0u64;
-                let result = pipeline::run(reader, o.jobs, &progress, work, |c: Checked| {
-                    if c.record.is_some() {
-                        fr.records += 1;
-                    }
-                    if let Some(v) = c.version {
-                        fr.add_version(v);
-                    }
+                let mut records = 0u64;
+                // Text and NDJSON are rendered as they come: the report keeps counts only.
+                let keep = match o.report {
+                    ReportKind::Json => o.max_issues.map(|m| m.saturating_sub(kept)),
+                    ReportKind::Text | ReportKind::Ndjson => Some(0),
+                };
+                let render = |c: &Checked| -> bool {
+                    records += u64::from(c.is_record());
                     let mut first = true;
-                    for i in c.issues {
+                    for i in &c.issues {
                         findings += 1;
-                        let keep = o.max_issues.is_none_or(|m| kept < m);
-                        if keep {
-                            kept += 1;
-                            if !o.quiet {
-                                match o.report {
-                                    ReportKind::Ndjson => {
-                                        let line = i.to_json_with(o.lang, &[("file", &name)]);
-                                        let _ = writeln!(out, "{line}");
-                                    }
-                                    ReportKind::Text => {
-                                        if first {
-                                            first = false;
-                                            let _ = writeln!(
-                                                out,
-                                                "{}",
-                                                record_header(&name, c.record.as_ref(), o.lang)
-                                            );
-                                        }
-                                        let _ =
-                                            writeln!(out, "  {}", issue_line(&name, &i, o.lang));
-                                    }
-                                    ReportKind::Json => {}
-                                }
-                            }
+                        if o.max_issues.is_some_and(|m| kept >= m) {
+                            continue;
                         }
-                        fr.add(i, keep && o.report == ReportKind::Json);
+                        kept += 1;
+                        if o.quiet {
+                            continue;
+                        }
+                        match o.report {
+                            ReportKind::Ndjson => {
+                                let line = i.to_json_with(o.lang, &[("file", &name)]);
+                                let _ = writeln!(out, "{line}");
+                            }
+                            ReportKind::Text => {
+                                if first {
+                                    first = false;
+                                    let _ = writeln!(out, "{}", record_header(&name, c, o.lang));
+                                }
+                                let _ = writeln!(out, "  {}", issue_line(&name, i, o.lang));
+                            }
+                            ReportKind::Json => {}
+                        }
                     }
-                    progress.counts(fr.records, findings);
-                });
-                if let Err(e) = result {
-                    fr.fatal = Some(e.to_string());
-                }
+                    progress.counts(records, findings);
+                    true
+                };
+                checker.validate(
+                    reader,
+                    o.jobs,
+                    keep,
+                    &mut fr,
+                    &|b| progress.bytes(b),
+                    render,
+                );
             }
         }
         progress.finish();
@@ -252,27 +214,26 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     }
 }
 
-fn record_header(
-    file: &str,
-    r: Option<&(u64, RecordKind, Option<String>, u64)>,
-    lang: Lang,
-) -> String {
-    match (r, lang) {
-        (Some((idx, kind, id, line)), Lang::Fr) => {
-            let id = id
-                .as_deref()
-                .map(|i| format!(" « {i} »"))
-                .unwrap_or_default();
+fn record_header(file: &str, c: &Checked, lang: Lang) -> String {
+    let (Some(pos), Some(kind)) = (c.position, c.kind) else {
+        return match lang {
+            Lang::Fr => format!("{file} — enveloppe"),
+            Lang::En => format!("{file} — envelope"),
+        };
+    };
+    let idx = pos.record.unwrap_or(0);
+    let line = pos.line;
+    match lang {
+        Lang::Fr => {
+            let id = c.id().map(|i| format!(" « {i} »")).unwrap_or_default();
             format!(
                 "{file} — enregistrement {idx} ({}{id}), ligne {line}",
                 kind.name()
             )
         }
-        (Some((idx, kind, id, line)), Lang::En) => {
-            let id = id.as_deref().map(|i| format!(" “{i}”")).unwrap_or_default();
+        Lang::En => {
+            let id = c.id().map(|i| format!(" “{i}”")).unwrap_or_default();
             format!("{file} — record {idx} ({}{id}), line {line}", kind.name())
         }
-        (None, Lang::Fr) => format!("{file} — enveloppe"),
-        (None, Lang::En) => format!("{file} — envelope"),
     }
 }

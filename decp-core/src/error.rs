@@ -8,6 +8,7 @@ use std::fmt;
 use std::io;
 
 use crate::format::Format;
+use crate::issue::IssueCode;
 
 /// Where something is in the input.
 ///
@@ -94,9 +95,11 @@ pub enum ErrorKind {
         /// JSON Pointer into the official JSON shape.
         path: String,
         /// The stable finding code (see the catalogue), e.g. `schema.enum`.
-        code: &'static str,
-        /// A message in French and English.
-        message: String,
+        code: IssueCode,
+        /// The offending value, as in the finding.
+        value: Option<String>,
+        /// What was expected, as in the finding.
+        expected: Option<String>,
     },
     /// The input is well-formed but is not a DECP document this version can read
     /// (an unknown root, a v1 envelope, an unsupported encoding…).
@@ -217,13 +220,17 @@ impl Error {
             ErrorKind::Data {
                 path,
                 code,
-                message,
+                value,
+                expected,
                 ..
-            } => (
-                crate::IssueCode::from_code(code).unwrap_or(crate::IssueCode::Syntax),
-                path.clone(),
-                message.clone(),
-            ),
+            } => {
+                // The decoder's own finding, as tolerant reading reports it.
+                let mut i = crate::Issue::new(*code, path.clone());
+                i.position = self.position().copied();
+                i.value.clone_from(value);
+                i.expected.clone_from(expected);
+                return Some(i);
+            }
             ErrorKind::Syntax { message, .. } => (
                 crate::IssueCode::Syntax,
                 "/marches".to_string(),
@@ -268,8 +275,18 @@ impl fmt::Display for Error {
                 pos,
                 path,
                 code,
-                message,
-            } => write!(f, "invalid value at {pos}, {path} [{code}]: {message}"),
+                value,
+                expected,
+            } => {
+                let mut i = crate::Issue::new(*code, path.clone());
+                i.value.clone_from(value);
+                i.expected.clone_from(expected);
+                write!(
+                    f,
+                    "invalid value at {pos}, {path} [{code}]: {}",
+                    i.message(crate::Lang::En)
+                )
+            }
             ErrorKind::Unsupported { pos, message, .. } => {
                 write!(f, "unsupported input at {pos}: {message}")
             }

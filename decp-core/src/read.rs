@@ -11,7 +11,7 @@ use crate::detect::{self, Envelope, Shape};
 use crate::encoding::SingleByte;
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::format::Format;
-use crate::issue::{Issue, Lang};
+use crate::issue::Issue;
 use crate::issue::{IssueCode, Severity};
 use crate::legacy;
 use crate::model::{ContratConcession, Marche, Record, RecordKind, Version};
@@ -119,6 +119,19 @@ impl RawRecord {
     /// normaliser on, a record that is not UTF-8 is read as Windows-1252 (a
     /// `repair.encoding` finding) instead of being refused.
     pub fn decode_with(&self, opts: &DecodeOptions) -> Result<Decoded> {
+        self.with_tree(opts, |node, text, encoding_repair| {
+            self.decode_node(node, text, encoding_repair, opts)
+        })
+    }
+
+    /// Parses the record's bytes into a tree and runs `f` on it, with the (UTF-8)
+    /// text the tree's offsets count in and whether the text was transcoded (the
+    /// normaliser reads a record that is not UTF-8 as Windows-1252).
+    pub(crate) fn with_tree<T>(
+        &self,
+        opts: &DecodeOptions,
+        f: impl FnOnce(&tree::Node<'_>, &[u8], bool) -> Result<T>,
+    ) -> Result<T> {
         let limits = opts.limits;
         let syntax = |off: usize, msg: String| {
             Error::new(ErrorKind::Syntax {
@@ -148,7 +161,7 @@ impl RawRecord {
             Format::Xml => tree::parse_xml(text, limits.max_depth, &bump).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
-        self.decode_node(&node, text.as_bytes(), encoding_repair, opts)
+        f(&node, text.as_bytes(), encoding_repair)
     }
 
     /// Decodes a tree built elsewhere (from a generic value): no bytes to place
@@ -163,7 +176,7 @@ impl RawRecord {
 
     /// Decodes the parsed tree of the record whose (UTF-8) bytes are `bytes`; `self`
     /// gives where the record is, its bytes may be elsewhere (parsed in place).
-    fn decode_node(
+    pub(crate) fn decode_node(
         &self,
         node: &tree::Node<'_>,
         bytes: &[u8],
@@ -233,15 +246,16 @@ impl RawRecord {
             })
             .collect();
         let Some(record) = record else {
-            let value = findings
-                .first()
-                .and_then(|i| i.value.clone())
-                .unwrap_or_default();
             return Err(Error::new(ErrorKind::Data {
                 pos: self.position,
-                path: record_path,
-                code: crate::IssueCode::Type.as_str(),
-                message: format!("a record must be an object, found `{value}`"),
+                path: if record_path.is_empty() {
+                    "/".into()
+                } else {
+                    record_path
+                },
+                code: IssueCode::Type,
+                value: findings.first().and_then(|i| i.value.clone()),
+                expected: Some("object".into()),
             }));
         };
         let first = findings.iter().find(|i| i.severity() != Severity::Info);
@@ -249,8 +263,9 @@ impl RawRecord {
             return Err(Error::new(ErrorKind::Data {
                 pos: first.position.unwrap_or(self.position),
                 path: first.path.clone(),
-                code: first.code.as_str(),
-                message: first.message(Lang::En),
+                code: first.code,
+                value: first.value.clone(),
+                expected: first.expected.clone(),
             }));
         }
         let version = match shape {

@@ -3,6 +3,7 @@
 use crate::format::Format;
 use crate::issue::{Issue, Lang, Severity};
 use crate::model::Version;
+use crate::workflow::Checked;
 use crate::write_out::JsonOut;
 
 /// What validation found in one file.
@@ -73,6 +74,74 @@ impl FileReport {
     pub fn valid(&self) -> bool {
         self.errors == 0 && self.fatal.is_none()
     }
+
+    /// Takes in what the per-record step found about one item: a record counts
+    /// (readable or not), its version is noted, its findings are counted and kept
+    /// while fewer than `max_issues` are (all of them when `None`).
+    pub fn absorb(&mut self, c: Checked, max_issues: Option<u64>) {
+        if c.is_record() {
+            self.records += 1;
+        }
+        if let Some(v) = c.version {
+            self.add_version(v);
+        }
+        for i in c.issues {
+            let keep = max_issues.is_none_or(|m| (self.issues.len() as u64) < m);
+            self.add(i, keep);
+        }
+    }
+
+    /// The report of one file as one JSON object, the entry of the CLI's JSON
+    /// report: `path`, `format` (`json`, `xml` or null), `version` (`2`, `1.5`,
+    /// `1.5+2`… or null), `records`, `errors`, `warnings`, `valid`, `fatal` (only
+    /// when reading stopped), `issues` (each as [`Issue::to_json`]).
+    ///
+    /// ```
+    /// use decp_core::{FileReport, Lang};
+    /// let j = FileReport::new("a.json").to_json(Lang::Fr, false);
+    /// assert_eq!(j, r#"{"path":"a.json","format":null,"version":null,"records":0,"errors":0,"warnings":0,"valid":true,"issues":[]}"#);
+    /// ```
+    pub fn to_json(&self, lang: Lang, pretty: bool) -> String {
+        let mut out = JsonOut::new(pretty);
+        self.write_json(&mut out, lang);
+        String::from_utf8(out.into_inner()).unwrap_or_default()
+    }
+
+    fn write_json(&self, out: &mut JsonOut, lang: Lang) {
+        let n = |out: &mut JsonOut, k: &str, v: u64| {
+            out.key(k);
+            out.raw_value(&v.to_string());
+        };
+        out.begin_object();
+        out.key("path");
+        out.string(&self.path);
+        out.key("format");
+        match self.format {
+            Some(x) => out.string(x.extension()),
+            None => out.raw_value("null"),
+        }
+        out.key("version");
+        match &self.version() {
+            Some(v) => out.string(v),
+            None => out.raw_value("null"),
+        }
+        n(out, "records", self.records);
+        n(out, "errors", self.errors);
+        n(out, "warnings", self.warnings);
+        out.key("valid");
+        out.raw_value(if self.valid() { "true" } else { "false" });
+        if let Some(e) = &self.fatal {
+            out.key("fatal");
+            out.string(e);
+        }
+        out.key("issues");
+        out.begin_array();
+        for i in &self.issues {
+            i.write_json(out, lang, &[]);
+        }
+        out.end_array();
+        out.end_object();
+    }
 }
 
 /// A report over several files.
@@ -117,35 +186,7 @@ impl Report {
         out.key("files");
         out.begin_array();
         for f in &self.files {
-            out.begin_object();
-            out.key("path");
-            out.string(&f.path);
-            out.key("format");
-            match f.format {
-                Some(x) => out.string(x.extension()),
-                None => out.raw_value("null"),
-            }
-            out.key("version");
-            match &f.version() {
-                Some(v) => out.string(v),
-                None => out.raw_value("null"),
-            }
-            n(&mut out, "records", f.records);
-            n(&mut out, "errors", f.errors);
-            n(&mut out, "warnings", f.warnings);
-            out.key("valid");
-            out.raw_value(if f.valid() { "true" } else { "false" });
-            if let Some(e) = &f.fatal {
-                out.key("fatal");
-                out.string(e);
-            }
-            out.key("issues");
-            out.begin_array();
-            for i in &f.issues {
-                i.write_json(&mut out, lang, &[]);
-            }
-            out.end_array();
-            out.end_object();
+            f.write_json(&mut out, lang);
         }
         out.end_array();
         out.key("summary");

@@ -219,7 +219,9 @@ impl Validator {
 
     /// Everything known about a record read from an input: its decoding findings and
     /// the rules' findings, with absolute paths (`/marches/marche/N/…`); findings of
-    /// families that do not run are left out.
+    /// families that do not run are left out. Rule findings carry the record's
+    /// position; [`Checker::check_raw`](crate::Checker::check_raw) places each at
+    /// its value instead.
     pub fn check(&self, d: &Decoded) -> Vec<Issue> {
         let prefix = d.path.clone();
         let mut out: Vec<Issue> = d
@@ -235,26 +237,7 @@ impl Validator {
         out
     }
 
-    /// Like [`Validator::check`], with each rule finding placed at its value's line
-    /// and column in `raw`, the record's bytes (see [`RawRecord::locate_path`](crate::RawRecord::locate_path)).
-    pub fn check_raw(&self, d: &Decoded, raw: &crate::RawRecord) -> Vec<Issue> {
-        let n_decode = d
-            .findings
-            .iter()
-            .filter(|i| self.opts.families.runs(i.family()))
-            .count();
-        let mut issues = self.check(d);
-        if issues.len() > n_decode {
-            for i in &mut issues[n_decode..] {
-                i.position = Some(raw.locate_path(&i.path));
-            }
-        }
-        // In document order, as a compiler lists its diagnostics.
-        issues.sort_by_key(|i| i.position.map(|p| p.byte));
-        issues
-    }
-
-    fn run(&self, record: &Record, prefix: String) -> Vec<Issue> {
+    pub(crate) fn run(&self, record: &Record, prefix: String) -> Vec<Issue> {
         let mut path = prefix;
         path.reserve(96);
         let mut ck = Ck {

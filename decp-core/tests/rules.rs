@@ -374,14 +374,16 @@ fn paths_and_positions_of_rule_findings() {
         json!("38103128500492"),
     )]);
     let v = validator();
-    let d = ReaderBuilder::new()
-        .from_slice(&doc)
-        .unwrap()
-        .records()
-        .map(Result::unwrap)
-        .find(|d| d.record.kind() == decp_core::RecordKind::Marche)
-        .unwrap();
-    let issues = v.check_raw(&d, &raw_of(&doc, 1));
+    let checker = decp_core::Checker::new(decp_core::DecodeOptions::default()).validator(v.clone());
+    let checked = checker.check_raw(&raw_of(&doc, 1));
+    let d = decp_core::Decoded::from_json(
+        decp_core::RecordKind::Marche,
+        raw_of(&doc, 1).bytes(),
+        &decp_core::DecodeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(checked.record.as_ref(), Some(&d.record));
+    let issues = checked.issues;
     assert_eq!(issues.len(), 1);
     assert_eq!(
         issues[0].path,

@@ -137,7 +137,7 @@ fn strict_mode_refuses_with_path_and_position() {
     assert!(matches!(
         e.kind(),
         ErrorKind::Data {
-            code: "schema.enum",
+            code: IssueCode::Enum,
             ..
         }
     ));

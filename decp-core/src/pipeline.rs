@@ -1,6 +1,6 @@
-//! Reading one input on every core: a reader thread cuts raw records, worker
-//! threads decode and check them, and results come back in document order. At most
-//! a fixed number of batches are in flight (read, being worked on, or waiting for
+//! The parallel driver: a reader thread cuts raw records, worker threads run the
+//! per-record step on them, and results come back in document order. At most a
+//! fixed number of batches are in flight (read, being worked on, or waiting for
 //! their turn), so memory stays constant whatever the input size and however slow
 //! the output is.
 
@@ -9,22 +9,39 @@ use std::io::Read;
 use std::sync::mpsc::{channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use decp_core::{Error, RawRecord, Reader};
-
-use crate::progress::Progress;
+use crate::error::Error;
+use crate::read::{RawRecord, Reader};
 
 const BATCH: usize = 64;
 
-/// What a worker gets: a record's bytes, or a recoverable error met while reading.
+/// What a worker gets: a record's bytes, or a recoverable error met while reading
+/// (the envelope's, or a record's that could not be cut out).
 pub type Item = Result<RawRecord, Error>;
 
-/// Runs `work` on every item of `reader` on `jobs` threads and passes the results to
-/// `sink` in document order. Returns the fatal error that stopped reading, if any
-/// (after every item before it has gone through `sink`).
-pub fn run<R, T, W, S>(
+/// Runs `work` on every item of `reader` on `jobs` threads (`0` or `1`: on this
+/// thread) and passes the results to `sink` in document order; `progress` is told
+/// the bytes read so far, from the reading thread. `sink` returns `false` to stop
+/// (a closed output): reading stops at once. Returns the fatal error that stopped
+/// reading, if any, after every item before it has gone through `sink`.
+///
+/// # Errors
+///
+/// The fatal error of the reader (I/O, a broken envelope).
+///
+/// ```
+/// use decp_core::{Reader, pipeline};
+/// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}"#;
+/// let mut ids = Vec::new();
+/// pipeline::for_each_ordered(Reader::from_slice(json)?, 2, &|_| {}, |item| {
+///     item.map(|raw| raw.kind_index())
+/// }, |r| { ids.push(r.unwrap()); true })?;
+/// assert_eq!(ids, [0, 1]);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub fn for_each_ordered<R, T, W, S, P>(
     mut reader: Reader<R>,
     jobs: usize,
-    progress: &Progress,
+    progress: &P,
     work: W,
     mut sink: S,
 ) -> Result<(), Error>
@@ -32,18 +49,22 @@ where
     R: Read + Send,
     T: Send,
     W: Fn(Item) -> T + Sync,
-    S: FnMut(T),
+    S: FnMut(T) -> bool,
+    P: Fn(u64) + Sync + ?Sized,
 {
     if jobs <= 1 {
         loop {
             let mut raw = RawRecord::default();
-            match reader.read_raw(&mut raw) {
+            let go = match reader.read_raw(&mut raw) {
                 Ok(true) => sink(work(Ok(raw))),
                 Ok(false) => return Ok(()),
                 Err(e) if e.is_fatal() => return Err(e),
                 Err(e) => sink(work(Err(e))),
+            };
+            progress(reader.bytes_read());
+            if !go {
+                return Ok(());
             }
-            progress.bytes(reader.bytes_read());
         }
     }
     std::thread::scope(|scope| {
@@ -79,7 +100,7 @@ where
                         Err(e) => batch.push(Err(e)),
                     }
                 }
-                progress.bytes(reader.bytes_read());
+                progress(reader.bytes_read());
                 if !batch.is_empty()
                     && (ticket_rx.recv().is_err() || raw_tx.send((n, batch)).is_err())
                 {
@@ -109,14 +130,20 @@ where
         drop(out_tx);
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
-        for (n, out) in out_rx {
+        'out: for (n, out) in out_rx {
             pending.insert(n, out);
             while let Some(out) = pending.remove(&next) {
-                out.into_iter().for_each(&mut sink);
+                for t in out {
+                    if !sink(t) {
+                        // The reader waits for a ticket: none will come.
+                        break 'out;
+                    }
+                }
                 next += 1;
                 let _ = ticket_tx.send(());
             }
         }
+        drop(ticket_tx);
         reading
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))
@@ -144,10 +171,10 @@ mod tests {
         let mut sunk = 0usize;
         let mut ahead = 0usize;
         let mut ids = Vec::new();
-        run(
+        for_each_ordered(
             reader,
             2,
-            &Progress::new(None, true, ""),
+            &|_| {},
             |item| {
                 worked.fetch_add(1, Ordering::SeqCst);
                 item.map(|raw| raw.position().record)
@@ -157,6 +184,7 @@ mod tests {
                 ahead = ahead.max(worked.load(Ordering::SeqCst) - sunk);
                 ids.push(r.unwrap());
                 std::thread::sleep(std::time::Duration::from_micros(30));
+                true
             },
         )
         .unwrap();
@@ -165,5 +193,38 @@ mod tests {
         assert!(ids.iter().enumerate().all(|(i, r)| *r == Some(i as u64)));
         // Never more than the batches in flight (2 jobs × 4) worked ahead of the output.
         assert!(ahead <= 2 * 4 * BATCH, "{ahead} records worked ahead");
+    }
+
+    #[test]
+    fn a_closed_output_stops_reading() {
+        let mut doc = String::from("{\"marches\": {\"marche\": [");
+        for i in 0..20_000 {
+            if i > 0 {
+                doc.push(',');
+            }
+            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
+        }
+        doc.push_str("]}}");
+        for jobs in [1, 2] {
+            let worked = AtomicUsize::new(0);
+            let mut sunk = 0;
+            for_each_ordered(
+                Reader::from_slice(doc.as_bytes()).unwrap(),
+                jobs,
+                &|_| {},
+                |_item| worked.fetch_add(1, Ordering::SeqCst),
+                |_| {
+                    sunk += 1;
+                    sunk < 10
+                },
+            )
+            .unwrap();
+            assert_eq!(sunk, 10);
+            // No more than the batches in flight were read past the stop.
+            assert!(
+                worked.load(Ordering::SeqCst) <= 10 + 2 * 4 * BATCH + BATCH,
+                "jobs {jobs}"
+            );
+        }
     }
 }

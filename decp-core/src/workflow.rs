@@ -1,0 +1,338 @@
+//! The per-record step and the file workflows every surface shares: validating an
+//! input into a [`FileReport`], converting or upgrading it into a [`Writer`].
+//!
+//! The CLI, the Python package and the C library call these same functions, so
+//! their verdicts, codes, paths, positions and counts are equal by construction;
+//! they only add threads, rendering and types of their own.
+
+use std::io::{Read, Write};
+
+use crate::error::{Error, Position};
+use crate::issue::Issue;
+use crate::model::{Record, RecordKind, Version};
+use crate::pipeline::{self, Item};
+use crate::read::{DecodeOptions, RawRecord, Reader};
+use crate::report::FileReport;
+use crate::tree;
+use crate::validate::Validator;
+use crate::write::Writer;
+
+/// The per-record step: decode a raw record, upgrade it if asked, run the rules,
+/// and place every finding at its line and column, from one parse of the record.
+///
+/// Built once and shared by the threads of a parallel driver
+/// ([`pipeline::for_each_ordered`]).
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, Validator, ValidatorOptions};
+/// let json = br#"{"marches": {"marche": [{"id": "A", "dureeMois": 0}]}}"#;
+/// let checker = Checker::new(DecodeOptions::default()).validator(Validator::new(ValidatorOptions::default()));
+/// let mut reader = Reader::from_slice(json)?;
+/// let mut raw = decp_core::RawRecord::default();
+/// reader.read_raw(&mut raw)?;
+/// let c = checker.check_raw(&raw);
+/// let dm = c.issues.iter().find(|i| i.path == "/marches/marche/0/dureeMois").unwrap();
+/// assert_eq!((dm.position.unwrap().line, dm.position.unwrap().column), (1, 50));
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Checker {
+    decode: DecodeOptions,
+    validator: Option<Validator>,
+    upgrade: bool,
+}
+
+/// What the per-record step found about one record (or about the envelope, for
+/// a recoverable read error between records).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Checked {
+    /// The record, when it could be decoded (upgraded to v2 when asked).
+    pub record: Option<Record>,
+    /// The version told from the record's shape (before any upgrade).
+    pub version: Option<Version>,
+    /// Market or concession, when the item is a record.
+    pub kind: Option<RecordKind>,
+    /// Where the record starts; `None` for an envelope-level finding.
+    pub position: Option<Position>,
+    /// The record's JSON Pointer (`/marches/marche/3`), when it is a record.
+    pub path: Option<String>,
+    /// Every finding, placed, in document order: decoding (a record that cannot be
+    /// read is one finding), upgrade, then rules, as the families asked.
+    pub issues: Vec<Issue>,
+}
+
+impl Checked {
+    /// The record's `id`, when it has a valid one.
+    pub fn id(&self) -> Option<&str> {
+        self.record.as_ref().and_then(Record::id)
+    }
+
+    /// `true` when the item is a record (readable or not), not an envelope finding.
+    pub fn is_record(&self) -> bool {
+        self.position.is_some()
+    }
+
+    fn unreadable(raw: Option<&RawRecord>, e: &Error) -> Checked {
+        Checked {
+            record: None,
+            version: None,
+            kind: raw.map(RawRecord::kind),
+            position: raw.map(RawRecord::position),
+            path: None,
+            issues: e.to_issue().into_iter().collect(),
+        }
+    }
+}
+
+impl Checker {
+    /// A step that decodes with `decode` and reports the decoding findings only.
+    pub fn new(decode: DecodeOptions) -> Checker {
+        Checker {
+            decode,
+            validator: None,
+            upgrade: false,
+        }
+    }
+
+    /// Runs the validator's rules too (its families also filter the decoding
+    /// findings, as [`Validator::check`] does).
+    pub fn validator(mut self, validator: Validator) -> Checker {
+        self.validator = Some(validator);
+        self
+    }
+
+    /// Upgrades v1 records to v2 ([`upgrade`](crate::upgrade())), its findings
+    /// placed at the v1 values they concern.
+    pub fn upgrade(mut self, yes: bool) -> Checker {
+        self.upgrade = yes;
+        self
+    }
+
+    /// The decoding options.
+    pub fn decode_options(&self) -> &DecodeOptions {
+        &self.decode
+    }
+
+    /// The step on one item of a reader: a raw record, or a recoverable read error
+    /// (which becomes one finding).
+    pub fn check(&self, item: Item) -> Checked {
+        match item {
+            Ok(raw) => self.check_raw(&raw),
+            Err(e) => Checked::unreadable(None, &e),
+        }
+    }
+
+    /// The step on one raw record.
+    pub fn check_raw(&self, raw: &RawRecord) -> Checked {
+        let r = raw.with_tree(&self.decode, |node, text, encoding_repair| {
+            let d = raw.decode_node(node, text, encoding_repair, &self.decode)?;
+            let record_path = d.path.clone();
+            let place = |path: &str| {
+                let rel = path.strip_prefix(record_path.as_str()).unwrap_or(path);
+                crate::split::locate(text, raw.position(), tree::locate(node, rel) as usize)
+            };
+            let n_decoded = d.findings.len();
+            let version = d.version;
+            let mut d = if self.upgrade { d.upgrade() } else { d };
+            let families = self.validator.as_ref().map(|v| v.options().families);
+            let mut issues = Vec::with_capacity(d.findings.len());
+            for (i, mut f) in std::mem::take(&mut d.findings).into_iter().enumerate() {
+                if families.is_none_or(|fs| fs.runs(f.family())) {
+                    if i >= n_decoded {
+                        f.position = Some(place(&f.path));
+                    }
+                    issues.push(f);
+                }
+            }
+            if let Some(v) = &self.validator {
+                for mut f in v.run(&d.record, d.path.clone()) {
+                    f.position = Some(place(&f.path));
+                    issues.push(f);
+                }
+                // In document order, as a compiler lists its diagnostics.
+                issues.sort_by_key(|i| i.position.map(|p| p.byte));
+            }
+            Ok(Checked {
+                kind: Some(d.record.kind()),
+                record: Some(d.record),
+                version: Some(version),
+                position: Some(d.position),
+                path: Some(d.path),
+                issues,
+            })
+        });
+        r.unwrap_or_else(|e| Checked::unreadable(Some(raw), &e))
+    }
+
+    /// Validates a whole input into `report` on `jobs` threads: every record goes
+    /// through [`Checker::check`], in document order, then to `each` (a renderer:
+    /// return `false` to stop) and into the report (counts, versions, findings
+    /// kept up to `max_issues`). A fatal read error is the report's `fatal`.
+    ///
+    /// ```
+    /// use decp_core::{Checker, DecodeOptions, FileReport, Reader, Validator, ValidatorOptions};
+    /// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B", "dureeMois": "x"}]}}"#;
+    /// let checker = Checker::new(DecodeOptions::default()).validator(Validator::new(ValidatorOptions::default()));
+    /// let mut report = FileReport::new("a.json");
+    /// checker.validate(Reader::from_slice(json)?, 1, None, &mut report, &|_| {}, |_| true);
+    /// assert_eq!(report.records, 2);
+    /// assert!(!report.valid());
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn validate<R, P, E>(
+        &self,
+        reader: Reader<R>,
+        jobs: usize,
+        max_issues: Option<u64>,
+        report: &mut FileReport,
+        progress: &P,
+        mut each: E,
+    ) where
+        R: Read + Send,
+        P: Fn(u64) + Sync + ?Sized,
+        E: FnMut(&Checked) -> bool,
+    {
+        report.format = Some(reader.format());
+        let r = pipeline::for_each_ordered(
+            reader,
+            jobs,
+            progress,
+            |item| self.check(item),
+            |c| {
+                let go = each(&c);
+                report.absorb(c, max_issues);
+                go
+            },
+        );
+        if let Err(e) = r {
+            report.fatal = Some(e.to_string());
+        }
+    }
+
+    /// Converts (or upgrades) a whole input into `writer` on `jobs` threads: every
+    /// record goes through [`Checker::check`], then to `each` (which sees its
+    /// findings: return `false` to stop), then is written; a record that cannot be
+    /// read is reported and not written. The writer is not finished.
+    ///
+    /// # Errors
+    ///
+    /// [`ConvertError::Read`] with the reader's fatal error, or
+    /// [`ConvertError::Write`] with the writer's (the output's I/O, or a value the
+    /// output format cannot carry).
+    ///
+    /// ```
+    /// use decp_core::{Checker, DecodeOptions, Format, Reader, Writer};
+    /// let json = br#"{"marches": {"marche": [{"id": "A"}]}}"#;
+    /// let mut w = Writer::from_writer(Vec::new(), Format::Xml);
+    /// let n = Checker::new(DecodeOptions::default()).convert(Reader::from_slice(json)?, &mut w, 1, &|_| {}, |_| true)?;
+    /// assert_eq!((n.records, n.written), (1, 1));
+    /// assert!(String::from_utf8(w.finish()?).unwrap().contains("<id>A</id>"));
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn convert<R, W, P, E>(
+        &self,
+        reader: Reader<R>,
+        writer: &mut Writer<W>,
+        jobs: usize,
+        progress: &P,
+        mut each: E,
+    ) -> std::result::Result<Converted, ConvertError>
+    where
+        R: Read + Send,
+        W: Write,
+        P: Fn(u64) + Sync + ?Sized,
+        E: FnMut(&Checked) -> bool,
+    {
+        let mut n = Converted::default();
+        let mut write_error = None;
+        let r = pipeline::for_each_ordered(
+            reader,
+            jobs,
+            progress,
+            |item| self.check(item),
+            |c| {
+                let go = each(&c);
+                n.records += u64::from(c.is_record());
+                n.count(&c.issues);
+                match &c.record {
+                    Some(rec) => match writer.write_record(rec) {
+                        Ok(()) => n.written += 1,
+                        Err(e) => {
+                            write_error = Some(e);
+                            return false;
+                        }
+                    },
+                    None => n.unreadable += u64::from(c.is_record()),
+                }
+                go
+            },
+        );
+        if let Some(e) = write_error {
+            return Err(ConvertError::Write(e));
+        }
+        r.map_err(ConvertError::Read)?;
+        Ok(n)
+    }
+}
+
+/// Why a conversion stopped: the input or the output failed.
+#[derive(Debug)]
+pub enum ConvertError {
+    /// Reading failed (I/O, a broken envelope).
+    Read(Error),
+    /// Writing failed (I/O, a value the output format cannot carry).
+    Write(Error),
+}
+
+impl std::fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConvertError::Read(e) | ConvertError::Write(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<ConvertError> for Error {
+    fn from(e: ConvertError) -> Error {
+        match e {
+            ConvertError::Read(e) | ConvertError::Write(e) => e,
+        }
+    }
+}
+
+impl std::error::Error for ConvertError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConvertError::Read(e) | ConvertError::Write(e) => Some(e),
+        }
+    }
+}
+
+/// What a conversion did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Converted {
+    /// Records read (readable or not).
+    pub records: u64,
+    /// Records written.
+    pub written: u64,
+    /// Records that could not be read, so not written.
+    pub unreadable: u64,
+    /// Findings of severity error.
+    pub errors: u64,
+    /// Findings of severity warning.
+    pub warnings: u64,
+}
+
+impl Converted {
+    fn count(&mut self, issues: &[Issue]) {
+        for i in issues {
+            match i.severity() {
+                crate::Severity::Error => self.errors += 1,
+                crate::Severity::Warning => self.warnings += 1,
+                crate::Severity::Info => {}
+            }
+        }
+    }
+}
