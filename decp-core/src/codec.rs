@@ -6,10 +6,12 @@
 
 use std::fmt::Write as _;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::issue::{Issue, IssueCode};
+pub(crate) use crate::lexical::{format_date, parse_date, xs_trim};
+use crate::lexical::{parse_integer, parse_json_decimal, parse_xs_decimal};
 use crate::raw::{Field, Raw};
 use crate::sink::Sink;
 use crate::tree::{Member, Node, V};
@@ -323,11 +325,6 @@ fn repair_scalar<T: std::fmt::Display>(
     Some(v)
 }
 
-/// XML Schema's whitespace collapsing for non-string types (`xs:decimal`, `xs:date`…).
-pub(crate) fn xs_trim(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\n', '\r'])
-}
-
 impl Codec for String {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<String> {
         match (text(n), &n.v) {
@@ -350,15 +347,6 @@ impl Codec for String {
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, self);
     }
-}
-
-/// Parses an `xs:integer` lexical form: optional sign, digits.
-fn parse_integer(s: &str) -> Option<i64> {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.strip_prefix('+').unwrap_or(s).parse().ok()
 }
 
 impl Codec for i64 {
@@ -384,38 +372,6 @@ impl Codec for i64 {
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, &self.to_string());
-    }
-}
-
-/// Parses an `xs:decimal` lexical form exactly: `[+-]?(d+(.d*)?|.d+)`.
-pub(crate) fn parse_xs_decimal(s: &str) -> Option<Decimal> {
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let ok = (!int.is_empty() || !frac.is_empty())
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && body != ".";
-    if !ok {
-        return None;
-    }
-    let mut t = String::with_capacity(s.len() + 1);
-    if s.starts_with('-') {
-        t.push('-');
-    }
-    t.push_str(if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        t.push('.');
-        t.push_str(frac);
-    }
-    Decimal::from_str_exact(&t).ok()
-}
-
-/// Parses a JSON number exactly (exponents allowed), without going through `f64`.
-pub(crate) fn parse_json_decimal(s: &str) -> Option<Decimal> {
-    if s.contains(['e', 'E']) {
-        Decimal::from_scientific(s).ok()
-    } else {
-        Decimal::from_str_exact(s).ok()
     }
 }
 
@@ -500,27 +456,6 @@ impl Codec for bool {
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
         out.leaf(name, if *self { "true" } else { "false" });
     }
-}
-
-/// Parses exactly `YYYY-MM-DD` (ASCII digits) into a real calendar date.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = &b[r];
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(part.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0')))
-    };
-    let y = i32::try_from(num(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
-}
-
-pub(crate) fn format_date(d: &NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 impl Codec for NaiveDate {

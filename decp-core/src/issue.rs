@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::error::Position;
+use crate::position::Position;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

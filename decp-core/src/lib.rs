@@ -52,15 +52,19 @@
 
 mod codec;
 pub mod cpv;
+mod decoded;
 mod detect;
 mod encoding;
 mod error;
 mod format;
 mod issue;
 mod legacy;
+mod lexical;
 pub mod model;
 mod normalize;
+mod path;
 pub mod pipeline;
+mod position;
 mod raw;
 mod read;
 mod record;
@@ -79,10 +83,10 @@ mod workflow;
 mod write;
 mod write_out;
 
-pub use codec::parse_date;
 pub use error::{Error, ErrorKind, Position, Result};
 pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalogue};
+pub use lexical::parse_date;
 pub use model::{Record, RecordKind, Version};
 pub use raw::{Field, Raw, get, set};
 pub use read::{

@@ -27,7 +27,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::codec::parse_date;
+use crate::lexical::parse_date;
 use crate::tree::{Node, V};
 
 /// The text shown for a placeholder that stands for "no value", if `n` is one.

@@ -128,6 +128,8 @@ where
             });
         }
         drop(out_tx);
+        // Only the workers hold the records' receiver: when they stop, the reader stops.
+        drop(raw_rx);
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
         'out: for (n, out) in out_rx {

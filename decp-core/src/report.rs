@@ -3,7 +3,6 @@
 use crate::format::Format;
 use crate::issue::{Issue, Lang, Severity};
 use crate::model::Version;
-use crate::workflow::Checked;
 use crate::write_out::JsonOut;
 
 /// What validation found in one file.
@@ -73,22 +72,6 @@ impl FileReport {
     /// No error finding, and the file could be read to the end.
     pub fn valid(&self) -> bool {
         self.errors == 0 && self.fatal.is_none()
-    }
-
-    /// Takes in what the per-record step found about one item: a record counts
-    /// (readable or not), its version is noted, its findings are counted and kept
-    /// while fewer than `max_issues` are (all of them when `None`).
-    pub fn absorb(&mut self, c: Checked, max_issues: Option<u64>) {
-        if c.is_record() {
-            self.records += 1;
-        }
-        if let Some(v) = c.version {
-            self.add_version(v);
-        }
-        for i in c.issues {
-            let keep = max_issues.is_none_or(|m| (self.issues.len() as u64) < m);
-            self.add(i, keep);
-        }
     }
 
     /// The report of one file as one JSON object, the entry of the CLI's JSON

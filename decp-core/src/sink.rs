@@ -73,7 +73,7 @@ pub trait Sink {
     }
     /// A date of the model. Default: the string `YYYY-MM-DD`.
     fn date(&mut self, value: NaiveDate) {
-        self.string(&crate::codec::format_date(&value));
+        self.string(&crate::lexical::format_date(&value));
     }
 }
 

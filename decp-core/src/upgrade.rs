@@ -20,9 +20,9 @@
 
 use crate::issue::{Issue, IssueCode};
 use crate::model::{self as v2, Record};
+use crate::path::PathWalk;
 use crate::raw::{Field, Raw, get, set};
 use crate::v1;
-use crate::validate::PathWalk;
 
 /// A record after [`upgrade`], with what the upgrade found.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +187,7 @@ impl Up {
                 IssueCode::UpgradeMapped,
                 key,
                 Some(d.to_string()),
-                Some(format!("{key} = {}", crate::codec::format_date(&d.date))),
+                Some(format!("{key} = {}", crate::lexical::format_date(&d.date))),
             );
         }
         conv(f, |d| Field::Valid(d.date))

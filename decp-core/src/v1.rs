@@ -14,8 +14,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::codec::{Codec, Cx, decp_enum, decp_struct, format_date, parse_date, xs_trim};
+use crate::codec::{Codec, Cx, decp_enum, decp_struct};
 use crate::issue::IssueCode;
+use crate::lexical::{format_date, parse_date, xs_trim};
 use crate::raw::{Field, Raw};
 use crate::sink::Sink;
 use crate::tree::{Node, V};

@@ -23,10 +23,11 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::decoded::Decoded;
 use crate::issue::{Family, Issue, IssueCode, Severity};
 use crate::model::*;
+use crate::path::PathWalk;
 use crate::raw::{Field, get};
-use crate::read::Decoded;
 
 #[path = "validate_v1.rs"]
 mod v1_rules;
@@ -392,34 +393,6 @@ fn repeated_digits(d: &Decimal) -> bool {
 }
 
 // ------------------------------------------------------------------ the checks
-
-/// A walk over a record that keeps the JSON Pointer of where it is (the rules'
-/// checker, the upgrade): `at` and `at_index` run `f` one step further down.
-pub(crate) trait PathWalk: Sized {
-    /// The pointer of the current place.
-    fn path_mut(&mut self) -> &mut String;
-
-    /// Runs `f` at the member `key` of the current place.
-    fn at<R>(&mut self, key: &str, f: impl FnOnce(&mut Self) -> R) -> R {
-        let len = self.path_mut().len();
-        let p = self.path_mut();
-        p.push('/');
-        p.push_str(key);
-        let r = f(self);
-        self.path_mut().truncate(len);
-        r
-    }
-
-    /// Runs `f` at the item `i` of the current list.
-    fn at_index<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
-        use std::fmt::Write as _;
-        let len = self.path_mut().len();
-        let _ = write!(self.path_mut(), "/{i}");
-        let r = f(self);
-        self.path_mut().truncate(len);
-        r
-    }
-}
 
 impl PathWalk for Ck<'_> {
     fn path_mut(&mut self) -> &mut String {

@@ -309,6 +309,24 @@ impl std::error::Error for ConvertError {
     }
 }
 
+impl FileReport {
+    /// Takes in what the per-record step found about one item: a record counts
+    /// (readable or not), its version is noted, its findings are counted and kept
+    /// while fewer than `max_issues` are (all of them when `None`).
+    pub fn absorb(&mut self, c: Checked, max_issues: Option<u64>) {
+        if c.is_record() {
+            self.records += 1;
+        }
+        if let Some(v) = c.version {
+            self.add_version(v);
+        }
+        for i in c.issues {
+            let keep = max_issues.is_none_or(|m| (self.issues.len() as u64) < m);
+            self.add(i, keep);
+        }
+    }
+}
+
 /// What a conversion did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,0 +1,74 @@
+//! The lexical forms of DECP's scalar types: what both the decoder and the
+//! normaliser read (`xs:integer`, `xs:decimal`, JSON numbers, `YYYY-MM-DD` dates,
+//! XML Schema's white-space collapsing), in one place.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+/// XML Schema's whitespace collapsing for non-string types (`xs:decimal`, `xs:date`…).
+pub(crate) fn xs_trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\n', '\r'])
+}
+
+/// Parses an `xs:integer` lexical form: optional sign, digits.
+pub(crate) fn parse_integer(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.strip_prefix('+').unwrap_or(s).parse().ok()
+}
+
+/// Parses an `xs:decimal` lexical form exactly: `[+-]?(d+(.d*)?|.d+)`.
+pub(crate) fn parse_xs_decimal(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let ok = (!int.is_empty() || !frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && body != ".";
+    if !ok {
+        return None;
+    }
+    let mut t = String::with_capacity(s.len() + 1);
+    if s.starts_with('-') {
+        t.push('-');
+    }
+    t.push_str(if int.is_empty() { "0" } else { int });
+    if !frac.is_empty() {
+        t.push('.');
+        t.push_str(frac);
+    }
+    Decimal::from_str_exact(&t).ok()
+}
+
+/// Parses a JSON number exactly (exponents allowed), without going through `f64`.
+pub(crate) fn parse_json_decimal(s: &str) -> Option<Decimal> {
+    if s.contains(['e', 'E']) {
+        Decimal::from_scientific(s).ok()
+    } else {
+        Decimal::from_str_exact(s).ok()
+    }
+}
+
+/// Parses exactly `YYYY-MM-DD` (ASCII digits) into a real calendar date.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = &b[r];
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0, |a, &d| a * 10 + u32::from(d - b'0')))
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
+}
+
+/// Writes a date as `YYYY-MM-DD`.
+pub(crate) fn format_date(d: &NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}

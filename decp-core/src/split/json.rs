@@ -1,0 +1,481 @@
+//! The JSON envelope walker: `{"marches": {"marche": [ … ], "contrat-concession":
+//! [ … ]}}` (v2), `{"marches": [ … ]}` (v1, 2.0.0) and NDJSON.
+
+use std::io::Read;
+
+use super::Limits;
+use super::source::{Source, advance_pos};
+use super::{Common, RawRecord, Seek, kind_of, too_large};
+use crate::detect::Envelope;
+use crate::error::{Error, Position, Result};
+use crate::format::Format;
+use crate::model::RecordKind;
+
+#[derive(Debug, Clone, Copy)]
+enum JState {
+    Start,
+    Root {
+        first: bool,
+    },
+    Marches {
+        first: bool,
+    },
+    /// A list of records: one kind (v2), or `None` for the v1 heterogeneous array.
+    Array {
+        kind: Option<RecordKind>,
+        first: bool,
+    },
+    AfterRoot,
+    /// NDJSON: records one after the other, each an object whose first member is
+    /// `"kind"`; white space (line breaks) between them.
+    Lines,
+}
+
+/// The kind an NDJSON record's leading `{"kind": "…"` names; `None` when the object
+/// does not start with a `kind` member (`Some(None)`: it does, with another value).
+fn ndjson_kind(b: &[u8]) -> Option<Option<RecordKind>> {
+    let ws = |b: &[u8], i: usize| {
+        i + b[i.min(b.len())..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+            .count()
+    };
+    let mut i = ws(b, 1);
+    let rest = b.get(i..)?;
+    if b.first() != Some(&b'{') || !rest.starts_with(b"\"kind\"") {
+        return None;
+    }
+    i = ws(b, i + 6);
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i = ws(b, i + 1);
+    let rest = b.get(i..).unwrap_or_default();
+    Some(
+        [RecordKind::Marche, RecordKind::Concession]
+            .into_iter()
+            .find(|k| {
+                rest.len() > k.name().len() + 1
+                    && rest[0] == b'"'
+                    && rest[1..].starts_with(k.name().as_bytes())
+                    && rest[1 + k.name().len()] == b'"'
+            }),
+    )
+}
+
+pub(crate) struct JsonSplitter {
+    state: JState,
+    pub c: Common,
+    scratch: Vec<u8>,
+    closers: Vec<u8>,
+}
+
+impl JsonSplitter {
+    pub fn new(limits: Limits) -> JsonSplitter {
+        JsonSplitter {
+            state: JState::Start,
+            c: Common::new(limits),
+            scratch: Vec::new(),
+            closers: Vec::new(),
+        }
+    }
+
+    fn syntax(pos: Position, msg: impl Into<String>) -> Error {
+        Error::syntax(Format::Json, pos, msg)
+    }
+
+    fn unexpected<R: Read>(src: &mut Source<R>, what: &str) -> Result<Error> {
+        Ok(match src.peek()? {
+            None => Self::syntax(src.pos, format!("unexpected end of input, expected {what}")),
+            Some(b) => Self::syntax(
+                src.pos,
+                format!(
+                    "unexpected character `{}`, expected {what}",
+                    char::from(b).escape_default()
+                ),
+            ),
+        })
+    }
+
+    fn expect<R: Read>(src: &mut Source<R>, b: u8, what: &str) -> Result<()> {
+        if src.skip_ws()? == Some(b) {
+            src.consume(1, None);
+            Ok(())
+        } else {
+            Err(Self::unexpected(src, what)?)
+        }
+    }
+
+    /// Reads an envelope key (a short string) into `scratch`.
+    fn key<R: Read>(&mut self, src: &mut Source<R>) -> Result<()> {
+        if src.skip_ws()? != Some(b'"') {
+            return Err(Self::unexpected(src, "a string key")?);
+        }
+        self.scratch.clear();
+        let limits = self.c.limits;
+        Self::scan_value(
+            src,
+            Some(&mut self.scratch),
+            &mut self.closers,
+            limits,
+            Position::START,
+        )?;
+        Ok(())
+    }
+
+    /// Copies (or skips) one JSON value. `start` is the position of the record, for
+    /// errors found inside it.
+    fn scan_value<R: Read>(
+        src: &mut Source<R>,
+        mut out: Option<&mut Vec<u8>>,
+        closers: &mut Vec<u8>,
+        limits: Limits,
+        rec_start: Position,
+    ) -> Result<()> {
+        let first = match src.peek()? {
+            Some(b) => b,
+            None => {
+                return Err(Self::syntax(
+                    src.pos,
+                    "unexpected end of input, expected a value",
+                ));
+            }
+        };
+        let value_start = src.pos;
+        closers.clear();
+        let mut in_str = false;
+        let mut esc = false;
+        let scalar = !matches!(first, b'{' | b'[' | b'"');
+        let objects_only = first == b'{';
+        loop {
+            if !src.fill()? {
+                if scalar {
+                    return Ok(());
+                }
+                let what = if in_str { " (in a string)" } else { "" };
+                return Err(Self::syntax(
+                    src.pos,
+                    format!(
+                        "unexpected end of input{what}: the value that starts at line {}, column {} is not closed",
+                        value_start.line, value_start.column
+                    ),
+                ));
+            }
+            let chunk = src.chunk();
+            let mut i = 0;
+            let mut done = false;
+            while i < chunk.len() {
+                let b = chunk[i];
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else {
+                        match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
+                            Some(j) => {
+                                i += j;
+                                if chunk[i] == b'\\' {
+                                    esc = true;
+                                } else {
+                                    in_str = false;
+                                    if closers.is_empty() {
+                                        done = true;
+                                        i += 1;
+                                        break;
+                                    }
+                                }
+                            }
+                            None => {
+                                i = chunk.len();
+                                continue;
+                            }
+                        }
+                    }
+                } else if scalar {
+                    if matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                        done = true;
+                        break;
+                    }
+                } else if objects_only {
+                    // Inside an object, only strings and braces decide where it
+                    // ends: jump to the next of them. A bracket out of place is the
+                    // record parser's to report.
+                    let Some(j) = memchr::memchr3(b'"', b'{', b'}', &chunk[i..]) else {
+                        i = chunk.len();
+                        continue;
+                    };
+                    i += j;
+                    match chunk[i] {
+                        b'"' => in_str = true,
+                        b'{' => {
+                            if closers.len() >= limits.max_depth {
+                                let mut p = src.pos;
+                                advance_pos(&mut p, &chunk[..i]);
+                                return Err(Error::limit(
+                                    p,
+                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                ));
+                            }
+                            closers.push(b'}');
+                        }
+                        _ => {
+                            closers.pop();
+                            if closers.is_empty() {
+                                done = true;
+                                i += 1;
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    match b {
+                        b'"' => in_str = true,
+                        b'{' | b'[' => {
+                            if closers.len() >= limits.max_depth {
+                                let mut p = src.pos;
+                                advance_pos(&mut p, &chunk[..i]);
+                                return Err(Error::limit(
+                                    p,
+                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                ));
+                            }
+                            closers.push(if b == b'{' { b'}' } else { b']' });
+                        }
+                        b'}' | b']' => {
+                            if closers.pop() != Some(b) {
+                                let mut p = src.pos;
+                                advance_pos(&mut p, &chunk[..i]);
+                                return Err(Self::syntax(
+                                    p,
+                                    format!("unexpected `{}`", char::from(b)),
+                                ));
+                            }
+                            if closers.is_empty() {
+                                done = true;
+                                i += 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            if out
+                .as_deref()
+                .is_some_and(|o| o.len() + i > limits.max_record_bytes)
+            {
+                return Err(too_large(rec_start, limits));
+            }
+            src.consume(i, out.as_deref_mut());
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+        match self.seek_record(src, rec)? {
+            Seek::End => Ok(false),
+            Seek::At | Seek::Copied => self.scan_record(src, rec).map(|()| true),
+        }
+    }
+
+    /// Goes through the envelope up to the start of the next record (`rec` then
+    /// describes it, without its bytes): [`Seek::At`], or [`Seek::End`]. The record
+    /// is then either scanned ([`JsonSplitter::scan_record`]) or parsed in place by
+    /// the caller, who consumes its bytes.
+    pub fn seek_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+    ) -> Result<Seek> {
+        if self.c.done {
+            return Ok(Seek::End);
+        }
+        let r = self.step(src, rec);
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r.map(|at| if at { Seek::At } else { Seek::End })
+    }
+
+    /// Copies the record that [`JsonSplitter::seek_record`] stopped at into `rec`.
+    pub fn scan_record<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<()> {
+        let limits = self.c.limits;
+        let start = rec.position;
+        let r = Self::scan_value(src, Some(&mut rec.bytes), &mut self.closers, limits, start)
+            .map_err(|e| e.with_record(start.record.unwrap_or(0)));
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r?;
+        if rec.envelope == Envelope::Array
+            && memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some()
+        {
+            // The kind is told when decoding; this guess only serves callers of
+            // `read_raw` who look at `RawRecord::kind`.
+            rec.kind = RecordKind::Concession;
+        }
+        Ok(())
+    }
+
+    fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+        loop {
+            match self.state {
+                JState::Start => {
+                    src.skip_bom()?;
+                    match src.skip_ws()? {
+                        Some(b'{') if ndjson_kind(src.lookahead(64)?).is_some() => {
+                            self.state = JState::Lines;
+                        }
+                        Some(b'{') => {
+                            src.consume(1, None);
+                            self.state = JState::Root { first: true };
+                        }
+                        Some(b'[') => {
+                            return Err(Error::unsupported(
+                                src.pos,
+                                "the document is a JSON array: a DECP file is an object {\"marches\": …}",
+                                false,
+                            ));
+                        }
+                        _ => return Err(Self::unexpected(src, "`{`")?),
+                    }
+                }
+                JState::Root { first } => {
+                    if src.skip_ws()? == Some(b'}') {
+                        src.consume(1, None);
+                        self.state = JState::AfterRoot;
+                        continue;
+                    }
+                    if !first {
+                        Self::expect(src, b',', "`,` or `}`")?;
+                    }
+                    self.state = JState::Root { first: false };
+                    let at = src.pos;
+                    self.key(src)?;
+                    Self::expect(src, b':', "`:`")?;
+                    let next = src.skip_ws()?;
+                    if self.scratch == b"\"marches\"" {
+                        match next {
+                            Some(b'{') => {
+                                src.consume(1, None);
+                                self.state = JState::Marches { first: true };
+                            }
+                            Some(b'[') => {
+                                src.consume(1, None);
+                                self.state = JState::Array {
+                                    kind: None,
+                                    first: true,
+                                };
+                            }
+                            _ => {
+                                return Err(Self::unexpected(src, "`{` (the value of `marches`)")?);
+                            }
+                        }
+                    } else {
+                        let key = String::from_utf8_lossy(&self.scratch).into_owned();
+                        let limits = self.c.limits;
+                        Self::scan_value(src, None, &mut self.closers, limits, at)?;
+                        if key != "\"$schema\"" {
+                            return Err(Error::unsupported(
+                                at,
+                                format!(
+                                    "member {key} at the top level is not part of DECP; skipped"
+                                ),
+                                true,
+                            ));
+                        }
+                    }
+                }
+                JState::Marches { first } => {
+                    if src.skip_ws()? == Some(b'}') {
+                        src.consume(1, None);
+                        self.state = JState::Root { first: false };
+                        continue;
+                    }
+                    if !first {
+                        Self::expect(src, b',', "`,` or `}`")?;
+                    }
+                    self.state = JState::Marches { first: false };
+                    let at = src.pos;
+                    self.key(src)?;
+                    Self::expect(src, b':', "`:`")?;
+                    let next = src.skip_ws()?;
+                    let name = &self.scratch[1..self.scratch.len() - 1];
+                    match (kind_of(name), next) {
+                        (Some(kind), Some(b'[')) => {
+                            src.consume(1, None);
+                            self.state = JState::Array {
+                                kind: Some(kind),
+                                first: true,
+                            };
+                        }
+                        (k, _) => {
+                            let key = String::from_utf8_lossy(&self.scratch).into_owned();
+                            let limits = self.c.limits;
+                            Self::scan_value(src, None, &mut self.closers, limits, at)?;
+                            let msg = if k.is_some() {
+                                format!("{key} is not an array; skipped")
+                            } else {
+                                format!("member {key} of `marches` is not part of DECP; skipped")
+                            };
+                            return Err(Error::unsupported(at, msg, true));
+                        }
+                    }
+                }
+                JState::Array { kind, first } => {
+                    if src.skip_ws()? == Some(b']') {
+                        src.consume(1, None);
+                        self.state = match kind {
+                            Some(_) => JState::Marches { first: false },
+                            None => JState::Root { first: false },
+                        };
+                        continue;
+                    }
+                    if !first {
+                        Self::expect(src, b',', "`,` or `]`")?;
+                        src.skip_ws()?;
+                    }
+                    self.state = JState::Array { kind, first: false };
+                    self.c.begin(
+                        rec,
+                        kind.unwrap_or(RecordKind::Marche),
+                        Format::Json,
+                        src.pos,
+                    );
+                    if kind.is_none() {
+                        rec.envelope = Envelope::Array;
+                        rec.kind_index = rec.position.record.unwrap_or(0);
+                    }
+                    return Ok(true);
+                }
+                JState::Lines => {
+                    return match src.skip_ws()? {
+                        None => {
+                            self.c.done = true;
+                            Ok(false)
+                        }
+                        Some(b'{') => {
+                            let kind = ndjson_kind(src.lookahead(64)?)
+                                .flatten()
+                                .unwrap_or(RecordKind::Marche);
+                            self.c.begin(rec, kind, Format::Json, src.pos);
+                            rec.envelope = Envelope::Lines;
+                            Ok(true)
+                        }
+                        Some(_) => Err(Self::unexpected(
+                            src,
+                            "`{` (the next record of the NDJSON stream)",
+                        )?),
+                    };
+                }
+                JState::AfterRoot => {
+                    return match src.skip_ws()? {
+                        None => {
+                            self.c.done = true;
+                            Ok(false)
+                        }
+                        Some(_) => Err(Self::unexpected(src, "the end of the document")?),
+                    };
+                }
+            }
+        }
+    }
+}

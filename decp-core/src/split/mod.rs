@@ -1,0 +1,244 @@
+//! Splitting a stream into records, in constant memory, with positions.
+//!
+//! A splitter reads the input through a fixed-size buffer ([`Source`]), walks the
+//! envelope (`{"marches": {"marche": [...], "contrat-concession": [...]}}`,
+//! `{"marches": [...]}`, NDJSON, or `<marches><marche>…</marche>…</marches>`) and
+//! finds where each record starts and ends, with the position where it starts. It
+//! checks only what it needs to find the record's end (strings, nesting, tag
+//! names); the record's own syntax is checked when it is decoded, so that a broken
+//! record can be reported and skipped without losing the rest of the file.
+//!
+//! # The contract between the reader and a splitter
+//!
+//! Both splitters ([`JsonSplitter`], [`XmlSplitter`]) offer the same three calls:
+//!
+//! - `seek_record(src, rec)` walks the envelope up to the next record and fills
+//!   `rec`'s description (kind, position, index, envelope) without its bytes. It
+//!   returns [`Seek::At`] (the next byte of `src` is the record's first), or
+//!   [`Seek::Copied`] (the splitter had to copy the record already: an XML record
+//!   whose start tag straddled a refill), or [`Seek::End`].
+//! - After [`Seek::At`], the caller either parses the record in place from
+//!   [`Source::text`] and consumes exactly its bytes ([`Source::consume`]), or
+//!   calls `scan_record(src, rec)`, which copies the record's bytes into `rec`
+//!   (checking the size limit) and consumes them. Nothing else may touch `src` in
+//!   between: the splitter's state says "inside the list of records".
+//! - `next(src, rec)` is `seek_record` then `scan_record`: the copying path of
+//!   [`Reader::read_raw`](crate::Reader::read_raw).
+//!
+//! An error is recoverable when the splitter knows where the broken part ends
+//! (a record, an envelope member); after a fatal one ([`Error::is_fatal`]) every
+//! call returns [`Seek::End`].
+
+use crate::detect::Envelope;
+use crate::error::{Error, Position};
+use crate::format::Format;
+use crate::model::RecordKind;
+
+mod json;
+mod source;
+mod xml;
+
+pub(crate) use json::JsonSplitter;
+pub(crate) use source::{Source, locate};
+pub(crate) use xml::XmlSplitter;
+
+/// One record's bytes, as found in the input, not decoded yet.
+///
+/// Obtained from [`Reader::read_raw`](crate::Reader::read_raw); decode it with
+/// [`RawRecord::decode`], possibly on another thread.
+#[derive(Debug, Clone)]
+pub struct RawRecord {
+    pub(crate) kind: RecordKind,
+    pub(crate) format: Format,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) position: Position,
+    pub(crate) kind_index: u64,
+    pub(crate) envelope: Envelope,
+    /// The record's JSON Pointer when it is not the one its place in a document
+    /// gives (a record decoded on its own: `""`, paths relative to it).
+    pub(crate) path: Option<String>,
+}
+
+impl Default for RawRecord {
+    fn default() -> RawRecord {
+        RawRecord {
+            kind: RecordKind::Marche,
+            format: Format::Json,
+            bytes: Vec::new(),
+            position: Position::START,
+            kind_index: 0,
+            envelope: Envelope::Object,
+            path: None,
+        }
+    }
+}
+
+impl RawRecord {
+    /// One record's bytes on their own: a JSON object or an XML element of the
+    /// given kind, decoded ([`RawRecord::decode_with`]) with paths relative to the
+    /// record and positions from its first byte. [`RawRecord::with_path`] gives it
+    /// its place in a document.
+    ///
+    /// ```
+    /// use decp_core::{Format, Mode, RawRecord, RecordKind};
+    /// let raw = RawRecord::new(Format::Xml, RecordKind::Marche, b"<marche><dureeMois>x</dureeMois></marche>".to_vec())
+    ///     .with_path("/marches/marche/7");
+    /// let d = raw.decode(Mode::Tolerant)?;
+    /// assert_eq!(d.findings[0].path, "/marches/marche/7/dureeMois");
+    /// assert_eq!((d.findings[0].position.unwrap().line, d.findings[0].position.unwrap().column), (1, 9));
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn new(format: Format, kind: RecordKind, bytes: Vec<u8>) -> RawRecord {
+        RawRecord {
+            kind,
+            format,
+            bytes,
+            position: Position::START,
+            kind_index: 0,
+            envelope: match format {
+                Format::Json => Envelope::Object,
+                Format::Xml => Envelope::Xml,
+            },
+            path: Some(String::new()),
+        }
+    }
+
+    /// Sets the record's JSON Pointer (`/marches/marche/7`): the prefix of its
+    /// findings' paths.
+    pub fn with_path(mut self, pointer: impl Into<String>) -> RawRecord {
+        self.path = Some(pointer.into());
+        self
+    }
+
+    /// Market or concession.
+    pub fn kind(&self) -> RecordKind {
+        self.kind
+    }
+    /// The format of the bytes.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// The record's bytes, exactly as in the input (one JSON value or one XML element).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    /// Where the record starts; `position().record` is its index in the document.
+    pub fn position(&self) -> Position {
+        self.position
+    }
+    /// Index among the records of the same kind (the index in the JSON Pointer
+    /// `/marches/marche/N`).
+    pub fn kind_index(&self) -> u64 {
+        self.kind_index
+    }
+    /// The position of byte `offset` of the record.
+    pub fn locate(&self, offset: usize) -> Position {
+        locate(&self.bytes, self.position, offset)
+    }
+}
+
+/// Limits that keep hostile input from using unbounded memory:
+/// [`Limits::default`], then the setters.
+///
+/// ```
+/// use decp_core::Limits;
+/// let l = Limits::default().max_depth(32);
+/// assert_eq!(l.max_depth, 32);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest record, in bytes (default 64 MiB; real records are a few KiB).
+    pub max_record_bytes: usize,
+    /// The deepest nesting of objects, arrays or elements (default 64; DECP needs 7).
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_record_bytes: 64 << 20,
+            max_depth: 64,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the largest record, in bytes.
+    pub fn max_record_bytes(mut self, bytes: usize) -> Limits {
+        self.max_record_bytes = bytes;
+        self
+    }
+    /// Sets the deepest nesting of objects, arrays or elements.
+    pub fn max_depth(mut self, depth: usize) -> Limits {
+        self.max_depth = depth;
+        self
+    }
+}
+
+/// Shared state of both splitters.
+pub(crate) struct Common {
+    pub limits: Limits,
+    pub index: u64,
+    pub counts: [u64; 2],
+    pub done: bool,
+}
+
+impl Common {
+    fn new(limits: Limits) -> Common {
+        Common {
+            limits,
+            index: 0,
+            counts: [0; 2],
+            done: false,
+        }
+    }
+
+    fn begin(&mut self, rec: &mut RawRecord, kind: RecordKind, format: Format, pos: Position) {
+        rec.kind = kind;
+        rec.format = format;
+        rec.envelope = match format {
+            Format::Json => Envelope::Object,
+            Format::Xml => Envelope::Xml,
+        };
+        rec.bytes.clear();
+        rec.path = None;
+        rec.position = Position {
+            record: Some(self.index),
+            ..pos
+        };
+        let k = kind as usize;
+        rec.kind_index = self.counts[k];
+        self.counts[k] += 1;
+        self.index += 1;
+    }
+}
+
+fn too_large(at: Position, limits: Limits) -> Error {
+    Error::limit(
+        at,
+        format!(
+            "record larger than {} bytes (see Limits::max_record_bytes)",
+            limits.max_record_bytes
+        ),
+    )
+}
+
+fn kind_of(name: &[u8]) -> Option<RecordKind> {
+    match name {
+        b"marche" => Some(RecordKind::Marche),
+        b"contrat-concession" => Some(RecordKind::Concession),
+        _ => None,
+    }
+}
+
+/// Where a splitter's `seek_record` stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seek {
+    /// At the end of the records.
+    End,
+    /// Before a record, nothing of it consumed.
+    At,
+    /// After a record, copied into the `RawRecord`.
+    Copied,
+}

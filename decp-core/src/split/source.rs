@@ -1,0 +1,229 @@
+//! The buffered input and the positions of its bytes.
+
+use std::io::{self, Read};
+
+use crate::encoding::SingleByte;
+use crate::error::{Error, Position, Result};
+
+const CHUNK: usize = 64 * 1024;
+
+/// Counts the characters (not bytes) of UTF-8 text; invalid bytes count as one each
+/// only when they are not continuation bytes.
+fn count_chars(s: &[u8]) -> u64 {
+    s.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64
+}
+
+/// Moves `pos` over `s`.
+pub(crate) fn advance_pos(pos: &mut Position, s: &[u8]) {
+    pos.byte += s.len() as u64;
+    match memchr::memrchr(b'\n', s) {
+        Some(last) => {
+            pos.line += memchr::memchr_iter(b'\n', s).count() as u64;
+            pos.column = 1 + count_chars(&s[last + 1..]);
+        }
+        None => pos.column += count_chars(s),
+    }
+}
+
+/// The position of byte `off` of a record that starts at `start`.
+pub(crate) fn locate(bytes: &[u8], start: Position, off: usize) -> Position {
+    let mut p = start;
+    advance_pos(&mut p, &bytes[..off.min(bytes.len())]);
+    p
+}
+
+/// The buffered input with the position of its next byte.
+pub(crate) struct Source<R> {
+    rdr: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    pub pos: Position,
+    /// When set, bytes are transcoded to UTF-8 as they are read (positions then
+    /// count UTF-8 bytes; lines and columns are those of the input).
+    transcode: Option<SingleByte>,
+    raw: Vec<u8>,
+    /// Bumped whenever the buffer's bytes change (a refill, a transcoding).
+    generation: u64,
+    /// The UTF-8 prefix of the buffer from `text_at`, copied out once per refill so
+    /// that records can be parsed in place ([`Source::text`]).
+    text: String,
+    text_at: usize,
+    text_generation: u64,
+}
+
+impl<R: Read> Source<R> {
+    pub fn new(rdr: R) -> Source<R> {
+        Source {
+            rdr,
+            buf: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            pos: Position::START,
+            transcode: None,
+            raw: Vec::new(),
+            generation: 0,
+            text: String::new(),
+            text_at: 0,
+            text_generation: u64::MAX,
+        }
+    }
+
+    /// The buffered input from the next unread byte, as far as it is valid UTF-8
+    /// (possibly empty; never beyond the buffer). Validated and copied once per
+    /// refill, so that reading many records in place costs one pass over the bytes.
+    pub fn text(&mut self) -> &str {
+        if self.text_generation != self.generation
+            || self.start < self.text_at
+            || self.start - self.text_at >= self.text.len()
+        {
+            let b = &self.buf[self.start..self.end];
+            let valid = match std::str::from_utf8(b) {
+                Ok(t) => t,
+                Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+            };
+            self.text.clear();
+            self.text.push_str(valid);
+            self.text_at = self.start;
+            self.text_generation = self.generation;
+        }
+        self.text
+            .get(self.start - self.text_at..)
+            .unwrap_or_default()
+    }
+
+    /// From now on, reads the input as `enc` (what is buffered is transcoded too).
+    pub fn set_transcode(&mut self, enc: SingleByte) {
+        let mut out = Vec::with_capacity(CHUNK.max(2 * (self.end - self.start)));
+        enc.decode_into(&self.buf[self.start..self.end], &mut out);
+        self.end = out.len();
+        self.start = 0;
+        self.buf = out;
+        self.transcode = Some(enc);
+        self.generation += 1;
+    }
+
+    fn read_more(&mut self) -> io::Result<usize> {
+        match self.transcode {
+            None => {
+                if self.buf.len() < CHUNK {
+                    self.buf.resize(CHUNK, 0);
+                }
+                self.rdr.read(&mut self.buf)
+            }
+            Some(enc) => {
+                self.raw.resize(CHUNK / 3, 0);
+                let n = self.rdr.read(&mut self.raw)?;
+                self.buf.clear();
+                enc.decode_into(&self.raw[..n], &mut self.buf);
+                Ok(self.buf.len())
+            }
+        }
+    }
+
+    /// Makes at least one byte available; `false` at the end of input.
+    pub fn fill(&mut self) -> io::Result<bool> {
+        while self.start == self.end {
+            if self.eof {
+                return Ok(false);
+            }
+            match self.read_more() {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.start = 0;
+                    self.end = n;
+                    self.generation += 1;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
+
+    pub fn chunk(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    pub fn peek(&mut self) -> Result<Option<u8>> {
+        Ok(if self.fill()? {
+            Some(self.buf[self.start])
+        } else {
+            None
+        })
+    }
+
+    /// Consumes `n` available bytes, appending them to `out` when given.
+    pub fn consume(&mut self, n: usize, out: Option<&mut Vec<u8>>) {
+        let s = &self.buf[self.start..self.start + n];
+        if let Some(out) = out {
+            out.extend_from_slice(s);
+        }
+        advance_pos(&mut self.pos, s);
+        self.start += n;
+    }
+
+    /// Buffers up to `n` bytes (fewer only at the end of input) and returns what is
+    /// buffered from the next unread byte.
+    pub fn lookahead(&mut self, n: usize) -> io::Result<&[u8]> {
+        while self.end - self.start < n && !self.eof {
+            if self.start > 0 {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+            }
+            if self.buf.len() < n {
+                self.buf.resize(n, 0);
+            }
+            self.generation += 1;
+            match self.rdr.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.chunk())
+    }
+
+    /// Skips a UTF-8 byte-order mark; rejects UTF-16 and UTF-32 ones.
+    pub fn skip_bom(&mut self) -> Result<()> {
+        self.lookahead(3)?;
+        let c = self.chunk();
+        if c.starts_with(b"\xEF\xBB\xBF") {
+            self.start += 3;
+            self.pos.byte += 3;
+        } else if c.starts_with(b"\xFF\xFE") || c.starts_with(b"\xFE\xFF") {
+            return Err(Error::unsupported(
+                self.pos,
+                "UTF-16 input: DECP files must be UTF-8 (convert the file first)",
+                false,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Skips white space; returns the next byte, if any.
+    pub fn skip_ws(&mut self) -> Result<Option<u8>> {
+        while self.fill()? {
+            let c = self.chunk();
+            match c
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            {
+                Some(i) => {
+                    let b = c[i];
+                    self.consume(i, None);
+                    return Ok(Some(b));
+                }
+                None => {
+                    let n = c.len();
+                    self.consume(n, None);
+                }
+            }
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,574 @@
+//! The XML envelope walker: `<marches>` and its record elements (every version),
+//! the XML declaration and its encoding.
+
+use std::io::Read;
+
+use super::Limits;
+use super::source::Source;
+use super::{Common, RawRecord, Seek, kind_of, too_large};
+use crate::encoding::SingleByte;
+use crate::error::{Error, Position, Result};
+use crate::format::Format;
+use crate::model::RecordKind;
+
+/// Byte-level state of the scanner of one markup construct, resumable across refills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum X {
+    Start,
+    Lt,
+    /// In a tag; `quote` is the open quote or 0, `slash` if the last byte was `/`.
+    Tag {
+        end: bool,
+        quote: u8,
+        slash: bool,
+    },
+    Bang,
+    BangDash,
+    CDataOpen,
+    Comment(u8),
+    CData(u8),
+    Pi(bool),
+    Doctype(u32),
+}
+
+/// What one scanned markup construct was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    Start { self_closing: bool },
+    End,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum XState {
+    Prolog,
+    InRoot,
+    AfterRoot,
+}
+
+pub(crate) struct XmlSplitter {
+    /// Unknown encodings are read as UTF-8 (normalising) instead of refused.
+    pub lenient: bool,
+    state: XState,
+    pub c: Common,
+    tag: Vec<u8>,
+    /// Names of the open elements of the record being copied, end to end.
+    names: Vec<u8>,
+    name_ends: Vec<usize>,
+}
+
+fn tag_name(tag: &[u8]) -> &[u8] {
+    let s = tag
+        .strip_prefix(b"</")
+        .or_else(|| tag.strip_prefix(b"<"))
+        .unwrap_or(tag);
+    let end = s
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+impl XmlSplitter {
+    pub fn new(limits: Limits) -> XmlSplitter {
+        XmlSplitter {
+            lenient: false,
+            state: XState::Prolog,
+            c: Common::new(limits),
+            tag: Vec::new(),
+            names: Vec::new(),
+            name_ends: Vec::new(),
+        }
+    }
+
+    fn syntax(pos: Position, msg: impl Into<String>) -> Error {
+        Error::syntax(Format::Xml, pos, msg)
+    }
+
+    /// Copies one markup construct (tag, comment, CDATA, PI, DOCTYPE) starting at
+    /// `<` into `self.tag`, and says what it was.
+    fn scan<R: Read>(&mut self, src: &mut Source<R>, limit_at: Position) -> Result<Markup> {
+        let limits = self.c.limits;
+        self.tag.clear();
+        let mut st = X::Start;
+        loop {
+            if !src.fill()? {
+                return Err(Self::syntax(
+                    src.pos,
+                    "unexpected end of input inside markup",
+                ));
+            }
+            let chunk = src.chunk();
+            let mut result = None;
+            let mut i = 0;
+            while i < chunk.len() {
+                let b = chunk[i];
+                i += 1;
+                st = match st {
+                    X::Start => X::Lt,
+                    X::Lt => match b {
+                        b'/' => X::Tag {
+                            end: true,
+                            quote: 0,
+                            slash: false,
+                        },
+                        b'!' => X::Bang,
+                        b'?' => X::Pi(false),
+                        _ => X::Tag {
+                            end: false,
+                            quote: 0,
+                            slash: false,
+                        },
+                    },
+                    X::Tag { end, quote, slash } => {
+                        if quote != 0 {
+                            X::Tag {
+                                end,
+                                quote: if b == quote { 0 } else { quote },
+                                slash: false,
+                            }
+                        } else {
+                            match b {
+                                b'"' | b'\'' => X::Tag {
+                                    end,
+                                    quote: b,
+                                    slash: false,
+                                },
+                                b'>' => {
+                                    result = Some(if end {
+                                        Markup::End
+                                    } else {
+                                        Markup::Start {
+                                            self_closing: slash,
+                                        }
+                                    });
+                                    break;
+                                }
+                                _ => X::Tag {
+                                    end,
+                                    quote: 0,
+                                    slash: b == b'/',
+                                },
+                            }
+                        }
+                    }
+                    X::Bang => match b {
+                        b'-' => X::BangDash,
+                        b'[' => X::CDataOpen,
+                        _ => X::Doctype(0),
+                    },
+                    X::BangDash => X::Comment(0),
+                    X::CDataOpen => {
+                        if b == b'[' {
+                            X::CData(0)
+                        } else {
+                            X::CDataOpen
+                        }
+                    }
+                    X::Comment(d) => match b {
+                        b'-' => X::Comment((d + 1).min(2)),
+                        b'>' if d >= 2 => {
+                            result = Some(Markup::Other);
+                            break;
+                        }
+                        _ => X::Comment(0),
+                    },
+                    X::CData(d) => match b {
+                        b']' => X::CData((d + 1).min(2)),
+                        b'>' if d >= 2 => {
+                            result = Some(Markup::Other);
+                            break;
+                        }
+                        _ => X::CData(0),
+                    },
+                    X::Pi(q) => match b {
+                        b'?' => X::Pi(true),
+                        b'>' if q => {
+                            result = Some(Markup::Other);
+                            break;
+                        }
+                        _ => X::Pi(false),
+                    },
+                    X::Doctype(d) => match b {
+                        b'[' => X::Doctype(d + 1),
+                        b']' => X::Doctype(d.saturating_sub(1)),
+                        b'>' if d == 0 => {
+                            result = Some(Markup::Other);
+                            break;
+                        }
+                        _ => X::Doctype(d),
+                    },
+                };
+            }
+            if self.tag.len() + i > limits.max_record_bytes {
+                return Err(too_large(limit_at, limits));
+            }
+            src.consume(i, Some(&mut self.tag));
+            if let Some(m) = result {
+                return Ok(m);
+            }
+        }
+    }
+
+    /// Skips text up to the next `<`; `true` if it held anything but white space.
+    fn skip_text<R: Read>(src: &mut Source<R>) -> Result<bool> {
+        let mut meaningful = false;
+        while src.fill()? {
+            let c = src.chunk();
+            let n = memchr::memchr(b'<', c).unwrap_or(c.len());
+            meaningful |= c[..n]
+                .iter()
+                .any(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+            let stop = n < c.len();
+            src.consume(n, None);
+            if stop {
+                break;
+            }
+        }
+        Ok(meaningful)
+    }
+
+    pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+        match self.seek_record(src, rec)? {
+            Seek::End => Ok(false),
+            Seek::Copied => Ok(true),
+            Seek::At => self.scan_record(src, rec).map(|()| true),
+        }
+    }
+
+    /// Goes through the document up to the next record. When the record's start
+    /// tag is in the buffer, stops before it ([`Seek::At`]: `rec` describes the
+    /// record, without its bytes), for the caller to parse it in place or to call
+    /// [`XmlSplitter::scan_record`]; otherwise copies it into `rec` ([`Seek::Copied`]).
+    pub fn seek_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+    ) -> Result<Seek> {
+        if self.c.done {
+            return Ok(Seek::End);
+        }
+        let r = self.step(src, rec);
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r
+    }
+
+    /// Copies the record that [`XmlSplitter::seek_record`] stopped before into `rec`.
+    pub fn scan_record<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<()> {
+        let at = rec.position;
+        let r = match self.scan(src, at) {
+            Ok(Markup::Start { self_closing }) => self.copy_record(src, rec, self_closing),
+            Ok(_) => Err(Self::syntax(at, "expected a start tag")),
+            Err(e) => Err(e),
+        }
+        .map_err(|e| e.with_record(at.record.unwrap_or(0)));
+        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r
+    }
+
+    /// Tells, from the buffer, whether the next markup is the start tag of a record.
+    fn record_ahead<R: Read>(src: &Source<R>) -> Option<RecordKind> {
+        let c = src.chunk();
+        if !c.starts_with(b"<") || c.starts_with(b"</") {
+            return None;
+        }
+        let name = tag_name(c);
+        // The name is whole only if what ends it is in the buffer too.
+        c.get(1 + name.len())?;
+        kind_of(name)
+    }
+
+    /// Reads the encoding of the XML declaration: UTF-8, or a single-byte encoding
+    /// the source then transcodes. Another encoding is a fatal error, or, when
+    /// `lenient` (normalising), a recoverable one and the input is read as UTF-8.
+    fn check_decl<R: Read>(&self, src: &mut Source<R>, pos: Position) -> Result<()> {
+        let decl = String::from_utf8_lossy(&self.tag);
+        if let Some(i) = decl.find("encoding") {
+            let v: String = decl[i + 8..]
+                .trim_start_matches([' ', '=', '\t', '\n', '\r'])
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\''))
+                .collect();
+            if v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8") {
+                return Ok(());
+            }
+            if let Some(enc) = SingleByte::from_label(&v) {
+                src.set_transcode(enc);
+                return Ok(());
+            }
+            return Err(Error::unsupported(
+                pos,
+                if self.lenient {
+                    format!("the XML declaration names an unknown encoding `{v}`: read as UTF-8")
+                } else {
+                    format!(
+                        "the XML declaration names the encoding `{v}`: only UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read"
+                    )
+                },
+                self.lenient,
+            ));
+        }
+        Ok(())
+    }
+
+    fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<Seek> {
+        loop {
+            match self.state {
+                XState::Prolog => {
+                    if src.pos.byte == 0 {
+                        src.skip_bom()?;
+                    }
+                    match src.skip_ws()? {
+                        Some(b'<') => {}
+                        None => {
+                            return Err(Self::syntax(
+                                src.pos,
+                                "empty document: expected an element",
+                            ));
+                        }
+                        Some(b) => {
+                            return Err(Self::syntax(
+                                src.pos,
+                                format!(
+                                    "unexpected character `{}`, expected `<`",
+                                    char::from(b).escape_default()
+                                ),
+                            ));
+                        }
+                    }
+                    let at = src.pos;
+                    match self.scan(src, at)? {
+                        Markup::Other => {
+                            if self.tag.starts_with(b"<?xml") {
+                                self.check_decl(src, at)?;
+                            }
+                        }
+                        Markup::End => {
+                            return Err(Self::syntax(
+                                at,
+                                "unexpected end tag before the root element",
+                            ));
+                        }
+                        Markup::Start { self_closing } => {
+                            let name = tag_name(&self.tag);
+                            if name == b"marches" {
+                                self.state = if self_closing {
+                                    XState::AfterRoot
+                                } else {
+                                    XState::InRoot
+                                };
+                            } else if let Some(kind) = kind_of(name) {
+                                self.state = XState::AfterRoot;
+                                return self.record(src, rec, kind, at, self_closing);
+                            } else {
+                                return Err(Error::unsupported(
+                                    at,
+                                    format!(
+                                        "root element <{}> is not a DECP element (expected <marches>)",
+                                        String::from_utf8_lossy(name)
+                                    ),
+                                    false,
+                                ));
+                            }
+                        }
+                    }
+                }
+                XState::InRoot => {
+                    let at = src.pos;
+                    if Self::skip_text(src)? {
+                        return Err(Error::unsupported(
+                            at,
+                            "text directly inside <marches> is not part of DECP; skipped",
+                            true,
+                        ));
+                    }
+                    if src.peek()?.is_none() {
+                        return Err(Self::syntax(
+                            src.pos,
+                            "unexpected end of input: element <marches> is not closed",
+                        ));
+                    }
+                    let at = src.pos;
+                    if let Some(kind) = Self::record_ahead(src) {
+                        self.c.begin(rec, kind, Format::Xml, at);
+                        return Ok(Seek::At);
+                    }
+                    match self.scan(src, at)? {
+                        Markup::Other => {}
+                        Markup::End => {
+                            if tag_name(&self.tag) != b"marches" {
+                                return Err(Self::syntax(
+                                    at,
+                                    format!(
+                                        "end tag </{}> does not match the open element <marches>",
+                                        String::from_utf8_lossy(tag_name(&self.tag))
+                                    ),
+                                ));
+                            }
+                            self.state = XState::AfterRoot;
+                        }
+                        Markup::Start { self_closing } => {
+                            let name = tag_name(&self.tag).to_vec();
+                            if let Some(kind) = kind_of(&name) {
+                                return self.record(src, rec, kind, at, self_closing);
+                            }
+                            // An unknown element: skip it whole, and say so.
+                            if !self_closing {
+                                let mut sink = Vec::new();
+                                self.content(src, &mut sink, &name, at)?;
+                            }
+                            return Err(Error::unsupported(
+                                at,
+                                format!(
+                                    "element <{}> is not part of DECP; skipped",
+                                    String::from_utf8_lossy(&name)
+                                ),
+                                true,
+                            ));
+                        }
+                    }
+                }
+                XState::AfterRoot => {
+                    if Self::skip_text(src)? {
+                        return Err(Self::syntax(
+                            src.pos,
+                            "unexpected text after the root element",
+                        ));
+                    }
+                    if src.peek()?.is_none() {
+                        self.c.done = true;
+                        return Ok(Seek::End);
+                    }
+                    let at = src.pos;
+                    if self.scan(src, at)? != Markup::Other {
+                        return Err(Self::syntax(
+                            at,
+                            "unexpected element after the root element",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+        kind: RecordKind,
+        at: Position,
+        self_closing: bool,
+    ) -> Result<Seek> {
+        self.c.begin(rec, kind, Format::Xml, at);
+        let index = self.c.index - 1;
+        self.copy_record(src, rec, self_closing)
+            .map_err(|e| e.with_record(index))?;
+        Ok(Seek::Copied)
+    }
+
+    /// Copies a record whose start tag was just scanned into `self.tag`.
+    fn copy_record<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        rec: &mut RawRecord,
+        self_closing: bool,
+    ) -> Result<()> {
+        rec.bytes.extend_from_slice(&self.tag);
+        if !self_closing {
+            let name = tag_name(&self.tag).to_vec();
+            let mut bytes = std::mem::take(&mut rec.bytes);
+            let r = self.content(src, &mut bytes, &name, rec.position);
+            rec.bytes = bytes;
+            r?;
+        }
+        Ok(())
+    }
+
+    /// Copies the content of an element whose start tag `name` was just read, up to
+    /// and including its end tag, checking that end tags match.
+    fn content<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        out: &mut Vec<u8>,
+        name: &[u8],
+        at: Position,
+    ) -> Result<()> {
+        let limits = self.c.limits;
+        self.names.clear();
+        self.names.extend_from_slice(name);
+        self.name_ends.clear();
+        self.name_ends.push(name.len());
+        loop {
+            // Text up to the next `<` belongs to the element.
+            loop {
+                if !src.fill()? {
+                    let from = self
+                        .name_ends
+                        .len()
+                        .checked_sub(2)
+                        .map_or(0, |i| self.name_ends[i]);
+                    return Err(Self::syntax(
+                        src.pos,
+                        format!(
+                            "unexpected end of input: element <{}> is not closed",
+                            String::from_utf8_lossy(&self.names[from..])
+                        ),
+                    ));
+                }
+                let c = src.chunk();
+                let (n, found) = match memchr::memchr(b'<', c) {
+                    Some(n) => (n, true),
+                    None => (c.len(), false),
+                };
+                if out.len() + n > limits.max_record_bytes {
+                    return Err(too_large(at, limits));
+                }
+                src.consume(n, Some(out));
+                if found {
+                    break;
+                }
+            }
+            let tag_at = src.pos;
+            let m = self.scan(src, at)?;
+            if out.len() + self.tag.len() > limits.max_record_bytes {
+                return Err(too_large(at, limits));
+            }
+            out.extend_from_slice(&self.tag);
+            match m {
+                Markup::Other | Markup::Start { self_closing: true } => {}
+                Markup::Start {
+                    self_closing: false,
+                } => {
+                    if self.name_ends.len() >= limits.max_depth {
+                        return Err(Error::limit(
+                            tag_at,
+                            format!("nesting deeper than {} levels", limits.max_depth),
+                        ));
+                    }
+                    self.names.extend_from_slice(tag_name(&self.tag));
+                    self.name_ends.push(self.names.len());
+                }
+                Markup::End => {
+                    let top = self.name_ends.pop().unwrap_or(0);
+                    let from = self.name_ends.last().copied().unwrap_or(0);
+                    let closing = tag_name(&self.tag);
+                    if self.names[from..top] != *closing {
+                        return Err(Self::syntax(
+                            tag_at,
+                            format!(
+                                "end tag </{}> does not match the open element <{}>",
+                                String::from_utf8_lossy(closing),
+                                String::from_utf8_lossy(&self.names[from..top])
+                            ),
+                        ));
+                    }
+                    self.names.truncate(from);
+                    if self.name_ends.is_empty() {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+}

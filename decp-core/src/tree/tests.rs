@@ -1,0 +1,321 @@
+//! Tests of the record parsers, and quick-xml as the XML parser's reference.
+
+use bumpalo::Bump;
+
+use super::json::string_special;
+use super::xml::{Open, at_name};
+use super::*;
+
+fn open<'a>(
+    e: &quick_xml::events::BytesStart<'a>,
+    src: &'a str,
+    off: u32,
+    bump: &'a Bump,
+) -> Result<Open<'a>, TreeError> {
+    // The name borrows from `e`, which borrows from `src`: take it from `src` by offset.
+    let raw_name = e.name();
+    let name_len = raw_name.as_ref().len();
+    let start = off as usize + 1;
+    let name = src.get(start..start + name_len).unwrap_or("");
+    let mut el = Open::new(name, off, bump);
+    for a in e.attributes() {
+        let a = a.map_err(|x| TreeError {
+            off: off as usize,
+            msg: format!("bad attribute: {x}"),
+        })?;
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|x| TreeError {
+                off: off as usize,
+                msg: format!("bad attribute value: {x}"),
+            })?;
+        let key: &str = a.key.as_ref();
+        let key = at_name(key, bump);
+        el.attrs.push((
+            key,
+            Node {
+                off,
+                v: V::Text(bump.alloc_str(&value)),
+            },
+        ));
+    }
+    Ok(el)
+}
+
+/// The same parse with quick-xml, kept as the tests' reference.
+pub(crate) fn parse_xml_quick<'a>(
+    src: &'a str,
+    max_depth: usize,
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>, usize), TreeError> {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(src);
+    r.config_mut().check_end_names = true;
+    let mut stack: Vec<Open<'a>> = Vec::new();
+    loop {
+        let off = r.buffer_position() as u32;
+        let ev = r.read_event().map_err(|e| TreeError {
+            off: r.error_position() as usize,
+            msg: e.to_string(),
+        })?;
+        match ev {
+            Event::Start(e) => {
+                if stack.len() >= max_depth {
+                    return err(
+                        off as usize,
+                        format!("nesting deeper than {max_depth} levels"),
+                    );
+                }
+                stack.push(open(&e, src, off, bump)?);
+            }
+            Event::Empty(e) => {
+                let el = open(&e, src, off, bump)?.close();
+                match stack.last_mut() {
+                    Some(top) => top.members.push(el),
+                    None => return Ok((el.0, el.1, r.buffer_position() as usize)),
+                }
+            }
+            Event::End(_) => {
+                let Some(el) = stack.pop() else {
+                    return err(off as usize, "unexpected end tag");
+                };
+                let el = el.close();
+                match stack.last_mut() {
+                    Some(top) => top.members.push(el),
+                    None => return Ok((el.0, el.1, r.buffer_position() as usize)),
+                }
+            }
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(bump.alloc_str(&t.xml10_content()), bump);
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(bump.alloc_str(&t.into_inner()), bump);
+                }
+            }
+            Event::GeneralRef(r) => {
+                let text: String = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
+                        Some(s) => s.to_string(),
+                        None => return err(off as usize, format!("unknown entity `&{};`", &*r)),
+                    },
+                    Err(e) => return err(off as usize, format!("bad character reference: {e}")),
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.push_text(bump.alloc_str(&text), bump);
+                }
+            }
+            Event::Eof => {
+                return match stack.last() {
+                    Some(top) => err(src.len(), format!("unclosed element <{}>", top.name)),
+                    None => err(src.len(), "no element"),
+                };
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
+        }
+    }
+}
+
+/// A fresh arena, kept for the rest of the test.
+fn arena() -> &'static Bump {
+    Box::leak(Box::new(Bump::new()))
+}
+
+#[test]
+fn json_numbers_keep_their_text() {
+    let n = parse_json(
+        r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#,
+        8,
+        false,
+        arena(),
+    )
+    .unwrap();
+    let V::Obj(m) = n.v else { panic!() };
+    assert!(matches!(m[0].1.v, V::Num("0.10")));
+    assert!(matches!(m[1].1.v, V::Num("-1e3")));
+    assert!(matches!(&m[2].1.v, V::Str(s) if *s == "xé\"y"));
+}
+
+#[test]
+fn string_scan_finds_the_first_special_byte() {
+    // Against the plain definition, at every offset of strings with every kind of
+    // byte (ASCII, UTF-8, quotes, backslashes, control characters) in every place.
+    let plain = |b: &[u8], i: usize| {
+        b[i..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+            .map(|k| i + k)
+    };
+    let pieces: [&[u8]; 8] = [
+        b"a",
+        "é".as_bytes(),
+        b"\"",
+        b"\\",
+        b"\n",
+        b"\x01",
+        b" ",
+        b"\x7f\xff",
+    ];
+    let mut seed = 1u64;
+    for _ in 0..3000 {
+        let mut s = Vec::new();
+        let n = (seed % 40) as usize;
+        for _ in 0..n {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.extend_from_slice(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        for i in 0..=s.len() {
+            assert_eq!(string_special(&s, i), plain(&s, i), "{s:?} from {i}");
+        }
+    }
+}
+
+#[test]
+fn json_errors_have_offsets() {
+    let e = parse_json(r#"{"a": tru}"#, 8, false, arena()).unwrap_err();
+    assert_eq!(e.off, 6);
+    let e = parse_json(r#"{"a": 01}"#, 8, false, arena()).unwrap_err();
+    assert_eq!(e.off, 7);
+    let e = parse_json("[[[[1]]]]", 3, false, arena()).unwrap_err();
+    assert!(e.msg.contains("nesting"));
+    assert!(parse_json(r#""\ud800""#, 3, false, arena()).is_err());
+}
+
+/// Both parsers' outcome on `doc`: the tree and end, or "error".
+fn both(doc: &str) -> (String, String) {
+    let bump = Bump::new();
+    let ours = match parse_xml_prefix(doc, 16, &bump) {
+        Ok((name, n, end)) => format!("{name} {n:?} {}", end),
+        Err(e) => format!("error {} {}", e.off, e.msg),
+    };
+    let reference = match parse_xml_quick(doc, 16, &bump) {
+        Ok((name, n, end)) => format!("{name} {n:?} {}", end),
+        Err(e) => format!("error {} {}", e.off, e.msg),
+    };
+    (ours, reference)
+}
+
+#[test]
+fn xml_parser_agrees_with_quick_xml() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let mut docs: Vec<String> = Vec::new();
+    for sub in [
+        "official/v2/xml",
+        "official/v1.5/xml",
+        "normalize",
+        "legacy-2.0.0",
+    ] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "xml")
+                && let Ok(t) = std::fs::read_to_string(&p)
+            {
+                // From the root element on (the prolog is the splitter's).
+                let root = t.find("<marches").unwrap_or(0);
+                docs.push(t[root..].to_owned());
+            }
+        }
+    }
+    docs.push("<a x=\"1 &amp;\r\n\t2\" y='&#x41;'><b>t&amp;u&#233;&lt;</b><b/>\r\n<!-- c --><c><![CDATA[<z>&amp;]]></c>tail<?pi x?></a> after".into());
+    docs.push("<a>\n  <b>1</b>\n  mixed\n  <c/>\n</a>".into());
+    assert!(docs.len() > 10);
+    // Every document, then mutations of each: a byte cut out, a special
+    // character put in, the end cut off.
+    let specials = [
+        "<", ">", "&", "&amp;", "\"", "'", "/", "=", "]]>", "<!--", " ", "&#0;", "&bad;",
+    ];
+    let mut seed = 7u64;
+    let mut cases = 0;
+    let mut disagreements = Vec::new();
+    for d in &docs {
+        let mut variants = vec![d.clone()];
+        for _ in 0..120 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut at = (seed >> 33) as usize % d.len().max(1);
+            while !d.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut v = d.clone();
+            match (seed >> 20) % 3 {
+                0 => {
+                    let mut next = at + 1;
+                    while next < v.len() && !v.is_char_boundary(next) {
+                        next += 1;
+                    }
+                    v.replace_range(at..next.min(v.len()), "");
+                }
+                1 => v.insert_str(at, specials[(seed >> 40) as usize % specials.len()]),
+                _ => v.truncate(at),
+            }
+            variants.push(v);
+        }
+        for v in variants {
+            cases += 1;
+            let (ours, reference) = both(&v);
+            if ours != reference && !(ours.starts_with("error") && reference.starts_with("error")) {
+                disagreements.push((v, ours, reference));
+            }
+        }
+    }
+    assert!(cases > 1000);
+    // Where the two differ, only ever because we refuse what XML 1.0 makes
+    // ill-formed and quick-xml lets through: characters that cannot be in a
+    // name, `<` in an attribute value, a `/` in a tag not followed by `>`.
+    let deliberate = [
+        "is not an XML name",
+        "unexpected characters in the start tag",
+        "in the value of attribute",
+    ];
+    for (v, ours, reference) in &disagreements {
+        assert!(
+            ours.starts_with("error") && deliberate.iter().any(|d| ours.contains(d)),
+            "{v}\nours: {ours}\nquick-xml: {reference}"
+        );
+    }
+    assert!(disagreements.len() < cases / 20, "{}", disagreements.len());
+}
+
+#[test]
+fn xml_refuses_ill_formed_tags() {
+    for bad in [
+        "<a x=\"<\"/>",
+        "<a=b/>",
+        "<a x=\"1\" x=\"2\"/>",
+        "<a x=1/>",
+        "<a/ >",
+        "<a>&bad;</a>",
+        "<a>&#0;</a>",
+        "<a>x & y</a>",
+        "<a><b></a>",
+        "<a><!DOCTYPE a></a>",
+        "<a><!-- x </a>",
+    ] {
+        assert!(parse_xml(bad, 8, arena()).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn xml_tree() {
+    let (name, n) = parse_xml(
+        "<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>",
+        8,
+        arena(),
+    )
+    .unwrap();
+    assert_eq!(name, "a");
+    let V::Obj(m) = n.v else { panic!() };
+    assert_eq!(m[0].0, "@x");
+    assert!(matches!(&m[1].1.v, V::Text(s) if *s == "t&u"));
+    assert!(matches!(&m[2].1.v, V::Text(s) if s.is_empty()));
+    assert!(matches!(&m[3].1.v, V::Text(s) if *s == "<z>"));
+    assert_eq!(m[1].1.off, 9);
+    assert!(parse_xml("<a><b></a>", 8, arena()).is_err());
+    assert!(parse_xml("<a><b>", 8, arena()).is_err());
+}

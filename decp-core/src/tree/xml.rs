@@ -1,0 +1,357 @@
+//! The XML record parser.
+
+use bumpalo::Bump;
+use bumpalo::collections::{String as BString, Vec as BVec};
+
+use super::{Member, Node, TreeError, V, err};
+
+pub(super) struct Open<'a> {
+    pub(super) name: &'a str,
+    off: u32,
+    text: &'a str,
+    pub(super) members: BVec<'a, Member<'a>>,
+    pub(super) attrs: BVec<'a, Member<'a>>,
+}
+
+impl<'a> Open<'a> {
+    pub(super) fn new(name: &'a str, off: u32, bump: &'a Bump) -> Open<'a> {
+        Open {
+            name,
+            off,
+            text: "",
+            members: BVec::new_in(bump),
+            attrs: BVec::new_in(bump),
+        }
+    }
+
+    pub(super) fn push_text(&mut self, t: &'a str, bump: &'a Bump) {
+        // Beside children, only the trimmed text is kept (see `close`): white space
+        // gathered so far would be trimmed away, so the indentation between children
+        // is never concatenated.
+        let blank = |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if self.text.is_empty() || (!self.members.is_empty() && blank(self.text)) {
+            self.text = t;
+        } else if !t.is_empty() {
+            let mut joined = BString::with_capacity_in(self.text.len() + t.len(), bump);
+            joined.push_str(self.text);
+            joined.push_str(t);
+            self.text = joined.into_bump_str();
+        }
+    }
+
+    pub(super) fn close(self) -> Member<'a> {
+        let off = self.off;
+        let v = if self.members.is_empty() && self.attrs.is_empty() {
+            V::Text(self.text)
+        } else {
+            let mut m = self.attrs;
+            if m.is_empty() {
+                m = self.members;
+            } else {
+                m.extend(self.members);
+            }
+            // Text beside children (mixed content): kept without the indentation around it.
+            let t = self.text.trim();
+            if !t.is_empty() {
+                m.push(("#text", Node { off, v: V::Text(t) }));
+            }
+            V::Obj(m.into_bump_slice())
+        };
+        (self.name, Node { off, v })
+    }
+}
+
+/// Parses one XML element that spans `src` (the record captured by the splitter).
+/// Returns the element's name and its node.
+pub(crate) fn parse_xml<'a>(
+    src: &'a str,
+    max_depth: usize,
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>), TreeError> {
+    parse_xml_prefix(src, max_depth, bump).map(|(name, n, _)| (name, n))
+}
+
+/// An attribute's member name: `@` and the attribute's name, in the arena.
+pub(super) fn at_name<'a>(name: &str, bump: &'a Bump) -> &'a str {
+    let mut k = BString::with_capacity_in(name.len() + 1, bump);
+    k.push('@');
+    k.push_str(name);
+    k.into_bump_str()
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// An XML name, as far as ASCII goes: letters, digits, `-`, `_`, `.`, `:`, not
+/// starting with a digit, `-` or `.` (other characters are left to the schema).
+fn xml_name_ok(name: &str) -> bool {
+    let ok = |b: u8| {
+        !b.is_ascii() || b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')
+    };
+    name.bytes().all(ok)
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| !b.is_ascii_digit() && !matches!(b, b'-' | b'.'))
+}
+
+/// Text with its references resolved and its line ends normalised (`\r\n` and a
+/// lone `\r` become `\n`, as XML 1.0 says); borrowed when there is nothing to do.
+/// `attr`: an attribute value, whose white space characters also become spaces.
+fn xml_text<'a>(src: &'a str, at: usize, attr: bool, bump: &'a Bump) -> Result<&'a str, TreeError> {
+    let b = src.as_bytes();
+    let special = |c: u8| c == b'&' || c == b'\r' || (attr && matches!(c, b'\t' | b'\n'));
+    let Some(first) = b.iter().position(|&c| special(c)) else {
+        return Ok(src);
+    };
+    let mut out = BString::with_capacity_in(src.len(), bump);
+    out.push_str(&src[..first]);
+    let mut i = first;
+    let mut plain = first;
+    while i < b.len() {
+        match b[i] {
+            b'&' => {
+                out.push_str(&src[plain..i]);
+                let Some(len) = b[i..].iter().position(|&c| c == b';') else {
+                    return err(at + i, "`&` without `;`: write `&amp;` for an ampersand");
+                };
+                let name = &src[i + 1..i + len];
+                let c = match name {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "apos" => '\'',
+                    "quot" => '"',
+                    _ => {
+                        let code = if let Some(h) = name.strip_prefix("#x") {
+                            u32::from_str_radix(h, 16).ok()
+                        } else if let Some(d) = name.strip_prefix('#') {
+                            d.parse::<u32>().ok()
+                        } else {
+                            return err(at + i, format!("unknown entity `&{name};`"));
+                        };
+                        match code.filter(|&c| c != 0).and_then(char::from_u32) {
+                            Some(c) => c,
+                            None => {
+                                return err(at + i, format!("bad character reference `&{name};`"));
+                            }
+                        }
+                    }
+                };
+                out.push(c);
+                i += len + 1;
+                plain = i;
+            }
+            b'\r' => {
+                out.push_str(&src[plain..i]);
+                out.push(if attr { ' ' } else { '\n' });
+                i += if b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                plain = i;
+            }
+            b'\t' | b'\n' if attr => {
+                out.push_str(&src[plain..i]);
+                out.push(' ');
+                i += 1;
+                plain = i;
+            }
+            _ => i += 1,
+        }
+    }
+    out.push_str(&src[plain..]);
+    Ok(out.into_bump_str())
+}
+
+/// Parses the XML element that starts `src`; returns its name, its node and the
+/// offset just after its end tag. What follows is not looked at (see
+/// [`parse_json_object_prefix`]).
+///
+/// A small parser for what a record may hold: elements, attributes, text,
+/// character and predefined entity references, CDATA sections, comments and
+/// processing instructions. It checks that end tags match, that attribute values
+/// are quoted and not repeated, and that references are known.
+pub(crate) fn parse_xml_prefix<'a>(
+    src: &'a str,
+    max_depth: usize,
+    bump: &'a Bump,
+) -> Result<(&'a str, Node<'a>, usize), TreeError> {
+    let b = src.as_bytes();
+    let mut stack: Vec<Open<'a>> = Vec::new();
+    let mut i = 0;
+    loop {
+        if i >= b.len() {
+            return match stack.last() {
+                Some(top) => err(src.len(), format!("unclosed element <{}>", top.name)),
+                None => err(src.len(), "no element"),
+            };
+        }
+        if b[i] != b'<' {
+            // Text, up to the next markup.
+            let end = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |k| i + k);
+            let t = xml_text(&src[i..end], i, false, bump)?;
+            if let Some(top) = stack.last_mut() {
+                top.push_text(t, bump);
+            }
+            i = end;
+            continue;
+        }
+        let off = i;
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            let Some(k) = memchr::memmem::find(&rest[4..], b"-->") else {
+                return err(off, "unclosed comment");
+            };
+            i += 4 + k + 3;
+        } else if rest.starts_with(b"<![CDATA[") {
+            let Some(k) = memchr::memmem::find(&rest[9..], b"]]>") else {
+                return err(off, "unclosed CDATA section");
+            };
+            let text = &src[i + 9..i + 9 + k];
+            match stack.last_mut() {
+                Some(top) => top.push_text(text, bump),
+                None => return err(off, "CDATA outside an element"),
+            }
+            i += 9 + k + 3;
+        } else if rest.starts_with(b"<?") {
+            let Some(k) = memchr::memmem::find(&rest[2..], b"?>") else {
+                return err(off, "unclosed processing instruction");
+            };
+            i += 2 + k + 2;
+        } else if rest.starts_with(b"<!") {
+            return err(
+                off,
+                "unexpected `<!` (a DOCTYPE or declaration inside an element)",
+            );
+        } else if rest.starts_with(b"</") {
+            let name_end = rest[2..]
+                .iter()
+                .position(|&c| is_xml_space(c) || c == b'>')
+                .map_or(rest.len(), |k| 2 + k);
+            let name = &src[i + 2..i + name_end];
+            let mut j = i + name_end;
+            while b.get(j).is_some_and(|&c| is_xml_space(c)) {
+                j += 1;
+            }
+            if b.get(j) != Some(&b'>') {
+                return err(
+                    j.min(b.len()),
+                    format!("end tag </{name}> is not closed by `>`"),
+                );
+            }
+            let Some(el) = stack.pop() else {
+                return err(off, format!("unexpected end tag </{name}>"));
+            };
+            if el.name != name {
+                return err(
+                    off,
+                    format!(
+                        "end tag </{name}> does not match the open element <{}>",
+                        el.name
+                    ),
+                );
+            }
+            i = j + 1;
+            let el = el.close();
+            match stack.last_mut() {
+                Some(top) => top.members.push(el),
+                None => return Ok((el.0, el.1, i)),
+            }
+        } else {
+            // A start tag.
+            let name_end = rest[1..]
+                .iter()
+                .position(|&c| is_xml_space(c) || c == b'>' || c == b'/')
+                .map_or(rest.len(), |k| 1 + k);
+            if name_end == 1 {
+                return err(
+                    off,
+                    "`<` not followed by a name: write `&lt;` for a less-than sign",
+                );
+            }
+            let name = &src[i + 1..i + name_end];
+            if !xml_name_ok(name) {
+                return err(off, format!("<{name}> is not an XML name"));
+            }
+            let mut el = Open::new(name, off as u32, bump);
+            let mut j = i + name_end;
+            let self_closing = loop {
+                while b.get(j).is_some_and(|&c| is_xml_space(c)) {
+                    j += 1;
+                }
+                match b.get(j) {
+                    None => return err(src.len(), format!("unclosed start tag <{name}")),
+                    Some(b'>') => break false,
+                    Some(b'/') if b.get(j + 1) == Some(&b'>') => {
+                        j += 1;
+                        break true;
+                    }
+                    Some(_) => {}
+                }
+                // An attribute: name, `=`, quoted value.
+                let a = j;
+                while b
+                    .get(j)
+                    .is_some_and(|&c| !is_xml_space(c) && !matches!(c, b'=' | b'>' | b'/'))
+                {
+                    j += 1;
+                }
+                let key = &src[a..j];
+                if !xml_name_ok(key) {
+                    return err(
+                        a,
+                        format!("unexpected characters in the start tag <{name}>"),
+                    );
+                }
+                while b.get(j).is_some_and(|&c| is_xml_space(c)) {
+                    j += 1;
+                }
+                if b.get(j) != Some(&b'=') {
+                    return err(j.min(b.len()), format!("attribute `{key}` without a value"));
+                }
+                j += 1;
+                while b.get(j).is_some_and(|&c| is_xml_space(c)) {
+                    j += 1;
+                }
+                let Some(&q @ (b'"' | b'\'')) = b.get(j) else {
+                    return err(
+                        j.min(b.len()),
+                        format!("the value of attribute `{key}` is not quoted"),
+                    );
+                };
+                let Some(len) = b[j + 1..].iter().position(|&c| c == q) else {
+                    return err(src.len(), format!("unclosed value of attribute `{key}`"));
+                };
+                let raw = &src[j + 1..j + 1 + len];
+                if let Some(k) = raw.find('<') {
+                    return err(j + 1 + k, format!("`<` in the value of attribute `{key}`"));
+                }
+                let value = xml_text(raw, j + 1, true, bump)?;
+                if el.attrs.iter().any(|(k, _)| k[1..] == *key) {
+                    return err(a, format!("attribute `{key}` repeated"));
+                }
+                let key = at_name(key, bump);
+                el.attrs.push((
+                    key,
+                    Node {
+                        off: off as u32,
+                        v: V::Text(value),
+                    },
+                ));
+                j += len + 2;
+            };
+            i = j + 1;
+            if self_closing {
+                let el = el.close();
+                match stack.last_mut() {
+                    Some(top) => top.members.push(el),
+                    None => return Ok((el.0, el.1, i)),
+                }
+            } else {
+                if stack.len() >= max_depth {
+                    return err(off, format!("nesting deeper than {max_depth} levels"));
+                }
+                stack.push(el);
+            }
+        }
+    }
+}
