@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use decp_core::Format;
-use decp_core::synth::SynthReader;
+use decp_testkit::synth::SynthReader;
 
 /// A generated DECP v2 document of about `bytes` bytes (deterministic).
 pub fn corpus(format: Format, bytes: u64) -> Vec<u8> {

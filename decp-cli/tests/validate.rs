@@ -207,7 +207,7 @@ fn large_generated_file_on_all_cores() {
     // About 8 MB: enough records for several batches on every worker.
     let mut data = Vec::new();
     std::io::Read::read_to_end(
-        &mut decp_core::synth::SynthReader::new(decp_core::Format::Json, 3, 8 << 20),
+        &mut decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 3, 8 << 20),
         &mut data,
     )
     .unwrap();

@@ -71,10 +71,6 @@ mod record;
 mod report;
 mod sink;
 mod split;
-#[cfg(feature = "synth")]
-pub mod synth;
-#[cfg(feature = "proptest")]
-pub mod testing;
 mod tree;
 mod upgrade;
 pub mod v1;

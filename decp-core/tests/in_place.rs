@@ -6,8 +6,8 @@
 
 use std::io::Read;
 
-use decp_core::synth::SynthReader;
 use decp_core::{DecodeOptions, Format, Mode, RawRecord, ReaderBuilder};
+use decp_testkit::synth::SynthReader;
 
 /// A reader that hands out at most a few bytes per call (1 to 13, varying).
 struct Trickle<'a> {

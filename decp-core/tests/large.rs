@@ -8,8 +8,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use decp_core::synth::SynthReader;
 use decp_core::{Format, ReaderBuilder};
+use decp_testkit::synth::SynthReader;
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);

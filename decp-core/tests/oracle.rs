@@ -21,11 +21,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
-use decp_core::synth::{Generator, Rng};
 use decp_core::{
     Families, Format, Mode, ReaderBuilder, Record, Severity, Validator, ValidatorOptions,
     WriterBuilder,
 };
+use decp_testkit::synth::{Generator, Rng};
 use serde_json::{Value, json};
 
 fn data(p: &str) -> PathBuf {

@@ -6,8 +6,9 @@ mod common;
 use common::*;
 use decp_core::{
     DecodeOptions, Decoded, Format, Mode, Raw, RawRecord, Reader, ReaderBuilder, Record,
-    RecordKind, Validator, ValidatorOptions, WriterBuilder, testing,
+    RecordKind, Validator, ValidatorOptions, WriterBuilder,
 };
+use decp_testkit::strategies;
 use proptest::prelude::*;
 
 fn strict() -> DecodeOptions {
@@ -26,20 +27,20 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
     #[test]
-    fn json_record_roundtrip(r in prop_oneof![testing::record(), testing::v1::record()], pretty in any::<bool>()) {
+    fn json_record_roundtrip(r in prop_oneof![strategies::record(), strategies::v1::record()], pretty in any::<bool>()) {
         let d = Decoded::from_json(r.kind(), r.to_json(pretty).as_bytes(), &strict()).unwrap();
         prop_assert_eq!(d.record, r);
     }
 
     #[test]
-    fn xml_record_roundtrip(r in prop_oneof![testing::record(), testing::v1::record()], pretty in any::<bool>()) {
+    fn xml_record_roundtrip(r in prop_oneof![strategies::record(), strategies::v1::record()], pretty in any::<bool>()) {
         let xml = r.to_xml(pretty).unwrap();
         let d = Decoded::from_xml(r.kind(), xml.as_bytes(), &strict()).unwrap();
         prop_assert_eq!(d.record, r);
     }
 
     #[test]
-    fn value_record_roundtrip(r in prop_oneof![testing::record(), testing::v1::record()]) {
+    fn value_record_roundtrip(r in prop_oneof![strategies::record(), strategies::v1::record()]) {
         let v = r.to_value();
         let d = Decoded::from_value(r.kind(), &v, &strict()).unwrap();
         prop_assert_eq!(&d.record, &r);
@@ -51,19 +52,19 @@ proptest! {
     #[test]
     // At least one record: an empty input is refused as such ("the input is
     // empty"), whatever the format it would have had.
-    fn ndjson_roundtrip(rs in proptest::collection::vec(testing::record(), 1..5)) {
+    fn ndjson_roundtrip(rs in proptest::collection::vec(strategies::record(), 1..5)) {
         let back: Vec<Record> = read_all(&ndjson(&rs), Mode::Strict).into_iter().map(|d| d.record).collect();
         prop_assert_eq!(back, rs);
     }
 
     #[test]
-    fn v1_ndjson_roundtrip(rs in proptest::collection::vec(testing::v1::record(), 1..5)) {
+    fn v1_ndjson_roundtrip(rs in proptest::collection::vec(strategies::v1::record(), 1..5)) {
         let back: Vec<Record> = read_all(&ndjson(&rs), Mode::Strict).into_iter().map(|d| d.record).collect();
         prop_assert_eq!(back, rs);
     }
 
     #[test]
-    fn record_bytes_are_the_document_bytes(r in testing::record()) {
+    fn record_bytes_are_the_document_bytes(r in strategies::record()) {
         // The document writer adds only the envelope around the record's bytes.
         let doc = String::from_utf8(write(std::slice::from_ref(&r), Format::Json, false)).unwrap();
         prop_assert!(doc.contains(&r.to_json(false)));

@@ -3,7 +3,8 @@
 
 mod common;
 use common::*;
-use decp_core::{Format, Mode, Record, testing};
+use decp_core::{Format, Mode, Record};
+use decp_testkit::strategies;
 use proptest::prelude::*;
 
 fn roundtrip(records: &[Record], format: Format, pretty: bool) -> Vec<Record> {
@@ -25,34 +26,34 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
 
     #[test]
-    fn json_roundtrip(rs in proptest::collection::vec(testing::record(), 1..4), pretty in any::<bool>()) {
+    fn json_roundtrip(rs in proptest::collection::vec(strategies::record(), 1..4), pretty in any::<bool>()) {
         prop_assert_eq!(roundtrip(&rs, Format::Json, pretty), same_kind_order(rs));
     }
 
     #[test]
-    fn xml_roundtrip(rs in proptest::collection::vec(testing::record(), 1..4), pretty in any::<bool>()) {
+    fn xml_roundtrip(rs in proptest::collection::vec(strategies::record(), 1..4), pretty in any::<bool>()) {
         prop_assert_eq!(roundtrip(&rs, Format::Xml, pretty), rs);
     }
 
     #[test]
-    fn v1_json_roundtrip(rs in proptest::collection::vec(testing::v1::record(), 1..4), pretty in any::<bool>()) {
+    fn v1_json_roundtrip(rs in proptest::collection::vec(strategies::v1::record(), 1..4), pretty in any::<bool>()) {
         // One v1 array: records keep their order whatever their kind.
         prop_assert_eq!(roundtrip(&rs, Format::Json, pretty), rs);
     }
 
     #[test]
-    fn v1_xml_roundtrip(rs in proptest::collection::vec(testing::v1::record(), 1..4), pretty in any::<bool>()) {
+    fn v1_xml_roundtrip(rs in proptest::collection::vec(strategies::v1::record(), 1..4), pretty in any::<bool>()) {
         prop_assert_eq!(roundtrip(&rs, Format::Xml, pretty), rs);
     }
 
     #[test]
-    fn json_xml_json(r in testing::record()) {
+    fn json_xml_json(r in strategies::record()) {
         let xml = roundtrip(std::slice::from_ref(&r), Format::Xml, true);
         prop_assert_eq!(roundtrip(&xml, Format::Json, false), vec![r]);
     }
 
     #[test]
-    fn decimals_are_exact(d in testing::decimal()) {
+    fn decimals_are_exact(d in strategies::decimal()) {
         let text = d.to_string();
         let doc = format!(r#"{{"marches": {{"marche": [{{"montant": {text}}}]}}}}"#);
         let rs = roundtrip(&read_all(doc.as_bytes(), Mode::Strict).into_iter().map(|d| d.record).collect::<Vec<_>>(), Format::Xml, false);

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use decp_core::Format;
-use decp_core::synth::SynthReader;
+use decp_testkit::synth::SynthReader;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -8,9 +8,11 @@
 
 use rust_decimal::Decimal;
 
-use super::{Ck, PathWalk, check_siret, digits, identifier_ok};
+use super::Ck;
+use super::ids::{check_siret, digits, identifier_ok};
 use crate::issue::IssueCode;
 use crate::model::TypeIdentifiant as T2;
+use crate::path::PathWalk;
 use crate::raw::{Field, get};
 use crate::v1::*;
 

@@ -10,10 +10,8 @@ use std::io::{self, Read};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::format::Format;
-use crate::model::*;
-use crate::raw::{Field, get, set};
-use crate::write_out::{JsonOut, XmlOut};
+use decp_core::model::*;
+use decp_core::{Field, Format, get, set};
 
 /// SplitMix64: small, fast, deterministic.
 #[derive(Debug, Clone)]
@@ -52,7 +50,7 @@ pub fn luhn_complete(digits: &str) -> String {
     // The one Luhn implementation is the validator's: pick the digit it accepts.
     (b'0'..=b'9')
         .map(|d| format!("{digits}{}", char::from(d)))
-        .find(|s| crate::validate::luhn(s))
+        .find(|s| decp_core::luhn(s))
         .unwrap_or_else(|| format!("{digits}0"))
 }
 
@@ -155,7 +153,7 @@ impl Generator {
     pub fn marche(&mut self) -> Marche {
         self.counter += 1;
         let notif = self.date(2024);
-        let cpv = crate::cpv::all();
+        let cpv = decp_core::cpv::all();
         let cpv = &cpv[self.rng.below(cpv.len() as u64) as usize];
         let code_cpv = if self.rng.chance(50) {
             cpv.code.to_string()
@@ -396,8 +394,6 @@ pub struct SynthReader {
     pos: usize,
     phase: u8,
     in_phase: u64,
-    json: JsonOut,
-    xml: XmlOut,
     records: u64,
 }
 
@@ -413,8 +409,6 @@ impl SynthReader {
             pos: 0,
             phase: 0,
             in_phase: 0,
-            json: JsonOut::at_depth(true, 3),
-            xml: XmlOut::at_depth(true, 1),
             records: 0,
         }
     }
@@ -460,17 +454,17 @@ impl SynthReader {
                     Record::Concession(self.generator.concession())
                 };
                 self.records += 1;
+                // Records as the record-level writers give them (indented from
+                // column one), in the document's envelope.
                 if xml {
-                    self.xml.clear(1);
-                    rec.encode_xml(&mut self.xml);
-                    self.buf.extend_from_slice(self.xml.bytes());
+                    self.buf.push(b'\n');
+                    let r = rec.write_xml(&mut self.buf, true);
+                    debug_assert!(r.is_ok(), "generated text is XML-safe");
                 } else {
-                    self.json.clear(3);
-                    rec.emit(&mut self.json);
-                    if self.in_phase > 0 {
-                        self.buf.push(b',');
-                    }
-                    self.buf.extend_from_slice(self.json.bytes());
+                    self.buf
+                        .extend_from_slice(if self.in_phase > 0 { b",\n" } else { b"\n" });
+                    let r = rec.write_json(&mut self.buf, true);
+                    debug_assert!(r.is_ok(), "writing to memory cannot fail");
                 }
                 self.in_phase += 1;
             }

@@ -1,6 +1,5 @@
 //! proptest strategies producing arbitrary *valid* records (every present field is
-//! [`Field::Valid`]), for round-trip property tests. Enabled by the `proptest`
-//! feature.
+//! [`Field::Valid`]), for round-trip property tests.
 
 use chrono::NaiveDate;
 use proptest::collection::vec;
@@ -8,8 +7,8 @@ use proptest::option;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::model::*;
-use crate::raw::Field;
+use decp_core::Field;
+use decp_core::model::*;
 
 fn f<T: std::fmt::Debug + Clone>(
     s: impl Strategy<Value = T>,
@@ -301,9 +300,9 @@ pub mod v1 {
     use proptest::prelude::*;
 
     use super::{decimal, f, label, list, text};
-    use crate::model::Record;
-    use crate::raw::Field;
-    use crate::v1::*;
+    use decp_core::Field;
+    use decp_core::model::Record;
+    use decp_core::v1::*;
 
     /// A v1 date, with or without one of the suffixes v1 allows.
     pub fn date() -> impl Strategy<Value = Date> {
