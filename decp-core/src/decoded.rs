@@ -9,7 +9,7 @@ use crate::split::Limits;
 /// How values that do not fit the official types are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mode {
-    /// A value that does not fit is an [`ErrorKind::Data`] error (with its position
+    /// A value that does not fit is an [`ErrorKind::Data`](crate::ErrorKind::Data) error (with its position
     /// and JSON Pointer) for that record; reading goes on with the next record.
     Strict,
     /// The record is produced; a value that does not fit is kept verbatim
@@ -18,8 +18,8 @@ pub enum Mode {
     Tolerant,
 }
 
-/// How records are decoded: what a [`Reader`] applies, and what
-/// [`RawRecord::decode_with`] takes on other threads. [`DecodeOptions::default`]
+/// How records are decoded: what a [`Reader`](crate::Reader) applies, and what
+/// [`RawRecord::decode_with`](crate::RawRecord::decode_with) takes on other threads. [`DecodeOptions::default`]
 /// (tolerant, no normaliser, default limits), then the setters:
 ///
 /// ```
@@ -32,7 +32,7 @@ pub enum Mode {
 pub struct DecodeOptions {
     /// Strict or tolerant.
     pub mode: Mode,
-    /// Apply the normaliser's repairs (see [`ReaderBuilder::normalize`]).
+    /// Apply the normaliser's repairs (see [`ReaderBuilder::normalize`](crate::ReaderBuilder::normalize)).
     pub normalize: bool,
     /// Safety limits (the nesting depth applies when decoding).
     pub limits: Limits,

@@ -1,5 +1,5 @@
 //! Telling the version of a record from its shape (the format has no version
-//! marker): the digest's §6.0, applied per record, since real files mix shapes (a
+//! marker): the keys only one version has decide, record by record, since real files mix shapes (a
 //! v2 envelope holding v1-style records is common).
 
 use crate::model::RecordKind;

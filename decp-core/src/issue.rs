@@ -36,7 +36,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The family of a finding (DESIGN §5).
+/// The family of a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     /// What the official JSON schema or XSD would reject.
@@ -361,7 +361,11 @@ pub struct Issue {
     /// The offending value, rendered as text (strings as they are, anything else as
     /// compact JSON).
     pub value: Option<String>,
-    /// What was expected, for the message (a type, or the list of allowed labels).
+    /// What was expected, for the message, language-neutral: one of the tokens
+    /// `string`, `integer`, `number`, `boolean`, `boolean-text` (XML's `oui`,
+    /// `non`, `true`, `false`, `1`, `0`), `date` (`YYYY-MM-DD`), `object`, `array`,
+    /// `digits-14`, which [`Issue::message`] words in each language; otherwise a
+    /// literal (the allowed labels, a bound, a date, a field name), used as it is.
     pub expected: Option<String>,
 }
 
@@ -396,15 +400,44 @@ impl Issue {
     /// assert_eq!(i.message(Lang::En), "invalid date “2024-13-45”: expected a YYYY-MM-DD date");
     /// ```
     pub fn message(&self, lang: Lang) -> String {
-        let expected = self.expected.as_deref().unwrap_or("");
-        let expected = match lang {
-            Lang::Fr => translate_expected(expected),
-            Lang::En => expected,
-        };
+        let expected = expected_text(self.expected.as_deref().unwrap_or(""), lang);
         self.code
             .template(lang)
             .replace("{value}", self.value.as_deref().unwrap_or(""))
             .replace("{expected}", expected)
+    }
+}
+
+/// One step of a finding's path: a member name or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathSegment {
+    /// A member of an object (`titulaires`), unescaped (`~1` is `/`, `~0` is `~`).
+    Key(String),
+    /// An item of a list.
+    Index(u64),
+}
+
+impl Issue {
+    /// The path as its segments, as Python's `loc` tuples or a C caller's walk
+    /// want it: digits are list indexes (no DECP member name is a number).
+    ///
+    /// ```
+    /// use decp_core::{Issue, IssueCode, PathSegment};
+    /// let i = Issue::new(IssueCode::Required, "/marches/marche/3/titulaires/0/titulaire/id");
+    /// let segs = i.path_segments();
+    /// assert_eq!(segs[2], PathSegment::Index(3));
+    /// assert_eq!(segs[6], PathSegment::Key("id".into()));
+    /// ```
+    pub fn path_segments(&self) -> Vec<PathSegment> {
+        self.path
+            .split('/')
+            .skip(1)
+            .filter(|s| !s.is_empty())
+            .map(|s| match s.parse::<u64>() {
+                Ok(i) if !s.starts_with('+') => PathSegment::Index(i),
+                _ => PathSegment::Key(s.replace("~1", "/").replace("~0", "~")),
+            })
+            .collect()
     }
 }
 
@@ -485,19 +518,24 @@ impl fmt::Display for Issue {
     }
 }
 
-/// The French for the type names that decoding puts in `expected`.
-fn translate_expected(e: &str) -> &str {
-    match e {
-        "string" => "chaîne de caractères",
-        "integer" => "nombre entier",
-        "decimal number" => "nombre décimal",
-        "boolean" => "booléen",
-        "boolean (oui, non, true, false, 1, 0)" => "booléen (oui, non, true, false, 1, 0)",
-        "date string" => "date (chaîne AAAA-MM-JJ)",
-        "object" => "objet",
-        "array" => "liste",
-        "14 digits" => "14 chiffres",
-        other => other,
+/// The words of the neutral `expected` tokens (see [`Issue::expected`]); any
+/// other `expected` is a literal value and stays as it is.
+fn expected_text(e: &str, lang: Lang) -> &str {
+    match (e, lang) {
+        ("string", Lang::Fr) => "chaîne de caractères",
+        ("integer", Lang::Fr) => "nombre entier",
+        ("number", Lang::Fr) => "nombre décimal",
+        ("number", Lang::En) => "decimal number",
+        ("boolean", Lang::Fr) => "booléen",
+        ("boolean-text", Lang::Fr) => "booléen (oui, non, true, false, 1, 0)",
+        ("boolean-text", Lang::En) => "boolean (oui, non, true, false, 1, 0)",
+        ("date", Lang::Fr) => "date (chaîne AAAA-MM-JJ)",
+        ("date", Lang::En) => "date string",
+        ("object", Lang::Fr) => "objet",
+        ("array", Lang::Fr) => "liste",
+        ("digits-14", Lang::Fr) => "14 chiffres",
+        ("digits-14", Lang::En) => "14 digits",
+        (other, _) => other,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Reading 2.0.0 (March 2023 – March 2024): a record of that short-lived version is
-//! rewritten into the v2 (2.0.1+) shape before decoding, per the digest's §6.5, so
+//! rewritten into the v2 (2.0.1+) shape before decoding, so
 //! that it is read into the v2 model; 2.0.0 is read, never written.
 //!
 //! Mechanical changes (bare lists wrapped, `technique` → `techniques.technique`,

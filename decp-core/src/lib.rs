@@ -19,6 +19,16 @@
 //!   warnings, as [`Issue`]s with stable codes and JSON Pointers ([`catalogue`]).
 //! - [`upgrade()`]: a v1 record to v2, reporting what moved, what v2 has no place
 //!   for and what v1 cannot supply.
+//! - **One record at a time**, for platforms that hold one contract and for the
+//!   bindings: [`Record::to_json`], [`Record::to_xml`], [`Record::to_value`] (a
+//!   generic [`Raw`] value) and back with [`Decoded::from_json`],
+//!   [`Decoded::from_xml`], [`Decoded::from_value`]; every JSON-shaped output is
+//!   one walk of the field tables into a [`Sink`].
+//! - **The workflows every surface shares**: [`Checker`] is the per-record step
+//!   (decode, upgrade, rules, findings placed at their line and column);
+//!   [`Checker::validate`] fills a [`FileReport`] (its [`FileReport::to_json`] is the
+//!   CLI's report entry), [`Checker::convert`] feeds a [`Writer`], both on as many
+//!   threads as asked ([`pipeline`]).
 //!
 //! ## Example: convert JSON to XML
 //!
@@ -47,6 +57,43 @@
 //! assert_eq!(item.findings[0].path, "/marches/marche/0/dateNotification");
 //! let Record::Marche(m) = &item.record else { unreachable!() };
 //! assert_eq!(m.date_notification.as_ref().unwrap().invalid().unwrap().as_text(), Some("2024-13-45"));
+//! # Ok::<(), decp_core::Error>(())
+//! ```
+
+//! ## Example: the vendor's path, one record
+//!
+//! A contract built as plain data is decoded, validated, and written as XML; the
+//! findings are those the same record would get in a file.
+//!
+//! ```
+//! use decp_core::{DecodeOptions, Decoded, IssueCode, Raw, RecordKind, Validator, ValidatorOptions};
+//!
+//! let s = |x: &str| Raw::String(x.into());
+//! let contract = Raw::Object(vec![
+//!     ("id".into(), s("2024-0042")),
+//!     ("dateNotification".into(), s("2024-02-30")),
+//!     ("montant".into(), Raw::Number("45000.10".into())),
+//! ]);
+//! let d = Decoded::from_value(RecordKind::Marche, &contract, &DecodeOptions::default())?;
+//! let issues = Validator::new(ValidatorOptions::default()).check(&d);
+//! let date = issues.iter().find(|i| i.path == "/dateNotification").unwrap();
+//! assert_eq!(date.code, IssueCode::Date);
+//! assert!(d.record.to_xml(false)?.starts_with("<marche><id>2024-0042</id>"));
+//! # Ok::<(), decp_core::Error>(())
+//! ```
+//!
+//! ## Example: validate a file into a report
+//!
+//! ```
+//! use decp_core::{Checker, FileReport, Lang, Reader, Validator, ValidatorOptions};
+//!
+//! let json = br#"{"marches": {"marche": [{"id": "A", "dureeMois": "douze"}]}}"#;
+//! let reader = Reader::from_slice(json)?;
+//! let checker = Checker::new(reader.decode_options()).validator(Validator::new(ValidatorOptions::default()));
+//! let mut report = FileReport::new("marches.json");
+//! checker.validate(reader, 2, None, &mut report, &|_bytes| {}, |_record| true);
+//! assert!(!report.valid());
+//! assert!(report.to_json(Lang::En, false).contains(r#""path":"/marches/marche/0/dureeMois""#));
 //! # Ok::<(), decp_core::Error>(())
 //! ```
 
@@ -81,7 +128,7 @@ mod write_out;
 
 pub use error::{Error, ErrorKind, Position, Result};
 pub use format::Format;
-pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, Severity, catalogue};
+pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, PathSegment, Severity, catalogue};
 pub use lexical::parse_date;
 pub use model::{Record, RecordKind, Version};
 pub use raw::{Field, Raw, get, set};
@@ -94,3 +141,22 @@ pub use upgrade::{Upgraded, upgrade};
 pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
 pub use workflow::{Checked, Checker, ConvertError, Converted};
 pub use write::{Writer, WriterBuilder};
+
+/// What the bindings rely on, checked at compile time: a change that makes one of
+/// these types lose `Send` or `Sync` fails the build instead of a binding.
+const _: () = {
+    const fn send<T: Send>() {}
+    const fn send_sync<T: Send + Sync>() {}
+    send::<Reader<std::fs::File>>();
+    send::<Reader<Box<dyn std::io::Read + Send>>>();
+    send::<Writer<std::fs::File>>();
+    send_sync::<Writer<Vec<u8>>>();
+    send_sync::<Validator>();
+    send_sync::<Checker>();
+    send_sync::<Checked>();
+    send_sync::<Decoded>();
+    send_sync::<RawRecord>();
+    send_sync::<Error>();
+    send_sync::<FileReport>();
+    send_sync::<Issue>();
+};

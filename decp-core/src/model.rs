@@ -1,4 +1,5 @@
-//! The typed DECP v2 model (JSON schema 2.0.3, XSD 2.0.2).
+//! The typed DECP v2 model (JSON schema 2.0.3, XSD 2.0.2: the official files are in
+//! `tests/data/official/schemas/`, with their provenance in `tests/data/official/README.md`).
 //!
 //! Every field is an `Option<Field<T>>`: `None` when the member is absent (a
 //! required member that is missing is a validation finding, not a reading error),
@@ -18,7 +19,7 @@ use crate::codec::{decp_enum, decp_struct};
 use crate::raw::{Field, Raw};
 
 decp_enum! {
-    /// Nature of a market (`nature`, E8).
+    /// Nature of a market (`nature`).
     pub enum NatureMarche {
         Marche = "Marché",
         MarcheDePartenariat = "Marché de partenariat",
@@ -27,7 +28,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Purchasing technique (`techniques.technique[]`, E9).
+    /// Purchasing technique (`techniques.technique[]`).
     pub enum Technique {
         AccordCadre = "Accord-cadre",
         Concours = "Concours",
@@ -40,7 +41,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Execution arrangement (`modalitesExecution.modaliteExecution[]`, E10).
+    /// Execution arrangement (`modalitesExecution.modaliteExecution[]`).
     pub enum ModaliteExecution {
         Tranches = "Tranches",
         BonsDeCommande = "Bons de commande",
@@ -50,7 +51,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// General administrative terms of reference (`ccag`, E12).
+    /// General administrative terms of reference (`ccag`).
     pub enum Ccag {
         Travaux = "Travaux",
         MaitriseDOeuvre = "Maitrise d'œuvre",
@@ -63,7 +64,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Kind of group of economic operators (`typeGroupementOperateurs`, E13).
+    /// Kind of group of economic operators (`typeGroupementOperateurs`).
     pub enum TypeGroupementOperateurs {
         Conjoint = "Conjoint",
         Solidaire = "Solidaire",
@@ -72,7 +73,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Kind of identifier of a company (`typeIdentifiant`, E14).
+    /// Kind of identifier of a company (`typeIdentifiant`).
     pub enum TypeIdentifiant {
         Siret = "SIRET",
         Tva = "TVA",
@@ -85,7 +86,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Price variation of a subcontracting act (`variationPrix`, E15).
+    /// Price variation of a subcontracting act (`variationPrix`).
     pub enum VariationPrix {
         Ferme = "Ferme",
         Actualisable = "Actualisable",
@@ -94,7 +95,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Kind of price (`typesPrix.typePrix[]`, E16).
+    /// Kind of price (`typesPrix.typePrix[]`).
     pub enum TypePrix {
         DefinitifFerme = "Définitif ferme",
         DefinitifActualisable = "Définitif actualisable",
@@ -104,7 +105,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Form of the price (`formePrix`, E17).
+    /// Form of the price (`formePrix`).
     pub enum FormePrix {
         Unitaire = "Unitaire",
         Forfaitaire = "Forfaitaire",
@@ -113,7 +114,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Social consideration of a market (`considerationsSociales.considerationSociale[]`, E18).
+    /// Social consideration of a market (`considerationsSociales.considerationSociale[]`).
     pub enum ConsiderationSociale {
         ClauseSociale = "Clause sociale",
         CritereSocial = "Critère social",
@@ -123,7 +124,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Social consideration of a concession (`considerationsSociales.considerationSociale[]`, E20).
+    /// Social consideration of a concession (`considerationsSociales.considerationSociale[]`).
     pub enum ConsiderationSocialeConcession {
         ClauseSociale = "Clause sociale",
         CritereSocial = "Critère social",
@@ -133,7 +134,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Environmental consideration (`considerationsEnvironnementales.considerationEnvironnementale[]`, E19).
+    /// Environmental consideration (`considerationsEnvironnementales.considerationEnvironnementale[]`).
     pub enum ConsiderationEnvironnementale {
         ClauseEnvironnementale = "Clause environnementale",
         CritereEnvironnemental = "Critère environnemental",
@@ -142,7 +143,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Award procedure of a market (`procedure`, E2).
+    /// Award procedure of a market (`procedure`).
     pub enum ProcedureMarche {
         ProcedureAdaptee = "Procédure adaptée",
         AppelDOffresOuvert = "Appel d'offres ouvert",
@@ -154,7 +155,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Award procedure of a concession (`procedure`, E7).
+    /// Award procedure of a concession (`procedure`).
     pub enum ProcedureConcession {
         NegocieeOuverte = "Procédure négociée ouverte",
         NonNegocieeOuverte = "Procédure non négociée ouverte",
@@ -164,7 +165,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Kind of place code (`lieuExecution.typeCode`, E3).
+    /// Kind of place code (`lieuExecution.typeCode`).
     pub enum TypeCode {
         CodePostal = "Code postal",
         CodeCommune = "Code commune",
@@ -177,7 +178,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Nature of a concession contract (`nature`, E6).
+    /// Nature of a concession contract (`nature`).
     pub enum NatureConcession {
         ConcessionDeTravaux = "Concession de travaux",
         ConcessionDeService = "Concession de service",
@@ -453,7 +454,7 @@ impl RecordKind {
 }
 
 /// The version of the format a record was written in, as detected from its shape
-/// (the format has no version marker; see the digest's §6.0).
+/// (the format has no version marker).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Version {
     /// Schema 1.4: v1 with one of the three procedure labels 1.5 renamed.

@@ -1,5 +1,5 @@
-//! The v1 → v2 upgrade: maps every v1 field to its v2 place (the digest's §6
-//! mapping table), carries what v2 has no place for into findings, and marks the
+//! The v1 → v2 upgrade: maps every v1 field to its v2 place (the v1.5 and
+//! v2 schemas are in `tests/data/official/schemas/`), carries what v2 has no place for into findings, and marks the
 //! fields v2 requires that v1 cannot supply, without inventing values.
 //!
 //! Findings (family `upgrade`), with paths relative to the record:

@@ -25,7 +25,7 @@ use crate::write_out::XmlOut;
 pub use crate::model::{NatureConcession, ProcedureConcession, TypeCode};
 
 decp_enum! {
-    /// Nature of a market in v1 (`nature`, E1).
+    /// Nature of a market in v1 (`nature`).
     pub enum NatureMarche {
         Marche = "Marché",
         MarcheDePartenariat = "Marché de partenariat",
@@ -35,8 +35,8 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Award procedure of a market in v1: the six 1.5 labels (E2), then the three
-    /// 1.4 labels that 1.5 renamed (E32).
+    /// Award procedure of a market in v1: the six 1.5 labels, then the three
+    /// 1.4 labels that 1.5 renamed.
     pub enum ProcedureMarche {
         ProcedureAdaptee = "Procédure adaptée",
         AppelDOffresOuvert = "Appel d'offres ouvert",
@@ -75,7 +75,7 @@ impl ProcedureMarche {
 }
 
 decp_enum! {
-    /// Form of the price in v1 (`formePrix`, E4): about price variation, unlike v2's
+    /// Form of the price in v1 (`formePrix`): about price variation, unlike v2's
     /// `formePrix`.
     pub enum FormePrix {
         Ferme = "Ferme",
@@ -85,7 +85,7 @@ decp_enum! {
 }
 
 decp_enum! {
-    /// Kind of identifier in v1 and 2.0.0 (`typeIdentifiant`, E5); `UE` has no v2 value.
+    /// Kind of identifier in v1 and 2.0.0 (`typeIdentifiant`); `UE` has no v2 value.
     pub enum TypeIdentifiant {
         Siret = "SIRET",
         Tva = "TVA",
@@ -163,7 +163,7 @@ impl Codec for Date {
         let parsed = match &n.v {
             V::Str(s) => parse_v1_date(s),
             V::Text(s) => parse_v1_date(xs_trim(s)),
-            _ => return cx.invalid(n, IssueCode::Type, "date string"),
+            _ => return cx.invalid(n, IssueCode::Type, "date"),
         };
         match parsed {
             Some(d) => Field::Valid(d),

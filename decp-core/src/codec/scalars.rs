@@ -104,7 +104,7 @@ impl Codec for Decimal {
             None => {
                 match repair_scalar(n, cx, IssueCode::RepairNumber, crate::normalize::decimal) {
                     Some(v) => Field::Valid(v),
-                    None => cx.invalid(n, IssueCode::Type, "decimal number"),
+                    None => cx.invalid(n, IssueCode::Type, "number"),
                 }
             }
         }
@@ -162,7 +162,7 @@ impl Codec for bool {
             V::Text(s) => match *s {
                 "oui" | "true" | "1" => Field::Valid(true),
                 "non" | "false" | "0" => Field::Valid(false),
-                _ => cx.invalid(n, IssueCode::Type, "boolean (oui, non, true, false, 1, 0)"),
+                _ => cx.invalid(n, IssueCode::Type, "boolean-text"),
             },
             _ => cx.invalid(n, IssueCode::Type, "boolean"),
         }
@@ -180,13 +180,13 @@ impl Codec for NaiveDate {
         let parsed = match &n.v {
             V::Str(s) => parse_date(s),
             V::Text(s) => parse_date(xs_trim(s)),
-            _ => return cx.invalid(n, IssueCode::Type, "date string"),
+            _ => return cx.invalid(n, IssueCode::Type, "date"),
         };
         match parsed {
             Some(d) => Field::Valid(d),
             None => match repair_scalar(n, cx, IssueCode::RepairDate, crate::normalize::date) {
                 Some(d) => Field::Valid(d),
-                None => cx.invalid(n, IssueCode::Date, "YYYY-MM-DD"),
+                None => cx.invalid(n, IssueCode::Date, "date"),
             },
         }
     }

@@ -67,7 +67,7 @@ impl Ck<'_> {
                         "id",
                         IssueCode::Pattern,
                         Some(id.clone()),
-                        Some("14 digits".into()),
+                        Some("digits-14".into()),
                     ),
                     Err(code) => c.emit_at("id", code, Some(id.clone()), None),
                 }
