@@ -3,7 +3,7 @@
 
 use crate::error::Position;
 use crate::issue::Issue;
-use crate::model::{Record, Version};
+use crate::record::{Record, Version};
 use crate::split::Limits;
 
 /// How values that do not fit the official types are handled.

@@ -2,7 +2,7 @@
 //! marker): the keys only one version has decide, record by record, since real files mix shapes (a
 //! v2 envelope holding v1-style records is common).
 
-use crate::model::RecordKind;
+use crate::record::RecordKind;
 use crate::tree::{Node, V};
 
 /// Where a record was found.

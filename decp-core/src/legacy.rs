@@ -14,7 +14,7 @@
 use bumpalo::Bump;
 
 use crate::issue::{Issue, IssueCode};
-use crate::model::RecordKind;
+use crate::record::RecordKind;
 use crate::tree::{Member, Node, V};
 
 /// The findings of the rewrite, each with the offset of the value it is about.

@@ -49,7 +49,7 @@
 //! ## Example: tolerant reading keeps what does not fit
 //!
 //! ```
-//! use decp_core::{Reader, IssueCode, model::Record};
+//! use decp_core::{Reader, IssueCode, Record};
 //!
 //! let json = br#"{"marches": {"marche": [{"id": "A1", "dateNotification": "2024-13-45"}]}}"#;
 //! let item = Reader::from_slice(json)?.records().next().unwrap()?;
@@ -116,6 +116,7 @@ mod raw;
 mod read;
 mod record;
 mod report;
+mod single;
 mod sink;
 mod split;
 mod tree;
@@ -130,11 +131,11 @@ pub use error::{Error, ErrorKind, Position, Result};
 pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, PathSegment, Severity, catalogue};
 pub use lexical::parse_date;
-pub use model::{Record, RecordKind, Version};
 pub use raw::{Field, Raw, get, set};
 pub use read::{
     DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,
 };
+pub use record::{Record, RecordKind, Version};
 pub use report::{FileReport, Report};
 pub use sink::{Sink, ValueBuilder};
 pub use upgrade::{Upgraded, upgrade};

@@ -1,252 +1,147 @@
-//! One record to bytes and back, and a record as a generic value: what a platform
-//! that holds one contract at a time, or a binding, needs.
-//!
-//! The document writers ([`Writer`](crate::Writer)) and these functions produce the
-//! same bytes for a record (the document adds only its envelope), and the readers
-//! and these functions decode it with the same findings, paths and positions.
+//! A record of any kind and version: [`Record`], [`RecordKind`], [`Version`].
 
-use std::io::Write;
+use crate::model::{ContratConcession, Marche};
+use crate::v1;
 
-use bumpalo::Bump;
+/// The two kinds of record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// A public market (`marche`).
+    Marche,
+    /// A concession contract (`contrat-concession`).
+    Concession,
+}
 
-use crate::codec::Codec;
-use crate::error::{Error, ErrorKind, Result};
-use crate::format::Format;
-use crate::model::{Record, RecordKind};
-use crate::raw::Raw;
-use crate::read::{DecodeOptions, Decoded, RawRecord};
-use crate::sink::{Sink, ValueBuilder};
-use crate::tree::{Member, Node, V};
-use crate::write_out::{JsonOut, XmlOut};
+impl RecordKind {
+    /// The official JSON key and XML element name: `marche` or `contrat-concession`.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Marche => "marche",
+            RecordKind::Concession => "contrat-concession",
+        }
+    }
+}
+
+/// The version of the format a record was written in, as detected from its shape
+/// (the format has no version marker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Version {
+    /// Schema 1.4: v1 with one of the three procedure labels 1.5 renamed.
+    V1_4,
+    /// Schema 1.5 (and v1 data that uses no 1.4-only label).
+    V1_5,
+    /// The short-lived 2.0.0 hybrid (v1 envelope and bare lists, v2 fields); read
+    /// into the v2 model, never written.
+    V2_0_0,
+    /// 2.0.1 and later (JSON schema 2.0.3, XSD 2.0.2).
+    V2,
+}
+
+impl Version {
+    /// `1.4`, `1.5`, `2.0.0` or `2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V1_4 => "1.4",
+            Version::V1_5 => "1.5",
+            Version::V2_0_0 => "2.0.0",
+            Version::V2 => "2",
+        }
+    }
+
+    /// `true` for 1.4 and 1.5.
+    pub fn is_v1(self) -> bool {
+        matches!(self, Version::V1_4 | Version::V1_5)
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One record of a DECP file: a v2 market or concession, or a v1 one (see
+/// [`upgrade`](crate::upgrade) to turn the latter into the former).
+// The variants are large (about 1–2 KiB); boxing them would add an allocation per
+// record on the reading hot path for no gain.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A public market (v2).
+    Marche(Marche),
+    /// A concession contract (v2).
+    Concession(ContratConcession),
+    /// A public market in the v1 format.
+    MarcheV1(v1::Marche),
+    /// A concession contract in the v1 format.
+    ConcessionV1(v1::ContratConcession),
+}
 
 impl Record {
-    /// Walks the record in its official JSON shape into `sink` (see [`Sink`]): the
-    /// one walk behind the JSON writer, [`Record::to_value`] and the bindings'
-    /// builders.
-    pub fn emit<S: Sink + ?Sized>(&self, sink: &mut S) {
+    /// Which kind of record this is.
+    pub fn kind(&self) -> RecordKind {
         match self {
-            Record::Marche(m) => m.write_json(sink),
-            Record::Concession(c) => c.write_json(sink),
-            Record::MarcheV1(m) => m.write_json(sink),
-            Record::ConcessionV1(c) => c.write_json(sink),
+            Record::Marche(_) | Record::MarcheV1(_) => RecordKind::Marche,
+            Record::Concession(_) | Record::ConcessionV1(_) => RecordKind::Concession,
         }
     }
 
-    pub(crate) fn encode_xml(&self, out: &mut XmlOut) {
-        let name = self.kind().name();
-        match self {
-            Record::Marche(m) => m.write_xml(out, name),
-            Record::Concession(c) => c.write_xml(out, name),
-            Record::MarcheV1(m) => m.write_xml(out, name),
-            Record::ConcessionV1(c) => c.write_xml(out, name),
-        }
-    }
-
-    /// The record as a generic value in its official JSON shape (members in the
-    /// official order, amounts as exact number text); [`Decoded::from_value`] reads
-    /// it back.
-    pub fn to_value(&self) -> Raw {
-        let mut b = ValueBuilder::new();
-        self.emit(&mut b);
-        b.finish()
-    }
-
-    /// The record as one JSON object, exactly as a document written by
-    /// [`Writer`](crate::Writer) holds it, without the envelope; `pretty` indents
-    /// by two spaces.
-    ///
-    /// ```
-    /// use decp_core::{set, model::{Marche, Record}};
-    /// let r = Record::Marche(Marche { id: set("2024-001".into()), montant: set("45000.10".parse().unwrap()), ..Default::default() });
-    /// assert_eq!(r.to_json(false), r#"{"id":"2024-001","montant":45000.10}"#);
-    /// ```
-    pub fn to_json(&self, pretty: bool) -> String {
-        let mut out = JsonOut::new(pretty);
-        self.emit(&mut out);
-        String::from_utf8(out.into_inner()).unwrap_or_default()
-    }
-
-    /// The record as one XML element (`<marche>` or `<contrat-concession>`), exactly
-    /// as a document written by [`Writer`](crate::Writer) holds it; `pretty` indents
-    /// by four spaces, as the official examples.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Write`] when a value holds a character that XML 1.0 cannot carry
-    /// (a control character).
-    ///
-    /// ```
-    /// use decp_core::{set, model::{Marche, Record}};
-    /// let r = Record::Marche(Marche { id: set("2024-001".into()), ..Default::default() });
-    /// assert_eq!(r.to_xml(false)?, "<marche><id>2024-001</id></marche>");
-    /// # Ok::<(), decp_core::Error>(())
-    /// ```
-    pub fn to_xml(&self, pretty: bool) -> Result<String> {
-        let bytes = self.xml_bytes(pretty)?;
-        Ok(String::from_utf8(bytes).unwrap_or_default())
-    }
-
-    fn xml_bytes(&self, pretty: bool) -> Result<Vec<u8>> {
-        let mut out = XmlOut::at_depth(pretty, 0);
-        self.encode_xml(&mut out);
-        if let Some(e) = out.error.take() {
-            return Err(Error::write(e));
-        }
-        let mut bytes = out.bytes().to_vec();
-        // The emitter starts each element on a new line when pretty.
-        if bytes.first() == Some(&b'\n') {
-            bytes.remove(0);
-        }
-        Ok(bytes)
-    }
-
-    /// Writes [`Record::to_json`] into `w`.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Io`] when `w` fails.
-    pub fn write_json<W: Write>(&self, mut w: W, pretty: bool) -> Result<()> {
-        let mut out = JsonOut::new(pretty);
-        self.emit(&mut out);
-        w.write_all(out.bytes())?;
-        Ok(())
-    }
-
-    /// Writes [`Record::to_xml`] into `w`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Record::to_xml`], and [`ErrorKind::Io`] when `w` fails.
-    pub fn write_xml<W: Write>(&self, mut w: W, pretty: bool) -> Result<()> {
-        w.write_all(&self.xml_bytes(pretty)?)?;
-        Ok(())
-    }
-}
-
-impl Decoded {
-    /// Decodes one record given as a JSON object (`{"id": …, …}`, without the
-    /// envelope), strict or tolerant, with the same findings as when it sits in a
-    /// document. Paths are relative to the record (`/titulaires/0/titulaire/id`);
-    /// positions count from the object's first byte (line 1, column 1).
-    /// [`Decoded::with_path`] places them under an absolute prefix.
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Syntax`] for broken JSON, [`ErrorKind::Data`] in strict mode.
-    ///
-    /// ```
-    /// use decp_core::{DecodeOptions, Decoded, IssueCode, RecordKind};
-    /// let d = Decoded::from_json(RecordKind::Marche, br#"{"id": "A", "dureeMois": "douze"}"#, &DecodeOptions::default())?;
-    /// assert_eq!(d.findings[0].code, IssueCode::Type);
-    /// assert_eq!(d.findings[0].path, "/dureeMois");
-    /// assert_eq!(d.findings[0].position.unwrap().column, 26);
-    /// # Ok::<(), decp_core::Error>(())
-    /// ```
-    pub fn from_json(kind: RecordKind, json: &[u8], opts: &DecodeOptions) -> Result<Decoded> {
-        RawRecord::new(Format::Json, kind, json.to_vec()).decode_with(opts)
-    }
-
-    /// Decodes one record given as an XML element (`<marche>…</marche>` or
-    /// `<contrat-concession>…</contrat-concession>`); see [`Decoded::from_json`].
-    ///
-    /// ```
-    /// use decp_core::{DecodeOptions, Decoded, RecordKind};
-    /// let d = Decoded::from_xml(RecordKind::Marche, b"<marche><id>A</id></marche>", &DecodeOptions::default())?;
-    /// assert_eq!(d.record.id(), Some("A"));
-    /// # Ok::<(), decp_core::Error>(())
-    /// ```
-    pub fn from_xml(kind: RecordKind, xml: &[u8], opts: &DecodeOptions) -> Result<Decoded> {
-        RawRecord::new(Format::Xml, kind, xml.to_vec()).decode_with(opts)
-    }
-
-    /// Decodes one record given as a generic value in the official JSON shape (what
-    /// a vendor builds as plain data: [`Raw::Object`] with strings, numbers as their
-    /// text, lists in their official wrappers), with the same findings as the same
-    /// record read from a JSON file, and no positions. The inverse of
-    /// [`Record::to_value`].
-    ///
-    /// # Errors
-    ///
-    /// [`ErrorKind::Data`] in strict mode, or when the value is not an object;
-    /// [`ErrorKind::Limit`] when it nests deeper than the limits allow.
-    ///
-    /// ```
-    /// use decp_core::{DecodeOptions, Decoded, IssueCode, Raw, RecordKind};
-    /// let v = Raw::Object(vec![
-    ///     ("id".into(), Raw::String("A".into())),
-    ///     ("montant".into(), Raw::String("beaucoup".into())),
-    /// ]);
-    /// let d = Decoded::from_value(RecordKind::Marche, &v, &DecodeOptions::default())?;
-    /// assert_eq!(d.findings[0].code, IssueCode::Type);
-    /// assert_eq!(d.findings[0].path, "/montant");
-    /// assert_eq!(d.record.to_value(), v);
-    /// # Ok::<(), decp_core::Error>(())
-    /// ```
-    pub fn from_value(kind: RecordKind, value: &Raw, opts: &DecodeOptions) -> Result<Decoded> {
-        let bump = Bump::new();
-        let Some(node) = node_of(value, &bump, opts.limits.max_depth) else {
-            return Err(Error::new(ErrorKind::Limit {
-                pos: crate::Position::START,
-                message: format!(
-                    "value nested deeper than {} levels (see Limits::max_depth)",
-                    opts.limits.max_depth
-                ),
-            }));
+    /// The record's `id`, when present and a string.
+    pub fn id(&self) -> Option<&str> {
+        let f = match self {
+            Record::Marche(m) => &m.id,
+            Record::Concession(c) => &c.id,
+            Record::MarcheV1(m) => &m.id,
+            Record::ConcessionV1(c) => &c.id,
         };
-        let mut d = RawRecord::new(Format::Json, kind, Vec::new()).decode_tree(&node, opts)?;
-        for i in &mut d.findings {
-            i.position = None;
-        }
-        d.position.record = None;
-        Ok(d)
+        crate::raw::get(f).map(String::as_str)
     }
 
-    /// Places the record under `pointer` (`/marches/marche/3`): its path and its
-    /// findings' paths get the prefix.
-    ///
-    /// ```
-    /// use decp_core::{DecodeOptions, Decoded, RecordKind};
-    /// let d = Decoded::from_json(RecordKind::Marche, br#"{"id": 1}"#, &DecodeOptions::default())?
-    ///     .with_path("/marches/marche/3");
-    /// assert_eq!(d.findings[0].path, "/marches/marche/3/id");
-    /// # Ok::<(), decp_core::Error>(())
-    /// ```
-    pub fn with_path(mut self, pointer: &str) -> Decoded {
-        for i in &mut self.findings {
-            if i.path == "/" {
-                i.path = pointer.to_owned();
-            } else {
-                i.path.insert_str(0, pointer);
+    /// `true` for a v1 record.
+    pub fn is_v1(&self) -> bool {
+        matches!(self, Record::MarcheV1(_) | Record::ConcessionV1(_))
+    }
+
+    /// The version the record's model belongs to: [`Version::V2`] for v2 records;
+    /// for v1 ones, [`Version::V1_4`] when its procedure is a 1.4-only label, else
+    /// [`Version::V1_5`].
+    pub fn version(&self) -> Version {
+        match self {
+            Record::Marche(_) | Record::Concession(_) => Version::V2,
+            Record::MarcheV1(m) if crate::raw::get(&m.procedure).is_some_and(|p| p.is_v1_4()) => {
+                Version::V1_4
             }
+            Record::MarcheV1(_) | Record::ConcessionV1(_) => Version::V1_5,
         }
-        self.path.insert_str(0, pointer);
-        self
     }
 }
 
-/// The tree of a generic value, in `bump`; `None` when it nests deeper than `depth`.
-fn node_of<'a>(v: &Raw, bump: &'a Bump, depth: usize) -> Option<Node<'a>> {
-    let v = match v {
-        Raw::Null => V::Null,
-        Raw::Bool(b) => V::Bool(*b),
-        Raw::Number(n) => V::Num(bump.alloc_str(n)),
-        Raw::String(s) => V::Str(bump.alloc_str(s)),
-        Raw::Array(a) => {
-            let d = depth.checked_sub(1)?;
-            let mut items = Vec::with_capacity(a.len());
-            for x in a {
-                items.push(node_of(x, bump, d)?);
-            }
-            V::Arr(bump.alloc_slice_copy(&items))
-        }
-        Raw::Object(m) => {
-            let d = depth.checked_sub(1)?;
-            let mut members: Vec<Member<'a>> = Vec::with_capacity(m.len());
-            for (k, x) in m {
-                members.push((bump.alloc_str(k), node_of(x, bump, d)?));
-            }
-            V::Obj(bump.alloc_slice_copy(&members))
-        }
-    };
-    Some(Node { off: 0, v })
+impl Default for Record {
+    fn default() -> Record {
+        Record::Marche(Marche::default())
+    }
+}
+
+impl From<Marche> for Record {
+    fn from(m: Marche) -> Record {
+        Record::Marche(m)
+    }
+}
+
+impl From<ContratConcession> for Record {
+    fn from(c: ContratConcession) -> Record {
+        Record::Concession(c)
+    }
+}
+
+impl From<v1::Marche> for Record {
+    fn from(m: v1::Marche) -> Record {
+        Record::MarcheV1(m)
+    }
+}
+
+impl From<v1::ContratConcession> for Record {
+    fn from(c: v1::ContratConcession) -> Record {
+        Record::ConcessionV1(c)
+    }
 }

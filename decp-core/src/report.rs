@@ -2,7 +2,7 @@
 
 use crate::format::Format;
 use crate::issue::{Issue, Lang, Severity};
-use crate::model::Version;
+use crate::record::Version;
 use crate::write_out::JsonOut;
 
 /// What validation found in one file.

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::raw::Raw;
+use crate::write_out::JsonOut;
 
 /// Receives a value in the official JSON shape, event by event.
 ///
@@ -22,7 +23,7 @@ use crate::raw::Raw;
 /// overrides what it renders differently.
 ///
 /// ```
-/// use decp_core::{Sink, model::{Marche, Record}, set};
+/// use decp_core::{Sink, Record, model::Marche, set};
 ///
 /// /// Counts the members of a record, at any depth.
 /// #[derive(Default)]
@@ -84,7 +85,7 @@ pub trait Sink {
 /// is the record's official JSON shape, member for member.
 ///
 /// ```
-/// use decp_core::{Raw, model::{Marche, Record}, set};
+/// use decp_core::{Raw, Record, model::Marche, set};
 /// let r = Record::Marche(Marche { id: set("A".into()), ..Default::default() });
 /// assert_eq!(r.to_value(), Raw::Object(vec![("id".into(), Raw::String("A".into()))]));
 /// ```
@@ -155,5 +156,36 @@ impl Sink for ValueBuilder {
     }
     fn string(&mut self, value: &str) {
         self.value(Raw::String(value.to_owned()));
+    }
+}
+
+/// The JSON writer.
+impl Sink for JsonOut {
+    fn begin_object(&mut self) {
+        JsonOut::begin_object(self);
+    }
+    fn key(&mut self, key: &str) {
+        JsonOut::key(self, key);
+    }
+    fn end_object(&mut self) {
+        JsonOut::end_object(self);
+    }
+    fn begin_array(&mut self) {
+        JsonOut::begin_array(self);
+    }
+    fn end_array(&mut self) {
+        JsonOut::end_array(self);
+    }
+    fn null(&mut self) {
+        self.raw_value("null");
+    }
+    fn bool(&mut self, value: bool) {
+        self.raw_value(if value { "true" } else { "false" });
+    }
+    fn number(&mut self, text: &str) {
+        self.raw_value(text);
+    }
+    fn string(&mut self, value: &str) {
+        JsonOut::string(self, value);
     }
 }

@@ -19,9 +19,10 @@
 //! so that v2 validation reports it (`schema.enum`). Members unknown to v1 are kept.
 
 use crate::issue::{Issue, IssueCode};
-use crate::model::{self as v2, Record};
+use crate::model::{self as v2};
 use crate::path::PathWalk;
 use crate::raw::{Field, Raw, get, set};
+use crate::record::Record;
 use crate::v1;
 
 /// A record after [`upgrade`], with what the upgrade found.

@@ -9,9 +9,9 @@ use std::io::{Read, Write};
 
 use crate::error::{Error, Position};
 use crate::issue::Issue;
-use crate::model::{Record, RecordKind, Version};
 use crate::pipeline::{self, Item};
 use crate::read::{DecodeOptions, RawRecord, Reader};
+use crate::record::{Record, RecordKind, Version};
 use crate::report::FileReport;
 use crate::tree;
 use crate::validate::Validator;

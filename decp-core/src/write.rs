@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::model::{Record, RecordKind};
+use crate::record::{Record, RecordKind};
 use crate::write_out::{JsonOut, XmlOut};
 
 /// Builds a [`Writer`].
@@ -31,7 +31,7 @@ impl WriterBuilder {
     /// member (`marche` or `contrat-concession`) first; no envelope.
     ///
     /// ```
-    /// use decp_core::{WriterBuilder, set, model::{Marche, Record}};
+    /// use decp_core::{WriterBuilder, set, Record, model::Marche};
     /// let mut w = WriterBuilder::ndjson().from_writer(Vec::new());
     /// w.write_record(&Record::Marche(Marche { id: set("A".into()), ..Default::default() }))?;
     /// assert_eq!(w.finish()?, b"{\"kind\":\"marche\",\"id\":\"A\"}\n");
@@ -146,7 +146,7 @@ fn temp_file() -> io::Result<File> {
 /// [`finish`]: Writer::finish
 ///
 /// ```
-/// use decp_core::{Format, Writer, set, model::{Marche, Record}};
+/// use decp_core::{Format, Writer, set, Record, model::Marche};
 /// let mut w = Writer::from_writer(Vec::new(), Format::Json);
 /// w.write_record(&Record::Marche(Marche { id: set("A".into()), ..Default::default() }))?;
 /// let out = String::from_utf8(w.finish()?).unwrap();

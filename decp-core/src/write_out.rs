@@ -145,36 +145,6 @@ impl JsonOut {
     }
 }
 
-impl crate::sink::Sink for JsonOut {
-    fn begin_object(&mut self) {
-        JsonOut::begin_object(self);
-    }
-    fn key(&mut self, key: &str) {
-        JsonOut::key(self, key);
-    }
-    fn end_object(&mut self) {
-        JsonOut::end_object(self);
-    }
-    fn begin_array(&mut self) {
-        JsonOut::begin_array(self);
-    }
-    fn end_array(&mut self) {
-        JsonOut::end_array(self);
-    }
-    fn null(&mut self) {
-        self.raw_value("null");
-    }
-    fn bool(&mut self, value: bool) {
-        self.raw_value(if value { "true" } else { "false" });
-    }
-    fn number(&mut self, text: &str) {
-        self.raw_value(text);
-    }
-    fn string(&mut self, value: &str) {
-        JsonOut::string(self, value);
-    }
-}
-
 /// An XML emitter with optional pretty printing (four-space indentation, as the
 /// official examples). Errors (a character XML 1.0 cannot carry) are sticky.
 #[derive(Debug)]

@@ -7,7 +7,7 @@ use proptest::option;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use decp_core::Field;
+use decp_core::{Field, Record};
 use decp_core::model::*;
 
 fn f<T: std::fmt::Debug + Clone>(
@@ -301,7 +301,7 @@ pub mod v1 {
 
     use super::{decimal, f, label, list, text};
     use decp_core::Field;
-    use decp_core::model::Record;
+    use decp_core::Record;
     use decp_core::v1::*;
 
     /// A v1 date, with or without one of the suffixes v1 allows.

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use decp_core::model::*;
-use decp_core::{Field, Format, get, set};
+use decp_core::{Field, Format, Record, get, set};
 
 /// SplitMix64: small, fast, deterministic.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use super::{Common, RawRecord, Seek, kind_of, too_large};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
-use crate::model::RecordKind;
+use crate::record::RecordKind;
 
 #[derive(Debug, Clone, Copy)]
 enum JState {

@@ -32,7 +32,7 @@
 use crate::detect::Envelope;
 use crate::error::{Error, Position};
 use crate::format::Format;
-use crate::model::RecordKind;
+use crate::record::RecordKind;
 
 mod json;
 mod source;

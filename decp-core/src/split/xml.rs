@@ -9,7 +9,7 @@ use super::{Common, RawRecord, Seek, kind_of, too_large};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
-use crate::model::RecordKind;
+use crate::record::RecordKind;
 
 /// Byte-level state of the scanner of one markup construct, resumable across refills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,7 @@ use rust_decimal::Decimal;
 
 use crate::decoded::Decoded;
 use crate::issue::{Family, Issue, Severity};
-use crate::model::*;
+use crate::record::Record;
 
 mod checks;
 mod concession;

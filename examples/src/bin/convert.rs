@@ -1,7 +1,7 @@
 //! Reads the bundled sample file, prints each finding and each market's id and
 //! amount on stderr, and writes the records as XML on stdout (the README's example).
 
-use decp_core::{Format, Reader, Writer, model::Record};
+use decp_core::{Format, Reader, Record, Writer};
 
 fn main() -> Result<(), decp_core::Error> {
     let path = std::env::args()
