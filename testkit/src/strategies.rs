@@ -7,8 +7,8 @@ use proptest::option;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use decp_core::{Field, Record};
 use decp_core::model::*;
+use decp_core::{Field, Record};
 
 fn f<T: std::fmt::Debug + Clone>(
     s: impl Strategy<Value = T>,

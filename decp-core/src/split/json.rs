@@ -11,20 +11,32 @@ use crate::error::{Error, Position, Result};
 use crate::format::Format;
 use crate::record::RecordKind;
 
+/// Where the walker is in the envelope. The transitions:
+///
+/// ```text
+/// Start ──{──► Root ──"marches":{──► Marches ──"marche":[──► Array{kind} ──]──► Marches
+///   │            │                      └──}──► Root ──}──► AfterRoot ──end──► done
+///   │            └──"marches":[──► Array{None} (v1) ──]──► Root
+///   └──{"kind"…──► Lines (NDJSON) ──end──► done
+/// ```
+///
+/// `first` says whether a `,` is due before the next member or item. Other
+/// members of the root (but `$schema`) and of `marches` are skipped with a
+/// recoverable error; `seek_record` returns in `Array` or `Lines`, before a record.
 #[derive(Debug, Clone, Copy)]
 enum JState {
+    /// Before the root value (a byte-order mark is skipped).
     Start,
-    Root {
-        first: bool,
-    },
-    Marches {
-        first: bool,
-    },
+    /// Inside the root object, between members.
+    Root { first: bool },
+    /// Inside the v2 `marches` object, between its two lists.
+    Marches { first: bool },
     /// A list of records: one kind (v2), or `None` for the v1 heterogeneous array.
     Array {
         kind: Option<RecordKind>,
         first: bool,
     },
+    /// After the root object: only white space may follow.
     AfterRoot,
     /// NDJSON: records one after the other, each an object whose first member is
     /// `"kind"`; white space (line breaks) between them.
@@ -63,6 +75,7 @@ fn ndjson_kind(b: &[u8]) -> Option<Option<RecordKind>> {
     )
 }
 
+/// The JSON walker; see the module's contract in [`super`].
 pub(crate) struct JsonSplitter {
     state: JState,
     pub c: Common,

@@ -242,3 +242,6 @@ pub(crate) enum Seek {
     /// After a record, copied into the `RawRecord`.
     Copied,
 }
+
+#[cfg(test)]
+mod tests;

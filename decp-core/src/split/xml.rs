@@ -39,13 +39,29 @@ enum Markup {
     Other,
 }
 
+/// Where the walker is in the document:
+///
+/// ```text
+/// Prolog ──<marches>──► InRoot ──<marche> or <contrat-concession>: a record──► InRoot
+///   │                     └──</marches>──► AfterRoot ──end──► done
+///   └──<marche> (a record as the root element)──► AfterRoot once it is read
+/// ```
+///
+/// The prolog may hold the XML declaration (its `encoding` switches the input to
+/// transcoding), comments, processing instructions and a DOCTYPE; between records,
+/// comments, processing instructions and white space are skipped, and any other
+/// element is skipped with a recoverable error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum XState {
+    /// Before the root element.
     Prolog,
+    /// Inside `<marches>`, between records.
     InRoot,
+    /// After the root element: only comments, PIs and white space may follow.
     AfterRoot,
 }
 
+/// The XML walker; see the module's contract in [`super`].
 pub(crate) struct XmlSplitter {
     /// Unknown encodings are read as UTF-8 (normalising) instead of refused.
     pub lenient: bool,

@@ -1,0 +1,195 @@
+//! The splitters on their own: what each record's description and bytes are,
+//! whatever the size of the reads, and how the envelope's faults are reported.
+
+use std::io::Read;
+
+use super::*;
+
+/// A reader that gives `n` bytes per read, to cut records and tags across refills.
+struct Trickle<'a> {
+    data: &'a [u8],
+    n: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.n.min(out.len()).min(self.data.len());
+        out[..k].copy_from_slice(&self.data[..k]);
+        self.data = &self.data[k..];
+        Ok(k)
+    }
+}
+
+type Seen = Vec<Result<(RecordKind, u64, u64, u64, u64, String), String>>;
+
+/// Every record (kind, kind index, record index, line, column, bytes) or error.
+fn split(doc: &[u8], format: Format, n: usize) -> Seen {
+    let mut src = Source::new(Trickle { data: doc, n });
+    let mut rec = RawRecord::default();
+    let mut out = Vec::new();
+    let mut json = JsonSplitter::new(Limits::default());
+    let mut xml = XmlSplitter::new(Limits::default());
+    for _ in 0..100 {
+        let r = match format {
+            Format::Json => json.next(&mut src, &mut rec),
+            Format::Xml => xml.next(&mut src, &mut rec),
+        };
+        match r {
+            Ok(true) => {
+                let p = rec.position();
+                out.push(Ok((
+                    rec.kind(),
+                    rec.kind_index(),
+                    p.record.unwrap(),
+                    p.line,
+                    p.column,
+                    String::from_utf8(rec.bytes().to_vec()).unwrap(),
+                )));
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let fatal = e.is_fatal();
+                out.push(Err(e.to_string()));
+                if fatal {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The same records whatever the size of the reads.
+fn same_in_pieces(doc: &[u8], format: Format) -> Seen {
+    let whole = split(doc, format, usize::MAX);
+    for n in [1, 2, 3, 7, 64] {
+        assert_eq!(split(doc, format, n), whole, "reads of {n} bytes");
+    }
+    whole
+}
+
+#[test]
+fn json_v2_envelope() {
+    let doc = b"{\"$schema\": \"x\", \"marches\": {\n  \"marche\": [{\"id\": \"A\"}, {\"id\": \"B\", \"t\": \"}\"}],\n  \"contrat-concession\": [ {\"id\": \"C\"} ]}}";
+    let got = same_in_pieces(doc, Format::Json);
+    let m = RecordKind::Marche;
+    let c = RecordKind::Concession;
+    assert_eq!(
+        got,
+        vec![
+            Ok((m, 0, 0, 2, 14, "{\"id\": \"A\"}".into())),
+            Ok((m, 1, 1, 2, 27, "{\"id\": \"B\", \"t\": \"}\"}".into())),
+            Ok((c, 0, 2, 3, 27, "{\"id\": \"C\"}".into())),
+        ]
+    );
+}
+
+#[test]
+fn json_v1_array_and_ndjson() {
+    let v1 = b"{\"marches\": [{\"_type\": \"Marche\"}, {\"autoriteConcedante\": {}}]}";
+    let got = same_in_pieces(v1, Format::Json);
+    let kinds: Vec<_> = got.iter().map(|r| r.as_ref().unwrap().0).collect();
+    assert_eq!(kinds, [RecordKind::Marche, RecordKind::Concession]);
+    // v1 records count in one array: the kind index is the record index.
+    assert_eq!(got[1].as_ref().unwrap().1, 1);
+
+    let nd = b"{\"kind\":\"contrat-concession\",\"id\":\"A\"}\n\n{\"kind\": \"marche\"}\n";
+    let got = same_in_pieces(nd, Format::Json);
+    assert_eq!(
+        got,
+        vec![
+            Ok((
+                RecordKind::Concession,
+                0,
+                0,
+                1,
+                1,
+                "{\"kind\":\"contrat-concession\",\"id\":\"A\"}".into()
+            )),
+            Ok((
+                RecordKind::Marche,
+                0,
+                1,
+                3,
+                1,
+                "{\"kind\": \"marche\"}".into()
+            )),
+        ]
+    );
+}
+
+#[test]
+fn json_envelope_faults() {
+    // An unknown member is skipped (recoverable); the records after it are read.
+    let got = same_in_pieces(
+        b"{\"x\": [1, {\"y\": 2}], \"marches\": {\"marche\": [{}]}}",
+        Format::Json,
+    );
+    assert!(got[0].as_ref().unwrap_err().contains("\"x\""), "{got:?}");
+    assert!(got[1].is_ok());
+    // A broken envelope stops the reading.
+    let got = same_in_pieces(b"{\"marches\": {\"marche\": [{} {}]}}", Format::Json);
+    assert_eq!(got.len(), 2);
+    assert!(
+        got[1].as_ref().unwrap_err().contains("expected `,` or `]`"),
+        "{got:?}"
+    );
+    // An unclosed record is reported where it starts.
+    let got = same_in_pieces(b"{\"marches\": {\"marche\": [{\"id\": \"A\"", Format::Json);
+    assert!(
+        got[0].as_ref().unwrap_err().contains("line 1, column 25"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn xml_envelope() {
+    let doc = b"<?xml version=\"1.0\"?>\n<!-- c --><marches>\n  <?pi x?><marche a=\"&gt;\"><id>A</id><!-- </marche> --></marche>\n  <contrat-concession><id>C</id></contrat-concession>\n</marches>\n";
+    let got = same_in_pieces(doc, Format::Xml);
+    assert_eq!(
+        got,
+        vec![
+            Ok((
+                RecordKind::Marche,
+                0,
+                0,
+                3,
+                11,
+                "<marche a=\"&gt;\"><id>A</id><!-- </marche> --></marche>".into()
+            )),
+            Ok((
+                RecordKind::Concession,
+                0,
+                1,
+                4,
+                3,
+                "<contrat-concession><id>C</id></contrat-concession>".into()
+            )),
+        ]
+    );
+}
+
+#[test]
+fn xml_record_as_root_and_faults() {
+    let got = same_in_pieces(b"<marche><id>A</id></marche>", Format::Xml);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].as_ref().unwrap().0, RecordKind::Marche);
+    // An element that is not a record is skipped (recoverable).
+    let got = same_in_pieces(
+        b"<marches><autre><x/></autre><marche/></marches>",
+        Format::Xml,
+    );
+    assert!(got[0].is_err() && got[1].is_ok(), "{got:?}");
+    // A record left open is an error at the end of input.
+    let got = same_in_pieces(b"<marches><marche><id>A</id>", Format::Xml);
+    assert!(got.last().unwrap().is_err(), "{got:?}");
+}
+
+#[test]
+fn record_size_limit() {
+    let mut s = JsonSplitter::new(Limits::default().max_record_bytes(10));
+    let mut src = Source::new(&b"{\"marches\": {\"marche\": [{\"id\": \"ABCDEFGHIJ\"}]}}"[..]);
+    let mut rec = RawRecord::default();
+    let e = s.next(&mut src, &mut rec).unwrap_err();
+    assert!(e.to_string().contains("larger than 10 bytes"), "{e}");
+}
