@@ -13,3 +13,14 @@ pub fn corpus(format: Format, bytes: u64) -> Vec<u8> {
         .expect("reading from memory cannot fail");
     v
 }
+
+/// The same corpus as [`corpus`], with several findings in every record
+/// ([`SynthReader::dirty`]).
+pub fn dirty_corpus(format: Format, bytes: u64) -> Vec<u8> {
+    let mut v = Vec::with_capacity(bytes as usize + (1 << 16));
+    SynthReader::new(format, 42, bytes)
+        .dirty(true)
+        .read_to_end(&mut v)
+        .expect("reading from memory cannot fail");
+    v
+}

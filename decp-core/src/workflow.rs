@@ -127,29 +127,43 @@ impl Checker {
     pub fn check_raw(&self, raw: &RawRecord) -> Checked {
         let r = raw.with_tree(&self.decode, |node, text, encoding_repair| {
             let d = raw.decode_node(node, text, encoding_repair, &self.decode)?;
-            let record_path = d.path.clone();
-            let place = |path: &str| {
-                let rel = path.strip_prefix(record_path.as_str()).unwrap_or(path);
-                crate::split::locate(text, raw.position(), tree::locate(node, rel) as usize)
+            // Findings of the upgrade and the rules are placed at the value they
+            // concern: offsets from the tree, then positions in one pass over the
+            // record's text (not one pass per finding).
+            let rel = |path: &str, record: &str| -> u32 {
+                let rel = path.strip_prefix(record).unwrap_or(path);
+                tree::locate(node, rel)
             };
             let n_decoded = d.findings.len();
             let version = d.version;
             let mut d = if self.upgrade { d.upgrade() } else { d };
             let families = self.validator.as_ref().map(|v| v.options().families);
             let mut issues = Vec::with_capacity(d.findings.len());
-            for (i, mut f) in std::mem::take(&mut d.findings).into_iter().enumerate() {
+            let mut to_place: Vec<(u32, usize)> = Vec::new();
+            for (i, f) in std::mem::take(&mut d.findings).into_iter().enumerate() {
                 if families.is_none_or(|fs| fs.runs(f.family())) {
                     if i >= n_decoded {
-                        f.position = Some(place(&f.path));
+                        to_place.push((rel(&f.path, &d.path), issues.len()));
                     }
                     issues.push(f);
                 }
             }
             if let Some(v) = &self.validator {
-                for mut f in v.run(&d.record, d.path.clone()) {
-                    f.position = Some(place(&f.path));
+                for f in v.run(&d.record, d.path.clone()) {
+                    to_place.push((rel(&f.path, &d.path), issues.len()));
                     issues.push(f);
                 }
+            }
+            to_place.sort_unstable();
+            let mut pos = raw.position();
+            let mut at = 0usize;
+            for (off, k) in to_place {
+                let off = (off as usize).min(text.len());
+                crate::split::advance_pos(&mut pos, &text[at..off]);
+                at = off;
+                issues[k].position = Some(pos);
+            }
+            if self.validator.is_some() {
                 // In document order, as a compiler lists its diagnostics.
                 issues.sort_by_key(|i| i.position.map(|p| p.byte));
             }

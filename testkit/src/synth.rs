@@ -395,9 +395,62 @@ pub struct SynthReader {
     phase: u8,
     in_phase: u64,
     records: u64,
+    dirty: bool,
+}
+
+/// Breaks the check digit of a SIRET (`rule.siret_checksum`).
+fn break_luhn(id: &mut Option<Field<String>>) {
+    if let Some(Field::Valid(s)) = id
+        && let Some(last) = s.pop()
+    {
+        s.push(if last == '9' {
+            '0'
+        } else {
+            char::from(last as u8 + 1)
+        });
+    }
+}
+
+/// Gives a record several findings spread through it: a buyer's and a holder's
+/// SIRET with a wrong check digit, a duration of 0 months, an amount under the
+/// publication threshold.
+fn dirty(r: &mut Record) {
+    match r {
+        Record::Marche(m) => {
+            if let Some(Field::Valid(a)) = &mut m.acheteur {
+                break_luhn(&mut a.id);
+            }
+            if let Some(Field::Valid(t)) = &mut m.titulaires
+                && let Some(Field::Valid(t)) = t.last_mut()
+            {
+                break_luhn(&mut t.id);
+            }
+            m.duree_mois = set(0);
+            m.montant = set(Decimal::new(1_000, 0));
+        }
+        Record::Concession(c) => {
+            if let Some(Field::Valid(a)) = &mut c.autorite_concedante {
+                break_luhn(&mut a.id);
+            }
+            if let Some(Field::Valid(t)) = &mut c.concessionnaires
+                && let Some(Field::Valid(t)) = t.last_mut()
+            {
+                break_luhn(&mut t.id);
+            }
+            c.duree_mois = set(0);
+        }
+        _ => {}
+    }
 }
 
 impl SynthReader {
+    /// Gives every record several findings (see the benches' `findings` group):
+    /// the same records otherwise.
+    pub fn dirty(mut self, yes: bool) -> SynthReader {
+        self.dirty = yes;
+        self
+    }
+
     /// A document of about `target_bytes` in `format`.
     pub fn new(format: Format, seed: u64, target_bytes: u64) -> SynthReader {
         SynthReader {
@@ -410,6 +463,7 @@ impl SynthReader {
             phase: 0,
             in_phase: 0,
             records: 0,
+            dirty: false,
         }
     }
 
@@ -448,11 +502,14 @@ impl SynthReader {
                     self.in_phase = 0;
                     return;
                 }
-                let rec = if self.phase == 1 {
+                let mut rec = if self.phase == 1 {
                     Record::Marche(self.generator.marche())
                 } else {
                     Record::Concession(self.generator.concession())
                 };
+                if self.dirty {
+                    dirty(&mut rec);
+                }
                 self.records += 1;
                 // Records as the record-level writers give them (indented from
                 // column one), in the document's envelope.

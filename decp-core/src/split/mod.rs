@@ -39,7 +39,7 @@ mod source;
 mod xml;
 
 pub(crate) use json::JsonSplitter;
-pub(crate) use source::{Source, locate};
+pub(crate) use source::{Source, advance_pos, locate};
 pub(crate) use xml::XmlSplitter;
 
 /// One record's bytes, as found in the input, not decoded yet.

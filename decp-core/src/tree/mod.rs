@@ -70,15 +70,22 @@ impl Node<'_> {
 /// trees are walked the same way: a list container's items are its children, and
 /// the JSON wrapper key after an index names the XML item element.
 pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
-    let segs: Vec<String> = pointer
+    // Segments are compared as they are; only one with an escape is unescaped.
+    let segs: Vec<std::borrow::Cow<'_, str>> = pointer
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| {
+            if s.contains('~') {
+                std::borrow::Cow::Owned(s.replace("~1", "/").replace("~0", "~"))
+            } else {
+                std::borrow::Cow::Borrowed(s)
+            }
+        })
         .collect();
     let mut node = root;
     let mut i = 0;
     while i < segs.len() {
-        let seg = segs[i].as_str();
+        let seg: &str = &segs[i];
         let index = seg.parse::<usize>().ok();
         match (&node.v, index) {
             (V::Arr(items), Some(k)) => match items.get(k) {
@@ -102,9 +109,7 @@ pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
                 let next_index = segs.get(i + 1).and_then(|s| s.parse::<usize>().ok());
                 match (next_index, matches!(first.v, V::Arr(_))) {
                     (Some(k), false) => {
-                        let all: Vec<&Node<'_>> =
-                            std::iter::once(first).chain(same.map(|(_, n)| n)).collect();
-                        match all.get(k) {
+                        match std::iter::once(first).chain(same.map(|(_, n)| n)).nth(k) {
                             Some(n) => {
                                 node = n;
                                 i += 1;
