@@ -227,8 +227,11 @@ issue_codes! {
     DateInFuture = "rule.date_in_future", Rule, Error,
         fr: "date {value} dans le futur (aujourd'hui : {expected})",
         en: "date {value} is in the future (today: {expected})";
-    /// `lieuExecution.code` does not have the format its `typeCode` announces.
-    LieuCodeFormat = "rule.lieu_code_format", Rule, Error,
+    /// `lieuExecution.code` does not have the format its `typeCode` announces. A
+    /// warning: neither the official schemas nor the regulation define these
+    /// formats, so the check (INSEE geographic codes, overseas collectivities
+    /// included) is a heuristic.
+    LieuCodeFormat = "rule.lieu_code_format", Rule, Warning,
         fr: "code « {value} » incohérent avec le type de code {expected}",
         en: "code “{value}” does not fit the code type {expected}";
     /// A change to a subcontracting act that names no existing act.
@@ -249,8 +252,8 @@ issue_codes! {
         en: "subsequent market without idAccordCadre";
     /// Amount below the 40 000 € HT publication threshold.
     BelowThreshold = "rule.below_threshold", Rule, Warning,
-        fr: "montant {value} € HT sous le seuil de publication ({expected} €)",
-        en: "amount {value} € excl. VAT is below the publication threshold ({expected} €)";
+        fr: "montant {value} € HT sous le seuil de publication en vigueur à la notification ({expected} € HT ; 25 000 € jusqu'au 31 décembre 2019, 40 000 € depuis le 1er janvier 2020)",
+        en: "amount {value} € excl. VAT is below the publication threshold in force at notification ({expected} € excl. VAT; 25,000 € until 31 December 2019, 40,000 € since 1 January 2020)";
     /// Subcontracting acts present while `sousTraitanceDeclaree` is false.
     SousTraitanceInconsistent = "rule.sous_traitance_inconsistent", Rule, Warning,
         fr: "actes de sous-traitance présents alors que sousTraitanceDeclaree vaut false",

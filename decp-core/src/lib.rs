@@ -139,7 +139,10 @@ pub use record::{Record, RecordKind, Version};
 pub use report::{FileReport, Report};
 pub use sink::{Sink, ValueBuilder};
 pub use upgrade::{Upgraded, upgrade};
-pub use validate::{Families, Validator, ValidatorOptions, check_siret, luhn};
+pub use validate::{
+    Families, PUBLICATION_THRESHOLDS, Validator, ValidatorOptions, check_siret, luhn,
+    publication_threshold,
+};
 pub use workflow::{Checked, Checker, ConvertError, Converted};
 pub use write::{Writer, WriterBuilder};
 

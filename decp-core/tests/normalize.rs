@@ -113,7 +113,7 @@ fn cases() -> Vec<Case> {
             file: "list_shape.json",
             code: "repair.list_shape",
             path: "/marches/marche/0/titulaires",
-            before: "items without their wrapper",
+            before: r#"[{"typeIdentifiant":"SIRET","id":"38103128500491"}]"#,
             after: "[{\"titulaire\": {…}}]",
             check: ("/titulaires/0/titulaire/id", json!("38103128500491")),
         },
@@ -350,7 +350,11 @@ fn the_xml_item_name_in_json_is_read() {
     let d = &read(json.as_bytes(), true)[0];
     assert_eq!(d.findings.len(), 1, "{:?}", d.findings);
     assert_eq!(d.findings[0].code, IssueCode::RepairListShape);
-    assert_eq!(d.findings[0].value.as_deref(), Some("the XML item name"));
+    // The value before is the list as it was (language-neutral).
+    assert_eq!(
+        d.findings[0].value.as_deref(),
+        Some(r#"[{"modificationActesSousTraitance":{"id":1,"dureeMois":8}}]"#)
+    );
     let v = json_of(&d.record);
     assert_eq!(
         v["modificationsActesSousTraitance"][0]["modificationActeSousTraitance"]["dureeMois"],

@@ -158,7 +158,8 @@ fn reshape<'n, 'a>(
             _ => out.push(it),
         }
     }
-    let what = match &n.v {
+    // Which unofficial shape it is (the names are for the reader of this code).
+    let _shape: &str = match &n.v {
         V::Arr(a)
             if a.iter()
                 .all(|it| wrapped(it, item).is_some_and(|w| !matches!(w.v, V::Arr(_)))) =>
@@ -182,7 +183,12 @@ fn reshape<'n, 'a>(
     if !out.iter().all(|it| matches!(it.v, V::Obj(_))) {
         return None;
     }
-    cx.repaired(n.off, IssueCode::RepairListShape, what, official);
+    cx.repaired(
+        n.off,
+        IssueCode::RepairListShape,
+        n.verbatim().display_value(),
+        official,
+    );
     Some(out)
 }
 
@@ -229,19 +235,26 @@ pub(crate) mod str_list {
     pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, item: &'static str) -> Field<Vec<Field<T>>> {
         if cx.normalize {
             let mut labels = Vec::new();
-            let odd = match &n.v {
-                V::Obj(m) if m.len() == 1 && m[0].0 == item => {
-                    !matches!(&m[0].1.v, V::Arr(a) if a.iter().all(|x| matches!(x.v, V::Str(_) | V::Text(_))))
-                }
+            // The official shapes: JSON `{"item": ["…", …]}`, XML one `<item>` child
+            // per label (one child is a list of one), or an empty element.
+            let labels_only = |a: &[Node<'_>]| a.iter().all(|x| matches!(x.v, V::Str(_)));
+            let official = match &n.v {
                 V::Obj(m)
-                    if m.iter()
-                        .all(|(k, v)| *k == item && matches!(v.v, V::Text(_))) =>
+                    if m.len() == 1
+                        && m[0].0 == item
+                        && matches!(&m[0].1.v, V::Arr(a) if labels_only(a)) =>
                 {
-                    false
+                    true
                 }
-                V::Text(t) if t.trim().is_empty() => false,
-                _ => true,
+                V::Obj(m) => {
+                    !m.is_empty()
+                        && m.iter()
+                            .all(|(k, v)| *k == item && matches!(v.v, V::Text(_)))
+                }
+                V::Text(t) => t.trim().is_empty(),
+                _ => false,
             };
+            let odd = !official;
             if odd {
                 gather(n, item, &mut labels);
                 if !labels.is_empty()
@@ -250,7 +263,7 @@ pub(crate) mod str_list {
                     cx.repaired(
                         n.off,
                         IssueCode::RepairListShape,
-                        "single value, plain list or items in objects",
+                        n.verbatim().display_value(),
                         format!("{{\"{item}\": […]}}"),
                     );
                     return Field::Valid(items(&mut labels.into_iter(), cx, item));
@@ -328,11 +341,16 @@ pub(crate) mod list {
     use super::*;
 
     pub fn decode<T: Codec>(n: &Node<'_>, cx: &mut Cx, xml_item: &str) -> Field<Vec<Field<T>>> {
-        let bare_obj =
-            |it: &Node<'_>| matches!(&it.v, V::Obj(m) if m.iter().all(|(k, _)| *k != xml_item));
+        // An item in a v2-style wrapper is an object whose one member is the item
+        // name holding an object; an item of its own may have a member of that name
+        // (a v1 `tarif` has a `tarif` amount).
+        let wrapped = |it: &Node<'_>| matches!(&it.v, V::Obj(m) if m.len() == 1 && m[0].0 == xml_item && matches!(m[0].1.v, V::Obj(_) | V::Arr(_)));
+        let bare_obj = |it: &Node<'_>| matches!(&it.v, V::Obj(_)) && !wrapped(it);
+        // The XML shape: a container whose children are all items.
+        let container = |it: &Node<'_>| matches!(&it.v, V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| *k == xml_item));
         let odd = match &n.v {
             V::Arr(a) => !a.iter().all(bare_obj),
-            V::Obj(m) => !m.is_empty() && bare_obj(n),
+            V::Obj(m) => !m.is_empty() && !container(n),
             _ => false,
         };
         let decode_all = |items: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx| {
@@ -353,7 +371,7 @@ pub(crate) mod list {
                 cx.repaired(
                     n.off,
                     IssueCode::RepairListShape,
-                    "v2 wrapper shape, list of lists or single object",
+                    n.verbatim().display_value(),
                     "[{…}]",
                 );
                 return Field::Valid(decode_all(&mut items.into_iter(), cx));

@@ -87,10 +87,20 @@ pub(super) fn identifier_ok(t: TypeIdentifiant, id: &str) -> bool {
 }
 
 /// A département code: `01`–`95`, `2A`, `2B`, `971`–`976`.
+/// A département code of the official geographic code (INSEE): `01`–`95` but
+/// `20`, `2A`, `2B`, the overseas départements `971`–`976`, and the codes the same
+/// geographic code gives the overseas collectivities, whose communes are numbered
+/// under them: `975` Saint-Pierre-et-Miquelon, `977` Saint-Barthélemy, `978`
+/// Saint-Martin, `984` French Southern Territories, `986` Wallis-et-Futuna, `987`
+/// French Polynesia, `988` New Caledonia, `989` Clipperton.
 pub(super) fn departement(s: &str) -> bool {
     match s.len() {
         2 => s == "2A" || s == "2B" || (digits(s) && s != "00" && s != "20" && s < "96"),
-        3 => digits(s) && ("971".."977").contains(&s),
+        3 => {
+            digits(s)
+                && (("971".."977").contains(&s)
+                    || matches!(s, "977" | "978" | "984" | "986" | "987" | "988" | "989"))
+        }
         _ => false,
     }
 }

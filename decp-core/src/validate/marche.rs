@@ -341,15 +341,19 @@ impl Ck<'_> {
         if subsequent && m.id_accord_cadre.is_none() {
             self.emit(IssueCode::AccordCadreExpected, None, None);
         }
+        let threshold =
+            self.v.opts.threshold.unwrap_or_else(|| {
+                super::publication_threshold(get(&m.date_notification).copied())
+            });
         if let Some(montant) = get(&m.montant)
             && *montant >= Decimal::ONE
-            && *montant < self.v.opts.threshold
+            && *montant < threshold
         {
             self.emit_at(
                 "montant",
                 IssueCode::BelowThreshold,
                 Some(montant.to_string()),
-                Some(self.v.opts.threshold.to_string()),
+                Some(threshold.to_string()),
             );
         }
     }

@@ -105,8 +105,9 @@ pub struct ValidatorOptions {
     pub families: Families,
     /// "Today", for `rule.date_in_future`; the system date when `None`.
     pub today: Option<NaiveDate>,
-    /// Publication threshold in € HT (40 000).
-    pub threshold: Decimal,
+    /// Publication threshold in € HT for every record; `None` (the default): the
+    /// threshold in force on the record's notification date ([`publication_threshold`]).
+    pub threshold: Option<Decimal>,
     /// Largest plausible amount in € (3 billion).
     pub max_amount: Decimal,
     /// Longest plausible duration in months (180).
@@ -122,7 +123,7 @@ impl Default for ValidatorOptions {
         ValidatorOptions {
             families: Families::default(),
             today: None,
-            threshold: Decimal::new(40_000, 0),
+            threshold: None,
             max_amount: Decimal::new(3_000_000_000, 0),
             max_duration_months: 180,
             max_publication_delay_months: 2,
@@ -142,9 +143,10 @@ impl ValidatorOptions {
         self.today = Some(today);
         self
     }
-    /// Sets the publication threshold, in euros HT.
+    /// Sets one publication threshold for every record, in euros HT, instead of
+    /// the one in force on each record's date.
     pub fn threshold(mut self, euros: Decimal) -> ValidatorOptions {
-        self.threshold = euros;
+        self.threshold = Some(euros);
         self
     }
     /// Sets the largest plausible amount, in euros HT.
@@ -167,6 +169,30 @@ impl ValidatorOptions {
         self.min_objet_chars = chars;
         self
     }
+}
+
+/// The thresholds (€ HT) above which a contract's essential data must be
+/// published, with the first day each was in force: 25 000 € until 31 December
+/// 2019, 40 000 € since 1 January 2020 (décret n° 2019-1344 of 12 December 2019;
+/// code de la commande publique, art. R. 2196-1 and annex 15).
+pub const PUBLICATION_THRESHOLDS: &[((i32, u32, u32), i64)] =
+    &[((1, 1, 1), 25_000), ((2020, 1, 1), 40_000)];
+
+/// The publication threshold in force on `date` (the latest one when the date is
+/// unknown), in euros HT; see [`PUBLICATION_THRESHOLDS`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use decp_core::publication_threshold;
+/// assert_eq!(publication_threshold(NaiveDate::from_ymd_opt(2019, 12, 31)).to_string(), "25000");
+/// assert_eq!(publication_threshold(NaiveDate::from_ymd_opt(2020, 1, 1)).to_string(), "40000");
+/// assert_eq!(publication_threshold(None).to_string(), "40000");
+/// ```
+pub fn publication_threshold(date: Option<NaiveDate>) -> Decimal {
+    let in_force = PUBLICATION_THRESHOLDS.iter().rev().find(|((y, m, d), _)| {
+        date.is_none_or(|date| NaiveDate::from_ymd_opt(*y, *m, *d).is_some_and(|from| from <= date))
+    });
+    Decimal::new(in_force.map_or(40_000, |(_, euros)| *euros), 0)
 }
 
 /// Runs the rules; built once and reused for every record.
