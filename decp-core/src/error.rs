@@ -66,6 +66,20 @@ pub enum ErrorKind {
         /// Which limit.
         message: String,
     },
+    /// A finding about the document rather than a record (its envelope, its
+    /// encoding): reading goes on; [`Error::to_issue`] gives the finding.
+    Envelope {
+        /// Where it is.
+        pos: Position,
+        /// The JSON Pointer of the envelope part concerned (`""`: the document).
+        path: String,
+        /// The finding's code.
+        code: IssueCode,
+        /// The value concerned.
+        value: Option<String>,
+        /// What was expected, as in findings.
+        expected: Option<String>,
+    },
     /// A value cannot be written in the requested format.
     Write {
         /// What cannot be written and why.
@@ -106,6 +120,22 @@ impl Error {
         })
     }
 
+    pub(crate) fn envelope(
+        pos: Position,
+        path: impl Into<String>,
+        code: IssueCode,
+        value: Option<String>,
+        expected: Option<String>,
+    ) -> Error {
+        Error::new(ErrorKind::Envelope {
+            pos,
+            path: path.into(),
+            code,
+            value,
+            expected,
+        })
+    }
+
     pub(crate) fn write(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Write {
             message: message.into(),
@@ -128,6 +158,7 @@ impl Error {
             ErrorKind::Syntax { pos, .. }
             | ErrorKind::Data { pos, .. }
             | ErrorKind::Unsupported { pos, .. }
+            | ErrorKind::Envelope { pos, .. }
             | ErrorKind::Limit { pos, .. } => Some(pos),
             ErrorKind::Io(_) | ErrorKind::Write { .. } => None,
         }
@@ -136,7 +167,7 @@ impl Error {
     /// The JSON Pointer of the offending value, for [`ErrorKind::Data`].
     pub fn path(&self) -> Option<&str> {
         match &*self.0 {
-            ErrorKind::Data { path, .. } => Some(path),
+            ErrorKind::Data { path, .. } | ErrorKind::Envelope { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -144,7 +175,7 @@ impl Error {
     /// `true` when reading cannot go on after this error: the iterators stop.
     pub fn is_fatal(&self) -> bool {
         match &*self.0 {
-            ErrorKind::Data { .. } => false,
+            ErrorKind::Data { .. } | ErrorKind::Envelope { .. } => false,
             ErrorKind::Syntax { recoverable, .. } | ErrorKind::Unsupported { recoverable, .. } => {
                 !recoverable
             }
@@ -166,6 +197,13 @@ impl Error {
         }
         let (code, path, value) = match &*self.0 {
             ErrorKind::Data {
+                path,
+                code,
+                value,
+                expected,
+                ..
+            }
+            | ErrorKind::Envelope {
                 path,
                 code,
                 value,
@@ -240,6 +278,18 @@ impl fmt::Display for Error {
             }
             ErrorKind::Limit { pos, message } => write!(f, "limit exceeded at {pos}: {message}"),
             ErrorKind::Write { message } => write!(f, "cannot write: {message}"),
+            ErrorKind::Envelope {
+                pos,
+                path,
+                code,
+                value,
+                expected,
+            } => {
+                let mut i = crate::Issue::new(*code, path.clone());
+                i.value.clone_from(value);
+                i.expected.clone_from(expected);
+                write!(f, "at {pos} [{code}]: {}", i.message(crate::Lang::En))
+            }
         }
     }
 }

@@ -323,6 +323,27 @@ issue_codes! {
     RepairV1Field = "repair.v1_field", Repair, Info,
         fr: "champ v1 « {expected} » retiré d'un enregistrement v2 (valeur : « {value} »)",
         en: "v1 field “{expected}” taken out of a v2 record (value: “{value}”)";
+    /// A character XML 1.0 forbids (a control character but tab, line feed and
+    /// carriage return; U+FFFE, U+FFFF) in a text: no XML document can hold it.
+    XmlCharacter = "schema.xml_character", Schema, Error,
+        fr: "caractère interdit par XML 1.0 ({expected}) dans « {value} »",
+        en: "character forbidden by XML 1.0 ({expected}) in “{value}”";
+    /// A C1 control character (U+0080–U+009F) in a text: legal, but what remains of
+    /// Windows-1252 text read as ISO-8859-1 (`’` read as U+0092).
+    ControlCharacter = "quality.control_character", Quality, Warning,
+        fr: "caractère de contrôle {expected} dans « {value} » (texte Windows-1252 lu comme ISO-8859-1 ?)",
+        en: "control character {expected} in “{value}” (Windows-1252 text read as ISO-8859-1?)";
+    /// A character XML 1.0 forbids dropped, or C1 control characters read as the
+    /// Windows-1252 characters they stand for.
+    RepairCharacter = "repair.character", Repair, Info,
+        fr: "caractères de contrôle corrigés : « {value} » lu comme « {expected} »",
+        en: "control characters fixed: “{value}” read as “{expected}”";
+    /// An XML declaration's encoding label read as another encoding, as the WHATWG
+    /// encoding standard reads it: `ISO-8859-1`, `latin1` and `us-ascii` mean
+    /// Windows-1252, whose bytes 0x80–0x9F are characters (`’`, `œ`, `€`…).
+    EncodingRelabelled = "repair.encoding_label", Repair, Info,
+        fr: "encodage déclaré « {value} » lu comme {expected} (norme WHATWG de l'encodage : les octets 0x80–0x9F y sont des caractères)",
+        en: "declared encoding “{value}” read as {expected} (WHATWG encoding standard: bytes 0x80–0x9F are characters there)";
     /// A record that is not UTF-8, read as Windows-1252 (a superset of ISO-8859-1).
     RepairEncoding = "repair.encoding", Repair, Info,
         fr: "enregistrement non UTF-8 lu en {expected}",
@@ -367,7 +388,7 @@ pub struct Issue {
     /// What was expected, for the message, language-neutral: one of the tokens
     /// `string`, `integer`, `number`, `boolean`, `boolean-text` (XML's `oui`,
     /// `non`, `true`, `false`, `1`, `0`), `date` (`YYYY-MM-DD`), `object`, `array`,
-    /// `digits-14`, which [`Issue::message`] words in each language; otherwise a
+    /// `digits-14`, `repeated-digits`, which [`Issue::message`] words in each language; otherwise a
     /// literal (the allowed labels, a bound, a date, a field name), used as it is.
     pub expected: Option<String>,
 }
@@ -538,6 +559,8 @@ fn expected_text(e: &str, lang: Lang) -> &str {
         ("array", Lang::Fr) => "liste",
         ("digits-14", Lang::Fr) => "14 chiffres",
         ("digits-14", Lang::En) => "14 digits",
+        ("repeated-digits", Lang::Fr) => "chiffres répétés",
+        ("repeated-digits", Lang::En) => "repeated digits",
         (other, _) => other,
     }
 }

@@ -72,3 +72,24 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub(crate) fn format_date(d: &NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
+
+/// Whether XML 1.0 can carry `c` (its `Char` production: tab, line feed, carriage
+/// return, and U+0020 up, but the surrogates, U+FFFE and U+FFFF). The one place of
+/// this rule: the decoder reports what breaks it, the XML writer refuses it.
+pub(crate) fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A C1 control character (U+0080–U+009F): legal in XML but never meant in DECP
+/// text; what remains of Windows-1252 bytes read as ISO-8859-1.
+pub(crate) fn c1_control(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9F}')
+}
+
+/// Whether `s` holds a character XML 1.0 forbids or a C1 control character (a
+/// byte-level sieve first: most texts have neither).
+pub(crate) fn has_control_characters(s: &str) -> bool {
+    s.bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xC2 || b == 0xEF)
+        && s.chars().any(|c| !xml_char(c) || c1_control(c))
+}

@@ -70,7 +70,9 @@ where
     std::thread::scope(|scope| {
         let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<Item>)>(jobs * 2);
         let raw_rx = Arc::new(Mutex::new(raw_rx));
-        let (out_tx, out_rx) = channel::<(u64, Vec<T>)>();
+        // A worker's panic travels to this thread as a result, so that the output
+        // stops waiting for its batch, and is resumed here once reading has stopped.
+        let (out_tx, out_rx) = channel::<(u64, std::thread::Result<Vec<T>>)>();
         // One ticket per batch in flight: the reader takes one before sending a
         // batch, the output gives it back once the batch is written.
         let in_flight = jobs * 4;
@@ -120,8 +122,11 @@ where
                 loop {
                     let next = rx.lock().map(|r| r.recv());
                     let Ok(Ok((n, batch))) = next else { return };
-                    let out: Vec<T> = batch.into_iter().map(work).collect();
-                    if tx.send((n, out)).is_err() {
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        batch.into_iter().map(work).collect::<Vec<T>>()
+                    }));
+                    let failed = out.is_err();
+                    if tx.send((n, out)).is_err() || failed {
                         return;
                     }
                 }
@@ -132,9 +137,17 @@ where
         drop(raw_rx);
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
+        let mut panicked = None;
         'out: for (n, out) in out_rx {
             pending.insert(n, out);
             while let Some(out) = pending.remove(&next) {
+                let out = match out {
+                    Ok(out) => out,
+                    Err(p) => {
+                        panicked = Some(p);
+                        break 'out;
+                    }
+                };
                 for t in out {
                     if !sink(t) {
                         // The reader waits for a ticket: none will come.
@@ -146,9 +159,13 @@ where
             }
         }
         drop(ticket_tx);
-        reading
+        let read = reading
             .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        if let Some(p) = panicked {
+            std::panic::resume_unwind(p);
+        }
+        read
     })
 }
 
@@ -195,6 +212,32 @@ mod tests {
         assert!(ids.iter().enumerate().all(|(i, r)| *r == Some(i as u64)));
         // Never more than the batches in flight (2 jobs × 4) worked ahead of the output.
         assert!(ahead <= 2 * 4 * BATCH, "{ahead} records worked ahead");
+    }
+
+    #[test]
+    fn a_panic_in_a_worker_reaches_the_caller_instead_of_hanging() {
+        let mut doc = String::from("{\"marches\": {\"marche\": [");
+        for i in 0..5_000 {
+            if i > 0 {
+                doc.push(',');
+            }
+            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
+        }
+        doc.push_str("]}}");
+        let r = std::panic::catch_unwind(|| {
+            for_each_ordered(
+                Reader::from_slice(doc.as_bytes()).unwrap(),
+                2,
+                &|_| {},
+                |item| {
+                    let raw = item.unwrap();
+                    assert!(raw.kind_index() != 100, "boom");
+                    raw.kind_index()
+                },
+                |_| true,
+            )
+        });
+        assert!(r.is_err());
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl RawRecord {
             Ok(t) => t,
             Err(_) if opts.normalize => {
                 let mut v = Vec::with_capacity(self.bytes.len() + 16);
-                SingleByte::Windows1252.decode_into(&self.bytes, &mut v);
+                SingleByte::WINDOWS_1252.decode_into(&self.bytes, &mut v);
                 transcoded = String::from_utf8(v).unwrap_or_default();
                 encoding_repair = true;
                 transcoded.as_str()
@@ -106,21 +106,40 @@ impl RawRecord {
             Envelope::Array => detect::v1_kind(node),
             Envelope::Object | Envelope::Xml | Envelope::Lines => self.kind,
         };
-        // NDJSON: the `"kind"` member told the kind; it is not part of the record.
-        let without_kind;
+        // NDJSON: a leading `"kind"` naming a kind told the kind; it is not part of
+        // the record. Any other `kind` stays, reported as an unknown member; a record
+        // without one is read as a market, and that is reported.
+        let known_kind = |v: &tree::Node<'_>| matches!(v.v, tree::V::Str(k) if RecordKind::from_name(k).is_some());
+        let (without_kind, kind_missing);
         let node = match (&node.v, self.envelope) {
-            (tree::V::Obj(m), Envelope::Lines) if m.first().is_some_and(|(k, _)| *k == "kind") => {
+            (tree::V::Obj(m), Envelope::Lines)
+                if m.first()
+                    .is_some_and(|(k, v)| *k == "kind" && known_kind(v)) =>
+            {
                 without_kind = tree::Node {
                     off: node.off,
                     v: tree::V::Obj(&m[1..]),
                 };
+                kind_missing = false;
                 &without_kind
             }
-            _ => node,
+            (tree::V::Obj(m), Envelope::Lines) => {
+                kind_missing = !m.iter().any(|(k, _)| *k == "kind");
+                node
+            }
+            _ => {
+                kind_missing = false;
+                node
+            }
         };
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
         cx.normalize = opts.normalize;
+        if kind_missing {
+            let mut i = Issue::new(IssueCode::Required, format!("{path}/kind"));
+            i.expected = Some("kind".into());
+            cx.findings.push((node.off, i));
+        }
         let (bump, rewritten);
         let node = if shape == Shape::V2_0_0 {
             bump = Bump::new();
@@ -134,7 +153,7 @@ impl RawRecord {
                 0,
                 IssueCode::RepairEncoding,
                 "",
-                SingleByte::Windows1252.name(),
+                SingleByte::WINDOWS_1252.name(),
             );
         }
         let record = match (shape, kind) {
@@ -175,7 +194,9 @@ impl RawRecord {
                 expected: Some("object".into()),
             }));
         };
-        let first = findings.iter().find(|i| i.severity() != Severity::Info);
+        // Strict: what does not fit the official schemas (errors); warnings and
+        // repairs are findings still.
+        let first = findings.iter().find(|i| i.severity() == Severity::Error);
         if let (Mode::Strict, Some(first)) = (mode, first) {
             return Err(Error::new(ErrorKind::Data {
                 pos: first.position.unwrap_or(self.position),
@@ -345,6 +366,13 @@ impl ReaderBuilder {
             }
         };
         let split = match format {
+            // Told it is JSON, an empty input is an empty NDJSON stream (what the
+            // NDJSON writer writes for no record); detected, it is refused above.
+            Format::Json if self.format.is_some() && src.lookahead(1)?.is_empty() => {
+                let mut s = JsonSplitter::new(self.opts.limits);
+                s.c.done = true;
+                Splitter::Json(s)
+            }
             Format::Json => Splitter::Json(JsonSplitter::new(self.opts.limits)),
             Format::Xml => {
                 let mut s = XmlSplitter::new(self.opts.limits);

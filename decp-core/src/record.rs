@@ -20,6 +20,15 @@ impl RecordKind {
             RecordKind::Concession => "contrat-concession",
         }
     }
+
+    /// The kind whose official name is `name` (`marche`, `contrat-concession`).
+    pub fn from_name(name: &str) -> Option<RecordKind> {
+        match name {
+            "marche" => Some(RecordKind::Marche),
+            "contrat-concession" => Some(RecordKind::Concession),
+            _ => None,
+        }
+    }
 }
 
 /// The version of the format a record was written in, as detected from its shape

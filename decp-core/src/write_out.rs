@@ -255,20 +255,8 @@ impl XmlOut {
                 b'>' => b"&gt;",
                 b'"' if attr => b"&quot;",
                 b'\r' => b"&#13;",
-                b'\t' | b'\n' if attr => {
-                    if c == b'\t' {
-                        b"&#9;"
-                    } else {
-                        b"&#10;"
-                    }
-                }
-                b'\t' | b'\n' => continue,
-                0..=0x1f => {
-                    self.error = Some(format!(
-                        "the control character U+{c:04X} cannot be written in XML 1.0"
-                    ));
-                    continue;
-                }
+                b'\t' if attr => b"&#9;",
+                b'\n' if attr => b"&#10;",
                 _ => continue,
             };
             self.buf.extend_from_slice(&b[start..i]);
@@ -276,8 +264,11 @@ impl XmlOut {
             start = i + 1;
         }
         self.buf.extend_from_slice(&b[start..]);
-        if s.contains(['\u{FFFE}', '\u{FFFF}']) {
-            self.error = Some("the characters U+FFFE and U+FFFF cannot be written in XML".into());
+        if let Some(c) = s.chars().find(|&c| !crate::lexical::xml_char(c)) {
+            self.error = Some(format!(
+                "the character U+{:04X} cannot be written in XML 1.0",
+                u32::from(c)
+            ));
         }
     }
 }

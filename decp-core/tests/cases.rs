@@ -84,3 +84,81 @@ fn overseas_place_codes() {
     assert_eq!(IssueCode::LieuCodeFormat.severity(), Severity::Warning);
     let _ = DecodeOptions::default();
 }
+
+/// 04: declared ISO-8859-1, written in Windows-1252: read as the web reads the
+/// label, the relabelling reported, no C1 control character left.
+#[test]
+fn latin1_label_read_as_windows_1252() {
+    let path = case("04-cp1252-sous-declaration-latin1.xml");
+    let r = validate(&path, false);
+    let label: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::EncodingRelabelled)
+        .collect();
+    assert_eq!(label.len(), 1, "{:?}", codes(&r));
+    assert_eq!(label[0].value.as_deref(), Some("ISO-8859-1"));
+    assert_eq!(label[0].expected.as_deref(), Some("windows-1252"));
+    assert!(r.valid(), "{:?}", codes(&r));
+    let d = ReaderBuilder::new()
+        .from_path(&path)
+        .unwrap()
+        .records()
+        .find_map(Result::ok)
+        .unwrap();
+    let json = d.record.to_json(false);
+    for c in ['’', 'œ', '…', '€'] {
+        assert!(json.contains(c), "{c} in {json}");
+    }
+    assert!(
+        !json.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)),
+        "{json}"
+    );
+}
+
+/// 08: a character XML 1.0 forbids is reported where it is read (its value's line
+/// and column), the record still produced; the normaliser drops it.
+#[test]
+fn forbidden_xml_character() {
+    let path = case("08-xml-caractere-controle-u0002.xml");
+    let r = validate(&path, false);
+    let bad: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::XmlCharacter)
+        .collect();
+    assert_eq!(bad.len(), 1, "{:?}", codes(&r));
+    assert_eq!(bad[0].path, "/marches/marche/1/objet");
+    assert_eq!(bad[0].expected.as_deref(), Some("U+0002"));
+    let p = bad[0].position.unwrap();
+    assert_eq!((p.line, p.column), (36, 5));
+    assert_eq!(r.records, 3);
+    // Normalised: dropped, the repair reported, nothing XML cannot write left.
+    let r = validate(&path, true);
+    assert!(
+        r.issues
+            .iter()
+            .any(|i| i.code == IssueCode::RepairCharacter),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(r.valid(), "{:?}", codes(&r));
+    let all = ReaderBuilder::new()
+        .normalize(true)
+        .from_path(&path)
+        .unwrap();
+    for d in all.into_records() {
+        d.unwrap().record.to_xml(false).unwrap();
+    }
+    // The same character from JSON (`\u0002`) is reported the same way.
+    let json = br#"{"marches": {"marche": [{"id": "A", "objet": "a\u0002b"}]}}"#;
+    let d = ReaderBuilder::new()
+        .from_slice(json)
+        .unwrap()
+        .records()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.findings[0].code, IssueCode::XmlCharacter);
+    assert!(d.record.to_xml(false).is_err());
+}

@@ -20,12 +20,17 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// The records; findings about the document (its encoding label) are skipped.
 fn read(bytes: &[u8], normalize: bool) -> Vec<Decoded> {
     ReaderBuilder::new()
         .normalize(normalize)
         .from_slice(bytes)
         .unwrap()
         .records()
+        .filter(|r| {
+            !r.as_ref()
+                .is_err_and(|e| matches!(e.kind(), decp_core::ErrorKind::Envelope { .. }))
+        })
         .collect::<Result<Vec<_>, _>>()
         .unwrap()
 }
@@ -142,11 +147,22 @@ fn cases() -> Vec<Case> {
             check: ("/offresRecues", Value::Null),
         },
         Case {
+            file: "control_character.json",
+            code: "repair.character",
+            path: "/marches/marche/0/objet",
+            before: "Travaux de r\u{2}éfection de la couverture du gymnase Jean\u{96}Moulin",
+            after: "Travaux de réfection de la couverture du gymnase Jean–Moulin",
+            check: (
+                "/objet",
+                json!("Travaux de réfection de la couverture du gymnase Jean–Moulin"),
+            ),
+        },
+        Case {
             file: "encoding.xml",
             code: "repair.encoding",
             path: "/marches/marche/0",
             before: "",
-            after: "Windows-1252",
+            after: "windows-1252",
             check: (
                 "/objet",
                 json!("Travaux de réfection de la couverture du gymnase Jean-Moulin"),
@@ -257,7 +273,12 @@ fn every_repair_code_has_a_fixture() {
     let covered: BTreeSet<&str> = cases().iter().map(|c| c.code).collect();
     for e in catalogue().filter(|e| e.family == Family::Repair) {
         let code = e.code.as_str();
-        // repair.number also covers integers and ids written as numbers (unit tests).
+        // repair.number also covers integers and ids written as numbers (unit tests);
+        // repair.encoding_label is about a document, not a record, and applies
+        // without the normaliser (decp-core/tests/cases.rs, case 04).
+        if code == "repair.encoding_label" {
+            continue;
+        }
         assert!(covered.contains(code), "no fixture for {code}");
     }
 }

@@ -113,6 +113,55 @@ impl Cx {
         Some(fixed)
     }
 
+    /// Reports the characters of `s` that XML 1.0 forbids (an error: no XML
+    /// document can hold them) and its C1 control characters (a warning); with the
+    /// normaliser, drops the former and reads the latter as the Windows-1252
+    /// characters they stand for, reporting the repair. Returns the text to keep.
+    pub fn control_characters(&mut self, off: u32, s: &str) -> String {
+        use crate::lexical::{c1_control, xml_char};
+        let code = |c: char| format!("U+{:04X}", u32::from(c));
+        if self.normalize {
+            let mut fixed = String::with_capacity(s.len());
+            for c in s.chars() {
+                if c1_control(c) {
+                    let mut out = Vec::new();
+                    crate::encoding::SingleByte::WINDOWS_1252.decode_into(&[c as u8], &mut out);
+                    fixed.push_str(std::str::from_utf8(&out).unwrap_or(""));
+                } else if xml_char(c) {
+                    fixed.push(c);
+                }
+            }
+            // A C1 position Windows-1252 leaves undefined stays a C1 character.
+            if let Some(c) = fixed.chars().find(|&c| c1_control(c)) {
+                self.report(
+                    off,
+                    IssueCode::ControlCharacter,
+                    Some(s.to_owned()),
+                    Some(code(c)),
+                );
+            }
+            self.repaired(off, IssueCode::RepairCharacter, s, fixed.clone());
+            return fixed;
+        }
+        if let Some(c) = s.chars().find(|&c| !xml_char(c)) {
+            self.report(
+                off,
+                IssueCode::XmlCharacter,
+                Some(s.to_owned()),
+                Some(code(c)),
+            );
+        }
+        if let Some(c) = s.chars().find(|&c| c1_control(c)) {
+            self.report(
+                off,
+                IssueCode::ControlCharacter,
+                Some(s.to_owned()),
+                Some(code(c)),
+            );
+        }
+        s.to_owned()
+    }
+
     /// The JSON Pointer of the current value.
     pub fn path(&self) -> String {
         let mut p = self.prefix.clone();

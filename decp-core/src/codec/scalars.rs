@@ -45,6 +45,13 @@ fn repair_scalar<T: std::fmt::Display>(
 impl Codec for String {
     fn decode(n: &Node<'_>, cx: &mut Cx) -> Field<String> {
         match (text(n), &n.v) {
+            (Some(s), _) if crate::lexical::has_control_characters(s) => {
+                let s = cx.control_characters(n.off, s);
+                match cx.normalize.then(|| cx.repair_text(n.off, &s)).flatten() {
+                    Some(fixed) => Field::Valid(fixed),
+                    None => Field::Valid(s),
+                }
+            }
             (Some(s), _) if cx.normalize => match cx.repair_text(n.off, s) {
                 Some(fixed) => Field::Valid(fixed),
                 None => Field::Valid(s.to_owned()),

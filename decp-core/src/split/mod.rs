@@ -225,11 +225,7 @@ fn too_large(at: Position, limits: Limits) -> Error {
 }
 
 fn kind_of(name: &[u8]) -> Option<RecordKind> {
-    match name {
-        b"marche" => Some(RecordKind::Marche),
-        b"contrat-concession" => Some(RecordKind::Concession),
-        _ => None,
-    }
+    RecordKind::from_name(std::str::from_utf8(name).ok()?)
 }
 
 /// Where a splitter's `seek_record` stopped.

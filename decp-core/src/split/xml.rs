@@ -9,6 +9,7 @@ use super::{Common, RawRecord, Seek, kind_of, too_large};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
+use crate::issue::IssueCode;
 use crate::record::RecordKind;
 
 /// Byte-level state of the scanner of one markup construct, resumable across refills.
@@ -309,8 +310,18 @@ impl XmlSplitter {
             if v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("utf8") {
                 return Ok(());
             }
-            if let Some(enc) = SingleByte::from_label(&v) {
+            if let Some((enc, relabelled)) = SingleByte::from_label(&v) {
                 src.set_transcode(enc);
+                if relabelled {
+                    // Not an error: a finding about the document, then reading goes on.
+                    return Err(Error::envelope(
+                        pos,
+                        "",
+                        IssueCode::EncodingRelabelled,
+                        Some(v),
+                        Some(enc.name().to_owned()),
+                    ));
+                }
                 return Ok(());
             }
             return Err(Error::unsupported(
@@ -319,7 +330,7 @@ impl XmlSplitter {
                     format!("the XML declaration names an unknown encoding `{v}`: read as UTF-8")
                 } else {
                     format!(
-                        "the XML declaration names the encoding `{v}`: only UTF-8, ISO-8859-1, ISO-8859-15 and Windows-1252 are read"
+                        "the XML declaration names the encoding `{v}`: only UTF-8 and single-byte encodings (ISO-8859-1, ISO-8859-15, Windows-1252…) are read"
                     )
                 },
                 self.lenient,

@@ -374,12 +374,13 @@ impl Ck<'_> {
 
     pub(super) fn amount_quality(&mut self, d: Option<&Decimal>, key: &str) {
         let Some(d) = d else { return };
+        // Language-neutral: a bound, or the `repeated-digits` token.
         let why = if *d <= Decimal::ONE {
-            Some("≤ 1 €")
+            Some("≤ 1 €".to_owned())
         } else if *d > self.v.opts.max_amount {
-            Some("> 3 000 000 000 €")
+            Some(format!("> {} €", self.v.opts.max_amount))
         } else if repeated_digits(d) {
-            Some("chiffres répétés / repeated digits")
+            Some("repeated-digits".to_owned())
         } else {
             None
         };
@@ -388,7 +389,7 @@ impl Ck<'_> {
                 key,
                 IssueCode::AmountImplausible,
                 Some(d.to_string()),
-                Some(why.into()),
+                Some(why),
             );
         }
     }

@@ -221,7 +221,7 @@ impl Ck<'_> {
             c.required(&d.depenses_investissement, "depensesInvestissement");
             c.min_dec(&d.depenses_investissement, "depensesInvestissement", 0);
             c.required(&d.tarifs, "tarifs");
-            c.list(&d.tarifs, "tarifs", 1, |_| "(doublon)".to_owned());
+            c.list(&d.tarifs, "tarifs", 1, |t| format!("{t:?}"));
             c.each(&d.tarifs, "tarifs", |c, t| {
                 c.required(&t.intitule_tarif, "intituleTarif");
                 c.text(&t.intitule_tarif, "intituleTarif", 0, 256);
