@@ -1,9 +1,8 @@
 //! `decp convert` and `decp upgrade`: JSON ↔ XML (and NDJSON out), through the
 //! typed model; `upgrade` maps v1 records to v2 on the way.
 
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use decp_core::{Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
 
@@ -36,17 +35,101 @@ pub struct Options {
     pub normalize: bool,
 }
 
-/// Opens the output: a file, or stdout for `-`.
-pub fn open_output(path: &Path) -> io::Result<Box<dyn Write>> {
-    if path.as_os_str() == "-" {
-        Ok(Box::new(BufWriter::new(io::stdout().lock())))
-    } else {
-        Ok(Box::new(BufWriter::new(File::create(path)?)))
+/// Where a conversion writes: standard output, or a temporary file beside the
+/// target, renamed to it only once the conversion has succeeded, so that a failed
+/// conversion never leaves a half-written (or truncated) file.
+pub enum Output {
+    /// `-`.
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// A file, written through a temporary file in the same directory.
+    File {
+        tmp: BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Output {
+    /// Opens the output for `path` (`-`: standard output). Refuses an output that
+    /// is the input: converting a file onto itself would destroy it.
+    pub fn open(path: &Path, input: &Input) -> Result<Output, String> {
+        if path.as_os_str() == "-" {
+            return Ok(Output::Stdout(BufWriter::new(io::stdout().lock())));
+        }
+        if let Input::File(i) = input
+            && same_file(i, path)
+        {
+            return Err(format!(
+                "{}: the output is the input; write to another file, then rename it",
+                path.display()
+            ));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".decp-")
+            .tempfile_in(dir)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Output::File {
+            tmp: BufWriter::new(tmp),
+            target: path.to_path_buf(),
+        })
+    }
+
+    /// Flushes the output; a file is renamed to its target.
+    pub fn commit(self) -> Result<(), String> {
+        match self {
+            Output::Stdout(mut w) => w.flush().map_err(|e| format!("-: {e}")),
+            Output::File { tmp, target } => {
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| format!("{}: {}", target.display(), e.error()))?;
+                tmp.persist(&target)
+                    .map(drop)
+                    .map_err(|e| format!("{}: {}", target.display(), e.error))
+            }
+        }
     }
 }
 
-/// Converts; findings go to stderr. Exit code 0, 1 when records could not be
-/// converted, 2 when the input cannot be read.
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { tmp, .. } => tmp.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File { tmp, .. } => tmp.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { tmp, .. } => tmp.flush(),
+        }
+    }
+}
+
+/// Whether two paths name the same file (the same inode, or the same canonical
+/// path where inodes are not known).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Converts; findings go to stderr. Exit code 0, 1 when a record could not be
+/// converted or has an error finding, 2 when the input cannot be read or the
+/// output written (the output file is then left as it was).
 pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let name = input.name();
     let mode = if o.strict {
@@ -57,7 +140,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let reader = input
         .reader(mode, o.from, o.normalize)
         .map_err(|e| format!("{name}: {e}"))?;
-    let out = open_output(output).map_err(|e| format!("{}: {e}", output.display()))?;
+    let out = Output::open(output, input)?;
     let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade);
     let to = o.to.unwrap_or(match reader.format() {
         Format::Json => OutFormat::Json,
@@ -98,6 +181,8 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         Err(ConvertError::Read(e)) => return Err(format!("{name}: {e}")),
         Err(ConvertError::Write(e)) => return Err(format!("{}: {e}", output.display())),
     };
-    finished.map_err(|e| format!("{}: {e}", output.display()))?;
-    Ok(u8::from(done.unreadable > 0))
+    let out = finished.map_err(|e| format!("{}: {e}", output.display()))?;
+    out.commit()?;
+    // 1 when a record could not be converted or has an error finding (as --help says).
+    Ok(u8::from(done.unreadable > 0 || done.errors > 0))
 }

@@ -53,7 +53,8 @@ fn findings_go_to_stderr_and_strict_refuses() {
         .write_stdin(doc)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    // Converted (the value kept), and exit 1: a record has an error finding.
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("-:1:57: error [schema.date]"), "{err}");
     assert!(err.contains("/marches/marche/0/dateNotification"), "{err}");
@@ -173,4 +174,41 @@ fn upgrade_keeps_the_input_format_and_v1_convert_stays_v1() {
         json.starts_with("{\"marches\":[{") && json.contains("\"nom\":\"Millau\""),
         "{json}"
     );
+}
+
+/// Converting a file onto itself is refused, the file untouched; a conversion
+/// that fails leaves the output as it was (written beside it, renamed on success).
+#[test]
+fn outputs_are_never_lost_or_half_written() {
+    let dir = std::env::temp_dir().join(format!("decp-convert-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("marches.json");
+    std::fs::copy(sample("json/marches_concessions.json"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    for cmd in ["convert", "upgrade"] {
+        let out = decp()
+            .args([cmd, "--to", "json", "-o"])
+            .arg(&input)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("the output is the input"));
+        assert_eq!(std::fs::read(&input).unwrap(), before, "{cmd} destroyed its input");
+    }
+    // A record XML cannot carry stops the XML conversion: the old output stays.
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"a\\u0002b\"}]}}").unwrap();
+    let target = dir.join("out.xml");
+    std::fs::write(&target, "previous").unwrap();
+    let out = decp().args(["convert", "--to", "xml", "-o"]).arg(&target).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+    // A conversion that succeeds replaces it; no temporary file is left behind.
+    let out = decp().args(["convert", "--to", "xml", "-o"]).arg(&target).arg(&input).output().unwrap();
+    assert!(out.status.code() == Some(0) || out.status.code() == Some(1));
+    assert!(std::fs::read_to_string(&target).unwrap().starts_with("<?xml"));
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with(".decp-")).collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
