@@ -194,21 +194,52 @@ fn outputs_are_never_lost_or_half_written() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("the output is the input"));
-        assert_eq!(std::fs::read(&input).unwrap(), before, "{cmd} destroyed its input");
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            before,
+            "{cmd} destroyed its input"
+        );
     }
     // A record XML cannot carry stops the XML conversion: the old output stays.
     let bad = dir.join("bad.json");
-    std::fs::write(&bad, "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"a\\u0002b\"}]}}").unwrap();
+    std::fs::write(
+        &bad,
+        "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"a\\u0002b\"}]}}",
+    )
+    .unwrap();
     let target = dir.join("out.xml");
     std::fs::write(&target, "previous").unwrap();
-    let out = decp().args(["convert", "--to", "xml", "-o"]).arg(&target).arg(&bad).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = decp()
+        .args(["convert", "--to", "xml", "-o"])
+        .arg(&target)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
     // A conversion that succeeds replaces it; no temporary file is left behind.
-    let out = decp().args(["convert", "--to", "xml", "-o"]).arg(&target).arg(&input).output().unwrap();
+    let out = decp()
+        .args(["convert", "--to", "xml", "-o"])
+        .arg(&target)
+        .arg(&input)
+        .output()
+        .unwrap();
     assert!(out.status.code() == Some(0) || out.status.code() == Some(1));
-    assert!(std::fs::read_to_string(&target).unwrap().starts_with("<?xml"));
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with(".decp-")).collect();
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .starts_with("<?xml")
+    );
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".decp-"))
+        .collect();
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

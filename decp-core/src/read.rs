@@ -242,6 +242,12 @@ impl RawRecord {
         }
     }
 
+    /// The JSON Pointer of the record when its shape is not known (it could not be
+    /// read): where a v2 record of its kind would be, or its place in a v1 array.
+    pub(crate) fn place(&self) -> String {
+        self.pointer(self.kind, Shape::V2)
+    }
+
     /// The position of the value at `pointer` in this record: an absolute JSON
     /// Pointer as in findings (`/marches/marche/3/titulaires/0/titulaire/id`) or one
     /// relative to the record. When the value is absent (a missing required member),

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 
-use crate::error::{Error, Position};
+use crate::error::{Error, ErrorKind, Position};
 use crate::issue::Issue;
 use crate::pipeline::{self, Item};
 use crate::read::{DecodeOptions, RawRecord, Reader};
@@ -73,14 +73,23 @@ impl Checked {
         self.position.is_some()
     }
 
+    /// A record that could not be read (its finding at the record's own pointer),
+    /// or an envelope-level finding (`raw` is `None`).
     fn unreadable(raw: Option<&RawRecord>, e: &Error) -> Checked {
+        let path = raw.map(RawRecord::place);
+        let mut issues: Vec<Issue> = e.to_issue().into_iter().collect();
+        if let (Some(p), ErrorKind::Syntax { .. } | ErrorKind::Limit { .. }) = (&path, e.kind()) {
+            for i in &mut issues {
+                i.path.clone_from(p);
+            }
+        }
         Checked {
             record: None,
             version: None,
             kind: raw.map(RawRecord::kind),
             position: raw.map(RawRecord::position),
-            path: None,
-            issues: e.to_issue().into_iter().collect(),
+            path,
+            issues,
         }
     }
 }

@@ -162,3 +162,34 @@ fn forbidden_xml_character() {
     assert_eq!(d.findings[0].code, IssueCode::XmlCharacter);
     assert!(d.record.to_xml(false).is_err());
 }
+
+/// A record that cannot be read is reported at its own pointer; a `null` item of a
+/// list is one finding, not a consistency warning as well.
+#[test]
+fn findings_point_at_their_record_and_item() {
+    let doc = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B", "x": [1 2]}, {"id": "C", "sousTraitanceDeclaree": false, "actesSousTraitance": [null]}]}}"#;
+    let reader = ReaderBuilder::new().from_slice(doc).unwrap();
+    let checker = Checker::new(reader.decode_options())
+        .validator(Validator::new(ValidatorOptions::default()));
+    let mut r = FileReport::new("-");
+    checker.validate(reader, 1, None, &mut r, &|_| {}, |_| true);
+    let syntax: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::Syntax)
+        .collect();
+    assert_eq!(syntax.len(), 1);
+    assert_eq!(syntax[0].path, "/marches/marche/1");
+    assert!(
+        !r.issues
+            .iter()
+            .any(|i| i.code == IssueCode::SousTraitanceInconsistent),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(
+        r.issues.iter().any(
+            |i| i.code == IssueCode::Type && i.path == "/marches/marche/2/actesSousTraitance/0"
+        )
+    );
+}

@@ -514,3 +514,32 @@ fn divergence_xsd_has_no_unique_items() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Envelope-level requirements are findings too: `marches` is required, and a v2
+/// `marches` object must hold a list; the official JSON schema agrees.
+#[test]
+fn envelope_requirements_agree_with_the_json_schema() {
+    let oracle = json_oracle();
+    let checker = decp_core::Checker::new(decp_core::DecodeOptions::default()).validator(
+        Validator::new(ValidatorOptions::default().families(Families::SCHEMA_ONLY)),
+    );
+    for (doc, valid) in [
+        ("{}", false),
+        (r#"{"marches": {}}"#, false),
+        (r#"{"marches": {"marche": []}}"#, true),
+        (r#"{"marches": {"contrat-concession": []}}"#, true),
+    ] {
+        let v: Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(oracle.is_valid(&v), valid, "oracle on {doc}");
+        let mut report = decp_core::FileReport::new("-");
+        checker.validate(
+            ReaderBuilder::new().from_slice(doc.as_bytes()).unwrap(),
+            1,
+            None,
+            &mut report,
+            &|_| {},
+            |_| true,
+        );
+        assert_eq!(report.valid(), valid, "ours on {doc}: {:?}", report.issues);
+    }
+}

@@ -9,6 +9,7 @@ use super::{Common, RawRecord, Seek, kind_of, too_large};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
+use crate::issue::IssueCode;
 use crate::record::RecordKind;
 
 /// Where the walker is in the envelope. The transitions:
@@ -81,6 +82,9 @@ pub(crate) struct JsonSplitter {
     pub c: Common,
     scratch: Vec<u8>,
     closers: Vec<u8>,
+    /// The root had a `marches` member; the v2 `marches` object had a list.
+    seen_marches: bool,
+    seen_list: bool,
 }
 
 impl JsonSplitter {
@@ -90,6 +94,8 @@ impl JsonSplitter {
             c: Common::new(limits),
             scratch: Vec::new(),
             closers: Vec::new(),
+            seen_marches: false,
+            seen_list: false,
         }
     }
 
@@ -353,8 +359,21 @@ impl JsonSplitter {
                 }
                 JState::Root { first } => {
                     if src.skip_ws()? == Some(b'}') {
+                        let at = src.pos;
                         src.consume(1, None);
                         self.state = JState::AfterRoot;
+                        if !self.seen_marches {
+                            // The official schemas require `marches`: a finding,
+                            // then the end of the (empty) document.
+                            self.seen_marches = true;
+                            return Err(Error::envelope(
+                                at,
+                                "",
+                                IssueCode::Required,
+                                None,
+                                Some("marches".into()),
+                            ));
+                        }
                         continue;
                     }
                     if !first {
@@ -366,6 +385,7 @@ impl JsonSplitter {
                     Self::expect(src, b':', "`:`")?;
                     let next = src.skip_ws()?;
                     if self.scratch == b"\"marches\"" {
+                        self.seen_marches = true;
                         match next {
                             Some(b'{') => {
                                 src.consume(1, None);
@@ -399,8 +419,20 @@ impl JsonSplitter {
                 }
                 JState::Marches { first } => {
                     if src.skip_ws()? == Some(b'}') {
+                        let at = src.pos;
                         src.consume(1, None);
                         self.state = JState::Root { first: false };
+                        if !self.seen_list {
+                            // v2 requires `marche` or `contrat-concession` in it.
+                            self.seen_list = true;
+                            return Err(Error::envelope(
+                                at,
+                                "/marches",
+                                IssueCode::Required,
+                                None,
+                                Some("marche".into()),
+                            ));
+                        }
                         continue;
                     }
                     if !first {
@@ -414,6 +446,7 @@ impl JsonSplitter {
                     let name = &self.scratch[1..self.scratch.len() - 1];
                     match (kind_of(name), next) {
                         (Some(kind), Some(b'[')) => {
+                            self.seen_list = true;
                             src.consume(1, None);
                             self.state = JState::Array {
                                 kind: Some(kind),

@@ -188,7 +188,7 @@ impl Ck<'_> {
         if m.actes_sous_traitance
             .as_ref()
             .and_then(Field::valid)
-            .is_some_and(|a| !a.is_empty())
+            .is_some_and(|a| a.iter().any(Field::is_valid))
             && get(&m.sous_traitance_declaree) == Some(&false)
         {
             self.emit_at(
