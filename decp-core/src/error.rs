@@ -101,6 +101,20 @@ impl Error {
         })
     }
 
+    /// A syntax error whose extent is known: reading goes on after it.
+    pub(crate) fn syntax_recoverable(
+        format: Format,
+        pos: Position,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::new(ErrorKind::Syntax {
+            format,
+            pos,
+            message: message.into(),
+            recoverable: true,
+        })
+    }
+
     pub(crate) fn limit(pos: Position, message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Limit {
             pos,

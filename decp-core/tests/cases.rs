@@ -193,3 +193,47 @@ fn findings_point_at_their_record_and_item() {
         )
     );
 }
+
+/// 17: stray text between two records of a JSON array (a server's error page):
+/// reading resynchronises at the next record, the skipped bytes are reported with
+/// their position, no record is lost. A missing comma likewise; and in XML, text
+/// between records is skipped and reported.
+#[test]
+fn stray_text_between_records() {
+    let r = validate(&case("17-texte-parasite-entre-enregistrements.json"), false);
+    assert_eq!(r.records, 3, "{:?}", codes(&r));
+    assert!(r.fatal.is_none(), "{:?}", r.fatal);
+    let skipped: Vec<_> = r
+        .issues
+        .iter()
+        .filter(|i| i.code == IssueCode::Syntax)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{:?}", codes(&r));
+    let p = skipped[0].position.unwrap();
+    assert_eq!((p.line, p.column), (33, 1));
+    assert!(
+        skipped[0]
+            .value
+            .as_deref()
+            .unwrap()
+            .contains("Internal Server Error")
+    );
+
+    let ids = |doc: &[u8]| -> Vec<String> {
+        ReaderBuilder::new()
+            .from_slice(doc)
+            .unwrap()
+            .records()
+            .filter_map(Result::ok)
+            .map(|d| d.record.id().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        ids(br#"{"marches": {"marche": [{"id":"A"} {"id":"B"}, <html>Error [500]</html> {"id":"C"}]}}"#),
+        ["A", "B", "C"]
+    );
+    assert_eq!(
+        ids(b"<marches><marche><id>A</id></marche>Internal Server Error<marche><id>B</id></marche></marches>"),
+        ["A", "B"]
+    );
+}

@@ -76,6 +76,14 @@ fn ndjson_kind(b: &[u8]) -> Option<Option<RecordKind>> {
     )
 }
 
+/// Whether a JSON value can start with `b`.
+fn starts_value(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+    )
+}
+
 /// The JSON walker; see the module's contract in [`super`].
 pub(crate) struct JsonSplitter {
     state: JState,
@@ -292,6 +300,56 @@ impl JsonSplitter {
         }
     }
 
+    /// Skips text that is not part of the list of records (an error page pasted
+    /// into a file, a missing comma's neighbour) up to the next record (`{`) or the
+    /// end of the list (a `]` followed by `,` or `}`), and reports the skipped bytes
+    /// with where they start, as a recoverable error: the records after them are
+    /// read. At the end of input, the error is fatal.
+    fn resync<R: Read>(&mut self, src: &mut Source<R>, kind: Option<RecordKind>) -> Result<Error> {
+        let start = src.pos;
+        let mut skipped = 0u64;
+        let mut sample = Vec::new();
+        loop {
+            let Some(b) = src.peek()? else {
+                return Err(Self::syntax(
+                    start,
+                    "text that is not a record, up to the end of the input",
+                ));
+            };
+            if b == b'{' {
+                break;
+            }
+            if b == b']' {
+                // The end of the list only if the envelope goes on after it.
+                let ahead = src.lookahead(256)?;
+                let rest = ahead[1..]
+                    .iter()
+                    .find(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'));
+                if matches!(rest, Some(b',' | b'}') | None) {
+                    break;
+                }
+            }
+            if sample.len() < 60 {
+                sample.push(b);
+            }
+            src.consume(1, None);
+            skipped += 1;
+        }
+        // A record follows (no comma due before it), or the end of the list.
+        self.state = JState::Array { kind, first: true };
+        let text = String::from_utf8_lossy(&sample);
+        let text = text.trim();
+        Ok(Error::syntax_recoverable(
+            Format::Json,
+            start,
+            if skipped == 0 {
+                "`,` missing between two records".to_owned()
+            } else {
+                format!("{skipped} bytes that are not a record skipped: `{text}`")
+            },
+        ))
+    }
+
     pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
         match self.seek_record(src, rec)? {
             Seek::End => Ok(false),
@@ -476,8 +534,21 @@ impl JsonSplitter {
                         continue;
                     }
                     if !first {
-                        Self::expect(src, b',', "`,` or `]`")?;
+                        match src.skip_ws()? {
+                            Some(b',') => {
+                                src.consume(1, None);
+                            }
+                            Some(_) => {
+                                // Not a separator: stray text after a record.
+                                return Err(self.resync(src, kind)?);
+                            }
+                            None => Self::expect(src, b',', "`,` or `]`")?,
+                        }
                         src.skip_ws()?;
+                    }
+                    if src.peek()?.is_some_and(|b| !starts_value(b)) {
+                        // Not a JSON value: stray text where a record should be.
+                        return Err(self.resync(src, kind)?);
                     }
                     self.state = JState::Array { kind, first: false };
                     self.c.begin(

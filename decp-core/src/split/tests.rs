@@ -127,11 +127,19 @@ fn json_envelope_faults() {
     );
     assert!(got[0].as_ref().unwrap_err().contains("\"x\""), "{got:?}");
     assert!(got[1].is_ok());
-    // A broken envelope stops the reading.
+    // A missing comma between records is reported, and both records are read.
     let got = same_in_pieces(b"{\"marches\": {\"marche\": [{} {}]}}", Format::Json);
-    assert_eq!(got.len(), 2);
+    assert_eq!(got.len(), 3, "{got:?}");
     assert!(
-        got[1].as_ref().unwrap_err().contains("expected `,` or `]`"),
+        got[1].as_ref().unwrap_err().contains("`,` missing"),
+        "{got:?}"
+    );
+    assert!(got[0].is_ok() && got[2].is_ok());
+    // A broken envelope stops the reading.
+    let got = same_in_pieces(b"{\"marches\": {\"marche\": [{}]] }}", Format::Json);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[1].as_ref().unwrap_err().contains("expected `,` or `}`"),
         "{got:?}"
     );
     // An unclosed record is reported where it starts.
