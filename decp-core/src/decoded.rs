@@ -36,6 +36,10 @@ pub struct DecodeOptions {
     pub normalize: bool,
     /// Safety limits (the nesting depth applies when decoding).
     pub limits: Limits,
+    /// Decode every record as this version instead of telling it from the record's
+    /// shape (`None`, the default). A v1 record with no member only v1 has is
+    /// otherwise read as v2: a caller who knows the version says so.
+    pub version: Option<Version>,
 }
 
 /// One record read from an input, with where it starts and what decoding found.
@@ -71,6 +75,11 @@ impl DecodeOptions {
     /// Sets the safety limits.
     pub fn limits(mut self, limits: Limits) -> DecodeOptions {
         self.limits = limits;
+        self
+    }
+    /// Decodes as `version` (`None`: told from each record's shape).
+    pub fn version(mut self, version: Option<Version>) -> DecodeOptions {
+        self.version = version;
         self
     }
 }

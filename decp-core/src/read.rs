@@ -101,7 +101,12 @@ impl RawRecord {
         opts: &DecodeOptions,
     ) -> Result<Decoded> {
         let mode = opts.mode;
-        let shape = detect::shape(node, self.envelope);
+        let shape = match opts.version {
+            Some(Version::V1_4 | Version::V1_5) => Shape::V1,
+            Some(Version::V2_0_0) => Shape::V2_0_0,
+            Some(Version::V2) => Shape::V2,
+            None => detect::shape(node, self.envelope),
+        };
         let kind = match self.envelope {
             Envelope::Array => detect::v1_kind(node),
             Envelope::Object | Envelope::Xml | Envelope::Lines => self.kind,
@@ -173,14 +178,17 @@ impl RawRecord {
             }
         };
         let record_path = path.clone();
-        let findings: Vec<Issue> = cx
-            .findings
-            .into_iter()
-            .map(|(off, mut issue)| {
-                issue.position = Some(crate::split::locate(bytes, self.position, off as usize));
-                issue
-            })
-            .collect();
+        // Positions from one pass over the record's text, in offset order.
+        let mut order: Vec<usize> = (0..cx.findings.len()).collect();
+        order.sort_by_key(|&k| cx.findings[k].0);
+        let (mut pos, mut at) = (self.position, 0usize);
+        for k in order {
+            let off = (cx.findings[k].0 as usize).min(bytes.len()).max(at);
+            crate::split::advance_pos(&mut pos, &bytes[at..off]);
+            at = off;
+            cx.findings[k].1.position = Some(pos);
+        }
+        let findings: Vec<Issue> = cx.findings.into_iter().map(|(_, i)| i).collect();
         let Some(record) = record else {
             return Err(Error::new(ErrorKind::Data {
                 pos: self.position,
@@ -303,6 +311,13 @@ impl ReaderBuilder {
     /// Sets the format instead of detecting it.
     pub fn format(&mut self, format: Format) -> &mut ReaderBuilder {
         self.format = Some(format);
+        self
+    }
+
+    /// Decodes every record as `version` instead of telling it from each record's
+    /// shape (see [`DecodeOptions::version`]).
+    pub fn version(&mut self, version: Option<Version>) -> &mut ReaderBuilder {
+        self.opts.version = version;
         self
     }
 

@@ -51,9 +51,10 @@ impl Record {
         b.finish()
     }
 
-    /// The record as one JSON object, exactly as a document written by
-    /// [`Writer`](crate::Writer) holds it, without the envelope; `pretty` indents
-    /// by two spaces.
+    /// The record as one JSON object, as a document written by
+    /// [`Writer`](crate::Writer) holds it, without the envelope (compact: the same
+    /// bytes; pretty: indented by two spaces from the first column, where a
+    /// document indents it deeper).
     ///
     /// ```
     /// use decp_core::{set, Record, model::Marche};
@@ -66,9 +67,10 @@ impl Record {
         String::from_utf8(out.into_inner()).unwrap_or_default()
     }
 
-    /// The record as one XML element (`<marche>` or `<contrat-concession>`), exactly
-    /// as a document written by [`Writer`](crate::Writer) holds it; `pretty` indents
-    /// by four spaces, as the official examples.
+    /// The record as one XML element (`<marche>` or `<contrat-concession>`), as a
+    /// document written by [`Writer`](crate::Writer) holds it (compact: the same
+    /// bytes; pretty: indented by four spaces, as the official examples, from the
+    /// first column).
     ///
     /// # Errors
     ///
@@ -201,25 +203,28 @@ impl Decoded {
         Ok(d)
     }
 
-    /// Places the record under `pointer` (`/marches/marche/3`): its path and its
-    /// findings' paths get the prefix.
+    /// Places the record at `pointer` (`/marches/marche/3`): its path becomes
+    /// `pointer`, and its findings' paths move from under the old path to under it
+    /// (so a record read from a document can be moved too).
     ///
     /// ```
     /// use decp_core::{DecodeOptions, Decoded, RecordKind};
     /// let d = Decoded::from_json(RecordKind::Marche, br#"{"id": 1}"#, &DecodeOptions::default())?
     ///     .with_path("/marches/marche/3");
     /// assert_eq!(d.findings[0].path, "/marches/marche/3/id");
+    /// let d = d.with_path("/marches/marche/0");
+    /// assert_eq!(d.findings[0].path, "/marches/marche/0/id");
     /// # Ok::<(), decp_core::Error>(())
     /// ```
     pub fn with_path(mut self, pointer: &str) -> Decoded {
+        let old = std::mem::take(&mut self.path);
         for i in &mut self.findings {
-            if i.path == "/" {
-                i.path = pointer.to_owned();
-            } else {
-                i.path.insert_str(0, pointer);
-            }
+            let rest = i.path.strip_prefix(old.as_str()).unwrap_or(&i.path);
+            // `/` is the record itself in a relative path.
+            let rest = if rest == "/" { "" } else { rest };
+            i.path = format!("{pointer}{rest}");
         }
-        self.path.insert_str(0, pointer);
+        self.path = pointer.to_owned();
         self
     }
 }

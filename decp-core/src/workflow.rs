@@ -1,9 +1,10 @@
 //! The per-record step and the file workflows every surface shares: validating an
 //! input into a [`FileReport`], converting or upgrading it into a [`Writer`].
 //!
-//! The CLI, the Python package and the C library call these same functions, so
-//! their verdicts, codes, paths, positions and counts are equal by construction;
-//! they only add threads, rendering and types of their own.
+//! The CLI calls these functions, and the Python package and the C library are to
+//! call the same ones, so that their verdicts, codes, paths, positions and counts
+//! are equal by construction; they only add threads, rendering and types of their
+//! own.
 
 use std::io::{Read, Write};
 
@@ -123,6 +124,18 @@ impl Checker {
         &self.decode
     }
 
+    /// The same step, decoding with `decode`: the whole-input workflows decode
+    /// with the options their reader split with, so the two never disagree.
+    fn with_decode(&self, decode: DecodeOptions) -> std::borrow::Cow<'_, Checker> {
+        if decode == self.decode {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut c = self.clone();
+            c.decode = decode;
+            std::borrow::Cow::Owned(c)
+        }
+    }
+
     /// The step on one item of a reader: a raw record, or a recoverable read error
     /// (which becomes one finding).
     pub fn check(&self, item: Item) -> Checked {
@@ -192,6 +205,8 @@ impl Checker {
     /// through [`Checker::check`], in document order, then to `each` (a renderer:
     /// return `false` to stop) and into the report (counts, versions, findings
     /// kept up to `max_issues`). A fatal read error is the report's `fatal`.
+    /// Records are decoded with the reader's options ([`Reader::decode_options`]),
+    /// which split them; the checker's validator and upgrade apply.
     ///
     /// ```
     /// use decp_core::{Checker, DecodeOptions, FileReport, Reader, Validator, ValidatorOptions};
@@ -217,11 +232,12 @@ impl Checker {
         E: FnMut(&Checked) -> bool,
     {
         report.format = Some(reader.format());
+        let this = self.with_decode(reader.decode_options());
         let r = pipeline::for_each_ordered(
             reader,
             jobs,
             progress,
-            |item| self.check(item),
+            |item| this.check(item),
             |c| {
                 let go = each(&c);
                 report.absorb(c, max_issues);
@@ -233,7 +249,8 @@ impl Checker {
         }
     }
 
-    /// Converts (or upgrades) a whole input into `writer` on `jobs` threads: every
+    /// Converts (or upgrades) a whole input into `writer` on `jobs` threads, decoding
+    /// with the reader's options: every
     /// record goes through [`Checker::check`], then to `each` (which sees its
     /// findings: return `false` to stop), then is written; a record that cannot be
     /// read is reported and not written. The writer is not finished.
@@ -269,11 +286,12 @@ impl Checker {
     {
         let mut n = Converted::default();
         let mut write_error = None;
+        let this = self.with_decode(reader.decode_options());
         let r = pipeline::for_each_ordered(
             reader,
             jobs,
             progress,
-            |item| self.check(item),
+            |item| this.check(item),
             |c| {
                 let go = each(&c);
                 n.records += u64::from(c.is_record());

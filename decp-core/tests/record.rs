@@ -124,6 +124,32 @@ fn official_records_alone_as_in_their_document() {
     assert!(n > 20, "only {n} official records");
 }
 
+/// A v1 record with no member only v1 has reads as v2 unless the caller says
+/// which version it is.
+#[test]
+fn the_version_of_one_record_can_be_given() {
+    let r = Record::MarcheV1(decp_core::v1::Marche {
+        id: decp_core::set("A".into()),
+        ..Default::default()
+    });
+    let json = r.to_json(false);
+    let guessed = Decoded::from_json(RecordKind::Marche, json.as_bytes(), &strict()).unwrap();
+    assert!(!guessed.record.is_v1());
+    let told = strict().version(Some(decp_core::Version::V1_5));
+    for d in [
+        Decoded::from_json(RecordKind::Marche, json.as_bytes(), &told).unwrap(),
+        Decoded::from_xml(
+            RecordKind::Marche,
+            r.to_xml(false).unwrap().as_bytes(),
+            &told,
+        )
+        .unwrap(),
+        Decoded::from_value(RecordKind::Marche, &r.to_value(), &told).unwrap(),
+    ] {
+        assert_eq!(d.record, r);
+    }
+}
+
 #[test]
 fn one_record_positions_count_from_its_first_byte() {
     let json = b"{\n  \"id\": \"A\",\n  \"dateNotification\": \"2024-13-45\"\n}";

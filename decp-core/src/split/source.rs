@@ -168,6 +168,8 @@ impl<R: Read> Source<R> {
     /// Buffers up to `n` bytes (fewer only at the end of input) and returns what is
     /// buffered from the next unread byte.
     pub fn lookahead(&mut self, n: usize) -> io::Result<&[u8]> {
+        // It reads raw bytes into the buffer: only before transcoding starts.
+        debug_assert!(self.transcode.is_none() || self.end - self.start >= n);
         while self.end - self.start < n && !self.eof {
             if self.start > 0 {
                 self.buf.copy_within(self.start..self.end, 0);
