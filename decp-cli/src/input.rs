@@ -79,6 +79,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
         } else if p.is_dir() {
             let mut files = Vec::new();
             walk(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+            if files.is_empty() {
+                return Err(format!(
+                    "{}: no *.json or *.xml file in this directory",
+                    p.display()
+                ));
+            }
             out.extend(files.into_iter().map(Input::File));
         } else {
             out.push(Input::File(p.clone()));

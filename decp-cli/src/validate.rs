@@ -92,6 +92,9 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     let mut report = Report::default();
     let mut kept = 0u64;
     let mut fatal = false;
+    // Files that are not DECP at all (no `marches`): if every input is one, the
+    // run found nothing to validate.
+    let mut not_decp = 0usize;
     for input in inputs {
         let name = input.name();
         let mut fr = FileReport::new(name.clone());
@@ -111,6 +114,12 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 };
                 let render = |c: &Checked| -> bool {
                     records += u64::from(c.is_record());
+                    if c.issues
+                        .iter()
+                        .any(|i| i.code == decp_core::IssueCode::NotDecp)
+                    {
+                        not_decp += 1;
+                    }
                     let mut first = true;
                     for i in &c.issues {
                         findings += 1;
@@ -205,6 +214,16 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         }
     }
     let _ = out.flush();
+    if !inputs.is_empty() && not_decp == inputs.len() {
+        eprintln!(
+            "decp: {}",
+            match o.lang {
+                Lang::Fr => "aucun fichier DECP parmi les entrées",
+                Lang::En => "no DECP file among the inputs",
+            }
+        );
+        return 2;
+    }
     if fatal {
         2
     } else if report.errors() > 0 {

@@ -339,3 +339,24 @@ fn v1_files_report_their_version() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["by_version"]["1.5"], 2, "{out}");
 }
+
+/// A directory walk meets files that are not DECP (a JSON schema): each gets one
+/// clear finding; a directory with no DECP file, or no file, says so and exits 2.
+#[test]
+fn files_that_are_not_decp_and_empty_directories() {
+    let (code, out, err) = run(&["validate", "tests/data/official/schemas"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(out.matches("[schema.not_decp]").count(), 2, "{out}");
+    assert!(!out.contains("additional_property"), "{out}");
+    assert!(err.contains("aucun fichier DECP"), "{err}");
+    let empty = std::env::temp_dir().join(format!("decp-empty-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let (code, _, err) = run(&["validate", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no *.json or *.xml file"), "{err}");
+    std::fs::remove_dir_all(&empty).unwrap();
+    // Mixed with DECP files, the schemas are findings of their own and the run goes on.
+    let (code, out, _) = run(&["validate", "tests/data/official"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches("[schema.not_decp]").count(), 2, "{out}");
+}

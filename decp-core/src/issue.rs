@@ -144,6 +144,12 @@ issue_codes! {
     DuplicateField = "schema.duplicate_field", Schema, Error,
         fr: "champ « {value} » présent plusieurs fois",
         en: "field “{value}” appears more than once";
+    /// The input is JSON but not a DECP document: its root has no `marches` member
+    /// (a JSON schema, an export of something else). `value` lists the members
+    /// the root has.
+    NotDecp = "schema.not_decp", Schema, Error,
+        fr: "pas un document DECP : la racine n'a pas de membre « marches » (membres trouvés : {value})",
+        en: "not a DECP document: the root has no “marches” member (members found: {value})";
     /// A record that cannot be read (broken syntax inside it, or a value refused in
     /// strict mode); reading went on with the next record.
     Syntax = "schema.syntax", Schema, Error,

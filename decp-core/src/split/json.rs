@@ -93,6 +93,13 @@ pub(crate) struct JsonSplitter {
     /// The root had a `marches` member; the v2 `marches` object had a list.
     seen_marches: bool,
     seen_list: bool,
+    /// Top-level members met before `marches`: reported once it comes, or as one
+    /// finding (not a DECP document) if it never does.
+    deferred: Vec<(Position, String)>,
+    /// Errors to return before reading on.
+    pending: std::collections::VecDeque<Error>,
+    /// Where the root object starts.
+    root_at: Position,
 }
 
 impl JsonSplitter {
@@ -104,6 +111,9 @@ impl JsonSplitter {
             closers: Vec::new(),
             seen_marches: false,
             seen_list: false,
+            deferred: Vec::new(),
+            pending: std::collections::VecDeque::new(),
+            root_at: Position::START,
         }
     }
 
@@ -300,6 +310,15 @@ impl JsonSplitter {
         }
     }
 
+    /// A member of the root that DECP does not define (`$schema` is allowed).
+    fn not_decp_member(at: Position, name: &str) -> Error {
+        Error::unsupported(
+            at,
+            format!("member \"{name}\" at the top level is not part of DECP; skipped"),
+            true,
+        )
+    }
+
     /// Skips text that is not part of the list of records (an error page pasted
     /// into a file, a missing comma's neighbour) up to the next record (`{`) or the
     /// end of the list (a `]` followed by `,` or `}`), and reports the skipped bytes
@@ -393,6 +412,9 @@ impl JsonSplitter {
     }
 
     fn step<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
+        if let Some(e) = self.pending.pop_front() {
+            return Err(e);
+        }
         loop {
             match self.state {
                 JState::Start => {
@@ -402,6 +424,7 @@ impl JsonSplitter {
                             self.state = JState::Lines;
                         }
                         Some(b'{') => {
+                            self.root_at = src.pos;
                             src.consume(1, None);
                             self.state = JState::Root { first: true };
                         }
@@ -421,16 +444,21 @@ impl JsonSplitter {
                         src.consume(1, None);
                         self.state = JState::AfterRoot;
                         if !self.seen_marches {
-                            // The official schemas require `marches`: a finding,
-                            // then the end of the (empty) document.
+                            // No `marches`: not a DECP document (a JSON schema, an
+                            // export of something else): one finding naming what
+                            // the root holds, then the end.
                             self.seen_marches = true;
-                            return Err(Error::envelope(
-                                at,
+                            let names: Vec<&str> =
+                                self.deferred.iter().map(|(_, k)| k.as_str()).collect();
+                            let e = Error::envelope(
+                                if names.is_empty() { at } else { self.root_at },
                                 "",
-                                IssueCode::Required,
-                                None,
+                                IssueCode::NotDecp,
+                                Some(names.join(", ")),
                                 Some("marches".into()),
-                            ));
+                            );
+                            self.deferred.clear();
+                            return Err(e);
                         }
                         continue;
                     }
@@ -444,6 +472,12 @@ impl JsonSplitter {
                     let next = src.skip_ws()?;
                     if self.scratch == b"\"marches\"" {
                         self.seen_marches = true;
+                        // A DECP document after all: what came before is reported.
+                        for (at, key) in self.deferred.drain(..) {
+                            if key != "$schema" {
+                                self.pending.push_back(Self::not_decp_member(at, &key));
+                            }
+                        }
                         match next {
                             Some(b'{') => {
                                 src.consume(1, None);
@@ -460,18 +494,20 @@ impl JsonSplitter {
                                 return Err(Self::unexpected(src, "`{` (the value of `marches`)")?);
                             }
                         }
+                        if let Some(e) = self.pending.pop_front() {
+                            return Err(e);
+                        }
                     } else {
                         let key = String::from_utf8_lossy(&self.scratch).into_owned();
                         let limits = self.c.limits;
                         Self::scan_value(src, None, &mut self.closers, limits, at)?;
-                        if key != "\"$schema\"" {
-                            return Err(Error::unsupported(
-                                at,
-                                format!(
-                                    "member {key} at the top level is not part of DECP; skipped"
-                                ),
-                                true,
-                            ));
+                        let name = key.trim_matches('"').to_owned();
+                        if !self.seen_marches {
+                            if self.deferred.len() < 20 {
+                                self.deferred.push((at, name));
+                            }
+                        } else if name != "$schema" {
+                            return Err(Self::not_decp_member(at, &name));
                         }
                     }
                 }
