@@ -237,3 +237,26 @@ fn stray_text_between_records() {
         ["A", "B"]
     );
 }
+
+/// A JSON document that is not DECP (no `marches`) is one finding naming what its
+/// root holds, at the document's start; `{}` likewise.
+#[test]
+fn not_a_decp_document() {
+    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/official/schemas/schema_decp_v2.0.3.json");
+    let r = validate(&schema, false);
+    assert_eq!(codes(&r), [(IssueCode::NotDecp, String::new())]);
+    let i = &r.issues[0];
+    assert!(i.value.as_deref().unwrap().contains("definitions"), "{i:?}");
+    assert_eq!(i.position.map(|p| (p.line, p.column)), Some((1, 1)));
+    let items: Vec<_> = ReaderBuilder::new()
+        .from_slice(b"{}")
+        .unwrap()
+        .records()
+        .collect();
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0].as_ref().unwrap_err().to_issue().unwrap().code,
+        IssueCode::NotDecp
+    );
+}
