@@ -240,7 +240,8 @@ fn record_header(file: &str, c: &Checked, lang: Lang) -> String {
             Lang::En => format!("{file} — envelope"),
         };
     };
-    let idx = pos.record.unwrap_or(0);
+    // Numbered from 1, as a person counts (JSON reports keep the 0-based index).
+    let idx = pos.record.unwrap_or(0) + 1;
     let line = pos.line;
     match lang {
         Lang::Fr => {

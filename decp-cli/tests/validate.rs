@@ -360,3 +360,41 @@ fn files_that_are_not_decp_and_empty_directories() {
     assert_eq!(code, 1);
     assert_eq!(out.matches("[schema.not_decp]").count(), 2, "{out}");
 }
+
+/// The README's synopsis names exactly the options each command's `--help` has.
+#[test]
+fn readme_synopsis_matches_help() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("## Command line")
+        .nth(1)
+        .and_then(|s| s.split("```text\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .unwrap();
+    for cmd in ["validate", "convert", "upgrade", "stats", "rules"] {
+        // The synopsis of `cmd`: from `decp cmd` to the next `decp `.
+        let start = block
+            .find(&format!("decp {cmd} "))
+            .unwrap_or_else(|| panic!("{cmd} not in the synopsis"));
+        let rest = &block[start + 5..];
+        let syn = &rest[..rest.find("decp ").unwrap_or(rest.len())];
+        let long = |s: &str| -> std::collections::BTreeSet<String> {
+            s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .filter(|w| w.starts_with("--") && w.len() > 2)
+                .map(str::to_owned)
+                .collect()
+        };
+        let (_, help, _) = run(&[cmd, "--help"]);
+        let help_opts: std::collections::BTreeSet<String> = help
+            .lines()
+            .filter(|l| l.trim_start().starts_with('-'))
+            .flat_map(|l| long(l.split("  ").find(|p| !p.trim().is_empty()).unwrap_or("")))
+            .filter(|o| o != "--help")
+            .collect();
+        assert_eq!(
+            long(syn),
+            help_opts,
+            "decp {cmd}: README synopsis vs --help"
+        );
+    }
+}
