@@ -33,6 +33,8 @@ pub struct Options {
     pub upgrade: bool,
     /// Repair producers' defects while reading.
     pub normalize: bool,
+    /// Language of the findings on stderr.
+    pub lang: Lang,
 }
 
 /// Where a conversion writes: standard output, or a temporary file beside the
@@ -159,17 +161,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let result = checker.convert(reader, &mut writer, o.jobs, &|b| progress.bytes(b), |c| {
         n += 1;
         for f in &c.issues {
-            let p = f.position.unwrap_or_default();
-            let _ = writeln!(
-                err,
-                "{name}:{}:{}: {} [{}] {} ({})",
-                p.line,
-                p.column,
-                f.severity(),
-                f.code,
-                f.message(Lang::Fr),
-                f.path
-            );
+            let _ = writeln!(err, "{}", crate::validate::issue_line(&name, f, o.lang));
         }
         progress.counts(n, 0);
         true
@@ -179,7 +171,15 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let done = match result {
         Ok(done) => done,
         Err(ConvertError::Read(e)) => return Err(format!("{name}: {e}")),
-        Err(ConvertError::Write(e)) => return Err(format!("{}: {e}", output.display())),
+        Err(ConvertError::Write(e)) => {
+            if let decp_core::ErrorKind::Io(io) = e.kind()
+                && io.kind() == io::ErrorKind::BrokenPipe
+            {
+                // A closed pipe (`| head`): stop quietly, as SIGPIPE would.
+                return Ok(141);
+            }
+            return Err(format!("{}: {e}", output.display()));
+        }
     };
     let out = finished.map_err(|e| format!("{}: {e}", output.display()))?;
     out.commit()?;

@@ -163,6 +163,9 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
     },
     /// Upgrade v1 (1.4, 1.5) and 2.0.0 data to v2, in JSON or XML.
     ///
@@ -197,6 +200,9 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
     },
     /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
     ///
@@ -220,6 +226,9 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
     },
     /// Print the catalogue of finding codes (code, family, severity, message).
     ///
@@ -307,6 +316,7 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
+            lang,
         } => run_convert(
             input,
             &output,
@@ -319,6 +329,7 @@ fn main() -> ExitCode {
                 quiet: false,
                 upgrade: false,
                 normalize,
+                lang: lang.into(),
             },
         ),
         Command::Upgrade {
@@ -329,6 +340,7 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
+            lang,
         } => run_convert(
             input,
             &output,
@@ -344,6 +356,7 @@ fn main() -> ExitCode {
                 quiet: false,
                 upgrade: true,
                 normalize,
+                lang: lang.into(),
             },
         ),
         Command::Stats {
@@ -352,17 +365,21 @@ fn main() -> ExitCode {
             from,
             normalize,
             jobs: j,
+            lang,
         } => match input::expand(&paths) {
             Ok(inputs) => {
                 let v = Validator::new(ValidatorOptions::default());
                 stats::run(
                     &inputs,
                     &v,
-                    from.map(Into::into),
-                    jobs(j),
-                    matches!(format, TextOrJson::Json),
-                    false,
-                    normalize,
+                    &stats::Options {
+                        from: from.map(Into::into),
+                        jobs: jobs(j),
+                        json: matches!(format, TextOrJson::Json),
+                        quiet: false,
+                        normalize,
+                        lang: lang.into(),
+                    },
                 )
             }
             Err(e) => {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use decp_core::{Checker, Format, Mode, Record, RecordKind, Validator, Version, get};
+use decp_core::{Checker, Format, Lang, Mode, Record, RecordKind, Validator, Version, get};
 use rust_decimal::Decimal;
 
 use crate::input::Input;
@@ -109,16 +109,21 @@ fn table(out: &mut impl Write, title: &str, m: &BTreeMap<String, u64>) -> io::Re
     Ok(())
 }
 
-/// Computes and prints the statistics; exit code 0, or 2 when an input cannot be read.
-pub fn run(
-    inputs: &[Input],
-    validator: &Validator,
-    from: Option<Format>,
-    jobs: usize,
-    json: bool,
-    quiet: bool,
-    normalize: bool,
-) -> u8 {
+/// Options of the command.
+pub struct Options {
+    pub from: Option<Format>,
+    pub jobs: usize,
+    pub json: bool,
+    pub quiet: bool,
+    pub normalize: bool,
+    pub lang: Lang,
+}
+
+/// Computes and prints the statistics; exit code 0, 1 when a record could not be
+/// read, 2 when an input cannot be read or the output written.
+pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
+    let (from, jobs, json, quiet, normalize, lang) =
+        (o.from, o.jobs, o.json, o.quiet, o.normalize, o.lang);
     let mut s = Stats::default();
     let mut status = 0;
     let stderr = io::stderr();
@@ -159,7 +164,7 @@ pub fn run(
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let _ = if json {
+    let written = if json {
         let v = serde_json::json!({
             "records": s.records,
             "unreadable": s.unreadable,
@@ -177,29 +182,69 @@ pub fn run(
         writeln!(out, "{v}")
     } else {
         (|| -> io::Result<()> {
+            let t = |fr: &'static str, en: &'static str| match lang {
+                Lang::Fr => fr,
+                Lang::En => en,
+            };
             writeln!(
                 out,
-                "enregistrements : {} (illisibles : {})",
-                s.records, s.unreadable
+                "{} {} ({} {})",
+                t("enregistrements :", "records:"),
+                s.records,
+                t("illisibles :", "unreadable:"),
+                s.unreadable
             )?;
-            table(&mut out, "par type :", &s.by_kind)?;
-            table(&mut out, "par version :", &s.by_version)?;
+            table(&mut out, t("par type :", "by kind:"), &s.by_kind)?;
+            table(&mut out, t("par version :", "by version:"), &s.by_version)?;
             table(
                 &mut out,
-                "par année de notification ou de signature :",
+                t(
+                    "par année de notification ou de signature :",
+                    "by year of notification or signature:",
+                ),
                 &s.by_year,
             )?;
-            table(&mut out, "par procédure :", &s.by_procedure)?;
-            table(&mut out, "par nature :", &s.by_nature)?;
-            writeln!(out, "montant total HT des marchés : {} €", s.amount_marches)?;
+            table(
+                &mut out,
+                t("par procédure :", "by procedure:"),
+                &s.by_procedure,
+            )?;
+            table(&mut out, t("par nature :", "by nature:"), &s.by_nature)?;
             writeln!(
                 out,
-                "valeur globale HT des concessions : {} €",
+                "{} {} €",
+                t(
+                    "montant total HT des marchés :",
+                    "total amount of markets, excl. VAT:"
+                ),
+                s.amount_marches
+            )?;
+            writeln!(
+                out,
+                "{} {} €",
+                t(
+                    "valeur globale HT des concessions :",
+                    "total value of concessions, excl. VAT:"
+                ),
                 s.amount_concessions
             )?;
-            table(&mut out, "constats par code :", &s.by_code)
+            table(
+                &mut out,
+                t("constats par code :", "findings by code:"),
+                &s.by_code,
+            )
         })()
     };
-    let _ = out.flush();
+    if let Err(e) = written.and_then(|()| out.flush()) {
+        // A closed pipe (`| head`) ends the run quietly; any other failure is reported.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(stderr.lock(), "decp: -: {e}");
+        }
+        return 2;
+    }
+    if status == 0 && s.unreadable > 0 {
+        // Records were lost to the statistics.
+        status = 1;
+    }
     status
 }

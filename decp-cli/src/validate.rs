@@ -34,7 +34,8 @@ pub struct Options {
     pub quiet: bool,
 }
 
-fn severity_word(s: Severity, lang: Lang) -> &'static str {
+/// The severity in the language of the report.
+pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match (s, lang) {
         (Severity::Error, Lang::Fr) => "erreur",
         (Severity::Warning, Lang::Fr) => "avertissement",
@@ -44,24 +45,31 @@ fn severity_word(s: Severity, lang: Lang) -> &'static str {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `n` and the noun, singular or plural as the language wants it: French takes
+/// the singular for 0 and 1 (« 0 erreur », « 1 erreur », « 2 erreurs »), English
+/// for 1 only.
+pub fn plural(n: u64, one: &str, many: &str, lang: Lang) -> String {
+    let singular = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En => n == 1,
+    };
+    format!("{n} {}", if singular { one } else { many })
 }
 
 /// The summary line of a file.
 pub fn summary_line(f: &FileReport, lang: Lang) -> String {
     let (rec, err, warn, ok, ko) = match lang {
         Lang::Fr => (
-            plural(f.records, "enregistrement", "enregistrements"),
-            plural(f.errors, "erreur", "erreurs"),
-            plural(f.warnings, "avertissement", "avertissements"),
+            plural(f.records, "enregistrement", "enregistrements", lang),
+            plural(f.errors, "erreur", "erreurs", lang),
+            plural(f.warnings, "avertissement", "avertissements", lang),
             "conforme",
             "non conforme",
         ),
         Lang::En => (
-            plural(f.records, "record", "records"),
-            plural(f.errors, "error", "errors"),
-            plural(f.warnings, "warning", "warnings"),
+            plural(f.records, "record", "records", lang),
+            plural(f.errors, "error", "errors", lang),
+            plural(f.warnings, "warning", "warnings", lang),
             "valid",
             "invalid",
         ),
@@ -74,7 +82,8 @@ pub fn summary_line(f: &FileReport, lang: Lang) -> String {
     )
 }
 
-fn issue_line(file: &str, i: &Issue, lang: Lang) -> String {
+/// One finding as a line: `file:line:column: severity [code] message (path)`.
+pub fn issue_line(file: &str, i: &Issue, lang: Lang) -> String {
     let (l, c) = i.position.map_or((0, 0), |p| (p.line, p.column));
     format!(
         "{file}:{l}:{c}: {} [{}] {} ({})",
@@ -95,7 +104,12 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     // Files that are not DECP at all (no `marches`): if every input is one, the
     // run found nothing to validate.
     let mut not_decp = 0usize;
+    // The first failure to write the report: the run stops at once.
+    let mut write_error: Option<io::Error> = None;
     for input in inputs {
+        if write_error.is_some() {
+            break;
+        }
         let name = input.name();
         let mut fr = FileReport::new(name.clone());
         let progress = Progress::new(input.size(), o.quiet, &name);
@@ -112,6 +126,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     ReportKind::Json => o.max_issues.map(|m| m.saturating_sub(kept)),
                     ReportKind::Text | ReportKind::Ndjson => Some(0),
                 };
+                let write_error = &mut write_error;
                 let render = |c: &Checked| -> bool {
                     records += u64::from(c.is_record());
                     if c.issues
@@ -121,32 +136,43 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                         not_decp += 1;
                     }
                     let mut first = true;
+                    let mut written = Ok(());
                     for i in &c.issues {
                         findings += 1;
                         if o.max_issues.is_some_and(|m| kept >= m) {
                             continue;
                         }
                         kept += 1;
-                        if o.quiet {
+                        if o.quiet || written.is_err() {
                             continue;
                         }
-                        match o.report {
+                        written = match o.report {
                             ReportKind::Ndjson => {
                                 let line = i.to_json_with(o.lang, &[("file", &name)]);
-                                let _ = writeln!(out, "{line}");
+                                writeln!(out, "{line}")
                             }
                             ReportKind::Text => {
-                                if first {
+                                let header = if first {
                                     first = false;
-                                    let _ = writeln!(out, "{}", record_header(&name, c, o.lang));
-                                }
-                                let _ = writeln!(out, "  {}", issue_line(&name, i, o.lang));
+                                    writeln!(out, "{}", record_header(&name, c, o.lang))
+                                } else {
+                                    Ok(())
+                                };
+                                header.and_then(|()| {
+                                    writeln!(out, "  {}", issue_line(&name, i, o.lang))
+                                })
                             }
-                            ReportKind::Json => {}
-                        }
+                            ReportKind::Json => Ok(()),
+                        };
                     }
                     progress.counts(records, findings);
-                    true
+                    match written {
+                        Ok(()) => true,
+                        Err(e) => {
+                            *write_error = Some(e);
+                            false
+                        }
+                    }
                 };
                 checker.validate(
                     reader,
@@ -162,40 +188,41 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         if fr.fatal.is_some() {
             fatal = true;
         }
-        if !o.quiet {
-            match o.report {
-                ReportKind::Text => {
-                    if let Some(e) = &fr.fatal {
-                        let _ = writeln!(
-                            out,
-                            "{}: {} : {e}",
-                            fr.path,
-                            if o.lang == Lang::Fr {
-                                "lecture impossible"
-                            } else {
-                                "cannot read"
-                            }
-                        );
-                    }
-                    let _ = writeln!(out, "{}", summary_line(&fr, o.lang));
+        if let Some(e) = &fr.fatal {
+            // Fatal errors go to stderr, whatever the report.
+            eprintln!(
+                "decp: {}: {} : {e}",
+                fr.path,
+                match o.lang {
+                    Lang::Fr => "lecture impossible",
+                    Lang::En => "cannot read",
                 }
-                ReportKind::Ndjson => {
-                    if let Some(e) = &fr.fatal {
+            );
+        }
+        if !o.quiet && write_error.is_none() {
+            let written = match o.report {
+                ReportKind::Text => writeln!(out, "{}", summary_line(&fr, o.lang)),
+                ReportKind::Ndjson => match &fr.fatal {
+                    Some(e) => {
                         let line = serde_json::json!({"file": fr.path, "fatal": e});
-                        let _ = writeln!(out, "{line}");
+                        writeln!(out, "{line}")
                     }
-                }
-                ReportKind::Json => {}
+                    None => Ok(()),
+                },
+                ReportKind::Json => Ok(()),
+            };
+            if let Err(e) = written.and_then(|()| out.flush()) {
+                write_error = Some(e);
             }
         }
         report.files.push(fr);
-        let _ = out.flush();
+    }
+    if let Some(e) = write_error {
+        return write_failed(&e);
     }
     if !o.quiet {
-        match o.report {
-            ReportKind::Json => {
-                let _ = writeln!(out, "{}", report.to_json(o.lang, true));
-            }
+        let written = match o.report {
+            ReportKind::Json => writeln!(out, "{}", report.to_json(o.lang, true)),
             ReportKind::Text if report.files.len() > 1 => {
                 let total = FileReport {
                     path: match o.lang {
@@ -208,12 +235,14 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     fatal: fatal.then(String::new),
                     ..FileReport::default()
                 };
-                let _ = writeln!(out, "{}", summary_line(&total, o.lang));
+                writeln!(out, "{}", summary_line(&total, o.lang))
             }
-            _ => {}
+            _ => Ok(()),
+        };
+        if let Err(e) = written.and_then(|()| out.flush()) {
+            return write_failed(&e);
         }
     }
-    let _ = out.flush();
     if !inputs.is_empty() && not_decp == inputs.len() {
         eprintln!(
             "decp: {}",
@@ -230,6 +259,18 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         1
     } else {
         0
+    }
+}
+
+/// The exit code of a run whose report could not be written: a closed pipe
+/// (`| head`) ends it quietly, as the shell's SIGPIPE would (141); any other
+/// failure (a full disk) is reported, exit 2.
+pub fn write_failed(e: &io::Error) -> u8 {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        141
+    } else {
+        eprintln!("decp: -: {e}");
+        2
     }
 }
 

@@ -56,12 +56,27 @@ fn findings_go_to_stderr_and_strict_refuses() {
     // Converted (the value kept), and exit 1: a record has an error finding.
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("-:1:57: error [schema.date]"), "{err}");
+    // One language at a time: French by default, severities included.
+    assert!(
+        err.contains("-:1:57: erreur [schema.date] date invalide"),
+        "{err}"
+    );
     assert!(err.contains("/marches/marche/0/dateNotification"), "{err}");
     assert!(
         String::from_utf8(out.stdout)
             .unwrap()
             .contains("<dateNotification>2024-13-45</dateNotification>")
+    );
+
+    let out = decp()
+        .args(["convert", "-", "--to", "xml", "--lang", "en"])
+        .write_stdin(doc)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("-:1:57: error [schema.date] invalid date"),
+        "{err}"
     );
 
     let out = decp()

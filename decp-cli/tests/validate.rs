@@ -152,7 +152,7 @@ fn broken_empty_and_recordless_files() {
     );
     let empty = temp("empty.json", b"");
     let none = temp("none.json", b"{\"marches\": {\"marche\": []}}");
-    let (code, out, _) = run(&[
+    let (code, out, err) = run(&[
         "validate",
         "--lang",
         "en",
@@ -163,13 +163,14 @@ fn broken_empty_and_recordless_files() {
         none.to_str().unwrap(),
     ]);
     assert_eq!(code, 2, "unreadable input wins: {out}");
+    // Fatal errors go to stderr; the report keeps the summary lines.
     assert!(
-        out.contains("truncated.json: cannot read : JSON syntax error at line 3, column 10"),
-        "{out}"
+        err.contains("truncated.json: cannot read : JSON syntax error at line 3, column 10"),
+        "{err}"
     );
     assert!(
-        out.contains("empty.json: cannot read : unsupported input at line 1, column 1"),
-        "{out}"
+        err.contains("empty.json: cannot read : unsupported input at line 1, column 1"),
+        "{err}"
     );
     assert!(
         out.contains("none.json: 0 records, 0 errors, 0 warnings — valid"),
@@ -177,9 +178,14 @@ fn broken_empty_and_recordless_files() {
     );
     // The record before the break was still checked and counted.
     assert!(out.contains("truncated.json: 1 record, 2"), "{out}");
-    let (code, out, _) = run(&["validate", "/nonexistent.json"]);
+    let (code, out, err) = run(&["validate", "/nonexistent.json"]);
     assert_eq!(code, 2);
-    assert!(out.contains("No such file"), "{out}");
+    assert!(err.contains("No such file"), "{err}");
+    // French plurals: the singular for 0 and 1.
+    assert!(
+        out.contains("0 enregistrement, 0 erreur, 0 avertissement"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -396,5 +402,67 @@ fn readme_synopsis_matches_help() {
             help_opts,
             "decp {cmd}: README synopsis vs --help"
         );
+    }
+}
+
+/// A closed output pipe (`| head`) ends the run at once and quietly (141, as
+/// SIGPIPE would); a full disk is an error, exit 2, whatever the command.
+#[test]
+fn closed_pipes_and_full_disks() {
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(
+        &mut decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 5, 8 << 20).dirty(true),
+        &mut data,
+    )
+    .unwrap();
+    let p = temp("dirty.json", &data);
+    for args in [
+        vec!["validate", p.to_str().unwrap()],
+        vec!["convert", "--to", "xml", p.to_str().unwrap()],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decp"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 64];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(141), "{args:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if std::path::Path::new("/dev/full").exists() {
+        for args in [
+            vec!["validate", "tests/data/official/v2"],
+            vec!["stats", "tests/data/official/v2"],
+            vec![
+                "convert",
+                "--to",
+                "xml",
+                "tests/data/official/v2/json/marches_concessions.json",
+            ],
+        ] {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_decp"))
+                .current_dir(root())
+                .args(&args)
+                .stdout(full)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("No space left"),
+                "{args:?}"
+            );
+        }
     }
 }
