@@ -372,6 +372,31 @@ issue_codes! {
         en: "v1 value “{value}” carried over to v2 as {expected}";
 }
 
+impl IssueCode {
+    /// Whether the check applies to v1 records (1.4, 1.5): every check that does
+    /// not depend on a field only v2 has, the 1.4-label check and the upgrade's.
+    pub fn applies_to_v1(self) -> bool {
+        !matches!(
+            self,
+            IssueCode::OrigineUeBelowFrance
+                | IssueCode::IdNotUnique
+                | IssueCode::IdNotIncreasing
+                | IssueCode::ModificationActeUnknown
+                | IssueCode::TauxAvanceInconsistent
+                | IssueCode::ExclusiveLabel
+                | IssueCode::AccordCadreExpected
+                | IssueCode::SousTraitanceInconsistent
+                | IssueCode::RepairV1Field
+        )
+    }
+
+    /// Whether the check applies to v2 records (2.0.x): all but the 1.4-label
+    /// check and the upgrade's findings.
+    pub fn applies_to_v2(self) -> bool {
+        self.family() != Family::Upgrade && self != IssueCode::V14Label
+    }
+}
+
 impl fmt::Display for IssueCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -584,6 +609,10 @@ pub struct CatalogueEntry {
     pub fr: &'static str,
     /// The English message template.
     pub en: &'static str,
+    /// Whether the check applies to v1 records ([`IssueCode::applies_to_v1`]).
+    pub v1: bool,
+    /// Whether the check applies to v2 records ([`IssueCode::applies_to_v2`]).
+    pub v2: bool,
 }
 
 /// The catalogue of every finding code, generated from the definitions.
@@ -599,5 +628,7 @@ pub fn catalogue() -> impl Iterator<Item = CatalogueEntry> {
         severity: code.severity(),
         fr: code.template(Lang::Fr),
         en: code.template(Lang::En),
+        v1: code.applies_to_v1(),
+        v2: code.applies_to_v2(),
     })
 }

@@ -260,3 +260,38 @@ fn not_a_decp_document() {
         IssueCode::NotDecp
     );
 }
+
+/// 10: a v1 record gets every rule and quality check that does not depend on a
+/// v2-only field, with v1 paths.
+#[test]
+fn v1_records_get_the_rules_too() {
+    let r = validate(&case("10-v1-controles-dates-montants.json"), false);
+    let got = codes(&r);
+    for want in [
+        (
+            IssueCode::PublicationBeforeNotification,
+            "/marches/0/datePublicationDonnees",
+        ),
+        (
+            IssueCode::DateBeforeContract,
+            "/marches/0/modifications/0/dateNotificationModification",
+        ),
+        (IssueCode::AmountImplausible, "/marches/0/montant"),
+        (
+            IssueCode::AmountImplausible,
+            "/marches/0/modifications/0/montant",
+        ),
+        (IssueCode::DurationImplausible, "/marches/0/dureeMois"),
+        (IssueCode::BuyerIsHolder, "/marches/0/titulaires"),
+    ] {
+        assert!(
+            got.contains(&(want.0, want.1.to_string())),
+            "{want:?} not in {got:?}"
+        );
+    }
+    assert!(!r.valid());
+    // The catalogue says which checks apply to which version.
+    assert!(IssueCode::BuyerIsHolder.applies_to_v1() && IssueCode::BuyerIsHolder.applies_to_v2());
+    assert!(!IssueCode::OrigineUeBelowFrance.applies_to_v1());
+    assert!(!IssueCode::V14Label.applies_to_v2());
+}

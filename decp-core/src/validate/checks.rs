@@ -336,13 +336,14 @@ impl Ck<'_> {
         }
     }
 
+    /// A date (`key`, its value `d`) before the contract's own (`contract`).
     pub(super) fn not_before(
         &mut self,
-        f: &Option<Field<NaiveDate>>,
+        d: Option<&NaiveDate>,
         key: &str,
         contract: Option<&NaiveDate>,
     ) {
-        if let (Some(d), Some(c)) = (get(f), contract)
+        if let (Some(d), Some(c)) = (d, contract)
             && d < c
         {
             self.emit_at(
@@ -354,13 +355,14 @@ impl Ck<'_> {
         }
     }
 
+    /// A publication date (`key`, its value `publ`) before the notification.
     pub(super) fn published_after(
         &mut self,
-        publ: &Option<Field<NaiveDate>>,
+        publ: Option<&NaiveDate>,
         key: &str,
         notif: Option<&NaiveDate>,
     ) {
-        if let (Some(p), Some(n)) = (get(publ), notif)
+        if let (Some(p), Some(n)) = (publ, notif)
             && p < n
         {
             self.emit_at(
@@ -409,6 +411,11 @@ impl Ck<'_> {
 
     pub(super) fn objet(&mut self, f: &Option<Field<String>>) {
         self.text(f, "objet", 0, 1000);
+        self.objet_quality(f);
+    }
+
+    /// `quality.objet_too_short`.
+    pub(super) fn objet_quality(&mut self, f: &Option<Field<String>>) {
         if let Some(s) = get(f)
             && s.trim().chars().count() < self.v.opts.min_objet_chars
         {
@@ -433,6 +440,42 @@ impl Ck<'_> {
                     Some(n.to_string()),
                 );
             }
+        }
+    }
+
+    /// `rule.below_threshold`: an amount under the publication threshold in force
+    /// on the notification date (or the one set in the options).
+    pub(super) fn below_threshold(&mut self, montant: Option<&Decimal>, notif: Option<NaiveDate>) {
+        let threshold = self
+            .v
+            .opts
+            .threshold
+            .unwrap_or_else(|| super::publication_threshold(notif));
+        if let Some(montant) = montant
+            && *montant >= Decimal::ONE
+            && *montant < threshold
+        {
+            self.emit_at(
+                "montant",
+                IssueCode::BelowThreshold,
+                Some(montant.to_string()),
+                Some(threshold.to_string()),
+            );
+        }
+    }
+
+    /// `quality.buyer_is_holder`: the buyer (or granting authority) among the
+    /// holders of its own contract (`key`: `titulaires`, `concessionnaires`).
+    pub(super) fn buyer_is_holder<'a>(
+        &mut self,
+        buyer: Option<&'a String>,
+        mut holders: impl Iterator<Item = Option<&'a String>>,
+        key: &str,
+    ) {
+        if let Some(b) = buyer
+            && holders.any(|h| h == Some(b))
+        {
+            self.emit_at(key, IssueCode::BuyerIsHolder, Some(b.clone()), None);
         }
     }
 }

@@ -71,7 +71,11 @@ impl Ck<'_> {
         ] {
             self.future(f, k);
         }
-        self.published_after(&c.date_publication_donnees, "datePublicationDonnees", sig);
+        self.published_after(
+            get(&c.date_publication_donnees),
+            "datePublicationDonnees",
+            sig,
+        );
 
         // Yearly execution data: JSON 2.0.2+ accepts [], the XSD does not.
         self.list(&c.donnees_execution, "donneesExecution", 1, |a| {
@@ -100,7 +104,7 @@ impl Ck<'_> {
                                 "datePublicationDonneesExecution",
                             );
                             ck.not_before(
-                                &d.date_publication_donnees_execution,
+                                get(&d.date_publication_donnees_execution),
                                 "datePublicationDonneesExecution",
                                 sig,
                             );
@@ -147,9 +151,9 @@ impl Ck<'_> {
                             ck.min_int(&md.duree_mois, "dureeMois", 1);
                             ck.dec(&md.valeur_globale, "valeurGlobale", 1, None);
                             let d = &md.date_signature_modification;
-                            ck.not_before(d, "dateSignatureModification", sig);
+                            ck.not_before(get(d), "dateSignatureModification", sig);
                             ck.published_after(
-                                &md.date_publication_donnees_modification,
+                                get(&md.date_publication_donnees_modification),
                                 "datePublicationDonneesModification",
                                 get(d),
                             );
@@ -175,17 +179,16 @@ impl Ck<'_> {
         self.duration_quality(&c.duree_mois, "dureeMois");
         self.publication_delay(sig, get(&c.date_publication_donnees));
         let buyer = get(&c.autorite_concedante).and_then(|a| get(&a.id));
-        if let (Some(b), Some(cs)) = (buyer, c.concessionnaires.as_ref().and_then(Field::valid))
-            && cs
-                .iter()
-                .any(|t| t.valid().and_then(|t| get(&t.id)) == Some(b))
-        {
-            self.emit_at(
-                "concessionnaires",
-                IssueCode::BuyerIsHolder,
-                Some(b.clone()),
-                None,
-            );
-        }
+        let holders = c
+            .concessionnaires
+            .as_ref()
+            .and_then(Field::valid)
+            .into_iter()
+            .flatten();
+        self.buyer_is_holder(
+            buyer,
+            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            "concessionnaires",
+        );
     }
 }

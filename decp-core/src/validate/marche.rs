@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use super::Ck;
 use super::ids::*;
@@ -131,7 +130,11 @@ impl Ck<'_> {
         ] {
             self.future(f, k);
         }
-        self.published_after(&m.date_publication_donnees, "datePublicationDonnees", notif);
+        self.published_after(
+            get(&m.date_publication_donnees),
+            "datePublicationDonnees",
+            notif,
+        );
     }
 
     /// Subcontracting acts; returns their ids.
@@ -167,9 +170,9 @@ impl Ck<'_> {
                             if let Some(st) = get(&a.sous_traitant) {
                                 c.at("sousTraitant", |c| c.operateur(st));
                             }
-                            c.not_before(&a.date_notification, "dateNotification", notif);
+                            c.not_before(get(&a.date_notification), "dateNotification", notif);
                             c.published_after(
-                                &a.date_publication_donnees,
+                                get(&a.date_publication_donnees),
                                 "datePublicationDonnees",
                                 get(&a.date_notification),
                             );
@@ -235,9 +238,13 @@ impl Ck<'_> {
                             c.min_int(&a.duree_mois, "dureeMois", 1);
                             c.dec(&a.montant, "montant", 1, None);
                             let d = &a.date_notification_modification_sous_traitance;
-                            c.not_before(d, "dateNotificationModificationSousTraitance", notif);
+                            c.not_before(
+                                get(d),
+                                "dateNotificationModificationSousTraitance",
+                                notif,
+                            );
                             c.published_after(
-                                &a.date_publication_donnees,
+                                get(&a.date_publication_donnees),
                                 "datePublicationDonnees",
                                 get(d),
                             );
@@ -285,9 +292,9 @@ impl Ck<'_> {
                             c.dec(&md.montant, "montant", 1, None);
                             c.operateurs(&md.titulaires, "titulaires", "titulaire");
                             let d = &md.date_notification_modification;
-                            c.not_before(d, "dateNotificationModification", notif);
+                            c.not_before(get(d), "dateNotificationModification", notif);
                             c.published_after(
-                                &md.date_publication_donnees_modification,
+                                get(&md.date_publication_donnees_modification),
                                 "datePublicationDonneesModification",
                                 get(d),
                             );
@@ -341,21 +348,7 @@ impl Ck<'_> {
         if subsequent && m.id_accord_cadre.is_none() {
             self.emit(IssueCode::AccordCadreExpected, None, None);
         }
-        let threshold =
-            self.v.opts.threshold.unwrap_or_else(|| {
-                super::publication_threshold(get(&m.date_notification).copied())
-            });
-        if let Some(montant) = get(&m.montant)
-            && *montant >= Decimal::ONE
-            && *montant < threshold
-        {
-            self.emit_at(
-                "montant",
-                IssueCode::BelowThreshold,
-                Some(montant.to_string()),
-                Some(threshold.to_string()),
-            );
-        }
+        self.below_threshold(get(&m.montant), get(&m.date_notification).copied());
     }
 
     /// Data-quality warnings.
@@ -365,17 +358,16 @@ impl Ck<'_> {
         self.duration_quality(&m.duree_mois, "dureeMois");
         self.publication_delay(notif, get(&m.date_publication_donnees));
         let buyer = get(&m.acheteur).and_then(|a| get(&a.id));
-        if let (Some(b), Some(tits)) = (buyer, m.titulaires.as_ref().and_then(Field::valid))
-            && tits
-                .iter()
-                .any(|t| t.valid().and_then(|t| get(&t.id)) == Some(b))
-        {
-            self.emit_at(
-                "titulaires",
-                IssueCode::BuyerIsHolder,
-                Some(b.clone()),
-                None,
-            );
-        }
+        let holders = m
+            .titulaires
+            .as_ref()
+            .and_then(Field::valid)
+            .into_iter()
+            .flatten();
+        self.buyer_is_holder(
+            buyer,
+            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            "titulaires",
+        );
     }
 }

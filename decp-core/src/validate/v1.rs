@@ -1,6 +1,9 @@
 //! The rules for v1 records (schema 1.5, with the 1.4 labels accepted with a
-//! warning): the official 1.5 JSON schema and XSD's constraints, and the SIRET and
-//! CPV rules that apply to every version.
+//! warning): the official 1.5 JSON schema and XSD's constraints, and every rule and
+//! quality check that does not depend on a v2-only field (SIRET and CPV, dates in
+//! order and not in the future, the publication threshold of the date, implausible
+//! amounts and durations, publication delay, the buyer as its own holder), through
+//! the same checks as v2.
 //!
 //! Where the 1.5 JSON schema and XSD disagree (the concession `objet`,
 //! `intituleTarif` and `lieuExecution.code` lengths are limited in JSON only), the
@@ -9,12 +12,17 @@
 use rust_decimal::Decimal;
 
 use super::Ck;
-use super::ids::{check_siret, digits, identifier_ok};
+use super::ids::{check_siret, digits, identifier_ok, lieu_code_ok};
 use crate::issue::IssueCode;
 use crate::model::TypeIdentifiant as T2;
 use crate::path::PathWalk;
 use crate::raw::{Field, get};
 use crate::v1::*;
+
+/// The calendar date of a v1 date (its time-zone suffix aside).
+fn date_of(f: &Option<Field<Date>>) -> Option<chrono::NaiveDate> {
+    get(f).map(|d| d.date)
+}
 
 impl Ck<'_> {
     /// Runs `g` on each valid item of a list, under `key/i`.
@@ -116,6 +124,16 @@ impl Ck<'_> {
             if let Some(max) = max_code {
                 c.text(&l.code, "code", 0, max);
             }
+            if let (Some(code), Some(&t)) = (get(&l.code), get(&l.type_code))
+                && !lieu_code_ok(t, code)
+            {
+                c.emit_at(
+                    "code",
+                    IssueCode::LieuCodeFormat,
+                    Some(code.clone()),
+                    Some(t.to_string()),
+                );
+            }
         });
     }
 
@@ -145,6 +163,7 @@ impl Ck<'_> {
         self.required(&m.nature, "nature");
         self.required(&m.objet, "objet");
         self.text(&m.objet, "objet", 0, 256);
+        self.objet_quality(&m.objet);
         self.required(&m.code_cpv, "codeCPV");
         self.cpv(&m.code_cpv);
         self.required(&m.procedure, "procedure");
@@ -172,6 +191,7 @@ impl Ck<'_> {
         self.list(&m.modifications, "modifications", 0, |_| {
             "(doublon)".to_owned()
         });
+        let notif = date_of(&m.date_notification);
         self.each(&m.modifications, "modifications", |c, x| {
             c.required(&x.objet_modification, "objetModification");
             c.text(&x.objet_modification, "objetModification", 0, 256);
@@ -186,7 +206,36 @@ impl Ck<'_> {
             if x.titulaires.is_some() {
                 c.titulaires_v1(&x.titulaires, "titulaires");
             }
+            // The rules that do not depend on a v2-only field, as for v2.
+            let d = date_of(&x.date_notification_modification);
+            c.not_before(d.as_ref(), "dateNotificationModification", notif.as_ref());
+            c.published_after(
+                date_of(&x.date_publication_donnees_modification).as_ref(),
+                "datePublicationDonneesModification",
+                d.as_ref(),
+            );
+            c.duration_quality(&x.duree_mois, "dureeMois");
+            c.amount_quality(get(&x.montant), "montant");
         });
+        // Regulatory rules and quality warnings shared with v2.
+        let publ = date_of(&m.date_publication_donnees);
+        self.published_after(publ.as_ref(), "datePublicationDonnees", notif.as_ref());
+        self.below_threshold(get(&m.montant), notif);
+        self.amount_quality(get(&m.montant), "montant");
+        self.duration_quality(&m.duree_mois, "dureeMois");
+        self.publication_delay(notif.as_ref(), publ.as_ref());
+        let buyer = get(&m.acheteur).and_then(|a| get(&a.id));
+        let holders = m
+            .titulaires
+            .as_ref()
+            .and_then(Field::valid)
+            .into_iter()
+            .flatten();
+        self.buyer_is_holder(
+            buyer,
+            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            "titulaires",
+        );
     }
 
     pub(super) fn concession_v1(&mut self, k: &ContratConcession) {
@@ -195,6 +244,7 @@ impl Ck<'_> {
         self.required(&k.nature, "nature");
         self.required(&k.objet, "objet");
         self.text(&k.objet, "objet", 0, 256);
+        self.objet_quality(&k.objet);
         self.required(&k.procedure, "procedure");
         self.lieu_v1(&k.lieu_execution, Some(6));
         self.required(&k.duree_mois, "dureeMois");
@@ -235,6 +285,7 @@ impl Ck<'_> {
         self.list(&k.modifications, "modifications", 0, |_| {
             "(doublon)".to_owned()
         });
+        let sig = date_of(&k.date_signature);
         self.each(&k.modifications, "modifications", |c, x| {
             c.required(&x.objet_modification, "objetModification");
             c.text(&x.objet_modification, "objetModification", 0, 256);
@@ -245,6 +296,34 @@ impl Ck<'_> {
             );
             c.min_int(&x.duree_mois, "dureeMois", 1);
             c.min_dec(&x.valeur_globale, "valeurGlobale", 0);
+            // The rules that do not depend on a v2-only field, as for v2.
+            let d = date_of(&x.date_signature_modification);
+            c.not_before(d.as_ref(), "dateSignatureModification", sig.as_ref());
+            c.published_after(
+                date_of(&x.date_publication_donnees_modification).as_ref(),
+                "datePublicationDonneesModification",
+                d.as_ref(),
+            );
+            c.duration_quality(&x.duree_mois, "dureeMois");
+            c.amount_quality(get(&x.valeur_globale), "valeurGlobale");
         });
+        // Regulatory rules and quality warnings shared with v2.
+        let publ = date_of(&k.date_publication_donnees);
+        self.published_after(publ.as_ref(), "datePublicationDonnees", sig.as_ref());
+        self.amount_quality(get(&k.valeur_globale), "valeurGlobale");
+        self.duration_quality(&k.duree_mois, "dureeMois");
+        self.publication_delay(sig.as_ref(), publ.as_ref());
+        let buyer = get(&k.autorite_concedante).and_then(|a| get(&a.id));
+        let holders = k
+            .concessionnaires
+            .as_ref()
+            .and_then(Field::valid)
+            .into_iter()
+            .flatten();
+        self.buyer_is_holder(
+            buyer,
+            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            "concessionnaires",
+        );
     }
 }
