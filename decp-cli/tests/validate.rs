@@ -466,3 +466,37 @@ fn closed_pipes_and_full_disks() {
         }
     }
 }
+
+/// `--strict` reports the decoder's own finding: its message, its value, the record.
+#[test]
+fn strict_messages_are_the_decoders_findings() {
+    let doc = r#"{"marches": {"marche": [{"id": "A", "dateNotification": "2024-13-45"}]}}"#;
+    let p = temp("strict.json", doc.as_bytes());
+    let (code, out, _) = run(&[
+        "validate",
+        "--strict",
+        "--lang",
+        "en",
+        "--report",
+        "ndjson",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(v["code"], "schema.date");
+    assert_eq!(v["path"], "/marches/marche/0/dateNotification");
+    assert_eq!(v["value"], "2024-13-45");
+    assert_eq!(v["record"], 0);
+    assert_eq!(
+        v["message"],
+        "invalid date “2024-13-45”: expected a YYYY-MM-DD date"
+    );
+    let (_, out, _) = run(&["validate", "--strict", p.to_str().unwrap()]);
+    assert!(out.contains("enregistrement 1 (marche), ligne 1"), "{out}");
+    assert!(
+        out.contains(
+            "[schema.date] date invalide « 2024-13-45 » : une date AAAA-MM-JJ est attendue"
+        ),
+        "{out}"
+    );
+}

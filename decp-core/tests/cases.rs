@@ -161,6 +161,24 @@ fn forbidden_xml_character() {
         .unwrap();
     assert_eq!(d.findings[0].code, IssueCode::XmlCharacter);
     assert!(d.record.to_xml(false).is_err());
+    // And in a member the schema does not define, kept to be written back.
+    let json = br#"{"marches": {"marche": [{"id": "A", "note": ["x\u0007"]}]}}"#;
+    let d = ReaderBuilder::new()
+        .from_slice(json)
+        .unwrap()
+        .records()
+        .next()
+        .unwrap()
+        .unwrap();
+    let f: Vec<_> = d
+        .findings
+        .iter()
+        .map(|i| (i.code, i.path.as_str()))
+        .collect();
+    assert!(
+        f.contains(&(IssueCode::XmlCharacter, "/marches/marche/0/note")),
+        "{f:?}"
+    );
 }
 
 /// A record that cannot be read is reported at its own pointer; a `null` item of a

@@ -150,9 +150,33 @@ pub(crate) fn decode_members(
             None => {
                 // Attributes and stray text of an XML element are kept too.
                 cx.report_member(k, v.off, IssueCode::AdditionalProperty);
-                unknown.push((k.to_string(), v.verbatim()));
+                let raw = v.verbatim();
+                // Kept values are written back: a character XML cannot carry in
+                // them is reported as in any text (the writer would refuse it).
+                if let Some(c) = forbidden_in(&raw) {
+                    let mut path = cx.path();
+                    super::push_escaped(&mut path, k);
+                    let mut i = crate::issue::Issue::new(IssueCode::XmlCharacter, path);
+                    i.value = Some(raw.display_value());
+                    i.expected = Some(format!("U+{:04X}", u32::from(c)));
+                    cx.findings.push((v.off, i));
+                }
+                unknown.push((k.to_string(), raw));
             }
         }
     }
     true
+}
+
+/// The first character XML 1.0 cannot carry in a kept value (its texts and names).
+fn forbidden_in(raw: &Raw) -> Option<char> {
+    let text = |s: &str| s.chars().find(|&c| !crate::lexical::xml_char(c));
+    match raw {
+        Raw::String(s) | Raw::Number(s) => text(s),
+        Raw::Array(a) => a.iter().find_map(forbidden_in),
+        Raw::Object(m) => m
+            .iter()
+            .find_map(|(k, v)| text(k).or_else(|| forbidden_in(v))),
+        Raw::Null | Raw::Bool(_) => None,
+    }
 }
