@@ -28,7 +28,10 @@ pub struct Options {
     pub strict: bool,
     pub compact: bool,
     pub jobs: usize,
+    /// Print no finding and no progress bar.
     pub quiet: bool,
+    /// Print at most this many findings.
+    pub max_issues: Option<u64>,
     /// Upgrade v1 records to v2 (`decp upgrade`).
     pub upgrade: bool,
     /// Repair producers' defects while reading.
@@ -39,10 +42,14 @@ pub struct Options {
 
 /// Where a conversion writes: standard output, or a temporary file beside the
 /// target, renamed to it only once the conversion has succeeded, so that a failed
-/// conversion never leaves a half-written (or truncated) file.
+/// conversion never leaves a half-written (or truncated) file. A target that exists
+/// and is not a regular file (`/dev/null`, a FIFO, a terminal) is written directly:
+/// renaming onto it would replace the device with a file.
 pub enum Output {
     /// `-`.
     Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// An existing target that is not a regular file.
+    Device(BufWriter<std::fs::File>),
     /// A file, written through a temporary file in the same directory.
     File {
         tmp: BufWriter<tempfile::NamedTempFile>,
@@ -65,6 +72,13 @@ impl Output {
                 path.display()
             ));
         }
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            return Ok(Output::Device(BufWriter::new(f)));
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -83,6 +97,7 @@ impl Output {
     pub fn commit(self) -> Result<(), String> {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| format!("-: {e}")),
+            Output::Device(mut w) => w.flush().map_err(|e| format!("{e}")),
             Output::File { tmp, target } => {
                 let tmp = tmp
                     .into_inner()
@@ -99,18 +114,21 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
+            Output::Device(w) => w.write(buf),
             Output::File { tmp, .. } => tmp.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
+            Output::Device(w) => w.write_all(buf),
             Output::File { tmp, .. } => tmp.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
+            Output::Device(w) => w.flush(),
             Output::File { tmp, .. } => tmp.flush(),
         }
     }
@@ -158,9 +176,14 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let mut n = 0u64;
+    let mut printed = 0u64;
     let result = checker.convert(reader, &mut writer, o.jobs, &|b| progress.bytes(b), |c| {
         n += 1;
         for f in &c.issues {
+            if o.quiet || o.max_issues.is_some_and(|m| printed >= m) {
+                break;
+            }
+            printed += 1;
             let _ = writeln!(err, "{}", crate::validate::issue_line(&name, f, o.lang));
         }
         progress.counts(n, 0);

@@ -52,17 +52,20 @@ impl Input {
     }
 }
 
+/// The DECP files under `dir`: regular `*.json` and `*.xml` files, in name order.
+/// Symbolic links are not followed (no loop through the file system) and nothing
+/// but regular files is opened (a FIFO named `x.json` would block forever).
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
+    let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)?
+        .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?))))
         .collect::<Result<_, _>>()?;
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, t) in entries {
+        if t.is_dir() {
             walk(&p, out)?;
-        } else if p
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("xml"))
+        } else if t.is_file()
+            && p.extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("xml"))
         {
             out.push(p);
         }

@@ -163,6 +163,12 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Print no finding (the exit code still says whether there were errors).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print at most N findings.
+        #[arg(long, value_name = "N")]
+        max_issues: Option<u64>,
         /// Language of messages.
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
@@ -200,6 +206,12 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
+        /// Print no finding (the exit code still says whether there were errors).
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print at most N findings.
+        #[arg(long, value_name = "N")]
+        max_issues: Option<u64>,
         /// Language of messages.
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
@@ -262,9 +274,11 @@ fn run_convert(input: PathBuf, output: &std::path::Path, o: &convert::Options) -
     }
 }
 
+/// Worker threads: all cores by default; at most four per core (more only costs
+/// memory: each holds batches of records), whatever was asked.
 fn jobs(j: Option<usize>) -> usize {
-    j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1)
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    j.unwrap_or(cores).clamp(1, cores.saturating_mul(4).max(4))
 }
 
 fn main() -> ExitCode {
@@ -316,6 +330,8 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
+            quiet,
+            max_issues,
             lang,
         } => run_convert(
             input,
@@ -326,7 +342,8 @@ fn main() -> ExitCode {
                 strict,
                 compact,
                 jobs: jobs(j),
-                quiet: false,
+                quiet,
+                max_issues,
                 upgrade: false,
                 normalize,
                 lang: lang.into(),
@@ -340,6 +357,8 @@ fn main() -> ExitCode {
             normalize,
             compact,
             jobs: j,
+            quiet,
+            max_issues,
             lang,
         } => run_convert(
             input,
@@ -353,7 +372,8 @@ fn main() -> ExitCode {
                 strict: false,
                 compact,
                 jobs: jobs(j),
-                quiet: false,
+                quiet,
+                max_issues,
                 upgrade: true,
                 normalize,
                 lang: lang.into(),

@@ -258,3 +258,30 @@ fn outputs_are_never_lost_or_half_written() {
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An output that is a device (`-o /dev/null`) is written, never replaced by a
+/// file; `--quiet` and `--max-issues` bound the findings printed.
+#[cfg(unix)]
+#[test]
+fn device_outputs_and_quiet_findings() {
+    use std::os::unix::fs::FileTypeExt;
+    let out = decp()
+        .args(["upgrade", "-o", "/dev/null", "--max-issues", "2"])
+        .arg(v1_sample("json/mar-avec-modifications.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 2);
+    let out = decp()
+        .args(["upgrade", "-q", "-o", "/dev/null"])
+        .arg(v1_sample("json/mar-avec-modifications.json"))
+        .output()
+        .unwrap();
+    assert!(out.stderr.is_empty());
+}

@@ -500,3 +500,37 @@ fn strict_messages_are_the_decoders_findings() {
         "{out}"
     );
 }
+
+/// A directory walk opens only regular files (a FIFO named `x.json` would block
+/// forever) and does not follow symbolic links; `--jobs` out of reason is capped.
+#[test]
+fn walks_open_only_regular_files_and_jobs_are_capped() {
+    let dir = std::env::temp_dir().join(format!("decp-walk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        root().join("tests/data/official/v2/json/marches_concessions.json"),
+        dir.join("a.json"),
+    )
+    .unwrap();
+    let fifo = dir.join("x.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();
+    let (code, out, err) = run(&["validate", "--only", "schema", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("a.json"), "{out}");
+    assert!(!made || !out.contains("x.json"), "{out}");
+    let (code, out, err) = run(&[
+        "validate",
+        "--only",
+        "schema",
+        "-j",
+        "18446744073709551615",
+        "tests/data/official/v2",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -201,3 +201,16 @@ fn record_size_limit() {
     let e = s.next(&mut src, &mut rec).unwrap_err();
     assert!(e.to_string().contains("larger than 10 bytes"), "{e}");
 }
+
+#[test]
+fn only_the_declaration_at_the_start_names_the_encoding() {
+    // A stylesheet PI mentioning "encoding" after the declaration is not one.
+    let doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"x-encoding.xsl\"?>\n<marches><marche><id>é</id></marche></marches>";
+    let got = same_in_pieces(doc.as_bytes(), Format::Xml);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].as_ref().unwrap().5.contains("<id>é</id>"), "{got:?}");
+    // Nor is a second `<?xml …?>` later in the prolog.
+    let doc = "<!-- c --><?xml version=\"1.0\" encoding=\"klingon\"?><marches><marche/></marches>";
+    let got = same_in_pieces(doc.as_bytes(), Format::Xml);
+    assert!(got.iter().all(Result::is_ok), "{got:?}");
+}

@@ -367,7 +367,13 @@ impl XmlSplitter {
                     let at = src.pos;
                     match self.scan(src, at)? {
                         Markup::Other => {
-                            if self.tag.starts_with(b"<?xml") {
+                            // Only the XML declaration names the encoding: `<?xml`
+                            // then white space, at the very start (after a BOM); a
+                            // processing instruction such as `<?xml-stylesheet …?>`
+                            // is not one.
+                            let decl = self.tag.starts_with(b"<?xml")
+                                && self.tag.get(5).is_some_and(u8::is_ascii_whitespace);
+                            if decl && at.line == 1 && at.column == 1 {
                                 self.check_decl(src, at)?;
                             }
                         }
