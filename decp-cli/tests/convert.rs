@@ -215,11 +215,11 @@ fn outputs_are_never_lost_or_half_written() {
             "{cmd} destroyed its input"
         );
     }
-    // A record XML cannot carry stops the XML conversion: the old output stays.
-    let bad = dir.join("bad.json");
+    // A conversion that fails (the input breaks half-way) leaves the old output.
+    let broken = dir.join("broken.json");
     std::fs::write(
-        &bad,
-        "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"a\\u0002b\"}]}}",
+        &broken,
+        "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": ",
     )
     .unwrap();
     let target = dir.join("out.xml");
@@ -227,7 +227,7 @@ fn outputs_are_never_lost_or_half_written() {
     let out = decp()
         .args(["convert", "--to", "xml", "-o"])
         .arg(&target)
-        .arg(&bad)
+        .arg(&broken)
         .output()
         .unwrap();
     assert_eq!(
@@ -237,6 +237,30 @@ fn outputs_are_never_lost_or_half_written() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
+    // A record XML cannot carry is skipped and reported; the others are converted.
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"a\\u0002b\"}, {\"id\": \"C\"}]}}",
+    )
+    .unwrap();
+    let out = decp()
+        .args(["convert", "--to", "xml", "-o"])
+        .arg(&target)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("[convert.not_written]") && err.contains("/marches/marche/1"),
+        "{err}"
+    );
+    let xml = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        xml.contains("<id>A</id>") && xml.contains("<id>C</id>") && xml.ends_with("</marches>\n"),
+        "{xml}"
+    );
     // A conversion that succeeds replaces it; no temporary file is left behind.
     let out = decp()
         .args(["convert", "--to", "xml", "-o"])

@@ -49,10 +49,12 @@ pub enum Family {
     Repair,
     /// What the v1 → v2 upgrade mapped, dropped or could not supply.
     Upgrade,
+    /// What a conversion could not write.
+    Convert,
 }
 
 impl Family {
-    /// `schema`, `rule`, `quality`, `repair` or `upgrade`.
+    /// `schema`, `rule`, `quality`, `repair`, `upgrade` or `convert`.
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Schema => "schema",
@@ -60,6 +62,7 @@ impl Family {
             Family::Quality => "quality",
             Family::Repair => "repair",
             Family::Upgrade => "upgrade",
+            Family::Convert => "convert",
         }
     }
 }
@@ -350,6 +353,11 @@ issue_codes! {
     EncodingRelabelled = "repair.encoding_label", Repair, Info,
         fr: "encodage déclaré « {value} » lu comme {expected} (norme WHATWG de l'encodage : les octets 0x80–0x9F y sont des caractères)",
         en: "declared encoding “{value}” read as {expected} (WHATWG encoding standard: bytes 0x80–0x9F are characters there)";
+    /// A record the output format cannot carry (a character XML 1.0 forbids, a v1
+    /// record in a v2 document): not written, the conversion goes on without it.
+    NotWritten = "convert.not_written", Convert, Error,
+        fr: "enregistrement non écrit : le format de sortie ne peut pas le porter ({value})",
+        en: "record not written: the output format cannot carry it ({value})";
     /// A record that is not UTF-8, read as Windows-1252 (a superset of ISO-8859-1).
     RepairEncoding = "repair.encoding", Repair, Info,
         fr: "enregistrement non UTF-8 lu en {expected}",

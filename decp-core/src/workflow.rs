@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 
 use crate::error::{Error, ErrorKind, Position};
-use crate::issue::Issue;
+use crate::issue::{Issue, IssueCode};
 use crate::pipeline::{self, Item};
 use crate::read::{DecodeOptions, RawRecord, Reader};
 use crate::record::{Record, RecordKind, Version};
@@ -251,9 +251,11 @@ impl Checker {
 
     /// Converts (or upgrades) a whole input into `writer` on `jobs` threads, decoding
     /// with the reader's options: every
-    /// record goes through [`Checker::check`], then to `each` (which sees its
-    /// findings: return `false` to stop), then is written; a record that cannot be
-    /// read is reported and not written. The writer is not finished.
+    /// record goes through [`Checker::check`], is written, then goes to `each`
+    /// (which sees its findings: return `false` to stop). A record that cannot be
+    /// read is reported and not written; one the output format cannot carry is
+    /// skipped with a `convert.not_written` finding, and the conversion goes on.
+    /// The writer is not finished.
     ///
     /// # Errors
     ///
@@ -292,21 +294,37 @@ impl Checker {
             jobs,
             progress,
             |item| this.check(item),
-            |c| {
-                let go = each(&c);
-                n.records += u64::from(c.is_record());
-                n.count(&c.issues);
-                match &c.record {
-                    Some(rec) => match writer.write_record(rec) {
+            |mut c| {
+                // Written first, so that `each` sees a record the output refused.
+                if let Some(rec) = &c.record {
+                    match writer.write_record(rec) {
                         Ok(()) => n.written += 1,
+                        Err(e) if matches!(e.kind(), ErrorKind::Write { .. }) => {
+                            // The record is skipped and reported; the rest goes on,
+                            // so the output never looks complete when it is not.
+                            n.skipped += 1;
+                            let mut i = Issue::new(
+                                IssueCode::NotWritten,
+                                c.path.clone().unwrap_or_default(),
+                            );
+                            i.position = c.position;
+                            i.value = Some(match e.into_kind() {
+                                ErrorKind::Write { message } => message,
+                                _ => String::new(),
+                            });
+                            c.issues.push(i);
+                        }
                         Err(e) => {
                             write_error = Some(e);
                             return false;
                         }
-                    },
-                    None => n.unreadable += u64::from(c.is_record()),
+                    }
+                } else if c.is_record() {
+                    n.unreadable += 1;
                 }
-                go
+                n.records += u64::from(c.is_record());
+                n.count(&c.issues);
+                each(&c)
             },
         );
         if let Some(e) = write_error {
@@ -378,6 +396,9 @@ pub struct Converted {
     pub written: u64,
     /// Records that could not be read, so not written.
     pub unreadable: u64,
+    /// Records the output format could not carry, skipped (a `convert.not_written`
+    /// finding each).
+    pub skipped: u64,
     /// Findings of severity error.
     pub errors: u64,
     /// Findings of severity warning.

@@ -313,3 +313,31 @@ fn v1_records_get_the_rules_too() {
     assert!(!IssueCode::OrigineUeBelowFrance.applies_to_v1());
     assert!(!IssueCode::V14Label.applies_to_v2());
 }
+
+/// A record the writer refuses (a v1 record among v2 ones) is skipped and reported;
+/// the conversion goes on and the document is complete without it.
+#[test]
+fn refused_records_are_skipped_not_fatal() {
+    let doc = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B", "uid": "21350001000011B", "acheteur": {"id": "21350001000011", "nom": "X"}}, {"id": "C"}]}}"#;
+    let reader = ReaderBuilder::new().from_slice(doc).unwrap();
+    let mut w = decp_core::Writer::from_writer(Vec::new(), decp_core::Format::Xml);
+    let mut seen = Vec::new();
+    let n = Checker::new(reader.decode_options())
+        .convert(reader, &mut w, 1, &|_| {}, |c| {
+            seen.extend(
+                c.issues
+                    .iter()
+                    .filter(|i| i.code == IssueCode::NotWritten)
+                    .map(|i| i.path.clone()),
+            );
+            true
+        })
+        .unwrap();
+    assert_eq!((n.records, n.written, n.skipped), (3, 2, 1));
+    assert_eq!(seen, ["/marches/marche/1"]);
+    let xml = String::from_utf8(w.finish().unwrap()).unwrap();
+    assert!(
+        xml.contains("<id>A</id>") && xml.contains("<id>C</id>") && !xml.contains("<id>B</id>"),
+        "{xml}"
+    );
+}

@@ -86,7 +86,7 @@ impl Families {
             Family::Schema => self.schema,
             Family::Rule => self.rule,
             Family::Quality => self.quality,
-            Family::Repair | Family::Upgrade => true,
+            Family::Repair | Family::Upgrade | Family::Convert => true,
         }
     }
 }
