@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use decp_core::{
-    Checked, Checker, FileReport, Format, Issue, Lang, Mode, Report, Severity, Validator,
+    Checked, Checker, FileReport, Format, Issue, JsonReportWriter, Lang, Mode, Reader, Report,
+    Severity, Validator,
 };
 
 use crate::input::Input;
@@ -98,6 +99,10 @@ pub fn issue_line(file: &str, i: &Issue, lang: Lang) -> String {
 pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    // The JSON report is streamed: each finding written as it comes, the counts
+    // after it, so memory does not grow with the findings.
+    let mut json = (o.report == ReportKind::Json && !o.quiet)
+        .then(|| JsonReportWriter::new(Vec::new(), o.lang, true));
     let mut report = Report::default();
     let mut kept = 0u64;
     let mut fatal = false;
@@ -113,7 +118,18 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         let name = input.name();
         let mut fr = FileReport::new(name.clone());
         let progress = Progress::new(input.size(), o.quiet, &name);
-        match input.reader(o.mode, o.format, o.normalize) {
+        let reader = input.reader(o.mode, o.format, o.normalize);
+        if let Some(j) = &mut json {
+            let format = reader.as_ref().ok().map(Reader::format);
+            if let Err(e) = j
+                .begin_file(&name, format)
+                .and_then(|()| out.write_all(&std::mem::take(j.get_mut())))
+            {
+                write_error = Some(e);
+                break;
+            }
+        }
+        match reader {
             Err(e) => {
                 fr.fatal = Some(e.to_string());
             }
@@ -121,11 +137,9 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 let checker = Checker::new(reader.decode_options()).validator(validator.clone());
                 let mut findings = 0u64;
                 let mut records = 0u64;
-                // Text and NDJSON are rendered as they come: the report keeps counts only.
-                let keep = match o.report {
-                    ReportKind::Json => o.max_issues.map(|m| m.saturating_sub(kept)),
-                    ReportKind::Text | ReportKind::Ndjson => Some(0),
-                };
+                // Every report is rendered as findings come: the report keeps counts.
+                let keep = Some(0);
+                let json = &mut json;
                 let write_error = &mut write_error;
                 let render = |c: &Checked| -> bool {
                     records += u64::from(c.is_record());
@@ -162,7 +176,12 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                                     writeln!(out, "  {}", issue_line(&name, i, o.lang))
                                 })
                             }
-                            ReportKind::Json => Ok(()),
+                            ReportKind::Json => match json {
+                                Some(j) => j
+                                    .issue(i)
+                                    .and_then(|()| out.write_all(&std::mem::take(j.get_mut()))),
+                                None => Ok(()),
+                            },
                         };
                     }
                     progress.counts(records, findings);
@@ -209,7 +228,12 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     }
                     None => Ok(()),
                 },
-                ReportKind::Json => Ok(()),
+                ReportKind::Json => match &mut json {
+                    Some(j) => j
+                        .end_file(&fr)
+                        .and_then(|()| out.write_all(&std::mem::take(j.get_mut()))),
+                    None => Ok(()),
+                },
             };
             if let Err(e) = written.and_then(|()| out.flush()) {
                 write_error = Some(e);
@@ -222,7 +246,10 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     }
     if !o.quiet {
         let written = match o.report {
-            ReportKind::Json => writeln!(out, "{}", report.to_json(o.lang, true)),
+            ReportKind::Json => match json.take() {
+                Some(j) => j.finish().and_then(|rest| out.write_all(&rest)),
+                None => Ok(()),
+            },
             ReportKind::Text if report.files.len() > 1 => {
                 let total = FileReport {
                     path: match o.lang {

@@ -136,7 +136,7 @@ pub use read::{
     DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,
 };
 pub use record::{Record, RecordKind, Version};
-pub use report::{FileReport, Report};
+pub use report::{FileReport, JsonReportWriter, Report};
 pub use sink::{Sink, ValueBuilder};
 pub use upgrade::{Upgraded, upgrade};
 pub use validate::{
