@@ -240,6 +240,15 @@ impl<W: std::io::Write> JsonReportWriter<W> {
         }
     }
 
+    /// `{"files": [`
+    fn open(&mut self) {
+        self.buf.push(b'{');
+        self.p(0).nl(&mut self.buf, 1);
+        let sep = self.p(0).sep();
+        self.buf
+            .extend_from_slice(format!("\"files\"{sep}[").as_bytes());
+    }
+
     fn flush_buf(&mut self) -> std::io::Result<()> {
         self.w.write_all(&self.buf)?;
         self.buf.clear();
@@ -253,11 +262,7 @@ impl<W: std::io::Write> JsonReportWriter<W> {
     /// The underlying writer's.
     pub fn begin_file(&mut self, path: &str, format: Option<Format>) -> std::io::Result<()> {
         if self.files == 0 {
-            self.buf.push(b'{');
-            self.p(0).nl(&mut self.buf, 1);
-            let sep = self.p(0).sep();
-            self.buf
-                .extend_from_slice(format!("\"files\"{sep}[").as_bytes());
+            self.open();
         } else {
             self.buf.push(b',');
         }
@@ -303,11 +308,7 @@ impl<W: std::io::Write> JsonReportWriter<W> {
     /// The underlying writer's.
     pub fn finish(mut self) -> std::io::Result<W> {
         if self.files == 0 {
-            self.buf.push(b'{');
-            self.p(0).nl(&mut self.buf, 1);
-            let sep = self.p(0).sep();
-            self.buf
-                .extend_from_slice(format!("\"files\"{sep}[").as_bytes());
+            self.open();
         } else {
             self.p(0).nl(&mut self.buf, 1);
         }

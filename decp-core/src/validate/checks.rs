@@ -466,14 +466,21 @@ impl Ck<'_> {
 
     /// `quality.buyer_is_holder`: the buyer (or granting authority) among the
     /// holders of its own contract (`key`: `titulaires`, `concessionnaires`).
-    pub(super) fn buyer_is_holder<'a>(
+    pub(super) fn buyer_is_holder<T>(
         &mut self,
-        buyer: Option<&'a String>,
-        mut holders: impl Iterator<Item = Option<&'a String>>,
+        buyer: Option<&String>,
+        holders: &Option<Field<Vec<Field<T>>>>,
+        id: impl Fn(&T) -> Option<&String>,
         key: &str,
     ) {
+        let mut ids = holders
+            .as_ref()
+            .and_then(Field::valid)
+            .into_iter()
+            .flatten()
+            .map(|h| h.valid().and_then(&id));
         if let Some(b) = buyer
-            && holders.any(|h| h == Some(b))
+            && ids.any(|h| h == Some(b))
         {
             self.emit_at(key, IssueCode::BuyerIsHolder, Some(b.clone()), None);
         }

@@ -179,15 +179,10 @@ impl Ck<'_> {
         self.duration_quality(&c.duree_mois, "dureeMois");
         self.publication_delay(sig, get(&c.date_publication_donnees));
         let buyer = get(&c.autorite_concedante).and_then(|a| get(&a.id));
-        let holders = c
-            .concessionnaires
-            .as_ref()
-            .and_then(Field::valid)
-            .into_iter()
-            .flatten();
         self.buyer_is_holder(
             buyer,
-            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            &c.concessionnaires,
+            |t| get(&t.id),
             "concessionnaires",
         );
     }

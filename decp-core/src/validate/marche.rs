@@ -358,16 +358,6 @@ impl Ck<'_> {
         self.duration_quality(&m.duree_mois, "dureeMois");
         self.publication_delay(notif, get(&m.date_publication_donnees));
         let buyer = get(&m.acheteur).and_then(|a| get(&a.id));
-        let holders = m
-            .titulaires
-            .as_ref()
-            .and_then(Field::valid)
-            .into_iter()
-            .flatten();
-        self.buyer_is_holder(
-            buyer,
-            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
-            "titulaires",
-        );
+        self.buyer_is_holder(buyer, &m.titulaires, |t| get(&t.id), "titulaires");
     }
 }

@@ -225,17 +225,7 @@ impl Ck<'_> {
         self.duration_quality(&m.duree_mois, "dureeMois");
         self.publication_delay(notif.as_ref(), publ.as_ref());
         let buyer = get(&m.acheteur).and_then(|a| get(&a.id));
-        let holders = m
-            .titulaires
-            .as_ref()
-            .and_then(Field::valid)
-            .into_iter()
-            .flatten();
-        self.buyer_is_holder(
-            buyer,
-            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
-            "titulaires",
-        );
+        self.buyer_is_holder(buyer, &m.titulaires, |t| get(&t.id), "titulaires");
     }
 
     pub(super) fn concession_v1(&mut self, k: &ContratConcession) {
@@ -314,15 +304,10 @@ impl Ck<'_> {
         self.duration_quality(&k.duree_mois, "dureeMois");
         self.publication_delay(sig.as_ref(), publ.as_ref());
         let buyer = get(&k.autorite_concedante).and_then(|a| get(&a.id));
-        let holders = k
-            .concessionnaires
-            .as_ref()
-            .and_then(Field::valid)
-            .into_iter()
-            .flatten();
         self.buyer_is_holder(
             buyer,
-            holders.map(|t| t.valid().and_then(|t| get(&t.id))),
+            &k.concessionnaires,
+            |t| get(&t.id),
             "concessionnaires",
         );
     }
