@@ -60,7 +60,7 @@ pub enum Output {
 impl Output {
     /// Opens the output for `path` (`-`: standard output). Refuses an output that
     /// is the input: converting a file onto itself would destroy it.
-    pub fn open(path: &Path, input: &Input) -> Result<Output, String> {
+    pub fn open(path: &Path, input: &Input, lang: Lang) -> Result<Output, String> {
         if path.as_os_str() == "-" {
             return Ok(Output::Stdout(BufWriter::new(io::stdout().lock())));
         }
@@ -68,8 +68,13 @@ impl Output {
             && same_file(i, path)
         {
             return Err(format!(
-                "{}: the output is the input; write to another file, then rename it",
-                path.display()
+                "{}: {}",
+                path.display(),
+                match lang {
+                    Lang::Fr =>
+                        "la sortie est l'entrée : écrire dans un autre fichier, puis le renommer",
+                    Lang::En => "the output is the input; write to another file, then rename it",
+                }
             ));
         }
         if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
@@ -102,6 +107,17 @@ impl Output {
                 let tmp = tmp
                     .into_inner()
                     .map_err(|e| format!("{}: {}", target.display(), e.error()))?;
+                // The temporary file is private (0600): give the output the
+                // permissions of the file it replaces, or those of a new file.
+                let perms = std::fs::metadata(&target)
+                    .map(|m| m.permissions())
+                    .ok()
+                    .or_else(new_file_permissions);
+                if let Some(perms) = perms {
+                    tmp.as_file()
+                        .set_permissions(perms)
+                        .map_err(|e| format!("{}: {e}", target.display()))?;
+                }
                 tmp.persist(&target)
                     .map(drop)
                     .map_err(|e| format!("{}: {}", target.display(), e.error))
@@ -134,6 +150,21 @@ impl Write for Output {
     }
 }
 
+/// The permissions a new file gets: read and write for its owner, read for the
+/// others (0644, what the usual umask 022 gives); elsewhere than Unix, the
+/// temporary file's own.
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o644))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Whether two paths name the same file (the same inode, or the same canonical
 /// path where inodes are not known).
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -160,7 +191,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let reader = input
         .reader(mode, o.from, o.normalize)
         .map_err(|e| format!("{name}: {e}"))?;
-    let out = Output::open(output, input)?;
+    let out = Output::open(output, input, o.lang)?;
     let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade);
     let to = o.to.unwrap_or(match reader.format() {
         Format::Json => OutFormat::Json,

@@ -74,7 +74,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 /// Expands the command line's paths: directories become their DECP files, sorted.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+pub fn expand(paths: &[PathBuf], lang: decp_core::Lang) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
@@ -84,8 +84,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
             walk(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
             if files.is_empty() {
                 return Err(format!(
-                    "{}: no *.json or *.xml file in this directory",
-                    p.display()
+                    "{}: {}",
+                    p.display(),
+                    match lang {
+                        decp_core::Lang::Fr => "aucun fichier *.json ni *.xml dans ce dossier",
+                        decp_core::Lang::En => "no *.json or *.xml file in this directory",
+                    }
                 ));
             }
             out.extend(files.into_iter().map(Input::File));

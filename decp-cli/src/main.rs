@@ -17,7 +17,9 @@ use decp_core::{Families, Format, Lang, Mode, Validator, ValidatorOptions};
 /// (DECP). Check, convert and summarise French public-procurement data (DECP).
 ///
 /// Exit codes: 0 success (no error finding), 1 at least one error finding (or a
-/// record that could not be converted), 2 usage error, I/O error or unreadable input.
+/// record that could not be converted or read), 2 usage error, I/O error (a full
+/// disk), unreadable input, no DECP file among the inputs, or an output that would
+/// overwrite its input; 141 when the output pipe was closed (`| head`).
 #[derive(Debug, Parser)]
 #[command(name = "decp", version, about, long_about)]
 struct Cli {
@@ -296,7 +298,7 @@ fn main() -> ExitCode {
             quiet,
             from,
         } => {
-            let inputs = match input::expand(&paths) {
+            let inputs = match input::expand(&paths, lang.into()) {
                 Ok(i) => i,
                 Err(e) => {
                     eprintln!("decp: {e}");
@@ -386,7 +388,7 @@ fn main() -> ExitCode {
             normalize,
             jobs: j,
             lang,
-        } => match input::expand(&paths) {
+        } => match input::expand(&paths, lang.into()) {
             Ok(inputs) => {
                 let v = Validator::new(ValidatorOptions::default());
                 stats::run(

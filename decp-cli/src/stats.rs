@@ -215,7 +215,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 "{} {} €",
                 t(
                     "montant total HT des marchés :",
-                    "total amount of markets, excl. VAT:"
+                    "total amount of public contracts (marchés), excl. VAT:"
                 ),
                 s.amount_marches
             )?;
@@ -224,7 +224,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 "{} {} €",
                 t(
                     "valeur globale HT des concessions :",
-                    "total value of concessions, excl. VAT:"
+                    "total value of concession contracts, excl. VAT:"
                 ),
                 s.amount_concessions
             )?;

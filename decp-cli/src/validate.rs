@@ -79,19 +79,46 @@ pub fn summary_line(f: &FileReport, lang: Lang) -> String {
     format!(
         "{}{sep} {rec}, {err}, {warn} — {}",
         f.path,
-        if f.valid() { ok } else { ko }
+        match (&f.fatal, f.valid()) {
+            // Not read to the end: no verdict on what was not read.
+            (Some(_), _) => match lang {
+                Lang::Fr => "illisible",
+                Lang::En => "unreadable",
+            },
+            (None, true) => ok,
+            (None, false) => ko,
+        }
     )
 }
 
-/// One finding as a line: `file:line:column: severity [code] message (path)`.
+/// Control characters shown, not sent to the terminal (`\u{2}` for U+0002).
+fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+/// One finding as a line: `file:line:column: severity [code] message (path)`,
+/// control characters shown escaped.
 pub fn issue_line(file: &str, i: &Issue, lang: Lang) -> String {
     let (l, c) = i.position.map_or((0, 0), |p| (p.line, p.column));
     format!(
         "{file}:{l}:{c}: {} [{}] {} ({})",
         severity_word(i.severity(), lang),
         i.code,
-        i.message(lang),
-        i.path
+        visible(&i.message(lang)),
+        visible(&i.path)
     )
 }
 
@@ -210,11 +237,11 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         if let Some(e) = &fr.fatal {
             // Fatal errors go to stderr, whatever the report.
             eprintln!(
-                "decp: {}: {} : {e}",
+                "decp: {}: {} {e}",
                 fr.path,
                 match o.lang {
-                    Lang::Fr => "lecture impossible",
-                    Lang::En => "cannot read",
+                    Lang::Fr => "lecture impossible :",
+                    Lang::En => "cannot read:",
                 }
             );
         }

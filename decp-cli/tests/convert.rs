@@ -208,7 +208,7 @@ fn outputs_are_never_lost_or_half_written() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{cmd}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("the output is the input"));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("la sortie est l'entrée"));
         assert_eq!(
             std::fs::read(&input).unwrap(),
             before,

@@ -359,7 +359,7 @@ fn files_that_are_not_decp_and_empty_directories() {
     std::fs::create_dir_all(&empty).unwrap();
     let (code, _, err) = run(&["validate", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("no *.json or *.xml file"), "{err}");
+    assert!(err.contains("aucun fichier *.json ni *.xml"), "{err}");
     std::fs::remove_dir_all(&empty).unwrap();
     // Mixed with DECP files, the schemas are findings of their own and the run goes on.
     let (code, out, _) = run(&["validate", "tests/data/official"]);

@@ -27,3 +27,15 @@ pub(crate) trait PathWalk: Sized {
         r
     }
 }
+
+/// Appends `/key` to a JSON Pointer, escaping `~` and `/` as RFC 6901 says.
+pub(crate) fn push_pointer_key(path: &mut String, key: &str) {
+    path.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}

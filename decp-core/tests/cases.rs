@@ -341,3 +341,27 @@ fn refused_records_are_skipped_not_fatal() {
         "{xml}"
     );
 }
+
+/// Findings about the first item of a v1 XML list (`<modifications><modification>`)
+/// are placed at the item's value, not at the list's element.
+#[test]
+fn first_item_of_a_v1_xml_list_is_located() {
+    let f = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/official/v1.5/xml/cc-avec-modifications.xml");
+    let r = validate(&f, false);
+    let at = |path: &str| {
+        r.issues
+            .iter()
+            .find(|i| i.path == path)
+            .and_then(|i| i.position)
+            .map(|p| (p.line, p.column))
+    };
+    assert_eq!(
+        at("/marches/0/modifications/0/datePublicationDonneesModification"),
+        Some((48, 4))
+    );
+    assert_eq!(
+        at("/marches/0/modifications/1/datePublicationDonneesModification"),
+        Some((55, 4))
+    );
+}

@@ -39,16 +39,7 @@ pub(crate) struct Cx {
     pub normalize: bool,
 }
 
-pub(super) fn push_escaped(path: &mut String, k: &str) {
-    path.push('/');
-    for c in k.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}
+pub(super) use crate::path::push_pointer_key as push_escaped;
 
 impl Cx {
     pub fn new(prefix: String) -> Cx {

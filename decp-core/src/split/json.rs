@@ -311,11 +311,17 @@ impl JsonSplitter {
     }
 
     /// A member of the root that DECP does not define (`$schema` is allowed).
+    /// A finding at the member's own pointer, as for a record's unknown member
+    /// (the member is skipped: DECP has no place for it).
     fn not_decp_member(at: Position, name: &str) -> Error {
-        Error::unsupported(
+        let mut path = String::new();
+        crate::path::push_pointer_key(&mut path, name);
+        Error::envelope(
             at,
-            format!("member \"{name}\" at the top level is not part of DECP; skipped"),
-            true,
+            path,
+            IssueCode::AdditionalProperty,
+            Some(name.to_owned()),
+            None,
         )
     }
 
@@ -551,12 +557,26 @@ impl JsonSplitter {
                             let key = String::from_utf8_lossy(&self.scratch).into_owned();
                             let limits = self.c.limits;
                             Self::scan_value(src, None, &mut self.closers, limits, at)?;
-                            let msg = if k.is_some() {
-                                format!("{key} is not an array; skipped")
+                            let name = key.trim_matches('"');
+                            let mut path = String::from("/marches");
+                            crate::path::push_pointer_key(&mut path, name);
+                            return Err(if k.is_some() {
+                                Error::envelope(
+                                    at,
+                                    path,
+                                    IssueCode::Type,
+                                    None,
+                                    Some("array".into()),
+                                )
                             } else {
-                                format!("member {key} of `marches` is not part of DECP; skipped")
-                            };
-                            return Err(Error::unsupported(at, msg, true));
+                                Error::envelope(
+                                    at,
+                                    path,
+                                    IssueCode::AdditionalProperty,
+                                    Some(name.to_owned()),
+                                    None,
+                                )
+                            });
                         }
                     }
                 }

@@ -105,10 +105,15 @@ pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
             (V::Obj(m), None) => {
                 let mut same = m.iter().filter(|(k, _)| *k == seg);
                 let Some((_, first)) = same.next() else { break };
-                // XML repeated label: `…/techniques/technique/1` is the 2nd `technique`.
+                // XML repeated label: `…/techniques/technique/1` is the 2nd `technique`
+                // (repeated elements, or one element holding text). One element with
+                // children is a list container: the index is its child's (v1
+                // `<modifications><modification>…`).
+                let repeated = m.iter().filter(|(k, _)| *k == seg).count() > 1
+                    || !matches!(first.v, V::Obj(_) | V::Arr(_));
                 let next_index = segs.get(i + 1).and_then(|s| s.parse::<usize>().ok());
-                match (next_index, matches!(first.v, V::Arr(_))) {
-                    (Some(k), false) => {
+                match (next_index, repeated) {
+                    (Some(k), true) => {
                         match std::iter::once(first).chain(same.map(|(_, n)| n)).nth(k) {
                             Some(n) => {
                                 node = n;
