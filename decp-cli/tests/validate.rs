@@ -165,11 +165,11 @@ fn broken_empty_and_recordless_files() {
     assert_eq!(code, 2, "unreadable input wins: {out}");
     // Fatal errors go to stderr; the report keeps the summary lines.
     assert!(
-        err.contains("truncated.json: cannot read : JSON syntax error at line 3, column 10"),
+        err.contains("truncated.json: cannot read: JSON syntax error at line 3, column 10"),
         "{err}"
     );
     assert!(
-        err.contains("empty.json: cannot read : unsupported input at line 1, column 1"),
+        err.contains("empty.json: cannot read: unsupported input at line 1, column 1"),
         "{err}"
     );
     assert!(
@@ -178,6 +178,11 @@ fn broken_empty_and_recordless_files() {
     );
     // The record before the break was still checked and counted.
     assert!(out.contains("truncated.json: 1 record, 2"), "{out}");
+    // A file not read to the end gets no verdict on what was not read.
+    assert!(
+        out.contains("empty.json: 0 records, 0 errors, 0 warnings — unreadable"),
+        "{out}"
+    );
     let (code, out, err) = run(&["validate", "/nonexistent.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("No such file"), "{err}");

@@ -125,7 +125,7 @@ fn json_envelope_faults() {
         b"{\"x\": [1, {\"y\": 2}], \"marches\": {\"marche\": [{}]}}",
         Format::Json,
     );
-    assert!(got[0].as_ref().unwrap_err().contains("\"x\""), "{got:?}");
+    assert!(got[0].as_ref().unwrap_err().contains("“x”"), "{got:?}");
     assert!(got[1].is_ok());
     // A missing comma between records is reported, and both records are read.
     let got = same_in_pieces(b"{\"marches\": {\"marche\": [{} {}]}}", Format::Json);
