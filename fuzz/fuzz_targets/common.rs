@@ -1,0 +1,58 @@
+//! What every reader target does with an input: read it whole (strict or
+//! tolerant, with or without the normaliser, upgraded or not), validate what was
+//! read, and write it back; any panic is a bug.
+
+use decp_core::{
+    Checker, FileReport, Format, Mode, ReaderBuilder, Validator, ValidatorOptions, Writer,
+    WriterBuilder,
+};
+
+pub fn read_all(data: &[u8], format: Format) {
+    let Some((&flags, data)) = data.split_first() else {
+        return;
+    };
+    let mut b = ReaderBuilder::new();
+    b.format(format)
+        .mode(if flags & 1 == 0 {
+            Mode::Tolerant
+        } else {
+            Mode::Strict
+        })
+        .normalize(flags & 2 != 0);
+    // The per-record step and the file workflow, as the CLI runs them.
+    if let Ok(reader) = b.from_slice(data) {
+        let checker = Checker::new(reader.decode_options())
+            .validator(Validator::new(ValidatorOptions::default()))
+            .upgrade(flags & 4 != 0);
+        let mut report = FileReport::new("fuzz");
+        checker.validate(reader, 1, Some(100), &mut report, &|_| {}, |_| true);
+        let _ = report.to_json(decp_core::Lang::Fr, flags & 8 != 0);
+    }
+    // Reading, then writing back what was read, in both formats and NDJSON.
+    if let Ok(mut reader) = b.from_slice(data) {
+        let mut json = Writer::from_writer(Vec::new(), Format::Json);
+        let mut xml = Writer::from_writer(Vec::new(), Format::Xml);
+        let mut nd = WriterBuilder::ndjson().from_writer(Vec::new());
+        for item in reader.records().take(1000) {
+            let Ok(d) = item else { continue };
+            let _ = json.write_record(&d.record);
+            let _ = xml.write_record(&d.record);
+            let _ = nd.write_record(&d.record);
+            let _ = d.record.to_value();
+            let d = d.upgrade();
+            let _ = d.record.to_json(true);
+        }
+        let _ = json.finish();
+        let _ = xml.finish();
+        // What the NDJSON writer writes, the reader reads back.
+        if let Ok(bytes) = nd.finish() {
+            let mut back = ReaderBuilder::new();
+            back.format(Format::Json);
+            if let Ok(mut r) = back.from_slice(&bytes) {
+                for item in r.records() {
+                    assert!(item.is_ok() || item.is_err_and(|e| !e.is_fatal()));
+                }
+            }
+        }
+    }
+}
