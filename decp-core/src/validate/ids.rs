@@ -65,10 +65,13 @@ pub(super) fn identifier_ok(t: TypeIdentifiant, id: &str) -> bool {
     match t {
         TypeIdentifiant::Siret => check_siret(id).is_ok(),
         TypeIdentifiant::Tva => {
+            // `get`: the second byte may fall inside a non-ASCII character.
             id.len() >= 4
                 && id.len() <= 15
-                && up(&id[..2])
-                && all(&id[2..], |b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && id.get(..2).is_some_and(up)
+                && id
+                    .get(2..)
+                    .is_some_and(|r| all(r, |b| b.is_ascii_digit() || b.is_ascii_uppercase()))
         }
         TypeIdentifiant::Tahiti => id.len() == 9 && alnum(id),
         TypeIdentifiant::Ridet => id.len() == 10 && alnum(id),
@@ -165,6 +168,15 @@ mod tests {
             assert!(!repeated_digits(&s.parse().unwrap()), "{s}");
         }
         assert!(!repeated_digits(&Decimal::MAX));
+    }
+
+    #[test]
+    fn identifiers_with_non_ascii_characters() {
+        // Found by fuzzing: slicing at byte 2 inside `ë` panicked.
+        assert!(!identifier_ok(TypeIdentifiant::Tva, "Dë8148641 38"));
+        assert!(!identifier_ok(TypeIdentifiant::HorsUe, "éé12"));
+        assert!(!identifier_ok(TypeIdentifiant::Irep, "1234é5"));
+        assert!(identifier_ok(TypeIdentifiant::Tva, "DE814864138"));
     }
 
     #[test]
