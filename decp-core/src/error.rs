@@ -261,6 +261,15 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The message of the finding an error carries ([`Error::to_issue`]), in English.
+    fn english_message(&self) -> String {
+        self.to_issue()
+            .map(|i| i.message(crate::Lang::En))
+            .unwrap_or_default()
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
@@ -272,37 +281,19 @@ impl fmt::Display for Error {
                 ..
             } => write!(f, "{format} syntax error at {pos}: {message}"),
             ErrorKind::Data {
-                pos,
-                path,
-                code,
-                value,
-                expected,
-            } => {
-                let mut i = crate::Issue::new(*code, path.clone());
-                i.value.clone_from(value);
-                i.expected.clone_from(expected);
-                write!(
-                    f,
-                    "invalid value at {pos}, {path} [{code}]: {}",
-                    i.message(crate::Lang::En)
-                )
-            }
+                pos, path, code, ..
+            } => write!(
+                f,
+                "invalid value at {pos}, {path} [{code}]: {}",
+                self.english_message()
+            ),
             ErrorKind::Unsupported { pos, message, .. } => {
                 write!(f, "unsupported input at {pos}: {message}")
             }
             ErrorKind::Limit { pos, message } => write!(f, "limit exceeded at {pos}: {message}"),
             ErrorKind::Write { message } => write!(f, "cannot write: {message}"),
-            ErrorKind::Envelope {
-                pos,
-                path,
-                code,
-                value,
-                expected,
-            } => {
-                let mut i = crate::Issue::new(*code, path.clone());
-                i.value.clone_from(value);
-                i.expected.clone_from(expected);
-                write!(f, "at {pos} [{code}]: {}", i.message(crate::Lang::En))
+            ErrorKind::Envelope { pos, code, .. } => {
+                write!(f, "at {pos} [{code}]: {}", self.english_message())
             }
         }
     }

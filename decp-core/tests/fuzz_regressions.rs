@@ -1,9 +1,11 @@
 //! Inputs the fuzzers found (`tests/data/fuzz/`, with their story in its README),
-//! replayed through what the reader targets do: read, check, upgrade, write back.
+//! replayed through the reader targets' own flow (`fuzz/fuzz_targets/common.rs`:
+//! read, check, upgrade, report, write back, read the NDJSON back).
 
-use decp_core::{
-    Checker, FileReport, Format, Mode, ReaderBuilder, Validator, ValidatorOptions, Writer,
-};
+#[path = "../../fuzz/fuzz_targets/common.rs"]
+mod common;
+
+use decp_core::Format;
 
 #[test]
 fn fuzz_findings_stay_fixed() {
@@ -15,33 +17,17 @@ fn fuzz_findings_stay_fixed() {
             continue;
         }
         let bytes = std::fs::read(&p).unwrap();
-        let (flags, data) = bytes.split_first().unwrap();
-        let format = if p.file_name().unwrap().to_string_lossy().starts_with("xml") {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let format = if name.starts_with("xml") {
             Format::Xml
         } else {
             Format::Json
         };
-        for upgrade in [false, true] {
-            let mut b = ReaderBuilder::new();
-            b.format(format)
-                .mode(if flags & 1 == 0 {
-                    Mode::Tolerant
-                } else {
-                    Mode::Strict
-                })
-                .normalize(flags & 2 != 0);
-            let reader = b.from_slice(data).unwrap();
-            let checker = Checker::new(reader.decode_options())
-                .validator(Validator::new(ValidatorOptions::default()))
-                .upgrade(upgrade);
-            let mut report = FileReport::new("fuzz");
-            checker.validate(reader, 2, None, &mut report, &|_| {}, |_| true);
-            let mut w = Writer::from_writer(Vec::new(), Format::Json);
-            for d in b.from_slice(data).unwrap().records().flatten() {
-                let _ = w.write_record(&d.record);
-            }
-            w.finish().unwrap();
-        }
+        // The recorded flags, then with the upgrade on as well.
+        common::read_all(&bytes, format);
+        let mut upgraded = bytes.clone();
+        upgraded[0] |= 4;
+        common::read_all(&upgraded, format);
         n += 1;
     }
     assert!(n >= 1, "no input in {}", dir.display());

@@ -158,25 +158,22 @@ fn reshape<'n, 'a>(
             _ => out.push(it),
         }
     }
-    // Which unofficial shape it is (the names are for the reader of this code).
-    let _shape: &str = match &n.v {
-        V::Arr(a)
-            if a.iter()
-                .all(|it| wrapped(it, item).is_some_and(|w| !matches!(w.v, V::Arr(_)))) =>
-        {
-            return None;
+    // The unofficial shapes the normaliser reads: an array that is not the official
+    // one (a list of lists, items under the XML item name, items without their
+    // wrapper), a wrapper holding a list, or a single object.
+    let unofficial = match &n.v {
+        V::Arr(a) => !a
+            .iter()
+            .all(|it| wrapped(it, item).is_some_and(|w| !matches!(w.v, V::Arr(_)))),
+        V::Obj(m) => {
+            (m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)))
+                || (!m.is_empty() && m.iter().all(|(k, _)| *k != item && *k != xml_item))
         }
-        V::Arr(a) if a.iter().any(|it| matches!(it.v, V::Arr(_))) => "list of lists",
-        V::Arr(a) if a.iter().all(|it| wrapped(it, xml_item).is_some()) => "the XML item name",
-        V::Arr(_) => "items without their wrapper",
-        V::Obj(m) if m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)) => {
-            "wrapper holding a list"
-        }
-        V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| *k != item && *k != xml_item) => {
-            "a single object"
-        }
-        _ => return None,
+        _ => false,
     };
+    if !unofficial {
+        return None;
+    }
     let both = format!("{item}|{xml_item}");
     let mut out = Vec::new();
     flatten(n, &both, &mut out);

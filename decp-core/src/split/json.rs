@@ -63,17 +63,10 @@ fn ndjson_kind(b: &[u8]) -> Option<Option<RecordKind>> {
         return None;
     }
     i = ws(b, i + 1);
-    let rest = b.get(i..).unwrap_or_default();
-    Some(
-        [RecordKind::Marche, RecordKind::Concession]
-            .into_iter()
-            .find(|k| {
-                rest.len() > k.name().len() + 1
-                    && rest[0] == b'"'
-                    && rest[1..].starts_with(k.name().as_bytes())
-                    && rest[1 + k.name().len()] == b'"'
-            }),
-    )
+    // The value's text up to its closing quote, named by the one table of kinds.
+    let value = b.get(i..).and_then(|r| r.strip_prefix(b"\""));
+    let name = value.and_then(|v| v.split(|&c| c == b'"').next().filter(|n| n.len() < v.len()));
+    Some(name.and_then(|n| RecordKind::from_name(std::str::from_utf8(n).ok()?)))
 }
 
 /// Whether a JSON value can start with `b`.

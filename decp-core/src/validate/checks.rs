@@ -485,4 +485,19 @@ impl Ck<'_> {
             self.emit_at(key, IssueCode::BuyerIsHolder, Some(b.clone()), None);
         }
     }
+
+    /// `rule.lieu_code_format`: `code` fits the kind of code `typeCode` announces
+    /// (v1 and v2 places alike).
+    pub(super) fn lieu_code(&mut self, code: &Option<Field<String>>, t: &Option<Field<TypeCode>>) {
+        if let (Some(code), Some(&t)) = (get(code), get(t))
+            && !lieu_code_ok(t, code)
+        {
+            self.emit_at(
+                "code",
+                IssueCode::LieuCodeFormat,
+                Some(code.clone()),
+                Some(t.to_string()),
+            );
+        }
+    }
 }

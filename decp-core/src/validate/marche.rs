@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::Ck;
-use super::ids::*;
 use crate::issue::IssueCode;
 use crate::model::*;
 use crate::path::PathWalk;
@@ -83,16 +82,7 @@ impl Ck<'_> {
             self.at("lieuExecution", |c| {
                 c.required(&l.code, "code");
                 c.required(&l.type_code, "typeCode");
-                if let (Some(code), Some(&t)) = (get(&l.code), get(&l.type_code))
-                    && !lieu_code_ok(t, code)
-                {
-                    c.emit_at(
-                        "code",
-                        IssueCode::LieuCodeFormat,
-                        Some(code.clone()),
-                        Some(t.to_string()),
-                    );
-                }
+                c.lieu_code(&l.code, &l.type_code);
             });
         }
         self.operateurs(&m.titulaires, "titulaires", "titulaire");

@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use super::Ck;
-use super::ids::{check_siret, digits, identifier_ok, lieu_code_ok};
+use super::ids::{check_siret, digits, identifier_ok};
 use crate::issue::IssueCode;
 use crate::model::TypeIdentifiant as T2;
 use crate::path::PathWalk;
@@ -124,16 +124,7 @@ impl Ck<'_> {
             if let Some(max) = max_code {
                 c.text(&l.code, "code", 0, max);
             }
-            if let (Some(code), Some(&t)) = (get(&l.code), get(&l.type_code))
-                && !lieu_code_ok(t, code)
-            {
-                c.emit_at(
-                    "code",
-                    IssueCode::LieuCodeFormat,
-                    Some(code.clone()),
-                    Some(t.to_string()),
-                );
-            }
+            c.lieu_code(&l.code, &l.type_code);
         });
     }
 
