@@ -119,6 +119,8 @@ mod report;
 mod single;
 mod sink;
 mod split;
+#[cfg(feature = "arrow")]
+pub mod table;
 mod tree;
 mod upgrade;
 pub mod v1;

@@ -31,17 +31,26 @@ impl Raw {
     pub fn display_value(&self) -> String {
         let mut s = match self {
             Raw::String(s) => s.clone(),
-            other => {
-                let mut out = crate::write_out::JsonOut::new(false);
-                other.write_json(&mut out);
-                String::from_utf8(out.into_inner()).unwrap_or_default()
-            }
+            other => other.to_json(),
         };
         if let Some((i, _)) = s.char_indices().nth(200) {
             s.truncate(i);
             s.push('…');
         }
         s
+    }
+
+    /// The value as compact JSON text (numbers keep their exact text).
+    ///
+    /// ```
+    /// use decp_core::Raw;
+    /// let v = Raw::Object(vec![("montant".into(), Raw::Number("12.50".into()))]);
+    /// assert_eq!(v.to_json(), r#"{"montant":12.50}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut out = crate::write_out::JsonOut::new(false);
+        self.write_json(&mut out);
+        String::from_utf8(out.into_inner()).unwrap_or_default()
     }
 
     /// The value as text when it is a string or a number.

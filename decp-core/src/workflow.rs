@@ -124,15 +124,19 @@ impl Checker {
         &self.decode
     }
 
+    /// The same step, decoding with `decode` (see [`Checker::with_decode`]).
+    pub(crate) fn decoding(mut self, decode: DecodeOptions) -> Checker {
+        self.decode = decode;
+        self
+    }
+
     /// The same step, decoding with `decode`: the whole-input workflows decode
     /// with the options their reader split with, so the two never disagree.
     fn with_decode(&self, decode: DecodeOptions) -> std::borrow::Cow<'_, Checker> {
         if decode == self.decode {
             std::borrow::Cow::Borrowed(self)
         } else {
-            let mut c = self.clone();
-            c.decode = decode;
-            std::borrow::Cow::Owned(c)
+            std::borrow::Cow::Owned(self.clone().decoding(decode))
         }
     }
 

@@ -1,4 +1,357 @@
-//! Python bindings for `decp-core` (package `decp`) — not implemented yet.
+//! Python bindings of `decp-core`: the extension module `decp._decp` of the
+//! package `decp` (built with maturin; the Python layer is `decp-py/python/decp`).
 //!
-//! Built with maturin, outside the default workspace members; the pyo3 module is
-//! planned in its own issue.
+//! Every entry point only translates: it resolves the source, calls the core's
+//! reader, per-record step, file workflows, writers or tables, and turns their
+//! results into Python objects. No rule, message or path is computed here. The GIL
+//! is released while the core reads, checks and writes (a Python file object is
+//! read with the GIL taken for each `read()` call only).
+
+mod objects;
+mod scan;
+mod source;
+mod values;
+
+use decp_core::{
+    Checker, DecodeOptions, Families, Family, FileReport, Lang, Record, RecordKind, Validator,
+    ValidatorOptions, WriterBuilder,
+};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::objects::{Issue, RecordIterator, Report};
+use crate::source::{
+    DecpError, ParseError, ReadOpts, Src, ValidationError, open, parse_format, parse_mode, source,
+    to_py_err,
+};
+use crate::values::{Numbers, PySink};
+
+fn parse_lang(s: &str) -> PyResult<Lang> {
+    match s {
+        "fr" => Ok(Lang::Fr),
+        "en" => Ok(Lang::En),
+        o => Err(PyValueError::new_err(format!(
+            "lang must be \"fr\" or \"en\", not {o:?}"
+        ))),
+    }
+}
+
+fn parse_dates(s: &str) -> PyResult<bool> {
+    match s {
+        "date" => Ok(true),
+        "str" => Ok(false),
+        o => Err(PyValueError::new_err(format!(
+            "dates must be \"date\" or \"str\", not {o:?}"
+        ))),
+    }
+}
+
+/// Worker threads: `None` is every core.
+fn threads(j: Option<usize>) -> usize {
+    j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
+/// The records of a document, read to the end (syntax errors and, in strict mode,
+/// values that do not fit raise).
+fn read_all(src: Src, o: ReadOpts, upgrade: bool) -> Result<Vec<Record>, decp_core::Error> {
+    let mut reader = open(src, o)?;
+    let mut out = Vec::new();
+    while let Some(d) = reader.next_record() {
+        match d {
+            Ok(d) => out.push(if upgrade {
+                d.upgrade().record
+            } else {
+                d.record
+            }),
+            Err(e) => match e.kind() {
+                decp_core::ErrorKind::Envelope { code, .. }
+                    if *code != decp_core::IssueCode::NotDecp =>
+                {
+                    // A finding about the envelope (an encoding relabelled, an
+                    // unknown top-level member): `validate` reports it.
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// Reads a whole document into plain Python objects (see `decp.load`).
+#[pyfunction]
+#[pyo3(signature = (src, *, text_is_document=false, format=None, normalize=false, upgrade=false, mode="tolerant", numbers="decimal", dates="date"))]
+#[allow(clippy::too_many_arguments)]
+fn _load<'py>(
+    py: Python<'py>,
+    src: &Bound<'py, PyAny>,
+    text_is_document: bool,
+    format: Option<&str>,
+    normalize: bool,
+    upgrade: bool,
+    mode: &str,
+    numbers: &str,
+    dates: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let o = ReadOpts {
+        format: parse_format(format)?,
+        mode: parse_mode(mode)?,
+        normalize,
+    };
+    let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
+    let (src, _) = source(src, text_is_document)?;
+    let records = py
+        .detach(|| read_all(src, o, upgrade))
+        .map_err(|e| to_py_err(py, e, Lang::Fr))?;
+    let v1 = records.first().is_some_and(Record::is_v1);
+    if records.iter().any(|r| r.is_v1() != v1) {
+        return Err(DecpError::new_err(
+            "the document mixes v1 and v2 records: load it with upgrade=True",
+        ));
+    }
+    let mut sink = PySink::new(py, numbers, dates)?;
+    let marches = PyDict::new(py);
+    if v1 {
+        let items = PyList::empty(py);
+        for r in &records {
+            r.emit(&mut sink);
+            items.append(sink.finish()?)?;
+        }
+        marches.set_item("marches", items)?;
+        return Ok(marches.into_any());
+    }
+    let lists = PyDict::new(py);
+    for kind in [RecordKind::Marche, RecordKind::Concession] {
+        let items = PyList::empty(py);
+        for r in records.iter().filter(|r| r.kind() == kind) {
+            r.emit(&mut sink);
+            items.append(sink.finish()?)?;
+        }
+        if kind == RecordKind::Marche || !items.is_empty() {
+            lists.set_item(kind.name(), items)?;
+        }
+    }
+    marches.set_item("marches", lists)?;
+    Ok(marches.into_any())
+}
+
+/// Writes a document given as Python objects (see `decp.dumps`).
+#[pyfunction]
+#[pyo3(signature = (obj, *, format="json", indent=false, check=false, upgrade=false, lang="fr"))]
+fn _dumps(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    format: &str,
+    indent: bool,
+    check: bool,
+    upgrade: bool,
+    lang: &str,
+) -> PyResult<String> {
+    let to = parse_format(Some(format))?.unwrap_or(decp_core::Format::Json);
+    let lang = parse_lang(lang)?;
+    let (src, _) = source(obj, true)?;
+    let o = ReadOpts {
+        format: Some(decp_core::Format::Json),
+        mode: decp_core::Mode::Tolerant,
+        normalize: false,
+    };
+    let mut checker = Checker::new(DecodeOptions::default()).upgrade(upgrade);
+    if check {
+        checker = checker.validator(Validator::new(ValidatorOptions::default()));
+    }
+    let r = py.detach(|| {
+        let reader = open(src, o)?;
+        let mut w = WriterBuilder::new(to)
+            .pretty(indent)
+            .from_writer(Vec::new());
+        let mut issues = Vec::new();
+        let n = checker
+            .convert(reader, &mut w, 1, &|_| {}, |c| {
+                issues.extend(c.issues.iter().cloned());
+                true
+            })
+            .map_err(decp_core::Error::from)?;
+        let bytes = w.finish()?;
+        Ok::<_, decp_core::Error>((bytes, issues, n))
+    });
+    let (bytes, mut issues, n) = r.map_err(|e| to_py_err(py, e, lang))?;
+    for i in &mut issues {
+        // Positions in a text the caller never saw mean nothing: the path says where.
+        i.position = None;
+    }
+    let lost = n.skipped > 0 || n.unreadable > 0;
+    if lost
+        || (check
+            && issues
+                .iter()
+                .any(|i| i.severity() == decp_core::Severity::Error))
+    {
+        let what = if lost {
+            format!(
+                "{} record(s) could not be written",
+                n.skipped + n.unreadable
+            )
+        } else {
+            format!(
+                "{} error finding(s)",
+                issues
+                    .iter()
+                    .filter(|i| i.severity() == decp_core::Severity::Error)
+                    .count()
+            )
+        };
+        let err = ValidationError::new_err(format!("the document does not conform: {what}"));
+        let list: Vec<Issue> = issues.iter().map(|i| Issue::new(i, lang)).collect();
+        err.value(py).setattr("issues", list)?;
+        return Err(err);
+    }
+    String::from_utf8(bytes).map_err(|e| DecpError::new_err(e.to_string()))
+}
+
+/// Validates a document (see `decp.validate`).
+#[pyfunction]
+#[pyo3(signature = (src, *, lang="fr", normalize=false, strict=false, only=None, upgrade=false, format=None, max_issues=None, jobs=None))]
+#[allow(clippy::too_many_arguments)]
+fn validate(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    lang: &str,
+    normalize: bool,
+    strict: bool,
+    only: Option<Vec<String>>,
+    upgrade: bool,
+    format: Option<&str>,
+    max_issues: Option<u64>,
+    jobs: Option<usize>,
+) -> PyResult<Report> {
+    let lang = parse_lang(lang)?;
+    let families = match only {
+        None => Families::default(),
+        Some(names) => {
+            let fs = names
+                .iter()
+                .map(|n| match n.as_str() {
+                    "schema" => Ok(Family::Schema),
+                    "rule" => Ok(Family::Rule),
+                    "quality" => Ok(Family::Quality),
+                    o => Err(PyValueError::new_err(format!(
+                        "only takes \"schema\", \"rule\" and \"quality\", not {o:?}"
+                    ))),
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            Families::of(&fs)
+        }
+    };
+    let o = ReadOpts {
+        format: parse_format(format)?,
+        mode: if strict {
+            decp_core::Mode::Strict
+        } else {
+            decp_core::Mode::Tolerant
+        },
+        normalize,
+    };
+    let (src, name) = source(src, false)?;
+    let is_value = matches!(src, Src::Value(_));
+    let validator = Validator::new(ValidatorOptions::default().families(families));
+    let checker = Checker::new(DecodeOptions::default())
+        .validator(validator)
+        .upgrade(upgrade);
+    let jobs = threads(jobs);
+    let mut report = py.detach(|| {
+        let mut fr = FileReport::new(name);
+        match open(src, o) {
+            Err(e) => fr.fatal = Some(e.to_string()),
+            Ok(reader) => checker.validate(reader, jobs, max_issues, &mut fr, &|_| {}, |_| true),
+        }
+        fr
+    });
+    if is_value {
+        for i in &mut report.issues {
+            i.position = None;
+        }
+    }
+    Report::new(py, report, lang)
+}
+
+/// The records of a document, one at a time (see `decp.iter_records`).
+#[pyfunction]
+#[pyo3(signature = (src, *, format=None, normalize=false, upgrade=false, mode="tolerant", validate=false, lang="fr", numbers="decimal", dates="date"))]
+#[allow(clippy::too_many_arguments)]
+fn iter_records(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    format: Option<&str>,
+    normalize: bool,
+    upgrade: bool,
+    mode: &str,
+    validate: bool,
+    lang: &str,
+    numbers: &str,
+    dates: &str,
+) -> PyResult<RecordIterator> {
+    let o = ReadOpts {
+        format: parse_format(format)?,
+        mode: parse_mode(mode)?,
+        normalize,
+    };
+    let lang = parse_lang(lang)?;
+    let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
+    let (src, _) = source(src, false)?;
+    let reader = py
+        .detach(|| open(src, o))
+        .map_err(|e| to_py_err(py, e, lang))?;
+    let mut checker = Checker::new(reader.decode_options()).upgrade(upgrade);
+    if validate {
+        checker = checker.validator(Validator::new(ValidatorOptions::default()));
+    }
+    Ok(RecordIterator::new(reader, checker, lang, numbers, dates))
+}
+
+/// The catalogue of finding codes (see `decp.rules`).
+#[pyfunction]
+#[pyo3(signature = (lang="fr"))]
+fn rules<'py>(py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyList>> {
+    let lang = parse_lang(lang)?;
+    let out = PyList::empty(py);
+    for e in decp_core::catalogue() {
+        let d = PyDict::new(py);
+        d.set_item("code", e.code.as_str())?;
+        d.set_item("family", e.family.as_str())?;
+        d.set_item("severity", e.severity.as_str())?;
+        d.set_item("message", e.code.template(lang))?;
+        let mut versions = Vec::new();
+        if e.v1 {
+            versions.push("v1");
+        }
+        if e.v2 {
+            versions.push("v2");
+        }
+        d.set_item("versions", versions)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// The extension module.
+#[pymodule]
+fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DecpError", py.get_type::<DecpError>())?;
+    m.add("ParseError", py.get_type::<ParseError>())?;
+    m.add("ValidationError", py.get_type::<ValidationError>())?;
+    m.add_class::<Issue>()?;
+    m.add_class::<Report>()?;
+    m.add_class::<objects::Record>()?;
+    m.add_class::<RecordIterator>()?;
+    m.add_class::<scan::Scan>()?;
+    m.add_function(wrap_pyfunction!(_load, m)?)?;
+    m.add_function(wrap_pyfunction!(_dumps, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(iter_records, m)?)?;
+    m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
+    Ok(())
+}

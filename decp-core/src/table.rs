@@ -1,0 +1,588 @@
+//! Flat tables of records as Arrow record batches (feature `arrow`).
+//!
+//! One row per record with its scalar members, for the tools analysts use
+//! (pyarrow, polars, pandas, DuckDB, Spark). A column is named after the official
+//! member it holds, nested members joined by `_` as in the community "format
+//! tabulaire" (`acheteur_id`, `lieuExecution_code`), so existing notebooks keep
+//! working. Lists (holders, modifications, considerations…) are not in these
+//! tables: they are link tables of their own, planned with the contract states.
+//!
+//! Values come from the one walk of a record into a [`Sink`], the walk every
+//! writer uses, so a column holds exactly what the JSON output holds. A value kept
+//! verbatim because it does not fit its official type is `null` in a typed column
+//! (its finding says why); a text column keeps the text of a number given where a
+//! string was expected (`id: 123` is `"123"`). v1 records fill the columns whose
+//! members they share with v2 (plus `acheteur_nom`); the `version` column tells
+//! them apart.
+//!
+//! Types: identifiers and codes are strings (leading zeros, `2A`/`2B` kept), dates
+//! are `date32`, durations and counts `int64`, amounts (euros HT) and rates (in
+//! [0, 1]) `decimal128(38, 6)`: exact up to the micro-euro, a value with more
+//! decimals is rounded half away from zero at the sixth.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, StringBuilder,
+    UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::read::{RawRecord, Reader};
+use crate::record::RecordKind;
+use crate::sink::Sink;
+use crate::workflow::{Checked, Checker};
+
+/// The scale of decimal columns: six digits after the point.
+pub const DECIMAL_SCALE: i8 = 6;
+/// The precision of decimal columns.
+pub const DECIMAL_PRECISION: u8 = 38;
+
+/// A flat table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Table {
+    /// One row per public contract (`marche`), v1 or v2.
+    Marches,
+    /// One row per concession contract (`contrat-concession`), v1 or v2.
+    Concessions,
+}
+
+/// The type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Text,
+    Date,
+    Int,
+    Dec,
+    Bool,
+}
+
+const MARCHES: &[(&str, Col)] = &[
+    ("uid", Col::Text),
+    ("id", Col::Text),
+    ("acheteur_id", Col::Text),
+    ("acheteur_nom", Col::Text),
+    ("nature", Col::Text),
+    ("objet", Col::Text),
+    ("codeCPV", Col::Text),
+    ("procedure", Col::Text),
+    ("lieuExecution_code", Col::Text),
+    ("lieuExecution_typeCode", Col::Text),
+    ("dureeMois", Col::Int),
+    ("dateNotification", Col::Date),
+    ("datePublicationDonnees", Col::Date),
+    ("montant", Col::Dec),
+    ("formePrix", Col::Text),
+    ("idAccordCadre", Col::Text),
+    ("marcheInnovant", Col::Bool),
+    ("ccag", Col::Text),
+    ("offresRecues", Col::Int),
+    ("attributionAvance", Col::Bool),
+    ("tauxAvance", Col::Dec),
+    ("typeGroupementOperateurs", Col::Text),
+    ("origineUE", Col::Dec),
+    ("origineFrance", Col::Dec),
+    ("sousTraitanceDeclaree", Col::Bool),
+];
+
+const CONCESSIONS: &[(&str, Col)] = &[
+    ("uid", Col::Text),
+    ("id", Col::Text),
+    ("autoriteConcedante_id", Col::Text),
+    ("autoriteConcedante_nom", Col::Text),
+    ("nature", Col::Text),
+    ("objet", Col::Text),
+    ("procedure", Col::Text),
+    ("lieuExecution_code", Col::Text),
+    ("lieuExecution_typeCode", Col::Text),
+    ("dureeMois", Col::Int),
+    ("dateSignature", Col::Date),
+    ("datePublicationDonnees", Col::Date),
+    ("dateDebutExecution", Col::Date),
+    ("valeurGlobale", Col::Dec),
+    ("montantSubventionPublique", Col::Dec),
+];
+
+/// Columns every table ends with: the record's source version (`"2.0"`, `"1.0"`…)
+/// and its index in its document (from 0).
+const TRAILER: &[&str] = &["version", "record"];
+
+impl Table {
+    /// The table's name: `marches` or `concessions`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Marches => "marches",
+            Table::Concessions => "concessions",
+        }
+    }
+
+    /// The table named `name` (`marches`, `concessions`).
+    pub fn from_name(name: &str) -> Option<Table> {
+        match name {
+            "marches" => Some(Table::Marches),
+            "concessions" => Some(Table::Concessions),
+            _ => None,
+        }
+    }
+
+    /// The kind of record the table holds.
+    pub fn kind(self) -> RecordKind {
+        match self {
+            Table::Marches => RecordKind::Marche,
+            Table::Concessions => RecordKind::Concession,
+        }
+    }
+
+    fn columns(self) -> &'static [(&'static str, Col)] {
+        match self {
+            Table::Marches => MARCHES,
+            Table::Concessions => CONCESSIONS,
+        }
+    }
+
+    /// The table's Arrow schema (every column nullable).
+    ///
+    /// ```
+    /// use decp_core::table::Table;
+    /// let s = Table::Marches.schema();
+    /// assert_eq!(s.field(0).name(), "uid");
+    /// assert!(s.field_with_name("dateNotification").is_ok());
+    /// ```
+    pub fn schema(self) -> SchemaRef {
+        let mut fields: Vec<ArrowField> = self
+            .columns()
+            .iter()
+            .map(|&(name, col)| {
+                let t = match col {
+                    Col::Text => DataType::Utf8,
+                    Col::Date => DataType::Date32,
+                    Col::Int => DataType::Int64,
+                    Col::Dec => DataType::Decimal128(DECIMAL_PRECISION, DECIMAL_SCALE),
+                    Col::Bool => DataType::Boolean,
+                };
+                ArrowField::new(name, t, true)
+            })
+            .collect();
+        fields.push(ArrowField::new(TRAILER[0], DataType::Utf8, true));
+        fields.push(ArrowField::new(TRAILER[1], DataType::UInt64, true));
+        Arc::new(Schema::new(fields))
+    }
+}
+
+/// A scalar met by the walk, typed where the model knows its type.
+#[derive(Debug, Clone)]
+enum Scalar {
+    Text(String),
+    Number(String),
+    Int(i64),
+    Dec(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+/// A [`Sink`] that keeps a record's scalars at depth 1 and 2 (`montant`,
+/// `acheteur/id`) by their joined name (`montant`, `acheteur_id`), and skips lists.
+#[derive(Default)]
+struct Flat {
+    path: Vec<String>,
+    key: Option<String>,
+    /// Depth of arrays entered (values inside are skipped).
+    in_array: usize,
+    objects: usize,
+    values: Vec<(String, Scalar)>,
+}
+
+impl Flat {
+    fn put(&mut self, v: Scalar) {
+        let key = self.key.take();
+        if self.in_array > 0 || self.objects == 0 || self.objects > 2 {
+            return;
+        }
+        if let Some(k) = key {
+            let name = if self.path.is_empty() {
+                k
+            } else {
+                format!("{}_{k}", self.path.join("_"))
+            };
+            self.values.push((name, v));
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Scalar> {
+        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+impl Sink for Flat {
+    fn begin_object(&mut self) {
+        if self.in_array == 0 {
+            if self.objects > 0 {
+                self.path.push(self.key.take().unwrap_or_default());
+            }
+            self.objects += 1;
+        }
+    }
+    fn key(&mut self, key: &str) {
+        if self.in_array == 0 {
+            self.key = Some(key.to_owned());
+        }
+    }
+    fn end_object(&mut self) {
+        if self.in_array == 0 {
+            self.objects -= 1;
+            self.path.pop();
+        }
+    }
+    fn begin_array(&mut self) {
+        self.in_array += 1;
+        self.key = None;
+    }
+    fn end_array(&mut self) {
+        self.in_array -= 1;
+    }
+    fn null(&mut self) {
+        self.key = None;
+    }
+    fn bool(&mut self, value: bool) {
+        self.put(Scalar::Bool(value));
+    }
+    fn number(&mut self, text: &str) {
+        self.put(Scalar::Number(text.to_owned()));
+    }
+    fn string(&mut self, value: &str) {
+        self.put(Scalar::Text(value.to_owned()));
+    }
+    fn integer(&mut self, value: i64) {
+        self.put(Scalar::Int(value));
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        self.put(Scalar::Dec(*value));
+    }
+    fn date(&mut self, value: NaiveDate) {
+        self.put(Scalar::Date(value));
+    }
+}
+
+/// A decimal as the integer of a `decimal128(38, 6)` column.
+fn decimal_units(d: &Decimal) -> Option<i128> {
+    let d = if d.scale() > DECIMAL_SCALE as u32 {
+        d.round_dp_with_strategy(
+            DECIMAL_SCALE as u32,
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        )
+    } else {
+        *d
+    };
+    let up = DECIMAL_SCALE as u32 - d.scale();
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Date(Date32Builder),
+    Int(Int64Builder),
+    Dec(Decimal128Builder),
+    Bool(BooleanBuilder),
+    Index(UInt64Builder),
+}
+
+impl Builder {
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Text(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Dec(b) => Arc::new(
+                b.finish()
+                    .with_precision_and_scale(DECIMAL_PRECISION, DECIMAL_SCALE)
+                    .expect("38, 6 is a valid decimal128 type"),
+            ),
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Index(b) => Arc::new(b.finish()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Builder::Text(b) => b.len(),
+            Builder::Date(b) => b.len(),
+            Builder::Int(b) => b.len(),
+            Builder::Dec(b) => b.len(),
+            Builder::Bool(b) => b.len(),
+            Builder::Index(b) => b.len(),
+        }
+    }
+}
+
+/// Builds the rows of one [`Table`] into Arrow record batches.
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableBuilder}};
+/// let json = br#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "21690123100011"}, "montant": 12.5}]}}"#;
+/// let checker = Checker::new(DecodeOptions::default());
+/// let mut t = TableBuilder::new(Table::Marches);
+/// let mut reader = Reader::from_slice(json)?;
+/// let mut raw = decp_core::RawRecord::default();
+/// while reader.read_raw(&mut raw)? {
+///     t.push(&checker.check_raw(&raw));
+/// }
+/// let batch = t.finish();
+/// assert_eq!(batch.num_rows(), 1);
+/// let uid = batch.column_by_name("uid").unwrap();
+/// assert_eq!(format!("{uid:?}"), "StringArray\n[\n  \"21690123100011A\",\n]");
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct TableBuilder {
+    table: Table,
+    builders: Vec<Builder>,
+}
+
+impl std::fmt::Debug for TableBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableBuilder")
+            .field("table", &self.table)
+            .field("rows", &self.len())
+            .finish()
+    }
+}
+
+impl TableBuilder {
+    /// An empty table.
+    pub fn new(table: Table) -> TableBuilder {
+        let mut builders: Vec<Builder> = table
+            .columns()
+            .iter()
+            .map(|&(_, col)| match col {
+                Col::Text => Builder::Text(StringBuilder::new()),
+                Col::Date => Builder::Date(Date32Builder::new()),
+                Col::Int => Builder::Int(Int64Builder::new()),
+                Col::Dec => Builder::Dec(Decimal128Builder::new()),
+                Col::Bool => Builder::Bool(BooleanBuilder::new()),
+            })
+            .collect();
+        builders.push(Builder::Text(StringBuilder::new()));
+        builders.push(Builder::Index(UInt64Builder::new()));
+        TableBuilder { table, builders }
+    }
+
+    /// The table built.
+    pub fn table(&self) -> Table {
+        self.table
+    }
+
+    /// The number of rows pushed since the last [`TableBuilder::finish`].
+    pub fn len(&self) -> usize {
+        self.builders.first().map_or(0, Builder::len)
+    }
+
+    /// `true` when no row was pushed since the last [`TableBuilder::finish`].
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds the row of a checked record when it is of the table's kind; returns
+    /// whether a row was added (a record that could not be read gives none: its
+    /// finding says why).
+    pub fn push(&mut self, checked: &Checked) -> bool {
+        let Some(record) = &checked.record else {
+            return false;
+        };
+        if record.kind() != self.table.kind() {
+            return false;
+        }
+        let mut flat = Flat::default();
+        record.emit(&mut flat);
+        let owner = match self.table {
+            Table::Marches => "acheteur_id",
+            Table::Concessions => "autoriteConcedante_id",
+        };
+        let text = |s: Option<&Scalar>| match s {
+            Some(Scalar::Text(t) | Scalar::Number(t)) => Some(t.clone()),
+            Some(Scalar::Int(i)) => Some(i.to_string()),
+            Some(Scalar::Dec(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        let cols = self.table.columns();
+        for (b, &(name, _)) in self.builders.iter_mut().zip(cols) {
+            let v = if name == "uid" {
+                // The community tables' key: the buyer's identifier then the id.
+                match (text(flat.get(owner)), text(flat.get("id"))) {
+                    (Some(o), Some(i)) => Some(Scalar::Text(o + &i)),
+                    _ => None,
+                }
+            } else {
+                flat.get(name).cloned()
+            };
+            match b {
+                Builder::Text(b) => b.append_option(text(v.as_ref())),
+                Builder::Date(b) => b.append_option(match v {
+                    Some(Scalar::Date(d)) => Some(
+                        (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
+                            as i32,
+                    ),
+                    _ => None,
+                }),
+                Builder::Int(b) => b.append_option(match v {
+                    Some(Scalar::Int(i)) => Some(i),
+                    _ => None,
+                }),
+                Builder::Dec(b) => b.append_option(match v {
+                    Some(Scalar::Dec(d)) => decimal_units(&d),
+                    _ => None,
+                }),
+                Builder::Bool(b) => b.append_option(match v {
+                    Some(Scalar::Bool(x)) => Some(x),
+                    _ => None,
+                }),
+                Builder::Index(_) => {}
+            }
+        }
+        let n = cols.len();
+        if let Builder::Text(b) = &mut self.builders[n] {
+            b.append_option(checked.version.map(|v| v.as_str()));
+        }
+        if let Builder::Index(b) = &mut self.builders[n + 1] {
+            b.append_option(checked.position.and_then(|p| p.record));
+        }
+        true
+    }
+
+    /// The rows pushed so far as one record batch; the builder starts empty again.
+    pub fn finish(&mut self) -> RecordBatch {
+        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
+        RecordBatch::try_new(self.table.schema(), columns)
+            .expect("every column has the schema's type and the same length")
+    }
+}
+
+/// Reads a table from an input, batch by batch: an Arrow [`RecordBatchReader`]
+/// (what Arrow's C stream interface exports). Reading stays on the calling thread;
+/// with `jobs` > 1 each batch's records are decoded and checked on `jobs` threads.
+///
+/// A fatal read error ends the stream with an [`ArrowError::ExternalError`]
+/// holding the [`Error`](crate::Error).
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
+/// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}"#;
+/// let r = TableReader::new(Reader::from_slice(json)?, Checker::new(DecodeOptions::default()), Table::Marches)
+///     .batch_size(1);
+/// let rows: Vec<usize> = r.map(|b| b.unwrap().num_rows()).collect();
+/// assert_eq!(rows, [1, 1]);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct TableReader<R> {
+    reader: Reader<R>,
+    checker: Checker,
+    builder: TableBuilder,
+    batch_size: usize,
+    jobs: usize,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for TableReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableReader")
+            .field("table", &self.builder.table)
+            .field("batch_size", &self.batch_size)
+            .field("jobs", &self.jobs)
+            .finish()
+    }
+}
+
+impl<R: Read> TableReader<R> {
+    /// A reader of `table` from `reader`, each record going through `checker`
+    /// (which decodes it with the reader's options); batches of 65 536 rows, one job.
+    pub fn new(reader: Reader<R>, checker: Checker, table: Table) -> TableReader<R> {
+        let checker = checker.decoding(reader.decode_options());
+        TableReader {
+            reader,
+            checker,
+            builder: TableBuilder::new(table),
+            batch_size: 65_536,
+            jobs: 1,
+            done: false,
+        }
+    }
+
+    /// At most `n` rows per batch (at least 1).
+    pub fn batch_size(mut self, n: usize) -> TableReader<R> {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// Decodes and checks on `n` threads (`0` or `1`: on the calling thread).
+    pub fn jobs(mut self, n: usize) -> TableReader<R> {
+        self.jobs = n.max(1);
+        self
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        let mut raws: Vec<RawRecord> = Vec::new();
+        while !self.done && self.builder.len() < self.batch_size {
+            raws.clear();
+            // Read ahead as many records as rows still wanted (records of the
+            // other kind give no row, so this may loop).
+            let want = self.batch_size - self.builder.len();
+            while raws.len() < want {
+                let mut raw = RawRecord::default();
+                match self.reader.read_raw(&mut raw) {
+                    Ok(true) => raws.push(raw),
+                    Ok(false) => {
+                        self.done = true;
+                        break;
+                    }
+                    Err(e) if e.is_fatal() => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    // An envelope finding between records: no row.
+                    Err(_) => {}
+                }
+            }
+            if self.jobs <= 1 || raws.len() < 2 {
+                for raw in &raws {
+                    self.builder.push(&self.checker.check_raw(raw));
+                }
+            } else {
+                let chunk = raws.len().div_ceil(self.jobs);
+                let checker = &self.checker;
+                let checked: Vec<Vec<Checked>> = std::thread::scope(|s| {
+                    let handles: Vec<_> = raws
+                        .chunks(chunk)
+                        .map(|c| s.spawn(move || c.iter().map(|r| checker.check_raw(r)).collect()))
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                        .collect()
+                });
+                for c in checked.iter().flatten() {
+                    self.builder.push(c);
+                }
+            }
+        }
+        Ok((!self.builder.is_empty()).then(|| self.builder.finish()))
+    }
+}
+
+impl<R: Read> Iterator for TableReader<R> {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch()
+            .map_err(|e| ArrowError::ExternalError(Box::new(e)))
+            .transpose()
+    }
+}
+
+impl<R: Read> RecordBatchReader for TableReader<R> {
+    fn schema(&self) -> SchemaRef {
+        self.builder.table.schema()
+    }
+}

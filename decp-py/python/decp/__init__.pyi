@@ -1,0 +1,394 @@
+"""Read, validate, write and tabulate French public-procurement open data (DECP).
+
+Documents are in the official JSON shape of the DECP schemas (arrêté du 22
+décembre 2022; v2, or v1 as read): ``{"marches": {"marche": [...],
+"contrat-concession": [...]}}``. Amounts are in euros HT, durations in months,
+rates in [0, 1]. Every rule, message, path and position comes from the Rust core,
+identical to the ``decp`` command-line tool's.
+"""
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal, Protocol, final
+
+__all__ = [
+    "DecpError",
+    "Issue",
+    "ParseError",
+    "Record",
+    "RecordIterator",
+    "Report",
+    "Scan",
+    "ValidationError",
+    "__version__",
+    "dump",
+    "dumps",
+    "iter_records",
+    "load",
+    "loads",
+    "rules",
+    "scan",
+    "to_arrow",
+    "to_pandas",
+    "to_polars",
+    "upgrade",
+    "validate",
+]
+
+__version__: str
+
+class _SupportsRead(Protocol):
+    def read(self, size: int, /) -> bytes | str: ...
+
+class _SupportsWrite(Protocol):
+    def write(self, data: Any, /) -> object: ...
+
+_Source = str | bytes | bytearray | os.PathLike[str] | _SupportsRead | dict[str, Any] | list[Any]
+"""A document: a path (``str`` not starting with ``{``, ``[`` or ``<``, or
+``os.PathLike``), its text (``str`` starting with ``{``, ``[`` or ``<``) or bytes, a
+file object (binary preferred: an XML declaration's encoding is honoured), or the
+document as Python objects."""
+
+_Format = Literal["json", "xml"]
+_Lang = Literal["fr", "en"]
+_Numbers = Literal["decimal", "float", "str"]
+_Dates = Literal["date", "str"]
+_Mode = Literal["tolerant", "strict"]
+_FamilyName = Literal["schema", "rule", "quality"]
+
+class DecpError(ValueError):
+    """Base class of the errors of decp (a subclass of ``ValueError``)."""
+
+class ParseError(DecpError):
+    """The input is not well-formed JSON or XML, or not a DECP document.
+
+    ``line`` and ``column`` count from 1 (columns in characters), ``offset`` in bytes
+    from 0; ``record`` is the index of the record in the document, or None."""
+
+    line: int | None
+    column: int | None
+    offset: int | None
+    record: int | None
+
+class ValidationError(DecpError):
+    """The data does not conform (``mode="strict"``, or ``dumps(check=True)``):
+    ``issues`` lists the findings."""
+
+    issues: list[Issue]
+
+@final
+class Issue:
+    """One finding: what is wrong (or repaired), where, and why.
+
+    The catalogue of codes is :func:`rules`; the JSON form is :meth:`to_dict`,
+    identical to an entry of the CLI's JSON report."""
+
+    @property
+    def code(self) -> str:
+        """The stable code, e.g. ``"schema.enum"``."""
+    @property
+    def family(self) -> str:
+        """``"schema"`` (the official schemas' verdict), ``"rule"`` (regulatory rules),
+        ``"quality"``, ``"repair"`` (what ``normalize`` changed), ``"upgrade"`` or
+        ``"convert"``."""
+    @property
+    def severity(self) -> Literal["error", "warning", "info"]:
+        """``"error"``, ``"warning"`` or ``"info"``."""
+    @property
+    def path(self) -> str:
+        """JSON Pointer into the official JSON shape, e.g.
+        ``"/marches/marche/0/titulaires/0/titulaire/id"``."""
+    @property
+    def loc(self) -> tuple[str | int, ...]:
+        """The path as a tuple of member names and list indexes, as pydantic's ``loc``."""
+    @property
+    def line(self) -> int | None:
+        """Line of the value (from 1); None for a document given as Python objects."""
+    @property
+    def column(self) -> int | None:
+        """Column of the value (from 1, in characters); None as ``line``."""
+    @property
+    def record(self) -> int | None:
+        """Index of the record in its document (from 0), or None."""
+    @property
+    def value(self) -> str | None:
+        """The value concerned, as text (cut after 200 characters), or None."""
+    @property
+    def message(self) -> str:
+        """The message, in the language asked."""
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as the CLI's JSON report writes it: ``code``, ``family``,
+        ``severity``, ``path``, ``line``, ``column``, ``record``, ``value``, ``message``."""
+
+@final
+class Report:
+    """What :func:`validate` found in one input. True when valid."""
+
+    @property
+    def valid(self) -> bool:
+        """No error finding, and the input could be read to the end."""
+    @property
+    def records(self) -> int:
+        """Records read (those that could not be decoded count too)."""
+    @property
+    def issues(self) -> list[Issue]:
+        """The findings kept (all, unless ``max_issues``), in document order."""
+    @property
+    def path(self) -> str:
+        """The input's name: the path as given, ``"<bytes>"``, ``"<string>"``,
+        ``"<object>"``, or a file object's ``name``."""
+    @property
+    def format(self) -> _Format | None:
+        """The detected format, or None when the input could not be read."""
+    @property
+    def version(self) -> str | None:
+        """The detected version: ``"2"``, ``"1.5"``, ``"1.5+2"`` (a file mixing shapes), or None."""
+    @property
+    def fatal(self) -> str | None:
+        """The error that stopped reading (the input is then not valid), or None."""
+    @property
+    def error_count(self) -> int:
+        """Number of error findings (all of them, even beyond ``max_issues``)."""
+    @property
+    def warning_count(self) -> int:
+        """Number of warning findings."""
+    def errors(self) -> list[Issue]:
+        """The error findings kept."""
+    def warnings(self) -> list[Issue]:
+        """The warning findings kept."""
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON report entry for this input (``decp validate --report json``), identical."""
+    def to_json(self, *, indent: bool = False) -> str:
+        """The same entry as JSON text."""
+    def __bool__(self) -> bool: ...
+
+@final
+class Record:
+    """One record of a document, as :func:`iter_records` yields it."""
+
+    @property
+    def kind(self) -> Literal["marche", "contrat-concession"] | None:
+        """The record's kind."""
+    @property
+    def version(self) -> str | None:
+        """The version told from the record's shape (``"2"``, ``"1.5"``…), before any upgrade."""
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The record in the official JSON shape, built on first access (amounts
+        ``Decimal``, dates ``date`` by default); None when it could not be read (its
+        finding is in ``issues``)."""
+    @property
+    def issues(self) -> list[Issue]:
+        """The record's findings: decoding, upgrade, and rules with ``validate=True``."""
+    @property
+    def path(self) -> str | None:
+        """The record's JSON Pointer, e.g. ``"/marches/marche/3"``."""
+    @property
+    def id(self) -> str | None:
+        """The record's ``id``, when valid."""
+    @property
+    def line(self) -> int | None:
+        """Line where the record starts (from 1)."""
+    @property
+    def column(self) -> int | None:
+        """Column where the record starts (from 1)."""
+    @property
+    def offset(self) -> int | None:
+        """Byte offset where the record starts (from 0)."""
+    @property
+    def index(self) -> int | None:
+        """Index of the record in its document (from 0)."""
+
+@final
+class RecordIterator(Iterator[Record]):
+    """The records of a document, read one at a time in constant memory."""
+
+    def __iter__(self) -> RecordIterator: ...
+    def __next__(self) -> Record:
+        """The next record. Raises ``ParseError`` when the document's structure
+        breaks (a broken record is yielded with its finding instead), ``OSError``
+        when reading fails."""
+    @property
+    def envelope_issues(self) -> list[Issue]:
+        """Findings about the document rather than a record (its envelope, its
+        encoding), met so far."""
+
+@final
+class Scan:
+    """A flat table of a document, exported through the Arrow PyCapsule interface
+    when a consumer asks: ``pyarrow.table(s)``, ``polars.DataFrame(s)``,
+    ``duckdb.sql("select … from s")``, ``pandas.DataFrame.from_arrow(s)``."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """A capsule ``arrow_array_stream``; each call reads the source anew (a file
+        object only once: ``DecpError`` then)."""
+    def __arrow_c_schema__(self) -> object:
+        """A capsule ``arrow_schema`` of the table's schema."""
+    @property
+    def table(self) -> Literal["marches", "concessions"]:
+        """The table's name."""
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in order."""
+
+def load(
+    fp: str | os.PathLike[str] | _SupportsRead,
+    *,
+    format: _Format | None = None,
+    normalize: bool = False,
+    upgrade: bool = False,
+    mode: _Mode = "tolerant",
+    numbers: _Numbers = "decimal",
+    dates: _Dates = "date",
+) -> dict[str, Any]:
+    """Read a whole document from a path or a file object, as :mod:`json` does.
+
+    Returns the document in the official JSON shape: v2, or v1 as read unless
+    ``upgrade=True`` (then v1 records become v2). Amounts and rates are
+    ``decimal.Decimal`` (``numbers="float"`` or ``"str"`` otherwise), dates
+    ``datetime.date`` (``dates="str"``: ``"YYYY-MM-DD"``), integers ``int``. In the
+    default tolerant mode a value that does not fit its official type is kept as
+    it was; ``mode="strict"`` raises on it. ``normalize=True`` repairs producers'
+    defects (``"12 000,50"``, dates with a time zone…) as ``decp validate
+    --normalize`` does. ``format`` is detected when None.
+
+    Raises ``ParseError`` (broken JSON/XML, not a DECP document), ``ValidationError``
+    (strict mode), ``DecpError`` (a document mixing v1 and v2 records without
+    ``upgrade``), ``OSError``.
+    """
+
+def loads(
+    s: str | bytes | bytearray,
+    *,
+    format: _Format | None = None,
+    normalize: bool = False,
+    upgrade: bool = False,
+    mode: _Mode = "tolerant",
+    numbers: _Numbers = "decimal",
+    dates: _Dates = "date",
+) -> dict[str, Any]:
+    """:func:`load` from the document's text or bytes (``TypeError`` for anything else)."""
+
+def dumps(
+    obj: dict[str, Any],
+    *,
+    format: _Format = "json",
+    indent: int | None = None,
+    check: bool = False,
+    upgrade: bool = False,
+    lang: _Lang = "fr",
+) -> str:
+    """Write a document given as Python objects, exactly as the core's writers do.
+
+    ``obj`` is in the official JSON shape; values may be ``Decimal``, ``float``,
+    ``int``, ``datetime.date``, ``str``, ``bool``, ``None``, dicts, lists and tuples.
+    ``indent`` (any int) pretty-prints with the writers' own indentation; None
+    writes compactly. A value that does not fit the schema is written as given
+    where the format allows (``decp.validate(obj)`` lists its findings);
+    ``check=True`` runs every check and raises ``ValidationError`` on an error
+    finding. ``upgrade=True`` writes v1 records as v2.
+
+    Raises ``ValidationError`` (``check=True`` and an error finding, or a record
+    the format cannot carry: nothing is dropped silently), ``TypeError`` (a value
+    of another type), ``ValueError`` (a non-finite number).
+    """
+
+def dump(
+    obj: dict[str, Any],
+    fp: _SupportsWrite,
+    *,
+    format: _Format = "json",
+    indent: int | None = None,
+    check: bool = False,
+    upgrade: bool = False,
+    lang: _Lang = "fr",
+) -> None:
+    """:func:`dumps` into a file object (text, or binary: UTF-8)."""
+
+def iter_records(
+    src: _Source,
+    *,
+    format: _Format | None = None,
+    normalize: bool = False,
+    upgrade: bool = False,
+    mode: _Mode = "tolerant",
+    validate: bool = False,
+    lang: _Lang = "fr",
+    numbers: _Numbers = "decimal",
+    dates: _Dates = "date",
+) -> RecordIterator:
+    """The records of a document one at a time, in constant memory (multi-GB files).
+
+    A record that cannot be read is yielded with ``data`` None and its finding;
+    ``validate=True`` adds the rules' findings to each record's ``issues``.
+
+    Raises ``ParseError`` (when iterating: a broken document structure), ``OSError``.
+    """
+
+def validate(
+    src: _Source,
+    *,
+    lang: _Lang = "fr",
+    normalize: bool = False,
+    strict: bool = False,
+    only: Iterable[_FamilyName] | None = None,
+    upgrade: bool = False,
+    format: _Format | None = None,
+    max_issues: int | None = None,
+    jobs: int | None = None,
+) -> Report:
+    """Validate a document as ``decp validate`` does: same codes, paths, positions, counts.
+
+    ``only`` runs only these families (``["schema"]`` is the official schemas'
+    verdict); ``strict`` refuses values that do not fit their types (a refused
+    record is one finding); ``max_issues`` keeps at most that many findings (counts
+    stay exact); ``jobs`` is the number of threads (None: every core). A document
+    given as Python objects has findings without ``line``/``column``: ``path`` and
+    ``loc`` say where. A file that cannot be read gives a report with ``fatal``.
+
+    Raises ``TypeError`` for a source of another type, ``ValueError`` for a bad option.
+    """
+
+def upgrade(
+    src: _Source,
+    *,
+    format: _Format | None = None,
+    normalize: bool = False,
+    numbers: _Numbers = "decimal",
+    dates: _Dates = "date",
+) -> dict[str, Any]:
+    """A document, v1 or v2, as a v2 document in Python objects (see :func:`load`)."""
+
+def rules(lang: _Lang = "fr") -> list[dict[str, Any]]:
+    """The catalogue of finding codes: ``code``, ``family``, ``severity``, ``message``
+    (the template in ``lang``), ``versions`` (``["v1", "v2"]``: the versions the check
+    applies to)."""
+
+def scan(
+    src: _Source,
+    *,
+    table: Literal["marches", "concessions"] = "marches",
+    format: _Format | None = None,
+    normalize: bool = False,
+    upgrade: bool = False,
+    batch_size: int = 65536,
+    jobs: int | None = None,
+) -> Scan:
+    """A flat table of the document, one row per contract with its scalar members,
+    read when a consumer asks for its Arrow stream (no copy, no runtime dependency).
+
+    Columns are named as in the community "format tabulaire" (``uid``, ``id``,
+    ``acheteur_id``, ``montant``, ``dateNotification``…) plus ``version`` and
+    ``record``; identifiers are strings, dates ``date32``, amounts and rates
+    ``decimal128(38, 6)``. A value kept verbatim because it does not fit its type
+    is null (``validate`` says why).
+    """
+
+def to_arrow(src: _Source, **kwargs: Any) -> Any:
+    """``pyarrow.table(scan(src, **kwargs))`` (needs pyarrow)."""
+
+def to_polars(src: _Source, **kwargs: Any) -> Any:
+    """``polars.DataFrame(scan(src, **kwargs))`` (needs polars)."""
+
+def to_pandas(src: _Source, **kwargs: Any) -> Any:
+    """The table as a ``pandas.DataFrame`` (needs pandas, and pyarrow before pandas 3)."""

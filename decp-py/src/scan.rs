@@ -1,0 +1,162 @@
+//! `decp.scan`: a flat table as an Arrow C stream (the PyCapsule protocol).
+
+use std::sync::{Arc, Mutex};
+
+use arrow_array::ffi::FFI_ArrowSchema;
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use decp_core::table::{Table, TableReader};
+use decp_core::{Checker, DecodeOptions, Lang};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+
+use crate::source::{DecpError, ReadOpts, Src, open, open_boxed, parse_format, source, to_py_err};
+
+/// Where a scan reads from, kept so that each stream re-opens it.
+enum Origin {
+    Path(std::path::PathBuf),
+    Bytes(Arc<Vec<u8>>),
+    /// A file object can be read once.
+    File(Mutex<Option<Py<PyAny>>>),
+}
+
+/// A flat table of a document, read when a consumer asks for its Arrow stream
+/// (`pyarrow.table(scan)`, `polars.DataFrame(scan)`, `duckdb.sql("… from scan")`).
+#[pyclass(module = "decp", frozen)]
+pub struct Scan {
+    origin: Origin,
+    opts: ReadOpts,
+    table: Table,
+    upgrade: bool,
+    batch_size: usize,
+    jobs: usize,
+}
+
+/// Reads a flat table (see `decp.scan`).
+#[pyfunction]
+#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, upgrade=false, batch_size=65536, jobs=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn scan(
+    src: &Bound<'_, PyAny>,
+    table: &str,
+    format: Option<&str>,
+    normalize: bool,
+    upgrade: bool,
+    batch_size: usize,
+    jobs: Option<usize>,
+) -> PyResult<Scan> {
+    let table = Table::from_name(table).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "table must be \"marches\" or \"concessions\", not {table:?}"
+        ))
+    })?;
+    if batch_size == 0 {
+        return Err(PyValueError::new_err("batch_size must be at least 1"));
+    }
+    let (src, _) = source(src, false)?;
+    let origin = match src {
+        Src::Path(p) => Origin::Path(p),
+        Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b)),
+        Src::File(f) => Origin::File(Mutex::new(Some(f))),
+    };
+    Ok(Scan {
+        origin,
+        opts: ReadOpts {
+            format: parse_format(format)?,
+            mode: decp_core::Mode::Tolerant,
+            normalize,
+        },
+        table,
+        upgrade,
+        batch_size,
+        jobs: crate::threads(jobs),
+    })
+}
+
+/// Bytes shared by every stream of a scan.
+struct Shared(Arc<Vec<u8>>);
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+#[pymethods]
+impl Scan {
+    /// The Arrow C stream of the table (the Arrow PyCapsule interface): a capsule
+    /// named `arrow_array_stream`. Each call reads the source anew.
+    ///
+    /// Raises `DecpError` for a file object already read, `ParseError` or
+    /// `OSError` when the source cannot be opened.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        // The schema is fixed; a consumer that asks for another casts it itself.
+        let _ = requested_schema;
+        let opts = self.opts;
+        let reader = match &self.origin {
+            Origin::Path(p) => {
+                let p = p.clone();
+                py.detach(|| open(Src::Path(p), opts))
+            }
+            Origin::Bytes(b) => {
+                let b = Shared(Arc::clone(b));
+                py.detach(|| open_boxed(Box::new(std::io::Cursor::new(b)), opts.format, opts))
+            }
+            Origin::File(f) => {
+                let f = f
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                let Some(f) = f else {
+                    return Err(DecpError::new_err(
+                        "a file object can be scanned once: pass a path or bytes to scan again",
+                    ));
+                };
+                py.detach(|| open(Src::File(f), opts))
+            }
+        }
+        .map_err(|e| to_py_err(py, e, Lang::Fr))?;
+        let checker = Checker::new(DecodeOptions::default()).upgrade(self.upgrade);
+        let tr = TableReader::new(reader, checker, self.table)
+            .batch_size(self.batch_size)
+            .jobs(self.jobs);
+        let stream = FFI_ArrowArrayStream::new(Box::new(tr));
+        PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
+    }
+
+    /// The Arrow C schema of the table (a capsule named `arrow_schema`).
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
+        let schema = FFI_ArrowSchema::try_from(self.table.schema().as_ref())
+            .map_err(|e| DecpError::new_err(e.to_string()))?;
+        PyCapsule::new_with_value(py, schema, c"arrow_schema")
+    }
+
+    /// The table's name: `"marches"` or `"concessions"`.
+    #[getter]
+    fn table(&self) -> &'static str {
+        self.table.name()
+    }
+
+    /// The table's column names, in order.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.table
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Scan(table={:?}, batch_size={})",
+            self.table.name(),
+            self.batch_size
+        )
+    }
+}

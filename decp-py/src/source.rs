@@ -1,0 +1,244 @@
+//! Where a document comes from (a path, bytes, text, a file object, Python
+//! objects), and the core's errors as Python exceptions.
+
+use std::io::{Cursor, Read};
+use std::path::PathBuf;
+
+use decp_core::{Error, ErrorKind, Format, Mode, Reader, ReaderBuilder};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
+
+use crate::values::to_raw;
+
+pyo3::create_exception!(
+    decp,
+    DecpError,
+    PyValueError,
+    "Base class of the errors of decp (a subclass of ValueError)."
+);
+pyo3::create_exception!(
+    decp,
+    ParseError,
+    DecpError,
+    "The input is not well-formed JSON or XML, or not a DECP document it can read; \
+     `.line`, `.column` (from 1), `.offset` (bytes from 0) and `.record` (index of the \
+     record in the document, or None) say where."
+);
+pyo3::create_exception!(
+    decp,
+    ValidationError,
+    DecpError,
+    "The data does not conform (strict mode, or `check=True`); `.issues` lists the findings."
+);
+
+/// A document's origin.
+pub enum Src {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+    File(Py<PyAny>),
+    /// A document given as Python objects, as JSON text.
+    Value(Vec<u8>),
+}
+
+/// The input as a source: `bytes`-like → bytes; `str` → the document itself when
+/// it starts (after blanks) with `{`, `[` or `<`, a path otherwise (or always the
+/// document, with `text_is_document`); `os.PathLike` → a path; an object with
+/// `read()` → a file object; `dict`/`list` → a document as Python objects.
+pub fn source(obj: &Bound<'_, PyAny>, text_is_document: bool) -> PyResult<(Src, String)> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok((Src::Bytes(b.as_bytes().to_vec()), "<bytes>".into()));
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok((Src::Bytes(b.to_vec()), "<bytes>".into()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_str()?;
+        let t = s.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        if text_is_document || t.starts_with(['{', '[', '<']) {
+            return Ok((Src::Bytes(s.as_bytes().to_vec()), "<string>".into()));
+        }
+        return Ok((Src::Path(PathBuf::from(s)), s.to_owned()));
+    }
+    if obj.hasattr("__fspath__")? {
+        let p: PathBuf = obj
+            .py()
+            .import("os")?
+            .getattr("fspath")?
+            .call1((obj,))?
+            .extract()?;
+        let name = p.to_string_lossy().into_owned();
+        return Ok((Src::Path(p), name));
+    }
+    if obj.cast::<PyDict>().is_ok() || obj.cast::<PyList>().is_ok() {
+        return Ok((
+            Src::Value(to_raw(obj)?.to_json().into_bytes()),
+            "<object>".into(),
+        ));
+    }
+    if obj.hasattr("read")? {
+        let name = obj
+            .getattr("name")
+            .ok()
+            .and_then(|n| n.extract::<String>().ok())
+            .unwrap_or_else(|| "<stream>".into());
+        return Ok((Src::File(obj.clone().unbind()), name));
+    }
+    if let Ok(m) = obj.call_method0("tobytes") {
+        // memoryview and other buffers.
+        if let Ok(b) = m.cast::<PyBytes>() {
+            return Ok((Src::Bytes(b.as_bytes().to_vec()), "<bytes>".into()));
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a path, bytes, str, a file object or a document as dict, not {}",
+        obj.get_type()
+    )))
+}
+
+/// A Python file object as a byte reader: `read(n)` is called with the GIL taken
+/// for the call only, so the rest of the work runs without it. A text file's `str`
+/// is read as UTF-8.
+pub struct PyReader {
+    file: Py<PyAny>,
+    pending: Vec<u8>,
+    at: usize,
+}
+
+impl PyReader {
+    pub fn new(file: Py<PyAny>) -> PyReader {
+        PyReader {
+            file,
+            pending: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for PyReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at >= self.pending.len() {
+            let chunk = Python::attach(|py| -> PyResult<Vec<u8>> {
+                let r = self
+                    .file
+                    .bind(py)
+                    .call_method1("read", (buf.len().max(8192),))?;
+                if let Ok(b) = r.cast::<PyBytes>() {
+                    Ok(b.as_bytes().to_vec())
+                } else if let Ok(s) = r.cast::<PyString>() {
+                    Ok(s.to_str()?.as_bytes().to_vec())
+                } else if r.is_none() {
+                    Ok(Vec::new())
+                } else {
+                    Err(PyTypeError::new_err(format!(
+                        "read() returned {}, expected bytes or str",
+                        r.get_type()
+                    )))
+                }
+            })
+            .map_err(std::io::Error::other)?;
+            self.pending = chunk;
+            self.at = 0;
+        }
+        let n = (self.pending.len() - self.at).min(buf.len());
+        buf[..n].copy_from_slice(&self.pending[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The reader type of every binding entry point.
+pub type DynReader = Reader<Box<dyn Read + Send>>;
+
+/// Reading options shared by the entry points.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOpts {
+    pub format: Option<Format>,
+    pub mode: Mode,
+    pub normalize: bool,
+}
+
+/// `"json"`, `"xml"` or `None`.
+pub fn parse_format(s: Option<&str>) -> PyResult<Option<Format>> {
+    match s {
+        None => Ok(None),
+        Some("json") => Ok(Some(Format::Json)),
+        Some("xml") => Ok(Some(Format::Xml)),
+        Some(o) => Err(PyValueError::new_err(format!(
+            "format must be \"json\", \"xml\" or None, not {o:?}"
+        ))),
+    }
+}
+
+/// `"tolerant"` or `"strict"`.
+pub fn parse_mode(s: &str) -> PyResult<Mode> {
+    match s {
+        "tolerant" => Ok(Mode::Tolerant),
+        "strict" => Ok(Mode::Strict),
+        o => Err(PyValueError::new_err(format!(
+            "mode must be \"tolerant\" or \"strict\", not {o:?}"
+        ))),
+    }
+}
+
+/// Opens a reader on a source (without the GIL for a path or bytes).
+pub fn open(src: Src, o: ReadOpts) -> Result<DynReader, Error> {
+    match src {
+        Src::Path(p) => open_boxed(Box::new(std::fs::File::open(p)?), o.format, o),
+        Src::Bytes(v) => open_boxed(Box::new(Cursor::new(v)), o.format, o),
+        Src::File(f) => open_boxed(Box::new(PyReader::new(f)), o.format, o),
+        Src::Value(v) => open_boxed(Box::new(Cursor::new(v)), Some(Format::Json), o),
+    }
+}
+
+/// Opens a reader on bytes read from `rd`.
+pub fn open_boxed(
+    rd: Box<dyn Read + Send>,
+    format: Option<Format>,
+    o: ReadOpts,
+) -> Result<DynReader, Error> {
+    let mut b = ReaderBuilder::new();
+    b.mode(o.mode).normalize(o.normalize);
+    if let Some(f) = format {
+        b.format(f);
+    }
+    b.from_reader(rd)
+}
+
+/// A core error as a Python exception: I/O errors as `OSError` (with their errno
+/// subclass: `FileNotFoundError`…), syntax, unsupported input and limits as
+/// [`ParseError`] with the position, a value refused in strict mode as
+/// [`ValidationError`] with its finding.
+pub fn to_py_err(py: Python<'_>, e: Error, lang: decp_core::Lang) -> PyErr {
+    let issue = e.to_issue();
+    let pos = e.position().copied();
+    let message = e.to_string();
+    match e.into_kind() {
+        ErrorKind::Io(io) => {
+            // An error raised by a Python file object comes back as itself.
+            if let Some(inner) = io.get_ref().and_then(|i| i.downcast_ref::<PyErr>()) {
+                return inner.clone_ref(py);
+            }
+            PyErr::from(io)
+        }
+        ErrorKind::Data { .. } => {
+            let err = ValidationError::new_err(message);
+            let issues: Vec<crate::objects::Issue> = issue
+                .into_iter()
+                .map(|i| crate::objects::Issue::new(&i, lang))
+                .collect();
+            let _ = err.value(py).setattr("issues", issues);
+            err
+        }
+        ErrorKind::Write { .. } => DecpError::new_err(message),
+        _ => {
+            let err = ParseError::new_err(message);
+            let v = err.value(py);
+            let _ = v.setattr("line", pos.map(|p| p.line));
+            let _ = v.setattr("column", pos.map(|p| p.column));
+            let _ = v.setattr("offset", pos.map(|p| p.byte));
+            let _ = v.setattr("record", pos.and_then(|p| p.record));
+            err
+        }
+    }
+}

@@ -1,0 +1,87 @@
+"""Exceptions: hierarchy, positions, strict mode, no panic reaching Python."""
+
+from __future__ import annotations
+
+import io
+import pathlib
+
+import decp
+import pytest
+
+
+def test_hierarchy() -> None:
+    assert issubclass(decp.DecpError, ValueError)
+    assert issubclass(decp.ParseError, decp.DecpError)
+    assert issubclass(decp.ValidationError, decp.DecpError)
+
+
+def test_parse_error_positions_json() -> None:
+    text = '{"marches": {"marche": [\n  {"id": "A"},\n  {"id": "B",, "x": 1}\n]}}'
+    with pytest.raises(decp.ParseError) as e:
+        decp.loads(text)
+    assert (e.value.line, e.value.column) == (3, 14)
+    assert e.value.offset == text.index(",,") + 1
+    assert e.value.record == 1
+
+
+def test_parse_error_positions_xml() -> None:
+    text = "<marches>\n<marche><id>A</id></marche>\n<marche><id>B</idd></marche>\n</marches>"
+    with pytest.raises(decp.ParseError) as e:
+        decp.loads(text)
+    assert e.value.line == 3
+    assert e.value.record == 1
+
+
+def test_broken_envelope_is_fatal() -> None:
+    with pytest.raises(decp.ParseError):
+        decp.loads('{"marches": {"marche": [{"id": "A"}')
+    with pytest.raises(decp.ParseError):
+        decp.loads("")
+    with pytest.raises(decp.ParseError):
+        decp.loads('{"autre": 1}')
+
+
+def test_strict_raises_validation_error() -> None:
+    text = '{"marches": {"marche": [{"id": "A", "dureeMois": "douze"}]}}'
+    with pytest.raises(decp.ValidationError) as e:
+        decp.loads(text, mode="strict")
+    (issue,) = e.value.issues
+    assert issue.code == "schema.type"
+    assert issue.loc == ("marches", "marche", 0, "dureeMois")
+    # At the value, columns from 1.
+    assert (issue.line, issue.column) == (1, text.index('"douze"') + 1)
+    # Tolerant: kept as given.
+    doc = decp.loads('{"marches": {"marche": [{"id": "A", "dureeMois": "douze"}]}}')
+    assert doc["marches"]["marche"][0]["dureeMois"] == "douze"
+
+
+def test_os_errors() -> None:
+    with pytest.raises(FileNotFoundError):
+        decp.load("/nonexistent/decp.json")
+    r = decp.validate(pathlib.Path("/nonexistent/decp.json"))
+    assert not r.valid and r.fatal
+
+
+def test_file_object_errors_come_back() -> None:
+    class Broken(io.RawIOBase):
+        def read(self, n: int = -1) -> bytes:
+            raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        decp.load(Broken())
+
+
+def test_hostile_input_is_an_error_not_a_crash() -> None:
+    deep = '{"marches": {"marche": [' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "]}}"
+    r = decp.validate(deep)
+    assert not r.valid
+    with pytest.raises(decp.DecpError):
+        decp.loads(deep)
+    with pytest.raises(decp.ParseError):
+        decp.loads(b"\xff\xfe\x00garbage")
+
+
+def test_invalid_utf8_in_json() -> None:
+    r = decp.validate(b'{"marches": {"marche": [{"id": "\xe9t\xe9"}]}}')
+    assert not r.valid
+    assert any(i.code == "schema.syntax" for i in r.issues) or r.fatal

@@ -1,0 +1,45 @@
+"""An analyst's first look: a DECP file (JSON or XML, v1 or v2) into a DataFrame,
+then amounts (euros HT) by year of notification and procedure.
+
+    python examples/python/analyst.py FILE [FILE...]
+
+Uses polars when installed, pandas otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import decp
+
+
+def main(paths: list[str]) -> None:
+    try:
+        import polars as pl
+    except ImportError:
+        pl = None
+    for path in paths:
+        # One row per contract; upgrade=True reads v1 files as v2.
+        scan = decp.scan(path, upgrade=True)
+        if pl is not None:
+            df = pl.DataFrame(scan)
+            by = (
+                df.group_by(pl.col("dateNotification").dt.year().alias("annee"), "procedure")
+                .agg(pl.len().alias("marches"), pl.col("montant").sum().alias("montant_total"))
+                .sort("annee", "procedure")
+            )
+            print(path)
+            print(by)
+        else:
+            import pandas as pd
+
+            df = decp.to_pandas(path, upgrade=True)
+            df["annee"] = pd.to_datetime(df["dateNotification"]).dt.year
+            print(path)
+            print(df.groupby(["annee", "procedure"])["montant"].agg(["count", "sum"]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(sys.argv[1:])
