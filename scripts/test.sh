@@ -15,6 +15,24 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Rust: cargo test --workspace"
 cargo test --workspace
 
+step "C API: header, C tests under valgrind, C example (decp-ffi/tests/run.sh)"
+if ! command -v valgrind >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q >/dev/null
+        apt-get install -y -q valgrind gcc >/dev/null
+    else
+        echo "scripts/test.sh: valgrind and a C compiler are needed (Debian: valgrind gcc)" >&2
+        exit 2
+    fi
+fi
+# cbindgen at the exact version the header was generated with.
+if [ "$(target/tools/bin/cbindgen --version 2>/dev/null || true)" != "cbindgen 0.29.4" ]; then
+    cargo install cbindgen --version 0.29.4 --locked --quiet --root target/tools
+fi
+cargo build -p decp-ffi -p decp-cli
+CBINDGEN=target/tools/bin/cbindgen bash decp-ffi/tests/run.sh
+
 step "Python: virtual environment"
 python=${PYTHON:-python3}
 venv=target/py-venv

@@ -185,57 +185,76 @@ enum Scalar {
     Bool(bool),
 }
 
-/// A [`Sink`] that keeps a record's scalars at depth 1 and 2 (`montant`,
-/// `acheteur/id`) by their joined name (`montant`, `acheteur_id`), and skips lists.
-#[derive(Default)]
+/// A [`Sink`] that keeps, of a record's scalars at depth 1 and 2 (`montant`,
+/// `acheteur/id`), those named by a column (`montant`, `acheteur_id`) in that
+/// column's slot; lists are skipped. Nothing is allocated but the slots' text.
 struct Flat {
-    path: Vec<String>,
-    key: Option<String>,
+    columns: &'static [(&'static str, Col)],
+    /// The member holding the current depth-2 object (`acheteur`).
+    parent: String,
+    /// The next member's name, when it is a column's (its index) or a parent.
+    key: Option<usize>,
+    name: String,
     /// Depth of arrays entered (values inside are skipped).
     in_array: usize,
     objects: usize,
-    values: Vec<(String, Scalar)>,
+    slots: Vec<Option<Scalar>>,
 }
 
 impl Flat {
-    fn put(&mut self, v: Scalar) {
-        let key = self.key.take();
-        if self.in_array > 0 || self.objects == 0 || self.objects > 2 {
-            return;
+    fn new(columns: &'static [(&'static str, Col)]) -> Flat {
+        Flat {
+            columns,
+            parent: String::new(),
+            key: None,
+            name: String::new(),
+            in_array: 0,
+            objects: 0,
+            slots: vec![None; columns.len()],
         }
-        if let Some(k) = key {
-            let name = if self.path.is_empty() {
-                k
-            } else {
-                format!("{}_{k}", self.path.join("_"))
-            };
-            self.values.push((name, v));
+    }
+
+    fn put(&mut self, v: Scalar) {
+        if let Some(k) = self.key.take()
+            && self.in_array == 0
+            && (1..=2).contains(&self.objects)
+        {
+            self.slots[k] = Some(v);
         }
     }
 
     fn get(&self, name: &str) -> Option<&Scalar> {
-        self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        let i = self.columns.iter().position(|(n, _)| *n == name)?;
+        self.slots[i].as_ref()
     }
 }
 
 impl Sink for Flat {
     fn begin_object(&mut self) {
         if self.in_array == 0 {
-            if self.objects > 0 {
-                self.path.push(self.key.take().unwrap_or_default());
+            if self.objects == 1 {
+                // `name` holds the member's name (`acheteur`).
+                self.parent.clone_from(&self.name);
             }
             self.objects += 1;
         }
+        self.key = None;
     }
     fn key(&mut self, key: &str) {
-        if self.in_array == 0 {
-            self.key = Some(key.to_owned());
+        if self.in_array > 0 || !(1..=2).contains(&self.objects) {
+            return;
         }
+        self.name.clear();
+        if self.objects == 2 {
+            self.name.push_str(&self.parent);
+            self.name.push('_');
+        }
+        self.name.push_str(key);
+        self.key = self.columns.iter().position(|(n, _)| *n == self.name);
     }
     fn end_object(&mut self) {
         if self.in_array == 0 {
             self.objects -= 1;
-            self.path.pop();
         }
     }
     fn begin_array(&mut self) {
@@ -252,10 +271,14 @@ impl Sink for Flat {
         self.put(Scalar::Bool(value));
     }
     fn number(&mut self, text: &str) {
-        self.put(Scalar::Number(text.to_owned()));
+        if self.key.is_some() {
+            self.put(Scalar::Number(text.to_owned()));
+        }
     }
     fn string(&mut self, value: &str) {
-        self.put(Scalar::Text(value.to_owned()));
+        if self.key.is_some() {
+            self.put(Scalar::Text(value.to_owned()));
+        }
     }
     fn integer(&mut self, value: i64) {
         self.put(Scalar::Int(value));
@@ -395,7 +418,7 @@ impl TableBuilder {
         if record.kind() != self.table.kind() {
             return false;
         }
-        let mut flat = Flat::default();
+        let mut flat = Flat::new(self.table.columns());
         record.emit(&mut flat);
         let owner = match self.table {
             Table::Marches => "acheteur_id",
@@ -408,15 +431,17 @@ impl TableBuilder {
             _ => None,
         };
         let cols = self.table.columns();
-        for (b, &(name, _)) in self.builders.iter_mut().zip(cols) {
+        let uid = match (text(flat.get(owner)), text(flat.get("id"))) {
+            (Some(o), Some(i)) => Some(Scalar::Text(o + &i)),
+            _ => None,
+        };
+        let mut uid = Some(uid);
+        for (k, (b, &(name, _))) in self.builders.iter_mut().zip(cols).enumerate() {
             let v = if name == "uid" {
                 // The community tables' key: the buyer's identifier then the id.
-                match (text(flat.get(owner)), text(flat.get("id"))) {
-                    (Some(o), Some(i)) => Some(Scalar::Text(o + &i)),
-                    _ => None,
-                }
+                uid.take().flatten()
             } else {
-                flat.get(name).cloned()
+                flat.slots[k].take()
             };
             match b {
                 Builder::Text(b) => b.append_option(text(v.as_ref())),
@@ -459,6 +484,9 @@ impl TableBuilder {
             .expect("every column has the schema's type and the same length")
     }
 }
+
+/// Records read ahead and checked together (on `jobs` threads) while a batch fills.
+const READ_AHEAD: usize = 2048;
 
 /// Reads a table from an input, batch by batch: an Arrow [`RecordBatchReader`]
 /// (what Arrow's C stream interface exports). Reading stays on the calling thread;
@@ -528,7 +556,8 @@ impl<R: Read> TableReader<R> {
             raws.clear();
             // Read ahead as many records as rows still wanted (records of the
             // other kind give no row, so this may loop).
-            let want = self.batch_size - self.builder.len();
+            // At most a few thousand records in memory at once, whatever the batch size.
+            let want = (self.batch_size - self.builder.len()).min(READ_AHEAD);
             while raws.len() < want {
                 let mut raw = RawRecord::default();
                 match self.reader.read_raw(&mut raw) {
