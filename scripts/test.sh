@@ -15,14 +15,24 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Rust: cargo test --workspace"
 cargo test --workspace
 
-step "C API: header, C tests under valgrind, C example (decp-ffi/tests/run.sh)"
-if ! command -v valgrind >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
+step "C API: header, C tests under valgrind, examples in C, PHP, Java, C# (decp-ffi/tests/run.sh)"
+# valgrind and a C compiler for the tests; php-cli, a JDK with JNA, and mono for
+# the examples (Debian packages; installed when run as root).
+need=()
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v php >/dev/null 2>&1 || need+=(php-cli)
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || need+=(libjna-java)
+command -v mcs >/dev/null 2>&1 || need+=(mono-mcs)
+command -v mono >/dev/null 2>&1 || need+=(mono-runtime)
+if [ "${#need[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -q >/dev/null
-        apt-get install -y -q valgrind gcc >/dev/null
+        apt-get install -y -q "${need[@]}" >/dev/null
     else
-        echo "scripts/test.sh: valgrind and a C compiler are needed (Debian: valgrind gcc)" >&2
+        echo "scripts/test.sh: missing ${need[*]} (Debian packages): the C API's examples need them" >&2
         exit 2
     fi
 fi

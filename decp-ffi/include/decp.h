@@ -307,6 +307,13 @@ bool decp_report_is_valid(const decp_report *report);
 size_t decp_report_record_count(const decp_report *report);
 
 /**
+ * The error that stopped reading the input (a file that cannot be opened, a
+ * broken document structure), borrowed until `decp_report_free`; NULL when the
+ * input was read to the end (or for a NULL report).
+ */
+const char *decp_report_fatal(const decp_report *report);
+
+/**
  * Number of findings (0 for NULL).
  */
 size_t decp_report_issue_count(const decp_report *report);

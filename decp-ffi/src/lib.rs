@@ -164,8 +164,9 @@ pub struct decp_report {
     report: FileReport,
     lang: Lang,
     /// The issues' strings, NUL-terminated, made once.
-    strings: Vec<[CString; 4]>,
+    strings: Vec<[CString; 3]>,
     values: Vec<Option<CString>>,
+    fatal: Option<CString>,
 }
 
 /// A reader of records from a file (opaque). Free it with `decp_reader_free`.
@@ -347,7 +348,6 @@ impl decp_report {
                     cstring(i.code.as_str()),
                     cstring(&i.path),
                     cstring(&i.message(lang)),
-                    CString::default(),
                 ]
             })
             .collect();
@@ -356,7 +356,9 @@ impl decp_report {
             .iter()
             .map(|i| i.value.as_deref().map(cstring))
             .collect();
+        let fatal = report.fatal.as_deref().map(cstring);
         decp_report {
+            fatal,
             report,
             lang,
             strings,
@@ -523,6 +525,17 @@ pub unsafe extern "C" fn decp_report_is_valid(report: *const decp_report) -> boo
 pub unsafe extern "C" fn decp_report_record_count(report: *const decp_report) -> usize {
     // SAFETY: NULL or a report from this library.
     unsafe { report.as_ref() }.map_or(0, |r| r.report.records as usize)
+}
+
+/// The error that stopped reading the input (a file that cannot be opened, a
+/// broken document structure), borrowed until `decp_report_free`; NULL when the
+/// input was read to the end (or for a NULL report).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn decp_report_fatal(report: *const decp_report) -> *const c_char {
+    // SAFETY: NULL or a report from this library.
+    unsafe { report.as_ref() }
+        .and_then(|r| r.fatal.as_ref())
+        .map_or(std::ptr::null(), |c| c.as_ptr())
 }
 
 /// Number of findings (0 for NULL).

@@ -7,7 +7,7 @@
 # Usage: bash decp-ffi/tests/run.sh   (after `cargo build -p decp-ffi -p decp-cli`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-lib=target/debug
+lib="$PWD/target/debug"
 out=target/ffi-test
 rm -rf "$out" && mkdir -p "$out"
 
@@ -29,7 +29,7 @@ fi
 
 cflags=(-std=c99 -Wall -Wextra -Werror -pedantic -g -Idecp-ffi/include)
 cc "${cflags[@]}" decp-ffi/tests/c/test_decp.c "$lib/libdecp.a" -lpthread -ldl -lm -o "$out/test_static"
-cc "${cflags[@]}" decp-ffi/tests/c/test_decp.c -L"$lib" -ldecp -Wl,-rpath,"$PWD/$lib" -o "$out/test_dynamic"
+cc "${cflags[@]}" decp-ffi/tests/c/test_decp.c -L"$lib" -ldecp -Wl,-rpath,"$lib" -o "$out/test_dynamic"
 cc "${cflags[@]}" examples/c/validate.c "$lib/libdecp.a" -lpthread -ldl -lm -o "$out/validate_example"
 
 export RUST_BACKTRACE=0
@@ -50,10 +50,46 @@ assert c == json.dumps(cli, ensure_ascii=False, separators=(",", ":")), (c[:300]
 print("report JSON from C = the CLI's entry")
 PY
 
-# The C example prints the CLI's findings.
-for f in tests/data/official/v2/xml/Marche.xml tests/data/official/v2/json/marches_concessions.json; do
-    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        "$out/validate_example" "$f" >"$out/example.txt" || test $? -eq 1
+# PHP's declarations are decp.h's.
+bash examples/php/make_header.sh >"$out/decp_php.h"
+diff -u examples/php/decp_php.h "$out/decp_php.h" || {
+    echo "examples/php/decp_php.h is stale: bash examples/php/make_header.sh > examples/php/decp_php.h" >&2
+    exit 1
+}
+echo "PHP header up to date"
+
+# The examples in C, PHP, Java and C# print the CLI's findings.
+langs=(c)
+if command -v php >/dev/null 2>&1; then
+    langs+=(php)
+    # FFI::load with the checked-in header, as preloading does.
+    LD_LIBRARY_PATH="$lib" php -d ffi.enable=1 -r \
+        '$f = FFI::load("examples/php/decp_php.h"); echo "PHP FFI::load: libdecp ", $f->decp_version(), "\n";'
+fi
+jna=/usr/share/java/jna.jar
+if command -v javac >/dev/null 2>&1 && [ -f "$jna" ]; then
+    langs+=(java)
+    javac -cp "$jna" -d "$out/java" examples/java/Validate.java
+fi
+if command -v mcs >/dev/null 2>&1 && command -v mono >/dev/null 2>&1; then
+    langs+=(csharp)
+    mcs -nologo -out:"$out/Validate.exe" examples/csharp/Validate.cs
+fi
+if [ "${CI:-}" = true ] && [ "${#langs[@]}" -ne 4 ]; then
+    echo "CI needs php-cli, a JDK with libjna-java, and mono (scripts/test.sh installs them)" >&2
+    exit 1
+fi
+run_example() {
+    case $1 in
+    c) valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        "$out/validate_example" "$2" ;;
+    php) php -d ffi.enable=1 examples/php/validate.php "$2" "$lib" 2>/dev/null ;;
+    java) java -cp "$jna:$out/java" -Djna.library.path="$lib" Validate "$2" ;;
+    csharp) LD_LIBRARY_PATH="$lib" mono "$out/Validate.exe" "$2" ;;
+    esac
+}
+for f in tests/data/official/v2/xml/Marche.xml tests/data/official/v2/json/marches_concessions.json \
+    tests/data/official/v1.5/xml/mar-basique.xml; do
     "$lib/decp" validate --report ndjson "$f" >"$out/cli.ndjson" || test $? -eq 1
     python3 - "$out/cli.ndjson" >"$out/cli.txt" <<'PY'
 import json, sys
@@ -61,6 +97,11 @@ for line in open(sys.argv[1], encoding="utf-8"):
     i = json.loads(line)
     print("{line}:{column}: {severity} [{code}] {message} ({path})".format(**i))
 PY
-    diff -u "$out/cli.txt" "$out/example.txt"
+    for l in "${langs[@]}"; do
+        rc=0
+        LC_ALL=C run_example "$l" "$f" >"$out/example.txt" || rc=$?
+        test "$rc" -le 1 || { echo "$l example failed on $f (exit $rc)" >&2; exit 1; }
+        diff -u "$out/cli.txt" "$out/example.txt"
+    done
 done
-echo "C example prints the CLI's findings"
+echo "examples (${langs[*]}) print the CLI's findings"

@@ -53,6 +53,9 @@ int main(int argc, char **argv) {
                (unsigned long long)issue.column, severity(issue.severity), issue.code,
                issue.message, issue.path);
     }
+    if (decp_report_fatal(report) != NULL) {
+        fprintf(stderr, "decp: %s: %s\n", argv[1], decp_report_fatal(report));
+    }
     valid = decp_report_is_valid(report);
     decp_report_free(report);
     return valid ? 0 : 1;

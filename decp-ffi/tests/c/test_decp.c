@@ -60,6 +60,7 @@ static void test_basics(void) {
         decp_str_free(empty);
     }
     CHECK(!decp_report_is_valid(NULL));
+    CHECK(decp_report_fatal(NULL) == NULL);
     CHECK(decp_report_record_count(NULL) == 0);
     CHECK(decp_report_issue_count(NULL) == 0);
 }
@@ -77,6 +78,7 @@ static void test_validate_official(const char *dir, const char *out_dir) {
     CHECK(decp_validate_file(path, NULL, &r) == DECP_STATUS_OK);
     CHECK(r != NULL);
     CHECK(!decp_report_is_valid(r)); /* the official examples break rules */
+    CHECK(decp_report_fatal(r) == NULL);
     CHECK(decp_report_record_count(r) == 4);
     n = decp_report_issue_count(r);
     CHECK(n > 0);
@@ -163,6 +165,7 @@ static void test_validate_memory(void) {
     /* A missing file: a report whose fatal says why. */
     CHECK(decp_validate_file("/nonexistent/x.json", NULL, &r) == DECP_STATUS_OK);
     CHECK(!decp_report_is_valid(r));
+    CHECK(decp_report_fatal(r) != NULL && strlen(decp_report_fatal(r)) > 0);
     decp_report_free(r);
 }
 
