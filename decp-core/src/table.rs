@@ -34,8 +34,9 @@ use rust_decimal::Decimal;
 
 use crate::read::{RawRecord, Reader};
 use crate::record::RecordKind;
+use crate::record::{Record, Version};
 use crate::sink::Sink;
-use crate::workflow::{Checked, Checker};
+use crate::workflow::Checked;
 
 /// The scale of decimal columns: six digits after the point.
 pub const DECIMAL_SCALE: i8 = 6;
@@ -342,6 +343,69 @@ impl Builder {
     }
 }
 
+/// One row of a table, its values typed by column: what [`TableBuilder::push_row`]
+/// appends. Made apart from the builder, so that rows can be made on several
+/// threads and appended in order on one.
+#[derive(Debug, Clone)]
+pub struct Row {
+    values: Vec<Option<Scalar>>,
+    version: Option<Version>,
+    record: Option<u64>,
+}
+
+impl Row {
+    /// The row of `record` in `table`, or `None` when the record is of the other
+    /// kind. `version` is the record's source version, `index` its index in its
+    /// document.
+    pub fn new(
+        table: Table,
+        record: &Record,
+        version: Option<Version>,
+        index: Option<u64>,
+    ) -> Option<Row> {
+        if record.kind() != table.kind() {
+            return None;
+        }
+        let cols = table.columns();
+        let mut flat = Flat::new(cols);
+        record.emit(&mut flat);
+        let owner = match table {
+            Table::Marches => "acheteur_id",
+            Table::Concessions => "autoriteConcedante_id",
+        };
+        let text = |s: Option<&Scalar>| match s {
+            Some(Scalar::Text(t) | Scalar::Number(t)) => Some(t.clone()),
+            Some(Scalar::Int(i)) => Some(i.to_string()),
+            Some(Scalar::Dec(d)) => Some(d.to_string()),
+            _ => None,
+        };
+        // The community tables' key: the buyer's identifier then the id.
+        let uid = match (text(flat.get(owner)), text(flat.get("id"))) {
+            (Some(o), Some(i)) => Some(Scalar::Text(o + &i)),
+            _ => None,
+        };
+        let values = cols
+            .iter()
+            .zip(std::mem::take(&mut flat.slots))
+            .map(|(&(name, col), v)| {
+                if name == "uid" {
+                    return uid.clone();
+                }
+                match (col, v) {
+                    // A text column keeps the text of a number given for a string.
+                    (Col::Text, v) => text(v.as_ref()).map(Scalar::Text),
+                    (_, v) => v,
+                }
+            })
+            .collect();
+        Some(Row {
+            values,
+            version,
+            record: index,
+        })
+    }
+}
+
 /// Builds the rows of one [`Table`] into Arrow record batches.
 ///
 /// ```
@@ -415,41 +479,26 @@ impl TableBuilder {
         let Some(record) = &checked.record else {
             return false;
         };
-        if record.kind() != self.table.kind() {
-            return false;
+        let index = checked.position.and_then(|p| p.record);
+        match Row::new(self.table, record, checked.version, index) {
+            Some(row) => {
+                self.push_row(row);
+                true
+            }
+            None => false,
         }
-        let mut flat = Flat::new(self.table.columns());
-        record.emit(&mut flat);
-        let owner = match self.table {
-            Table::Marches => "acheteur_id",
-            Table::Concessions => "autoriteConcedante_id",
-        };
-        let text = |s: Option<&Scalar>| match s {
-            Some(Scalar::Text(t) | Scalar::Number(t)) => Some(t.clone()),
-            Some(Scalar::Int(i)) => Some(i.to_string()),
-            Some(Scalar::Dec(d)) => Some(d.to_string()),
-            _ => None,
-        };
-        let cols = self.table.columns();
-        let uid = match (text(flat.get(owner)), text(flat.get("id"))) {
-            (Some(o), Some(i)) => Some(Scalar::Text(o + &i)),
-            _ => None,
-        };
-        let mut uid = Some(uid);
-        for (k, (b, &(name, _))) in self.builders.iter_mut().zip(cols).enumerate() {
-            let v = if name == "uid" {
-                // The community tables' key: the buyer's identifier then the id.
-                uid.take().flatten()
-            } else {
-                flat.slots[k].take()
-            };
+    }
+
+    /// Adds a row made by [`Row::new`] for this table.
+    pub fn push_row(&mut self, row: Row) {
+        for (b, v) in self.builders.iter_mut().zip(row.values) {
             match b {
-                Builder::Text(b) => b.append_option(text(v.as_ref())),
+                Builder::Text(b) => b.append_option(match v {
+                    Some(Scalar::Text(t)) => Some(t),
+                    _ => None,
+                }),
                 Builder::Date(b) => b.append_option(match v {
-                    Some(Scalar::Date(d)) => Some(
-                        (d - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
-                            as i32,
-                    ),
+                    Some(Scalar::Date(d)) => Some((d - NaiveDate::default()).num_days() as i32),
                     _ => None,
                 }),
                 Builder::Int(b) => b.append_option(match v {
@@ -467,14 +516,13 @@ impl TableBuilder {
                 Builder::Index(_) => {}
             }
         }
-        let n = cols.len();
+        let n = self.table.columns().len();
         if let Builder::Text(b) = &mut self.builders[n] {
-            b.append_option(checked.version.map(|v| v.as_str()));
+            b.append_option(row.version.map(|v| v.as_str()));
         }
         if let Builder::Index(b) = &mut self.builders[n + 1] {
-            b.append_option(checked.position.and_then(|p| p.record));
+            b.append_option(row.record);
         }
-        true
     }
 
     /// The rows pushed so far as one record batch; the builder starts empty again.
@@ -489,24 +537,27 @@ impl TableBuilder {
 const READ_AHEAD: usize = 2048;
 
 /// Reads a table from an input, batch by batch: an Arrow [`RecordBatchReader`]
-/// (what Arrow's C stream interface exports). Reading stays on the calling thread;
-/// with `jobs` > 1 each batch's records are decoded and checked on `jobs` threads.
+/// (what Arrow's C stream interface exports). Records are decoded with the
+/// reader's options (tolerant or strict, normaliser); findings are not computed
+/// (a table holds data; [`Checker::validate`](crate::Checker::validate) reports).
+/// With one job, records are decoded in place in the reader's buffer; with more,
+/// the calling thread cuts records and `jobs` threads decode them and make their
+/// rows, appended in document order.
 ///
 /// A fatal read error ends the stream with an [`ArrowError::ExternalError`]
-/// holding the [`Error`](crate::Error).
+/// holding the [`Error`](crate::Error); a record that cannot be read gives no row.
 ///
 /// ```
-/// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
+/// use decp_core::{Reader, table::{Table, TableReader}};
 /// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}"#;
-/// let r = TableReader::new(Reader::from_slice(json)?, Checker::new(DecodeOptions::default()), Table::Marches)
-///     .batch_size(1);
+/// let r = TableReader::new(Reader::from_slice(json)?, Table::Marches).batch_size(1);
 /// let rows: Vec<usize> = r.map(|b| b.unwrap().num_rows()).collect();
 /// assert_eq!(rows, [1, 1]);
 /// # Ok::<(), decp_core::Error>(())
 /// ```
 pub struct TableReader<R> {
     reader: Reader<R>,
-    checker: Checker,
+    upgrade: bool,
     builder: TableBuilder,
     batch_size: usize,
     jobs: usize,
@@ -523,19 +574,32 @@ impl<R> std::fmt::Debug for TableReader<R> {
     }
 }
 
+/// The row of a decoded record (upgraded to v2 first when asked).
+fn row_of(table: Table, d: crate::Decoded, upgrade: bool) -> Option<Row> {
+    let version = d.version;
+    let index = d.position.record;
+    let d = if upgrade { d.upgrade() } else { d };
+    Row::new(table, &d.record, Some(version), index)
+}
+
 impl<R: Read> TableReader<R> {
-    /// A reader of `table` from `reader`, each record going through `checker`
-    /// (which decodes it with the reader's options); batches of 65 536 rows, one job.
-    pub fn new(reader: Reader<R>, checker: Checker, table: Table) -> TableReader<R> {
-        let checker = checker.decoding(reader.decode_options());
+    /// A reader of `table` from `reader`; batches of 65 536 rows, one job, no upgrade.
+    pub fn new(reader: Reader<R>, table: Table) -> TableReader<R> {
         TableReader {
             reader,
-            checker,
+            upgrade: false,
             builder: TableBuilder::new(table),
             batch_size: 65_536,
             jobs: 1,
             done: false,
         }
+    }
+
+    /// Upgrades v1 records to v2 before making their rows (the `version` column
+    /// still gives the source version).
+    pub fn upgrade(mut self, yes: bool) -> TableReader<R> {
+        self.upgrade = yes;
+        self
     }
 
     /// At most `n` rows per batch (at least 1).
@@ -544,24 +608,45 @@ impl<R: Read> TableReader<R> {
         self
     }
 
-    /// Decodes and checks on `n` threads (`0` or `1`: on the calling thread).
+    /// Decodes on `n` threads (`0` or `1`: in place, on the calling thread).
     pub fn jobs(mut self, n: usize) -> TableReader<R> {
         self.jobs = n.max(1);
         self
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        let table = self.builder.table;
+        let upgrade = self.upgrade;
+        if self.jobs <= 1 {
+            while !self.done && self.builder.len() < self.batch_size {
+                match self.reader.next_record() {
+                    None => self.done = true,
+                    Some(Ok(d)) => {
+                        if let Some(row) = row_of(table, d, upgrade) {
+                            self.builder.push_row(row);
+                        }
+                    }
+                    Some(Err(e)) if e.is_fatal() => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    // A record that cannot be read, an envelope finding: no row.
+                    Some(Err(_)) => {}
+                }
+            }
+            return Ok((!self.builder.is_empty()).then(|| self.builder.finish()));
+        }
+        let opts = self.reader.decode_options();
         let mut raws: Vec<RawRecord> = Vec::new();
         while !self.done && self.builder.len() < self.batch_size {
-            raws.clear();
-            // Read ahead as many records as rows still wanted (records of the
-            // other kind give no row, so this may loop).
-            // At most a few thousand records in memory at once, whatever the batch size.
+            // At most a few thousand records in memory at once, whatever the batch
+            // size (records of the other kind give no row, so this may loop).
             let want = (self.batch_size - self.builder.len()).min(READ_AHEAD);
-            while raws.len() < want {
-                let mut raw = RawRecord::default();
-                match self.reader.read_raw(&mut raw) {
-                    Ok(true) => raws.push(raw),
+            raws.resize_with(want, RawRecord::default);
+            let mut got = 0;
+            while got < want {
+                match self.reader.read_raw(&mut raws[got]) {
+                    Ok(true) => got += 1,
                     Ok(false) => {
                         self.done = true;
                         break;
@@ -574,26 +659,29 @@ impl<R: Read> TableReader<R> {
                     Err(_) => {}
                 }
             }
-            if self.jobs <= 1 || raws.len() < 2 {
-                for raw in &raws {
-                    self.builder.push(&self.checker.check_raw(raw));
-                }
-            } else {
-                let chunk = raws.len().div_ceil(self.jobs);
-                let checker = &self.checker;
-                let checked: Vec<Vec<Checked>> = std::thread::scope(|s| {
-                    let handles: Vec<_> = raws
-                        .chunks(chunk)
-                        .map(|c| s.spawn(move || c.iter().map(|r| checker.check_raw(r)).collect()))
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                        .collect()
-                });
-                for c in checked.iter().flatten() {
-                    self.builder.push(c);
-                }
+            let chunk = got.div_ceil(self.jobs).max(1);
+            let rows: Vec<Vec<Option<Row>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = raws[..got]
+                    .chunks(chunk)
+                    .map(|c| {
+                        s.spawn(move || {
+                            c.iter()
+                                .map(|r| {
+                                    r.decode_with(&opts)
+                                        .ok()
+                                        .and_then(|d| row_of(table, d, upgrade))
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            for row in rows.into_iter().flatten().flatten() {
+                self.builder.push_row(row);
             }
         }
         Ok((!self.builder.is_empty()).then(|| self.builder.finish()))

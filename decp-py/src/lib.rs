@@ -27,6 +27,21 @@ use crate::source::{
 };
 use crate::values::{Numbers, PySink};
 
+/// Runs `f`, turning a panic (a bug in decp) into a `DecpError` instead of pyo3's
+/// `PanicException` (which is not an `Exception`).
+pub(crate) fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let what = p
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(DecpError::new_err(format!(
+            "internal error (a bug in decp): {what}"
+        )))
+    })
+}
+
 fn parse_lang(s: &str) -> PyResult<Lang> {
     match s {
         "fr" => Ok(Lang::Fr),
@@ -94,46 +109,48 @@ fn _load<'py>(
     numbers: &str,
     dates: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let o = ReadOpts {
-        format: parse_format(format)?,
-        mode: parse_mode(mode)?,
-        normalize,
-    };
-    let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
-    let (src, _) = source(src, text_is_document)?;
-    let records = py
-        .detach(|| read_all(src, o, upgrade))
-        .map_err(|e| to_py_err(py, e, Lang::Fr))?;
-    let v1 = records.first().is_some_and(Record::is_v1);
-    if records.iter().any(|r| r.is_v1() != v1) {
-        return Err(DecpError::new_err(
-            "the document mixes v1 and v2 records: load it with upgrade=True",
-        ));
-    }
-    let mut sink = PySink::new(py, numbers, dates)?;
-    let marches = PyDict::new(py);
-    if v1 {
-        let items = PyList::empty(py);
-        for r in &records {
-            r.emit(&mut sink);
-            items.append(sink.finish()?)?;
+    guarded(|| {
+        let o = ReadOpts {
+            format: parse_format(format)?,
+            mode: parse_mode(mode)?,
+            normalize,
+        };
+        let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
+        let (src, _) = source(src, text_is_document)?;
+        let records = py
+            .detach(|| read_all(src, o, upgrade))
+            .map_err(|e| to_py_err(py, e, Lang::Fr))?;
+        let v1 = records.first().is_some_and(Record::is_v1);
+        if records.iter().any(|r| r.is_v1() != v1) {
+            return Err(DecpError::new_err(
+                "the document mixes v1 and v2 records: load it with upgrade=True",
+            ));
         }
-        marches.set_item("marches", items)?;
-        return Ok(marches.into_any());
-    }
-    let lists = PyDict::new(py);
-    for kind in [RecordKind::Marche, RecordKind::Concession] {
-        let items = PyList::empty(py);
-        for r in records.iter().filter(|r| r.kind() == kind) {
-            r.emit(&mut sink);
-            items.append(sink.finish()?)?;
+        let mut sink = PySink::new(py, numbers, dates)?;
+        let marches = PyDict::new(py);
+        if v1 {
+            let items = PyList::empty(py);
+            for r in &records {
+                r.emit(&mut sink);
+                items.append(sink.finish()?)?;
+            }
+            marches.set_item("marches", items)?;
+            return Ok(marches.into_any());
         }
-        if kind == RecordKind::Marche || !items.is_empty() {
-            lists.set_item(kind.name(), items)?;
+        let lists = PyDict::new(py);
+        for kind in [RecordKind::Marche, RecordKind::Concession] {
+            let items = PyList::empty(py);
+            for r in records.iter().filter(|r| r.kind() == kind) {
+                r.emit(&mut sink);
+                items.append(sink.finish()?)?;
+            }
+            if kind == RecordKind::Marche || !items.is_empty() {
+                lists.set_item(kind.name(), items)?;
+            }
         }
-    }
-    marches.set_item("marches", lists)?;
-    Ok(marches.into_any())
+        marches.set_item("marches", lists)?;
+        Ok(marches.into_any())
+    })
 }
 
 /// Writes a document given as Python objects (see `decp.dumps`).
@@ -148,65 +165,67 @@ fn _dumps(
     upgrade: bool,
     lang: &str,
 ) -> PyResult<String> {
-    let to = parse_format(Some(format))?.unwrap_or(decp_core::Format::Json);
-    let lang = parse_lang(lang)?;
-    let (src, _) = source(obj, true)?;
-    let o = ReadOpts {
-        format: Some(decp_core::Format::Json),
-        mode: decp_core::Mode::Tolerant,
-        normalize: false,
-    };
-    let mut checker = Checker::new(DecodeOptions::default()).upgrade(upgrade);
-    if check {
-        checker = checker.validator(Validator::new(ValidatorOptions::default()));
-    }
-    let r = py.detach(|| {
-        let reader = open(src, o)?;
-        let mut w = WriterBuilder::new(to)
-            .pretty(indent)
-            .from_writer(Vec::new());
-        let mut issues = Vec::new();
-        let n = checker
-            .convert(reader, &mut w, 1, &|_| {}, |c| {
-                issues.extend(c.issues.iter().cloned());
-                true
-            })
-            .map_err(decp_core::Error::from)?;
-        let bytes = w.finish()?;
-        Ok::<_, decp_core::Error>((bytes, issues, n))
-    });
-    let (bytes, mut issues, n) = r.map_err(|e| to_py_err(py, e, lang))?;
-    for i in &mut issues {
-        // Positions in a text the caller never saw mean nothing: the path says where.
-        i.position = None;
-    }
-    let lost = n.skipped > 0 || n.unreadable > 0;
-    if lost
-        || (check
-            && issues
-                .iter()
-                .any(|i| i.severity() == decp_core::Severity::Error))
-    {
-        let what = if lost {
-            format!(
-                "{} record(s) could not be written",
-                n.skipped + n.unreadable
-            )
-        } else {
-            format!(
-                "{} error finding(s)",
-                issues
-                    .iter()
-                    .filter(|i| i.severity() == decp_core::Severity::Error)
-                    .count()
-            )
+    guarded(|| {
+        let to = parse_format(Some(format))?.unwrap_or(decp_core::Format::Json);
+        let lang = parse_lang(lang)?;
+        let (src, _) = source(obj, true)?;
+        let o = ReadOpts {
+            format: Some(decp_core::Format::Json),
+            mode: decp_core::Mode::Tolerant,
+            normalize: false,
         };
-        let err = ValidationError::new_err(format!("the document does not conform: {what}"));
-        let list: Vec<Issue> = issues.iter().map(|i| Issue::new(i, lang)).collect();
-        err.value(py).setattr("issues", list)?;
-        return Err(err);
-    }
-    String::from_utf8(bytes).map_err(|e| DecpError::new_err(e.to_string()))
+        let mut checker = Checker::new(DecodeOptions::default()).upgrade(upgrade);
+        if check {
+            checker = checker.validator(Validator::new(ValidatorOptions::default()));
+        }
+        let r = py.detach(|| {
+            let reader = open(src, o)?;
+            let mut w = WriterBuilder::new(to)
+                .pretty(indent)
+                .from_writer(Vec::new());
+            let mut issues = Vec::new();
+            let n = checker
+                .convert(reader, &mut w, 1, &|_| {}, |c| {
+                    issues.extend(c.issues.iter().cloned());
+                    true
+                })
+                .map_err(decp_core::Error::from)?;
+            let bytes = w.finish()?;
+            Ok::<_, decp_core::Error>((bytes, issues, n))
+        });
+        let (bytes, mut issues, n) = r.map_err(|e| to_py_err(py, e, lang))?;
+        for i in &mut issues {
+            // Positions in a text the caller never saw mean nothing: the path says where.
+            i.position = None;
+        }
+        let lost = n.skipped > 0 || n.unreadable > 0;
+        if lost
+            || (check
+                && issues
+                    .iter()
+                    .any(|i| i.severity() == decp_core::Severity::Error))
+        {
+            let what = if lost {
+                format!(
+                    "{} record(s) could not be written",
+                    n.skipped + n.unreadable
+                )
+            } else {
+                format!(
+                    "{} error finding(s)",
+                    issues
+                        .iter()
+                        .filter(|i| i.severity() == decp_core::Severity::Error)
+                        .count()
+                )
+            };
+            let err = ValidationError::new_err(format!("the document does not conform: {what}"));
+            let list: Vec<Issue> = issues.iter().map(|i| Issue::new(i, lang)).collect();
+            err.value(py).setattr("issues", list)?;
+            return Err(err);
+        }
+        String::from_utf8(bytes).map_err(|e| DecpError::new_err(e.to_string()))
+    })
 }
 
 /// Validates a document (see `decp.validate`).
@@ -225,54 +244,58 @@ fn validate(
     max_issues: Option<u64>,
     jobs: Option<usize>,
 ) -> PyResult<Report> {
-    let lang = parse_lang(lang)?;
-    let families = match only {
-        None => Families::default(),
-        Some(names) => {
-            let fs = names
-                .iter()
-                .map(|n| match n.as_str() {
-                    "schema" => Ok(Family::Schema),
-                    "rule" => Ok(Family::Rule),
-                    "quality" => Ok(Family::Quality),
-                    o => Err(PyValueError::new_err(format!(
-                        "only takes \"schema\", \"rule\" and \"quality\", not {o:?}"
-                    ))),
-                })
-                .collect::<PyResult<Vec<_>>>()?;
-            Families::of(&fs)
+    guarded(|| {
+        let lang = parse_lang(lang)?;
+        let families = match only {
+            None => Families::default(),
+            Some(names) => {
+                let fs = names
+                    .iter()
+                    .map(|n| match n.as_str() {
+                        "schema" => Ok(Family::Schema),
+                        "rule" => Ok(Family::Rule),
+                        "quality" => Ok(Family::Quality),
+                        o => Err(PyValueError::new_err(format!(
+                            "only takes \"schema\", \"rule\" and \"quality\", not {o:?}"
+                        ))),
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                Families::of(&fs)
+            }
+        };
+        let o = ReadOpts {
+            format: parse_format(format)?,
+            mode: if strict {
+                decp_core::Mode::Strict
+            } else {
+                decp_core::Mode::Tolerant
+            },
+            normalize,
+        };
+        let (src, name) = source(src, false)?;
+        let is_value = matches!(src, Src::Value(_));
+        let validator = Validator::new(ValidatorOptions::default().families(families));
+        let checker = Checker::new(DecodeOptions::default())
+            .validator(validator)
+            .upgrade(upgrade);
+        let jobs = threads(jobs);
+        let mut report = py.detach(|| {
+            let mut fr = FileReport::new(name);
+            match open(src, o) {
+                Err(e) => fr.fatal = Some(e.to_string()),
+                Ok(reader) => {
+                    checker.validate(reader, jobs, max_issues, &mut fr, &|_| {}, |_| true)
+                }
+            }
+            fr
+        });
+        if is_value {
+            for i in &mut report.issues {
+                i.position = None;
+            }
         }
-    };
-    let o = ReadOpts {
-        format: parse_format(format)?,
-        mode: if strict {
-            decp_core::Mode::Strict
-        } else {
-            decp_core::Mode::Tolerant
-        },
-        normalize,
-    };
-    let (src, name) = source(src, false)?;
-    let is_value = matches!(src, Src::Value(_));
-    let validator = Validator::new(ValidatorOptions::default().families(families));
-    let checker = Checker::new(DecodeOptions::default())
-        .validator(validator)
-        .upgrade(upgrade);
-    let jobs = threads(jobs);
-    let mut report = py.detach(|| {
-        let mut fr = FileReport::new(name);
-        match open(src, o) {
-            Err(e) => fr.fatal = Some(e.to_string()),
-            Ok(reader) => checker.validate(reader, jobs, max_issues, &mut fr, &|_| {}, |_| true),
-        }
-        fr
-    });
-    if is_value {
-        for i in &mut report.issues {
-            i.position = None;
-        }
-    }
-    Report::new(py, report, lang)
+        Report::new(py, report, lang)
+    })
 }
 
 /// The records of a document, one at a time (see `decp.iter_records`).
@@ -291,47 +314,51 @@ fn iter_records(
     numbers: &str,
     dates: &str,
 ) -> PyResult<RecordIterator> {
-    let o = ReadOpts {
-        format: parse_format(format)?,
-        mode: parse_mode(mode)?,
-        normalize,
-    };
-    let lang = parse_lang(lang)?;
-    let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
-    let (src, _) = source(src, false)?;
-    let reader = py
-        .detach(|| open(src, o))
-        .map_err(|e| to_py_err(py, e, lang))?;
-    let mut checker = Checker::new(reader.decode_options()).upgrade(upgrade);
-    if validate {
-        checker = checker.validator(Validator::new(ValidatorOptions::default()));
-    }
-    Ok(RecordIterator::new(reader, checker, lang, numbers, dates))
+    guarded(|| {
+        let o = ReadOpts {
+            format: parse_format(format)?,
+            mode: parse_mode(mode)?,
+            normalize,
+        };
+        let lang = parse_lang(lang)?;
+        let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
+        let (src, _) = source(src, false)?;
+        let reader = py
+            .detach(|| open(src, o))
+            .map_err(|e| to_py_err(py, e, lang))?;
+        let mut checker = Checker::new(reader.decode_options()).upgrade(upgrade);
+        if validate {
+            checker = checker.validator(Validator::new(ValidatorOptions::default()));
+        }
+        Ok(RecordIterator::new(reader, checker, lang, numbers, dates))
+    })
 }
 
 /// The catalogue of finding codes (see `decp.rules`).
 #[pyfunction]
 #[pyo3(signature = (lang="fr"))]
 fn rules<'py>(py: Python<'py>, lang: &str) -> PyResult<Bound<'py, PyList>> {
-    let lang = parse_lang(lang)?;
-    let out = PyList::empty(py);
-    for e in decp_core::catalogue() {
-        let d = PyDict::new(py);
-        d.set_item("code", e.code.as_str())?;
-        d.set_item("family", e.family.as_str())?;
-        d.set_item("severity", e.severity.as_str())?;
-        d.set_item("message", e.code.template(lang))?;
-        let mut versions = Vec::new();
-        if e.v1 {
-            versions.push("v1");
+    guarded(|| {
+        let lang = parse_lang(lang)?;
+        let out = PyList::empty(py);
+        for e in decp_core::catalogue() {
+            let d = PyDict::new(py);
+            d.set_item("code", e.code.as_str())?;
+            d.set_item("family", e.family.as_str())?;
+            d.set_item("severity", e.severity.as_str())?;
+            d.set_item("message", e.code.template(lang))?;
+            let mut versions = Vec::new();
+            if e.v1 {
+                versions.push("v1");
+            }
+            if e.v2 {
+                versions.push("v2");
+            }
+            d.set_item("versions", versions)?;
+            out.append(d)?;
         }
-        if e.v2 {
-            versions.push("v2");
-        }
-        d.set_item("versions", versions)?;
-        out.append(d)?;
-    }
-    Ok(out)
+        Ok(out)
+    })
 }
 
 /// The extension module.

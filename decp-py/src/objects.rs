@@ -260,18 +260,7 @@ impl Record {
     /// record could not be read (its finding is in `issues`).
     #[getter]
     fn data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Some(d) = self.data.get() {
-            return Ok(d.clone_ref(py));
-        }
-        let v = match &self.checked.record {
-            None => py.None(),
-            Some(r) => {
-                let mut sink = PySink::new(py, self.numbers, self.dates)?;
-                r.emit(&mut sink);
-                sink.finish()?.unbind()
-            }
-        };
-        Ok(self.data.get_or_init(|| v).clone_ref(py))
+        crate::guarded(|| self.build_data(py))
     }
     /// The record's findings (decoding, upgrade, and rules when asked), in document order.
     #[getter]
@@ -369,6 +358,23 @@ impl RecordIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Record> {
+        crate::guarded(|| self.next_record(py))
+    }
+
+    /// Findings about the document rather than a record (its envelope, its
+    /// encoding), met so far.
+    #[getter]
+    fn envelope_issues(&self) -> Vec<Issue> {
+        let env = self
+            .envelope
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        env.iter().map(|i| Issue::new(i, self.lang)).collect()
+    }
+}
+
+impl RecordIterator {
+    fn next_record(&self, py: Python<'_>) -> PyResult<Record> {
         loop {
             let step = py.detach(|| {
                 let mut st = self
@@ -415,15 +421,21 @@ impl RecordIterator {
             }
         }
     }
+}
 
-    /// Findings about the document rather than a record (its envelope, its
-    /// encoding), met so far.
-    #[getter]
-    fn envelope_issues(&self) -> Vec<Issue> {
-        let env = self
-            .envelope
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        env.iter().map(|i| Issue::new(i, self.lang)).collect()
+impl Record {
+    fn build_data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if let Some(d) = self.data.get() {
+            return Ok(d.clone_ref(py));
+        }
+        let v = match &self.checked.record {
+            None => py.None(),
+            Some(r) => {
+                let mut sink = PySink::new(py, self.numbers, self.dates)?;
+                r.emit(&mut sink);
+                sink.finish()?.unbind()
+            }
+        };
+        Ok(self.data.get_or_init(|| v).clone_ref(py))
     }
 }

@@ -4,8 +4,8 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::ffi::FFI_ArrowSchema;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use decp_core::Lang;
 use decp_core::table::{Table, TableReader};
-use decp_core::{Checker, DecodeOptions, Lang};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -45,32 +45,57 @@ pub fn scan(
     batch_size: usize,
     jobs: Option<usize>,
 ) -> PyResult<Scan> {
-    let table = Table::from_name(table).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "table must be \"marches\" or \"concessions\", not {table:?}"
-        ))
-    })?;
-    if batch_size == 0 {
-        return Err(PyValueError::new_err("batch_size must be at least 1"));
-    }
-    let (src, _) = source(src, false)?;
-    let origin = match src {
-        Src::Path(p) => Origin::Path(p),
-        Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b)),
-        Src::File(f) => Origin::File(Mutex::new(Some(f))),
-    };
-    Ok(Scan {
-        origin,
-        opts: ReadOpts {
-            format: parse_format(format)?,
-            mode: decp_core::Mode::Tolerant,
-            normalize,
-        },
-        table,
-        upgrade,
-        batch_size,
-        jobs: crate::threads(jobs),
+    crate::guarded(|| {
+        let table = Table::from_name(table).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "table must be \"marches\" or \"concessions\", not {table:?}"
+            ))
+        })?;
+        if batch_size == 0 {
+            return Err(PyValueError::new_err("batch_size must be at least 1"));
+        }
+        let (src, _) = source(src, false)?;
+        let origin = match src {
+            Src::Path(p) => Origin::Path(p),
+            Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b)),
+            Src::File(f) => Origin::File(Mutex::new(Some(f))),
+        };
+        Ok(Scan {
+            origin,
+            opts: ReadOpts {
+                format: parse_format(format)?,
+                mode: decp_core::Mode::Tolerant,
+                normalize,
+            },
+            table,
+            upgrade,
+            batch_size,
+            jobs: crate::threads(jobs),
+        })
     })
+}
+
+/// A table reader whose panics (bugs) become Arrow errors: nothing unwinds into
+/// the consumer's C code.
+struct Guarded<R>(TableReader<R>);
+
+impl<R: std::io::Read> Iterator for Guarded<R> {
+    type Item = Result<arrow_array::RecordBatch, arrow_schema::ArrowError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.0.next())).unwrap_or_else(
+            |_| {
+                Some(Err(arrow_schema::ArrowError::ExternalError(
+                    "internal error (a bug in decp) while reading the table".into(),
+                )))
+            },
+        )
+    }
+}
+
+impl<R: std::io::Read> arrow_array::RecordBatchReader for Guarded<R> {
+    fn schema(&self) -> arrow_schema::SchemaRef {
+        arrow_array::RecordBatchReader::schema(&self.0)
+    }
 }
 
 /// Bytes shared by every stream of a scan.
@@ -120,11 +145,11 @@ impl Scan {
             }
         }
         .map_err(|e| to_py_err(py, e, Lang::Fr))?;
-        let checker = Checker::new(DecodeOptions::default()).upgrade(self.upgrade);
-        let tr = TableReader::new(reader, checker, self.table)
+        let tr = TableReader::new(reader, self.table)
+            .upgrade(self.upgrade)
             .batch_size(self.batch_size)
             .jobs(self.jobs);
-        let stream = FFI_ArrowArrayStream::new(Box::new(tr));
+        let stream = FFI_ArrowArrayStream::new(Box::new(Guarded(tr)));
         PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
     }
 
