@@ -6,8 +6,10 @@
  * Usage: test_decp OFFICIAL_DIR OUT_DIR
  * (writes OUT_DIR/report.json, which run.sh compares with the CLI's entry).
  */
+#define _POSIX_C_SOURCE 200809L
 #include "decp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +278,45 @@ static void test_one_record(void) {
     CHECK(xml.data == NULL);
 }
 
+/* Threads: each validates and fails on its own; the last error is per thread. */
+static void *thread_body(void *arg) {
+    const char *ok = "{\"marches\": {\"marche\": [{\"id\": \"A\", \"dureeMois\": \"x\"}]}}";
+    long id = (long)arg;
+    int i;
+    long bad = 0;
+    for (i = 0; i < 50; i++) {
+        decp_report *r = NULL;
+        decp_issue issue;
+        if (decp_validate(ok, strlen(ok), NULL, &r) != DECP_STATUS_OK || decp_report_record_count(r) != 1) {
+            bad++;
+        }
+        if (id % 2) {
+            /* Odd threads also fail, and see their own message only. */
+            if (decp_report_issue(r, 1000, &issue) != DECP_STATUS_INVALID_ARGUMENT ||
+                strstr(decp_last_error_message(), "out of range") == NULL) {
+                bad++;
+            }
+        } else if (decp_last_error_message()[0] != '\0') {
+            bad++;
+        }
+        decp_report_free(r);
+    }
+    return (void *)bad;
+}
+
+static void test_threads(void) {
+    pthread_t t[4];
+    long i;
+    for (i = 0; i < 4; i++) {
+        CHECK(pthread_create(&t[i], NULL, thread_body, (void *)i) == 0);
+    }
+    for (i = 0; i < 4; i++) {
+        void *bad = NULL;
+        CHECK(pthread_join(t[i], &bad) == 0);
+        CHECK(bad == NULL);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s OFFICIAL_DIR OUT_DIR\n", argv[0]);
@@ -287,6 +328,7 @@ int main(int argc, char **argv) {
     test_convert(argv[1]);
     test_reader(argv[1]);
     test_one_record();
+    test_threads();
     if (failures) {
         fprintf(stderr, "%d check(s) failed\n", failures);
         return 1;
