@@ -41,6 +41,7 @@ if [ "$(target/tools/bin/cbindgen --version 2>/dev/null || true)" != "cbindgen 0
     cargo install cbindgen --version 0.29.4 --locked --quiet --root target/tools
 fi
 cargo build -p decp-ffi -p decp-cli
+cargo build --release -p decp-ffi
 CBINDGEN=target/tools/bin/cbindgen bash decp-ffi/tests/run.sh
 
 step "Python: virtual environment"

@@ -1,6 +1,7 @@
 //! The `decp` command-line tool: validate, convert, upgrade and summarise DECP files.
 
 mod convert;
+mod flatten;
 mod input;
 mod progress;
 mod rules;
@@ -40,6 +41,49 @@ impl From<FormatArg> for Format {
             FormatArg::Xml => Format::Xml,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum TableArg {
+    Marches,
+    Concessions,
+    Modifications,
+    ActesSousTraitance,
+    DonneesExecution,
+    Findings,
+}
+
+impl From<TableArg> for decp_core::table::Table {
+    fn from(t: TableArg) -> decp_core::table::Table {
+        use decp_core::table::Table;
+        match t {
+            TableArg::Marches => Table::Marches,
+            TableArg::Concessions => Table::Concessions,
+            TableArg::Modifications => Table::Modifications,
+            TableArg::ActesSousTraitance => Table::ActesSousTraitance,
+            TableArg::DonneesExecution => Table::DonneesExecution,
+            TableArg::Findings => Table::Findings,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TableFormatArg {
+    Parquet,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StateArg {
+    All,
+    Current,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PartitionArg {
+    Year,
+    Source,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -217,6 +261,63 @@ enum Command {
         /// Language of messages.
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
+    },
+    /// Turn DECP files into analysts' tables, in Parquet or CSV.
+    ///
+    /// One file per table in DIR: marches (one row per contract × holder × state:
+    /// as published, then after each modification), concessions, modifications,
+    /// actes_sous_traitance, donnees_execution and findings (every finding, with
+    /// the record's key). Several inputs merge into one set of tables; sourceFile
+    /// says where each row came from. v1 records are read through the upgrade.
+    /// Identifiers are strings, amounts exact decimals (--float: float64), dates
+    /// dates; `--schema` prints every column's type and meaning.
+    ///
+    /// Examples:
+    ///   decp flatten exports/ -o tables/
+    ///   decp flatten decp.json --format csv --table marches --state current -o out/
+    ///   decp flatten exports/ -o lake/ --partition-by year
+    ///   decp flatten --schema
+    #[command(verbatim_doc_comment)]
+    Flatten {
+        /// Files, directories, or `-` for standard input.
+        #[arg(required_unless_present = "schema")]
+        paths: Vec<PathBuf>,
+        /// Output directory (created when missing; files of the same names are replaced).
+        #[arg(short, long, value_name = "DIR", required_unless_present = "schema")]
+        output: Option<PathBuf>,
+        /// Write only these tables (repeatable; default: all).
+        #[arg(long, value_enum)]
+        table: Vec<TableArg>,
+        /// File format.
+        #[arg(long, value_enum, default_value = "parquet")]
+        format: TableFormatArg,
+        /// Every state of each contract, or only its current state.
+        #[arg(long, value_enum, default_value = "all")]
+        state: StateArg,
+        /// Split each table into a Hive-partitioned dataset (DIR/marches/annee=2024/part-0.parquet).
+        #[arg(long, value_enum)]
+        partition_by: Option<PartitionArg>,
+        /// Repair producers' defects while reading (repairs are in the findings table).
+        #[arg(long)]
+        normalize: bool,
+        /// Amounts and rates as float64 instead of exact decimals.
+        #[arg(long)]
+        float: bool,
+        /// Input format (detected when left out).
+        #[arg(long, value_enum)]
+        from: Option<FormatArg>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Language of messages (and of the findings table).
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
+        /// Print the tables' schema (a Frictionless Data Package, JSON) and exit.
+        #[arg(long)]
+        schema: bool,
     },
     /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
     ///
@@ -409,6 +510,69 @@ fn main() -> ExitCode {
                 2
             }
         },
+        Command::Flatten {
+            paths,
+            output,
+            table,
+            format,
+            state,
+            partition_by,
+            normalize,
+            float,
+            from,
+            jobs: j,
+            quiet,
+            lang,
+            schema,
+        } => {
+            if schema {
+                print!(
+                    "{}",
+                    decp_core::table::frictionless_schema(
+                        float,
+                        matches!(format, TableFormatArg::Csv)
+                    )
+                );
+                return ExitCode::SUCCESS;
+            }
+            let inputs = match input::expand(&paths, lang.into()) {
+                Ok(i) => i,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut tables: Vec<decp_core::table::Table> =
+                table.into_iter().map(Into::into).collect();
+            if tables.is_empty() {
+                tables = decp_core::table::Table::ALL.to_vec();
+            }
+            tables.sort();
+            tables.dedup();
+            flatten::run(
+                &inputs,
+                &flatten::Options {
+                    output: output.unwrap_or_default(),
+                    tables,
+                    format: match format {
+                        TableFormatArg::Parquet => decp_core::table::OutputFormat::Parquet,
+                        TableFormatArg::Csv => decp_core::table::OutputFormat::Csv,
+                    },
+                    partition: match partition_by {
+                        None => decp_core::table::Partition::None,
+                        Some(PartitionArg::Year) => decp_core::table::Partition::Year,
+                        Some(PartitionArg::Source) => decp_core::table::Partition::Source,
+                    },
+                    current_only: matches!(state, StateArg::Current),
+                    normalize,
+                    float,
+                    from: from.map(Into::into),
+                    jobs: jobs(j),
+                    quiet,
+                    lang: lang.into(),
+                },
+            )
+        }
         Command::Rules { format, lang } => {
             match rules::run(matches!(format, TextOrJson::Json), lang.into()) {
                 Ok(()) => 0,

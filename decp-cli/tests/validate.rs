@@ -382,13 +382,27 @@ fn readme_synopsis_matches_help() {
         .and_then(|s| s.split("```text\n").nth(1))
         .and_then(|s| s.split("```").next())
         .unwrap();
-    for cmd in ["validate", "convert", "upgrade", "stats", "rules"] {
+    for cmd in [
+        "validate", "convert", "upgrade", "flatten", "stats", "rules",
+    ] {
         // The synopsis of `cmd`: from `decp cmd` to the next `decp `.
         let start = block
             .find(&format!("decp {cmd} "))
             .unwrap_or_else(|| panic!("{cmd} not in the synopsis"));
         let rest = &block[start + 5..];
-        let syn = &rest[..rest.find("decp ").unwrap_or(rest.len())];
+        // Every synopsis line of `cmd` (flatten has two).
+        let mut syn = String::new();
+        let mut r = rest;
+        loop {
+            let end = r.find("decp ").unwrap_or(r.len());
+            syn.push_str(&r[..end]);
+            r = &r[end..];
+            match r.strip_prefix(&format!("decp {cmd} ")) {
+                Some(next) => r = next,
+                None => break,
+            }
+        }
+        let syn = syn.as_str();
         let long = |s: &str| -> std::collections::BTreeSet<String> {
             s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
                 .filter(|w| w.starts_with("--") && w.len() > 2)

@@ -358,6 +358,11 @@ issue_codes! {
     NotWritten = "convert.not_written", Convert, Error,
         fr: "enregistrement non écrit : le format de sortie ne peut pas le porter ({value})",
         en: "record not written: the output format cannot carry it ({value})";
+    /// A value that a flat table's column type cannot hold exactly (an amount with
+    /// more than ten decimals): null in the table, kept here.
+    TableValue = "convert.table_value", Convert, Warning,
+        fr: "valeur « {value} » non représentable exactement dans la colonne {expected} : laissée vide",
+        en: "value “{value}” cannot be held exactly by column {expected}: left empty";
     /// A record that is not UTF-8, read as Windows-1252 (a superset of ISO-8859-1).
     RepairEncoding = "repair.encoding", Repair, Info,
         fr: "enregistrement non UTF-8 lu en {expected}",

@@ -300,6 +300,7 @@ impl RawRecord {
 pub struct ReaderBuilder {
     format: Option<Format>,
     opts: DecodeOptions,
+    decoded_text: bool,
 }
 
 impl ReaderBuilder {
@@ -398,6 +399,7 @@ impl ReaderBuilder {
             Format::Xml => {
                 let mut s = XmlSplitter::new(self.opts.limits);
                 s.lenient = self.opts.normalize;
+                s.decoded_text = self.decoded_text;
                 Splitter::Xml(s)
             }
         };
@@ -409,6 +411,22 @@ impl ReaderBuilder {
             raw: RawRecord::default(),
             bump: Bump::new(),
         })
+    }
+
+    /// Says the input is text already decoded (a Python `str`, a .NET string, a
+    /// file opened in text mode), handed over as UTF-8: the encoding an XML
+    /// declaration names is then ignored instead of being applied a second time.
+    ///
+    /// ```
+    /// use decp_core::ReaderBuilder;
+    /// let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><marches><marche><objet>école</objet></marche></marches>";
+    /// let d = ReaderBuilder::new().decoded_text(true).from_slice(xml.as_bytes())?.records().next().unwrap()?;
+    /// assert_eq!(d.record.to_value().to_json(), r#"{"objet":"école"}"#);
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn decoded_text(&mut self, yes: bool) -> &mut ReaderBuilder {
+        self.decoded_text = yes;
+        self
     }
 
     /// Reads from bytes in memory.

@@ -103,6 +103,24 @@ pub enum decp_record_kind {
     DECP_RECORD_KIND_CONCESSION = 1,
 }
 
+/// An enum value received from C by value, as its integer: a value outside the
+/// enum is refused (`DECP_STATUS_INVALID_ARGUMENT`), where taking the Rust enum
+/// itself would be undefined behaviour. The header names these by their enum
+/// (`decp-ffi/cbindgen.toml` renames them), which has the same ABI (a C `int`).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy)]
+pub struct KindArg(u32);
+
+/// `decp_format` received by value (see [`KindArg`]).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy)]
+pub struct FormatArg(u32);
+
+/// `decp_status` received by value (see [`KindArg`]).
+#[repr(transparent)]
+#[derive(Debug, Clone, Copy)]
+pub struct StatusArg(u32);
+
 /// Options of the reading, validating and converting calls. Start from
 /// `decp_options_default()` and set fields, so that fields added later keep their
 /// defaults.
@@ -400,11 +418,8 @@ pub extern "C" fn decp_version() -> *const c_char {
 /// A short English description of a status (static: never freed); `"unknown
 /// status"` for a value outside the enum.
 #[unsafe(no_mangle)]
-pub extern "C" fn decp_status_str(status: decp_status) -> *const c_char {
-    // Read as an integer: a value from C may be outside the enum.
-    // SAFETY: decp_status is repr(C), the size of a C enum (an int).
-    let n: u32 = unsafe { std::mem::transmute_copy(&status) };
-    let s: &CStr = match n {
+pub extern "C" fn decp_status_str(status: StatusArg) -> *const c_char {
+    let s: &CStr = match status.0 {
         0 => c"ok",
         1 => c"end of records",
         100 => c"invalid argument",
@@ -639,10 +654,8 @@ pub unsafe extern "C" fn decp_str_free(s: decp_str) {
     }
 }
 
-fn format_arg(to: decp_format) -> Result<Format, decp_status> {
-    // SAFETY: decp_format is repr(C): read as its integer.
-    let n: u32 = unsafe { std::mem::transmute_copy(&to) };
-    match n {
+fn format_arg(to: FormatArg) -> Result<Format, decp_status> {
+    match to.0 {
         1 => Ok(Format::Json),
         2 => Ok(Format::Xml),
         n => Err(fail(
@@ -652,10 +665,8 @@ fn format_arg(to: decp_format) -> Result<Format, decp_status> {
     }
 }
 
-fn kind_arg(kind: decp_record_kind) -> Result<RecordKind, decp_status> {
-    // SAFETY: decp_record_kind is repr(C): read as its integer.
-    let n: u32 = unsafe { std::mem::transmute_copy(&kind) };
-    match n {
+fn kind_arg(kind: KindArg) -> Result<RecordKind, decp_status> {
+    match kind.0 {
         0 => Ok(RecordKind::Marche),
         1 => Ok(RecordKind::Concession),
         n => Err(fail(
@@ -677,7 +688,7 @@ pub unsafe extern "C" fn decp_convert(
     data: *const c_char,
     len: usize,
     opts: *const decp_options,
-    to: decp_format,
+    to: FormatArg,
     out: *mut decp_str,
 ) -> decp_status {
     guard(|| {
@@ -878,7 +889,7 @@ pub unsafe extern "C" fn decp_reader_free(reader: *mut decp_reader) {
 /// platforms that hold one contract at a time.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_record_check(
-    kind: decp_record_kind,
+    kind: KindArg,
     json: *const c_char,
     len: usize,
     opts: *const decp_options,
@@ -921,7 +932,7 @@ pub unsafe extern "C" fn decp_record_check(
 /// `DECP_STATUS_WRITE` when a value cannot be written in XML.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_record_to_xml(
-    kind: decp_record_kind,
+    kind: KindArg,
     json: *const c_char,
     len: usize,
     out: *mut decp_str,

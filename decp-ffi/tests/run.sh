@@ -38,6 +38,17 @@ for t in test_static test_dynamic; do
     valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
         "$out/$t" tests/data/official "$out"
 done
+# The optimised library too: undefined behaviour (an enum value outside its list,
+# say) shows there first.
+if [ -f target/release/libdecp.a ]; then
+    cc "${cflags[@]}" decp-ffi/tests/c/test_decp.c target/release/libdecp.a -lpthread -ldl -lm -o "$out/test_release"
+    echo "== test_release (target/release) under valgrind"
+    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        "$out/test_release" tests/data/official "$out"
+elif [ "${CI:-}" = true ]; then
+    echo "CI needs the release library too (cargo build --release -p decp-ffi)" >&2
+    exit 1
+fi
 
 # The report JSON from C is the CLI's per-file entry.
 "$lib/decp" validate --report json tests/data/official/v2/json/marches_concessions.json >"$out/cli.json" || test $? -eq 1

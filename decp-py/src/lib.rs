@@ -198,14 +198,22 @@ fn _dumps(
             // Positions in a text the caller never saw mean nothing: the path says where.
             i.position = None;
         }
-        let lost = n.skipped > 0 || n.unreadable > 0;
+        // Not a DECP document at all (a record without its envelope, say): writing
+        // it would give an empty document.
+        let not_decp = issues
+            .iter()
+            .any(|i| i.code == decp_core::IssueCode::NotDecp);
+        let lost = n.skipped > 0 || n.unreadable > 0 || not_decp;
         if lost
             || (check
                 && issues
                     .iter()
                     .any(|i| i.severity() == decp_core::Severity::Error))
         {
-            let what = if lost {
+            let what = if not_decp {
+                "not a DECP document: the records go inside {\"marches\": {\"marche\": [...]}}"
+                    .to_string()
+            } else if lost {
                 format!(
                     "{} record(s) could not be written",
                     n.skipped + n.unreadable
@@ -238,7 +246,7 @@ fn validate(
     lang: &str,
     normalize: bool,
     strict: bool,
-    only: Option<Vec<String>>,
+    only: Option<Bound<'_, PyAny>>,
     upgrade: bool,
     format: Option<&str>,
     max_issues: Option<u64>,
@@ -246,6 +254,21 @@ fn validate(
 ) -> PyResult<Report> {
     guarded(|| {
         let lang = parse_lang(lang)?;
+        let only: Option<Vec<String>> = match only {
+            None => None,
+            // One family given as a string, or an iterable of them.
+            Some(o) if o.is_instance_of::<pyo3::types::PyString>() => Some(vec![o.extract()?]),
+            Some(o) => Some(
+                o.try_iter()?
+                    .map(|x| x.and_then(|x| x.extract::<String>()))
+                    .collect::<PyResult<_>>()?,
+            ),
+        };
+        if only.as_ref().is_some_and(Vec::is_empty) {
+            return Err(PyValueError::new_err(
+                "only needs at least one family: \"schema\", \"rule\" or \"quality\"",
+            ));
+        }
         let families = match only {
             None => Families::default(),
             Some(names) => {
@@ -279,6 +302,7 @@ fn validate(
             .validator(validator)
             .upgrade(upgrade);
         let jobs = threads(jobs);
+        source::READ_ERROR.with(|r| r.borrow_mut().take());
         let mut report = py.detach(|| {
             let mut fr = FileReport::new(name);
             match open(src, o) {
@@ -289,6 +313,10 @@ fn validate(
             }
             fr
         });
+        if let Some(e) = source::READ_ERROR.with(|r| r.borrow_mut().take()) {
+            // The file object failed: its exception, not a report.
+            return Err(e);
+        }
         if is_value {
             for i in &mut report.issues {
                 i.position = None;
@@ -369,6 +397,13 @@ fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DecpError", py.get_type::<DecpError>())?;
     m.add("ParseError", py.get_type::<ParseError>())?;
     m.add("ValidationError", py.get_type::<ValidationError>())?;
+    // Class-level defaults, so that an instance made by hand has the attributes.
+    let pe = py.get_type::<ParseError>();
+    for a in ["line", "column", "offset", "record"] {
+        pe.setattr(a, py.None())?;
+    }
+    py.get_type::<ValidationError>()
+        .setattr("issues", PyList::empty(py))?;
     m.add_class::<Issue>()?;
     m.add_class::<Report>()?;
     m.add_class::<objects::Record>()?;

@@ -214,10 +214,14 @@ impl Report {
         let json = self.report.to_json(self.lang, false);
         py.import("json")?.getattr("loads")?.call1((json,))
     }
-    /// The same entry as JSON text.
-    #[pyo3(signature = (*, indent=false))]
-    fn to_json(&self, indent: bool) -> String {
-        self.report.to_json(self.lang, indent)
+    /// The same entry as JSON text; `indent` (any int, or True) pretty-prints.
+    #[pyo3(signature = (*, indent=None))]
+    fn to_json(&self, indent: Option<Bound<'_, PyAny>>) -> PyResult<String> {
+        let pretty = match indent {
+            None => false,
+            Some(i) => i.is_truthy()? || i.extract::<i64>().is_ok_and(|n| n == 0),
+        };
+        Ok(self.report.to_json(self.lang, pretty))
     }
     fn __bool__(&self) -> bool {
         self.report.valid()

@@ -4,8 +4,9 @@ use std::sync::{Arc, Mutex};
 
 use arrow_array::ffi::FFI_ArrowSchema;
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use decp_core::Lang;
+use decp_core::table::RowOptions;
 use decp_core::table::{Table, TableReader};
+use decp_core::{Checker, DecodeOptions, Lang, Validator, ValidatorOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -15,9 +16,10 @@ use crate::source::{DecpError, ReadOpts, Src, open, open_boxed, parse_format, so
 /// Where a scan reads from, kept so that each stream re-opens it.
 enum Origin {
     Path(std::path::PathBuf),
-    Bytes(Arc<Vec<u8>>),
-    /// A file object can be read once.
-    File(Mutex<Option<Py<PyAny>>>),
+    /// Bytes, and whether they are decoded text (a `str`).
+    Bytes(Arc<Vec<u8>>, bool),
+    /// A file object (and whether it is in text mode) can be read once.
+    File(Mutex<Option<(Py<PyAny>, bool)>>),
 }
 
 /// A flat table of a document, read when a consumer asks for its Arrow stream
@@ -27,38 +29,55 @@ pub struct Scan {
     origin: Origin,
     opts: ReadOpts,
     table: Table,
-    upgrade: bool,
+    current_only: bool,
+    float: bool,
+    source: String,
     batch_size: usize,
     jobs: usize,
 }
 
 /// Reads a flat table (see `decp.scan`).
 #[pyfunction]
-#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, upgrade=false, batch_size=65536, jobs=None))]
+#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, state="all", float=false, batch_size=65536, jobs=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
     src: &Bound<'_, PyAny>,
     table: &str,
     format: Option<&str>,
     normalize: bool,
-    upgrade: bool,
+    state: &str,
+    float: bool,
     batch_size: usize,
     jobs: Option<usize>,
 ) -> PyResult<Scan> {
     crate::guarded(|| {
         let table = Table::from_name(table).ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "table must be \"marches\" or \"concessions\", not {table:?}"
-            ))
+            let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+            PyValueError::new_err(format!("table must be one of {names:?}, not {table:?}"))
         })?;
+        let current_only = match state {
+            "all" => false,
+            "current" => true,
+            o => {
+                return Err(PyValueError::new_err(format!(
+                    "state must be \"all\" or \"current\", not {o:?}"
+                )));
+            }
+        };
         if batch_size == 0 {
             return Err(PyValueError::new_err("batch_size must be at least 1"));
         }
-        let (src, _) = source(src, false)?;
+        let (src, name) = source(src, false)?;
         let origin = match src {
-            Src::Path(p) => Origin::Path(p),
-            Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b)),
-            Src::File(f) => Origin::File(Mutex::new(Some(f))),
+            Src::Path(p) => {
+                // A path that cannot be read fails now, not in the consumer.
+                std::fs::File::open(&p)?;
+                Origin::Path(p)
+            }
+            Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b), false),
+            Src::Text(b) => Origin::Bytes(Arc::new(b), true),
+            Src::File(f) => Origin::File(Mutex::new(Some((f, false)))),
+            Src::TextFile(f) => Origin::File(Mutex::new(Some((f, true)))),
         };
         Ok(Scan {
             origin,
@@ -68,7 +87,9 @@ pub fn scan(
                 normalize,
             },
             table,
-            upgrade,
+            current_only,
+            float,
+            source: name,
             batch_size,
             jobs: crate::threads(jobs),
         })
@@ -127,9 +148,17 @@ impl Scan {
                 let p = p.clone();
                 py.detach(|| open(Src::Path(p), opts))
             }
-            Origin::Bytes(b) => {
+            Origin::Bytes(b, decoded) => {
                 let b = Shared(Arc::clone(b));
-                py.detach(|| open_boxed(Box::new(std::io::Cursor::new(b)), opts.format, opts))
+                let decoded = *decoded;
+                py.detach(|| {
+                    open_boxed(
+                        Box::new(std::io::Cursor::new(b)),
+                        opts.format,
+                        opts,
+                        decoded,
+                    )
+                })
             }
             Origin::File(f) => {
                 let f = f
@@ -141,12 +170,24 @@ impl Scan {
                         "a file object can be scanned once: pass a path or bytes to scan again",
                     ));
                 };
-                py.detach(|| open(Src::File(f), opts))
+                let (f, text) = f;
+                py.detach(|| open(if text { Src::TextFile(f) } else { Src::File(f) }, opts))
             }
         }
         .map_err(|e| to_py_err(py, e, Lang::Fr))?;
-        let tr = TableReader::new(reader, self.table)
-            .upgrade(self.upgrade)
+        // Every finding for the findings table; decoding alone for the others.
+        let mut checker = Checker::new(DecodeOptions::default());
+        if self.table == Table::Findings {
+            checker = checker.validator(Validator::new(ValidatorOptions::default()));
+        }
+        let tr = TableReader::new(reader, checker, self.table)
+            .options(
+                RowOptions::default()
+                    .current_only(self.current_only)
+                    .float(self.float),
+            )
+            .float(self.float)
+            .source(self.source.clone())
             .batch_size(self.batch_size)
             .jobs(self.jobs);
         let stream = FFI_ArrowArrayStream::new(Box::new(Guarded(tr)));
@@ -155,7 +196,7 @@ impl Scan {
 
     /// The Arrow C schema of the table (a capsule named `arrow_schema`).
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        let schema = FFI_ArrowSchema::try_from(self.table.schema().as_ref())
+        let schema = FFI_ArrowSchema::try_from(self.table.schema(self.float).as_ref())
             .map_err(|e| DecpError::new_err(e.to_string()))?;
         PyCapsule::new_with_value(py, schema, c"arrow_schema")
     }
@@ -170,7 +211,7 @@ impl Scan {
     #[getter]
     fn columns(&self) -> Vec<String> {
         self.table
-            .schema()
+            .schema(self.float)
             .fields()
             .iter()
             .map(|f| f.name().clone())

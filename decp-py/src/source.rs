@@ -36,7 +36,11 @@ pyo3::create_exception!(
 pub enum Src {
     Path(PathBuf),
     Bytes(Vec<u8>),
+    /// A `str`, as UTF-8: already decoded, so an XML declaration's encoding is ignored.
+    Text(Vec<u8>),
     File(Py<PyAny>),
+    /// A file object in text mode (`io.TextIOBase`): decoded text too.
+    TextFile(Py<PyAny>),
     /// A document given as Python objects, as JSON text.
     Value(Vec<u8>),
 }
@@ -56,7 +60,7 @@ pub fn source(obj: &Bound<'_, PyAny>, text_is_document: bool) -> PyResult<(Src, 
         let s = s.to_str()?;
         let t = s.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
         if text_is_document || t.starts_with(['{', '[', '<']) {
-            return Ok((Src::Bytes(s.as_bytes().to_vec()), "<string>".into()));
+            return Ok((Src::Text(s.as_bytes().to_vec()), "<string>".into()));
         }
         return Ok((Src::Path(PathBuf::from(s)), s.to_owned()));
     }
@@ -82,7 +86,9 @@ pub fn source(obj: &Bound<'_, PyAny>, text_is_document: bool) -> PyResult<(Src, 
             .ok()
             .and_then(|n| n.extract::<String>().ok())
             .unwrap_or_else(|| "<stream>".into());
-        return Ok((Src::File(obj.clone().unbind()), name));
+        let text = obj.is_instance(&obj.py().import("io")?.getattr("TextIOBase")?)?;
+        let f = obj.clone().unbind();
+        return Ok((if text { Src::TextFile(f) } else { Src::File(f) }, name));
     }
     if let Ok(m) = obj.call_method0("tobytes") {
         // memoryview and other buffers.
@@ -94,6 +100,11 @@ pub fn source(obj: &Bound<'_, PyAny>, text_is_document: bool) -> PyResult<(Src, 
         "expected a path, bytes, str, a file object or a document as dict, not {}",
         obj.get_type()
     )))
+}
+
+thread_local! {
+    /// The last exception raised by a file object's `read()` on this thread.
+    pub static READ_ERROR: std::cell::RefCell<Option<PyErr>> = const { std::cell::RefCell::new(None) };
 }
 
 /// A Python file object as a byte reader: `read(n)` is called with the GIL taken
@@ -136,7 +147,14 @@ impl Read for PyReader {
                     )))
                 }
             })
-            .map_err(std::io::Error::other)?;
+            .map_err(|e| {
+                // Kept for callers that turn read errors into a report (validate):
+                // a Python exception from the file object is raised as itself.
+                Python::attach(|py| {
+                    READ_ERROR.with(|r| *r.borrow_mut() = Some(e.clone_ref(py)));
+                });
+                std::io::Error::other(e)
+            })?;
             self.pending = chunk;
             self.at = 0;
         }
@@ -184,21 +202,25 @@ pub fn parse_mode(s: &str) -> PyResult<Mode> {
 /// Opens a reader on a source (without the GIL for a path or bytes).
 pub fn open(src: Src, o: ReadOpts) -> Result<DynReader, Error> {
     match src {
-        Src::Path(p) => open_boxed(Box::new(std::fs::File::open(p)?), o.format, o),
-        Src::Bytes(v) => open_boxed(Box::new(Cursor::new(v)), o.format, o),
-        Src::File(f) => open_boxed(Box::new(PyReader::new(f)), o.format, o),
-        Src::Value(v) => open_boxed(Box::new(Cursor::new(v)), Some(Format::Json), o),
+        Src::Path(p) => open_boxed(Box::new(std::fs::File::open(p)?), o.format, o, false),
+        Src::Bytes(v) => open_boxed(Box::new(Cursor::new(v)), o.format, o, false),
+        Src::Text(v) => open_boxed(Box::new(Cursor::new(v)), o.format, o, true),
+        Src::File(f) => open_boxed(Box::new(PyReader::new(f)), o.format, o, false),
+        Src::TextFile(f) => open_boxed(Box::new(PyReader::new(f)), o.format, o, true),
+        Src::Value(v) => open_boxed(Box::new(Cursor::new(v)), Some(Format::Json), o, false),
     }
 }
 
 /// Opens a reader on bytes read from `rd`.
+/// (`decoded`: the bytes are text already decoded, as UTF-8.)
 pub fn open_boxed(
     rd: Box<dyn Read + Send>,
     format: Option<Format>,
     o: ReadOpts,
+    decoded: bool,
 ) -> Result<DynReader, Error> {
     let mut b = ReaderBuilder::new();
-    b.mode(o.mode).normalize(o.normalize);
+    b.mode(o.mode).normalize(o.normalize).decoded_text(decoded);
     if let Some(f) = format {
         b.format(f);
     }

@@ -85,3 +85,51 @@ def test_invalid_utf8_in_json() -> None:
     r = decp.validate(b'{"marches": {"marche": [{"id": "\xe9t\xe9"}]}}')
     assert not r.valid
     assert any(i.code == "schema.syntax" for i in r.issues) or r.fatal
+
+
+def test_text_is_not_decoded_twice() -> None:
+    # A str is already decoded: the XML declaration's encoding does not apply again.
+    x = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<marches><marche><id>x</id><objet>école</objet></marche></marches>'
+    assert decp.loads(x)["marches"]["marche"][0]["objet"] == "école"
+    assert decp.load(io.StringIO(x))["marches"]["marche"][0]["objet"] == "école"
+    assert [r.data["objet"] for r in decp.iter_records(x) if r.data] == ["école"]
+    assert not any(i.code == "repair.encoding_label" for i in decp.validate(x).issues)
+    # Bytes are not: the declaration applies.
+    assert decp.loads(x.encode("latin-1"))["marches"]["marche"][0]["objet"] == "école"
+    case = pathlib.Path(__file__).parents[2] / "tests/data/cases/04-cp1252-sous-declaration-latin1.xml"
+    with open(case, encoding="cp1252") as f:
+        text_mode = decp.load(f)
+    assert text_mode == decp.load(case)
+
+
+def test_dumps_refuses_what_is_not_a_document() -> None:
+    rec = {"id": "A", "montant": 1}
+    with pytest.raises(decp.ValidationError, match="not a DECP document"):
+        decp.dumps(rec)
+    with pytest.raises(TypeError):
+        decp.dumps("{}")  # type: ignore[arg-type]
+
+
+def test_option_errors_are_value_errors() -> None:
+    doc = '{"marches": {"marche": [{"id": "A", "dureeMois": "x"}]}}'
+    assert [i.code for i in decp.validate(doc, only="schema").issues] == [
+        i.code for i in decp.validate(doc, only=["schema"]).issues
+    ]
+    with pytest.raises(ValueError):
+        decp.validate(doc, only=[])
+    assert decp.validate(doc).to_json(indent=2).startswith("{\n")
+
+
+def test_exception_attributes_exist_on_hand_made_instances() -> None:
+    e = decp.ParseError("x")
+    assert e.line is None and e.record is None
+    assert decp.ValidationError("x").issues == []
+
+
+def test_file_object_errors_propagate_from_validate() -> None:
+    class Broken(io.RawIOBase):
+        def read(self, n: int = -1) -> bytes:
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        decp.validate(Broken())

@@ -22,7 +22,14 @@ def test_the_same_rows_in_every_consumer() -> None:
     s = decp.scan(MC)
     t = pa.table(s)
     rows = t.to_pylist()
-    assert [r["id"] for r in rows] == [m["id"] for m in decp.load(MC)["marches"]["marche"]]
+    # One row per contract × holder × state.
+    expected = [
+        (m["id"], h["titulaire"]["id"])
+        for m in decp.load(MC)["marches"]["marche"]
+        for h in m["titulaires"]
+    ]
+    current = [(r["id"], r["titulaire_id"]) for r in rows if r["modification_id"] is None]
+    assert current == expected
     assert pl.DataFrame(s).to_dicts() == rows
     rel = duckdb.sql("select * from s")
     assert [dict(zip(rel.columns, r)) for r in rel.fetchall()] == rows
@@ -35,7 +42,8 @@ def test_types_and_values() -> None:
     t = decp.to_arrow(MC)
     assert t.schema.field("acheteur_id").type == pa.string()
     assert t.schema.field("dateNotification").type == pa.date32()
-    assert t.schema.field("montant").type == pa.decimal128(38, 6)
+    assert t.schema.field("montant").type == pa.decimal128(38, 10)
+    assert t.schema.field("techniques").type == pa.list_(pa.string())
     row = t.to_pylist()[0]
     m = decp.load(MC)["marches"]["marche"][0]
     assert row["montant"] == m["montant"]
@@ -46,9 +54,11 @@ def test_types_and_values() -> None:
 
 
 def test_concessions_table() -> None:
-    t = decp.to_arrow(MC, table="concessions")
-    assert t.num_rows == 2
-    assert t.column("valeurGlobale").type == pa.decimal128(38, 6)
+    t = decp.to_arrow(MC, table="concessions", state="current")
+    # One current row per concession and concessionnaire.
+    cs = decp.load(MC)["marches"]["contrat-concession"]
+    assert t.num_rows == sum(max(1, len(c["concessionnaires"])) for c in cs)
+    assert t.column("valeurGlobale").type == pa.decimal128(38, 10)
     with pytest.raises(ValueError):
         decp.scan(MC, table="lots")  # type: ignore[arg-type]
 
@@ -64,17 +74,24 @@ def test_batches_and_jobs_give_the_same_table() -> None:
     data = decp.dumps(doc).encode()
     one = pa.table(decp.scan(data, batch_size=65536, jobs=1))
     many = pa.table(decp.scan(data, batch_size=7, jobs=3))
-    assert one.num_rows == 302
     assert many.to_pylist() == one.to_pylist()
-    # Six decimals, rounded half away from zero.
-    assert one.to_pylist()[3]["montant"] == Decimal("0.142857")
+    ids = {r["id"] for r in one.to_pylist()}
+    assert len(ids) == 302
+    # Ten decimals kept exactly; beyond, null with a finding.
+    row = next(r for r in one.to_pylist() if r["id"] == "X00003")
+    assert row["montant"] is None
+    f = pa.table(decp.scan(data, table="findings")).to_pylist()
+    tv = [x for x in f if x["code"] == "convert.table_value" and x["id"] == "X00003"]
+    assert tv and tv[0]["value"] == str(Decimal(3) / 7)
+    row = next(r for r in one.to_pylist() if r["id"] == "X00007")
+    assert row["montant"] == Decimal(1)
 
 
 def test_scan_twice_and_file_objects() -> None:
     s = decp.scan(MC)
-    assert pa.table(s).num_rows == pa.table(s).num_rows == 2
+    assert pa.table(s).num_rows == pa.table(s).num_rows > 0
     f = decp.scan(io.BytesIO(MC.read_bytes()))
-    assert pa.table(f).num_rows == 2
+    assert pa.table(f).num_rows == pa.table(s).num_rows
     with pytest.raises(decp.DecpError):
         pa.table(f)
 
@@ -91,5 +108,25 @@ def test_invalid_values_are_null_and_ids_stay_strings() -> None:
 
 
 def test_broken_document_raises_in_the_consumer() -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(pa.ArrowInvalid, match="syntax"):
         pa.table(decp.scan('{"marches": {"marche": [{"id": "A"}'))
+    with pytest.raises(FileNotFoundError):
+        decp.scan("/nonexistent/decp.json")
+
+
+def test_v1_files_are_read_as_v2_with_their_dates() -> None:
+    p = OFFICIAL / "v1.5/json/mar-basique.json"
+    rows = pa.table(decp.scan(p)).to_pylist()
+    assert rows and all(r["version"] == "1.5" for r in rows)
+    assert all(isinstance(r["dateNotification"], datetime.date) for r in rows)
+    assert any(r["acheteur_nom"] for r in rows)
+
+
+def test_state_current_and_every_table() -> None:
+    allrows = pa.table(decp.scan(OFFICIAL / "v2/json/marches_avec_modifications.json")).to_pylist()
+    cur = pa.table(decp.scan(OFFICIAL / "v2/json/marches_avec_modifications.json", state="current")).to_pylist()
+    assert cur == [r for r in allrows if r["donneesActuelles"]]
+    assert len(cur) < len(allrows)
+    for name in ("modifications", "actes_sous_traitance", "donnees_execution", "findings"):
+        t = pa.table(decp.scan(MC, table=name))
+        assert t.schema.names == decp.scan(MC, table=name).columns

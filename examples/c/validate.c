@@ -54,7 +54,10 @@ int main(int argc, char **argv) {
                issue.message, issue.path);
     }
     if (decp_report_fatal(report) != NULL) {
+        /* The input could not be read to the end: exit 2, as the CLI does. */
         fprintf(stderr, "decp: %s: %s\n", argv[1], decp_report_fatal(report));
+        decp_report_free(report);
+        return 2;
     }
     valid = decp_report_is_valid(report);
     decp_report_free(report);

@@ -80,7 +80,13 @@ static class Validate
         }
         IntPtr fatal = Decp.decp_report_fatal(report);
         if (fatal != IntPtr.Zero)
+        {
+            // The input could not be read to the end: exit 2, as the CLI does.
             Console.Error.WriteLine("decp: " + args[0] + ": " + Decp.Utf8(fatal));
+            Decp.decp_report_free(report);
+            stdout.Flush();
+            return 2;
+        }
         bool valid = Decp.decp_report_is_valid(report);
         Decp.decp_report_free(report);
         stdout.Flush();

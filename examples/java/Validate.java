@@ -78,7 +78,10 @@ public final class Validate {
         }
         Pointer fatal = decp.decp_report_fatal(report);
         if (fatal != null) {
+            // The input could not be read to the end: exit 2, as the CLI does.
             System.err.println("decp: " + args[0] + ": " + utf8(fatal));
+            decp.decp_report_free(report);
+            System.exit(2);
         }
         boolean valid = decp.decp_report_is_valid(report) != 0;
         decp.decp_report_free(report);

@@ -26,6 +26,38 @@
  */
 
 /**
+ * An input or output format.
+ */
+typedef enum {
+  /**
+   * Detected from the first non-blank byte (inputs only).
+   */
+  DECP_FORMAT_AUTO = 0,
+  /**
+   * JSON, in the official JSON shape.
+   */
+  DECP_FORMAT_JSON = 1,
+  /**
+   * XML, in the official XSD's shape.
+   */
+  DECP_FORMAT_XML = 2,
+} decp_format;
+
+/**
+ * The language of messages.
+ */
+typedef enum {
+  /**
+   * French (the default).
+   */
+  DECP_LANG_FR = 0,
+  /**
+   * English.
+   */
+  DECP_LANG_EN = 1,
+} decp_lang;
+
+/**
  * The outcome of a call. Values are grouped by kind and never renumbered.
  */
 typedef enum {
@@ -75,38 +107,6 @@ typedef enum {
    */
   DECP_STATUS_PANIC = 900,
 } decp_status;
-
-/**
- * An input or output format.
- */
-typedef enum {
-  /**
-   * Detected from the first non-blank byte (inputs only).
-   */
-  DECP_FORMAT_AUTO = 0,
-  /**
-   * JSON, in the official JSON shape.
-   */
-  DECP_FORMAT_JSON = 1,
-  /**
-   * XML, in the official XSD's shape.
-   */
-  DECP_FORMAT_XML = 2,
-} decp_format;
-
-/**
- * The language of messages.
- */
-typedef enum {
-  /**
-   * French (the default).
-   */
-  DECP_LANG_FR = 0,
-  /**
-   * English.
-   */
-  DECP_LANG_EN = 1,
-} decp_lang;
 
 /**
  * The severity of a finding.

@@ -46,7 +46,10 @@ for ($i = 0; $i < $n; $i++) {
 }
 $fatal = $ffi->decp_report_fatal($report);
 if ($fatal !== null) {
+    // The input could not be read to the end: exit 2, as the CLI does.
     fwrite(STDERR, "decp: $file: $fatal\n");
+    $ffi->decp_report_free($report);
+    exit(2);
 }
 $valid = $ffi->decp_report_is_valid($report);
 $ffi->decp_report_free($report);
@@ -59,6 +62,7 @@ if ($status !== $ffi->DECP_STATUS_OK) {
     fwrite(STDERR, "decp: " . $ffi->decp_last_error_message() . "\n");
     exit(2);
 }
+// On stderr, so that stdout holds only the findings (compared with the CLI's in CI).
 fwrite(STDERR, FFI::string($xml->data, $xml->len));
 $ffi->decp_str_free($xml);
 

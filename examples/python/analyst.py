@@ -19,13 +19,13 @@ def main(paths: list[str]) -> None:
     except ImportError:
         pl = None
     for path in paths:
-        # One row per contract; upgrade=True reads v1 files as v2.
-        scan = decp.scan(path, upgrade=True)
+        # One row per contract and holder, current state only (v1 files are read as v2).
+        scan = decp.scan(path, state="current")
         if pl is not None:
             df = pl.DataFrame(scan)
             by = (
                 df.group_by(pl.col("dateNotification").dt.year().alias("annee"), "procedure")
-                .agg(pl.len().alias("marches"), pl.col("montant").sum().alias("montant_total"))
+                .agg(pl.col("uid").n_unique().alias("marches"), pl.col("montant").sum().alias("montant_total"))
                 .sort("annee", "procedure")
             )
             print(path)
@@ -33,7 +33,7 @@ def main(paths: list[str]) -> None:
         else:
             import pandas as pd
 
-            df = decp.to_pandas(path, upgrade=True)
+            df = decp.to_pandas(path, state="current")
             df["annee"] = pd.to_datetime(df["dateNotification"]).dt.year
             print(path)
             print(df.groupby(["annee", "procedure"])["montant"].agg(["count", "sum"]))

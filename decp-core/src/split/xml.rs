@@ -66,6 +66,8 @@ enum XState {
 pub(crate) struct XmlSplitter {
     /// Unknown encodings are read as UTF-8 (normalising) instead of refused.
     pub lenient: bool,
+    /// The input is decoded text written as UTF-8: the declared encoding is ignored.
+    pub decoded_text: bool,
     state: XState,
     pub c: Common,
     tag: Vec<u8>,
@@ -90,6 +92,7 @@ impl XmlSplitter {
     pub fn new(limits: Limits) -> XmlSplitter {
         XmlSplitter {
             lenient: false,
+            decoded_text: false,
             state: XState::Prolog,
             c: Common::new(limits),
             tag: Vec::new(),
@@ -299,6 +302,9 @@ impl XmlSplitter {
     /// the source then transcodes. Another encoding is a fatal error, or, when
     /// `lenient` (normalising), a recoverable one and the input is read as UTF-8.
     fn check_decl<R: Read>(&self, src: &mut Source<R>, pos: Position) -> Result<()> {
+        if self.decoded_text {
+            return Ok(());
+        }
         let decl = String::from_utf8_lossy(&self.tag);
         if let Some(i) = decl.find("encoding") {
             let v: String = decl[i + 8..]

@@ -52,6 +52,8 @@ static void test_basics(void) {
     CHECK(strcmp(decp_status_str(DECP_STATUS_OK), "ok") == 0);
     CHECK(strcmp(decp_status_str(DECP_STATUS_SYNTAX), "syntax error") == 0);
     CHECK(strcmp(decp_status_str((decp_status)12345), "unknown status") == 0);
+    CHECK(strcmp(decp_status_str((decp_status)-1), "unknown status") == 0);
+    CHECK(strcmp(decp_status_str((decp_status)2), "unknown status") == 0);
     CHECK(o.format == DECP_FORMAT_AUTO && o.lang == DECP_LANG_FR);
     CHECK(!o.strict && !o.normalize && !o.upgrade && o.reserved == NULL);
     /* Every free function accepts NULL / empty. */
@@ -187,6 +189,8 @@ static void test_convert(const char *dir) {
     CHECK(back.data != NULL && strstr(back.data, "\"marche\"") != NULL);
     decp_str_free(back);
     CHECK(decp_convert(json, len, NULL, DECP_FORMAT_AUTO, &back) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(decp_convert(json, len, NULL, (decp_format)3, &back) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(decp_convert(json, len, NULL, (decp_format)-7, &back) == DECP_STATUS_INVALID_ARGUMENT);
     CHECK(back.data == NULL && back.len == 0);
     CHECK(decp_convert(json, len / 2, NULL, DECP_FORMAT_XML, &back) == DECP_STATUS_SYNTAX);
     CHECK(back.data == NULL);
@@ -267,6 +271,11 @@ static void test_one_record(void) {
     decp_report_free(r);
     CHECK(decp_record_check((decp_record_kind)9, rec, strlen(rec), NULL, &r) == DECP_STATUS_INVALID_ARGUMENT);
     CHECK(r == NULL);
+    CHECK(decp_record_check((decp_record_kind)-1, rec, strlen(rec), NULL, &r) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(decp_record_check((decp_record_kind)2, rec, strlen(rec), NULL, &r) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(r == NULL);
+    CHECK(decp_record_to_xml((decp_record_kind)5, rec, strlen(rec), &xml) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(xml.data == NULL);
     CHECK(decp_record_check(DECP_RECORD_KIND_MARCHE, broken, strlen(broken), NULL, &r) == DECP_STATUS_OK);
     CHECK(!decp_report_is_valid(r));
     decp_report_free(r);

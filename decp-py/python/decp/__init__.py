@@ -123,6 +123,8 @@ def dumps(
     lang: str = "fr",
 ) -> str:
     """Write a document given as Python objects, in JSON or XML."""
+    if not isinstance(obj, dict):
+        raise TypeError(f"the document must be a dict ({{'marches': ...}}), not {type(obj).__name__}")
     if indent is not None and (not isinstance(indent, int) or isinstance(indent, bool) or indent < 0):
         raise ValueError(f"indent must be None or an int >= 0, not {indent!r}")
     return _decp._dumps(

@@ -43,11 +43,12 @@ class _SupportsRead(Protocol):
 class _SupportsWrite(Protocol):
     def write(self, data: Any, /) -> object: ...
 
-_Source = str | bytes | bytearray | os.PathLike[str] | _SupportsRead | dict[str, Any] | list[Any]
+_Source = str | bytes | bytearray | os.PathLike[str] | _SupportsRead | dict[str, Any]
 """A document: a path (``str`` not starting with ``{``, ``[`` or ``<``, or
-``os.PathLike``), its text (``str`` starting with ``{``, ``[`` or ``<``) or bytes, a
-file object (binary preferred: an XML declaration's encoding is honoured), or the
-document as Python objects."""
+``os.PathLike``), its text (``str`` starting with ``{``, ``[`` or ``<``: already
+decoded, so an XML declaration's ``encoding`` is ignored), its bytes (the
+declaration's encoding applies), a file object (binary or text mode, likewise), or
+the document as Python objects."""
 
 _Format = Literal["json", "xml"]
 _Lang = Literal["fr", "en"]
@@ -55,6 +56,7 @@ _Numbers = Literal["decimal", "float", "str"]
 _Dates = Literal["date", "str"]
 _Mode = Literal["tolerant", "strict"]
 _FamilyName = Literal["schema", "rule", "quality"]
+_TableName = Literal["marches", "concessions", "modifications", "actes_sous_traitance", "donnees_execution", "findings"]
 
 class DecpError(ValueError):
     """Base class of the errors of decp (a subclass of ``ValueError``)."""
@@ -158,8 +160,9 @@ class Report:
         """The warning findings kept."""
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON report entry for this input (``decp validate --report json``), identical."""
-    def to_json(self, *, indent: bool = False) -> str:
-        """The same entry as JSON text."""
+    def to_json(self, *, indent: int | bool | None = None) -> str:
+        """The same entry as JSON text; any ``indent`` (an int, or True) pretty-prints
+        with the CLI's indentation."""
     def __bool__(self) -> bool: ...
 
 @final
@@ -225,7 +228,7 @@ class Scan:
     def __arrow_c_schema__(self) -> object:
         """A capsule ``arrow_schema`` of the table's schema."""
     @property
-    def table(self) -> Literal["marches", "concessions"]:
+    def table(self) -> _TableName:
         """The table's name."""
     @property
     def columns(self) -> list[str]:
@@ -246,7 +249,11 @@ def load(
     Returns the document in the official JSON shape: v2, or v1 as read unless
     ``upgrade=True`` (then v1 records become v2). Amounts and rates are
     ``decimal.Decimal`` (``numbers="float"`` or ``"str"`` otherwise), dates
-    ``datetime.date`` (``dates="str"``: ``"YYYY-MM-DD"``), integers ``int``. In the
+    ``datetime.date`` (``dates="str"``: ``"YYYY-MM-DD"``), integers ``int``
+    (``numbers="str"`` gives every number as its exact text: for display, since
+    ``dumps`` then writes them as JSON strings, which the schema refuses). v1
+    records keep their dates as the text published (v1 allows forms v2 does not):
+    ``upgrade=True`` gives dates. In the
     default tolerant mode a value that does not fit its official type is kept as
     it was; ``mode="strict"`` raises on it. ``normalize=True`` repairs producers'
     defects (``"12 000,50"``, dates with a time zone…) as ``decp validate
@@ -288,9 +295,11 @@ def dumps(
     ``check=True`` runs every check and raises ``ValidationError`` on an error
     finding. ``upgrade=True`` writes v1 records as v2.
 
-    Raises ``ValidationError`` (``check=True`` and an error finding, or a record
-    the format cannot carry: nothing is dropped silently), ``TypeError`` (a value
-    of another type), ``ValueError`` (a non-finite number).
+    Raises ``ValidationError`` (``check=True`` and an error finding; a record the
+    format cannot carry; a dict that is not a DECP document, such as a record
+    without its ``{"marches": {"marche": [...]}}`` envelope: nothing is dropped
+    silently), ``TypeError`` (``obj`` not a dict, or a value of another type),
+    ``ValueError`` (a non-finite number).
     """
 
 def dump(
@@ -331,7 +340,7 @@ def validate(
     lang: _Lang = "fr",
     normalize: bool = False,
     strict: bool = False,
-    only: Iterable[_FamilyName] | None = None,
+    only: _FamilyName | Iterable[_FamilyName] | None = None,
     upgrade: bool = False,
     format: _Format | None = None,
     max_issues: int | None = None,
@@ -339,14 +348,16 @@ def validate(
 ) -> Report:
     """Validate a document as ``decp validate`` does: same codes, paths, positions, counts.
 
-    ``only`` runs only these families (``["schema"]`` is the official schemas'
-    verdict); ``strict`` refuses values that do not fit their types (a refused
+    ``only`` runs only these families (``"schema"`` or ``["schema"]`` is the
+    official schemas' verdict; an empty list is a ``ValueError``); ``strict`` refuses values that do not fit their types (a refused
     record is one finding); ``max_issues`` keeps at most that many findings (counts
     stay exact); ``jobs`` is the number of threads (None: every core). A document
     given as Python objects has findings without ``line``/``column``: ``path`` and
     ``loc`` say where. A file that cannot be read gives a report with ``fatal``.
 
-    Raises ``TypeError`` for a source of another type, ``ValueError`` for a bad option.
+    Raises ``TypeError`` for a source of another type (or a value of another type
+    in a document given as objects), ``ValueError`` for a bad option or a
+    non-finite number, and the exception a file object's ``read()`` raised.
     """
 
 def upgrade(
@@ -367,21 +378,34 @@ def rules(lang: _Lang = "fr") -> list[dict[str, Any]]:
 def scan(
     src: _Source,
     *,
-    table: Literal["marches", "concessions"] = "marches",
+    table: _TableName = "marches",
     format: _Format | None = None,
     normalize: bool = False,
-    upgrade: bool = False,
+    state: Literal["all", "current"] = "all",
+    float: bool = False,
     batch_size: int = 65536,
     jobs: int | None = None,
 ) -> Scan:
-    """A flat table of the document, one row per contract with its scalar members,
-    read when a consumer asks for its Arrow stream (no copy, no runtime dependency).
+    """A flat table of the document, read when a consumer asks for its Arrow stream
+    (no copy, no runtime dependency); the tables of ``decp flatten``.
 
-    Columns are named as in the community "format tabulaire" (``uid``, ``id``,
-    ``acheteur_id``, ``montant``, ``dateNotification``…) plus ``version`` and
-    ``record``; identifiers are strings, dates ``date32``, amounts and rates
-    ``decimal128(38, 6)``. A value kept verbatim because it does not fit its type
-    is null (``validate`` says why).
+    ``table``: ``"marches"`` (one row per contract × holder × state: as published,
+    then after each modification in order; ``donneesActuelles`` marks the current
+    state), ``"concessions"`` (likewise per concessionnaire), ``"modifications"``,
+    ``"actes_sous_traitance"``, ``"donnees_execution"`` or ``"findings"`` (every
+    finding of validation, with the record's key). ``state="current"`` keeps only
+    each contract's current state. Columns are named as in the community "format
+    tabulaire" (``uid``, ``id``, ``acheteur_id``, ``titulaire_id``, ``montant``,
+    ``dateNotification``…); identifiers are strings, dates ``date32``, amounts and
+    rates ``decimal128(38, 10)`` (``float=True``: ``float64``), lists of labels
+    ``list<string>``. v1 records are read as v2 (``version`` gives the source
+    version). A value that does not fit its column is null, and a record that
+    cannot be read gives no row: ``table="findings"`` lists both, with the value.
+    ``decp flatten --schema`` describes every column.
+
+    Errors surface in the consumer, with decp's message: ``pyarrow.ArrowInvalid``,
+    ``polars.ComputeError``, ``duckdb.InvalidInputException``. A path that does not
+    exist raises ``FileNotFoundError`` at once.
     """
 
 def to_arrow(src: _Source, **kwargs: Any) -> Any:

@@ -1,0 +1,132 @@
+//! `decp flatten`: DECP files into the analysts' tables (Parquet or CSV).
+
+use std::path::PathBuf;
+
+use decp_core::table::{OutputFormat, Partition, RowOptions, Table, TableFiles, rows_of};
+use decp_core::{Checker, Format, Lang, Mode, Validator, ValidatorOptions, pipeline};
+
+use crate::input::Input;
+use crate::progress::Progress;
+
+/// What `flatten` was asked.
+pub struct Options {
+    pub output: PathBuf,
+    pub tables: Vec<Table>,
+    pub format: OutputFormat,
+    pub partition: Partition,
+    pub current_only: bool,
+    pub normalize: bool,
+    pub float: bool,
+    pub from: Option<Format>,
+    pub jobs: usize,
+    pub quiet: bool,
+    pub lang: Lang,
+}
+
+/// Flattens every input into one set of tables; returns the exit code: 0, or 2
+/// when an input could not be read to the end or the output failed.
+pub fn run(inputs: &[Input], o: &Options) -> u8 {
+    let fr = o.lang == Lang::Fr;
+    let mut files = match TableFiles::new(&o.output, o.format, o.partition, &o.tables, o.float) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("decp: {}: {e}", o.output.display());
+            return 2;
+        }
+    };
+    let opts = RowOptions::default()
+        .current_only(o.current_only)
+        .lang(o.lang)
+        .float(o.float);
+    let validator = Validator::new(ValidatorOptions::default());
+    let mut code = 0u8;
+    let mut records = 0u64;
+    for input in inputs {
+        let name = input.name();
+        let reader = match input.reader(Mode::Tolerant, o.from, o.normalize) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("decp: {name}: {e}");
+                code = 2;
+                continue;
+            }
+        };
+        let progress = Progress::new(input.size(), o.quiet, &name);
+        let checker = Checker::new(reader.decode_options()).validator(validator.clone());
+        let mut write_error = None;
+        let r = pipeline::for_each_ordered(
+            reader,
+            o.jobs,
+            &|n| progress.bytes(n),
+            |item| {
+                let c = checker.check(item);
+                (c.is_record(), rows_of(&c, &name, &opts))
+            },
+            |(is_record, set)| {
+                records += u64::from(is_record);
+                match files.write(set) {
+                    Ok(()) => true,
+                    Err(e) => {
+                        write_error = Some(e);
+                        false
+                    }
+                }
+            },
+        );
+        progress.finish();
+        if let Some(e) = write_error {
+            eprintln!("decp: {}: {e}", o.output.display());
+            return 2;
+        }
+        if let Err(e) = r {
+            if fr {
+                eprintln!(
+                    "decp: {name} : lecture interrompue, la suite du fichier manque aux tables : {e}"
+                );
+            } else {
+                eprintln!(
+                    "decp: {name}: reading stopped, the rest of the file is missing from the tables: {e}"
+                );
+            }
+            code = 2;
+        }
+    }
+    match files.finish() {
+        Ok(written) => {
+            if !o.quiet {
+                for (path, rows) in written {
+                    if fr {
+                        eprintln!(
+                            "{} : {rows} ligne{}",
+                            path.display(),
+                            if rows > 1 { "s" } else { "" }
+                        );
+                    } else {
+                        eprintln!(
+                            "{}: {rows} row{}",
+                            path.display(),
+                            if rows == 1 { "" } else { "s" }
+                        );
+                    }
+                }
+                if fr {
+                    eprintln!(
+                        "{records} enregistrement{} lu{}",
+                        if records > 1 { "s" } else { "" },
+                        if records > 1 { "s" } else { "" }
+                    );
+                } else {
+                    eprintln!(
+                        "{records} record{} read",
+                        if records == 1 { "" } else { "s" }
+                    );
+                }
+            }
+            code
+        }
+        Err(e) => {
+            eprintln!("decp: {}: {e}", o.output.display());
+            2
+        }
+    }
+}

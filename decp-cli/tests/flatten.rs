@@ -1,0 +1,547 @@
+//! Drives `decp flatten`: contract states and holders on hand-written fixtures
+//! (tests/data/tables), exact values, Parquet read back with the `parquet` crate
+//! equal to the CSV, row counts reconciled with the input and with `decp
+//! validate`, partitions, the schema, and failures.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int64Type, UInt64Type};
+use arrow_array::{Array, RecordBatch};
+use assert_cmd::Command;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn decp() -> Command {
+    let mut c = Command::cargo_bin("decp").unwrap();
+    c.current_dir(root());
+    c
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("decp-flatten-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn flatten(args: &[&str]) -> (i32, String) {
+    let o = decp().arg("flatten").args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+/// A table as text cells, column name → values, from CSV.
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn read_parquet(path: &Path) -> Vec<RecordBatch> {
+    let f = std::fs::File::open(path).unwrap();
+    ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect()
+}
+
+/// A Parquet cell as the CSV writes it.
+fn cell(a: &dyn Array, i: usize) -> String {
+    use arrow_schema::DataType;
+    if a.is_null(i) {
+        return String::new();
+    }
+    match a.data_type() {
+        DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
+        DataType::Int64 => a.as_primitive::<Int64Type>().value(i).to_string(),
+        DataType::UInt64 => a.as_primitive::<UInt64Type>().value(i).to_string(),
+        DataType::Boolean => a.as_boolean().value(i).to_string(),
+        DataType::Float64 => a.as_primitive::<Float64Type>().value(i).to_string(),
+        DataType::Date32 => {
+            let d = a.as_primitive::<Date32Type>().value(i);
+            (chrono::NaiveDate::default() + chrono::Duration::days(d.into())).to_string()
+        }
+        DataType::Decimal128(_, s) => {
+            let v = a.as_primitive::<Decimal128Type>().value(i);
+            rust_decimal::Decimal::from_i128_with_scale(v, *s as u32)
+                .normalize()
+                .to_string()
+        }
+        DataType::List(_) => {
+            let l = a.as_list::<i32>().value(i);
+            let items: Vec<Value> = (0..l.len())
+                .map(|k| Value::String(l.as_string::<i32>().value(k).to_string()))
+                .collect();
+            serde_json::to_string(&items).unwrap()
+        }
+        t => panic!("unexpected type {t}"),
+    }
+}
+
+fn parquet_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut out = Vec::new();
+    for b in read_parquet(path) {
+        for i in 0..b.num_rows() {
+            out.push(
+                b.schema()
+                    .fields()
+                    .iter()
+                    .zip(b.columns())
+                    .map(|(f, a)| (f.name().clone(), cell(a.as_ref(), i)))
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+const TABLES: [&str; 6] = [
+    "marches",
+    "concessions",
+    "modifications",
+    "actes_sous_traitance",
+    "donnees_execution",
+    "findings",
+];
+
+/// CSV decimals keep the input's digits; Parquet's are normalised: compare values.
+fn same_rows(csv: &[BTreeMap<String, String>], pq: &[BTreeMap<String, String>]) {
+    assert_eq!(csv.len(), pq.len());
+    for (a, b) in csv.iter().zip(pq) {
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (k, v) in a {
+            let w = &b[k];
+            let eq = v == w
+                || matches!(
+                    (v.parse::<rust_decimal::Decimal>(), w.parse::<rust_decimal::Decimal>()),
+                    (Ok(x), Ok(y)) if x == y
+                );
+            assert!(eq, "column {k}: CSV {v:?} != Parquet {w:?}");
+        }
+    }
+}
+
+#[test]
+fn states_and_holders_of_the_fixture() {
+    let d = out_dir("states");
+    let (code, err) = flatten(&[
+        "tests/data/tables/etats.json",
+        "--format",
+        "csv",
+        "-o",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let m = read_csv(&d.join("marches.csv"));
+    let pick = |r: &BTreeMap<String, String>, cols: &[&str]| -> Vec<String> {
+        cols.iter().map(|c| r[*c].clone()).collect()
+    };
+    let cols = [
+        "id",
+        "titulaire_id",
+        "titulaire_rang",
+        "montant",
+        "dureeMois",
+        "modification_id",
+        "donneesActuelles",
+    ];
+    let got: Vec<Vec<String>> = m.iter().map(|r| pick(r, &cols)).collect();
+    let want = [
+        ["2024-0007", "00123456700018", "1", "0.1", "12", "", "false"],
+        ["2024-0007", "44306184100047", "2", "0.1", "12", "", "false"],
+        // Modification 1 comes second in the list but first by id.
+        [
+            "2024-0007",
+            "00123456700018",
+            "1",
+            "0.1",
+            "18",
+            "1",
+            "false",
+        ],
+        [
+            "2024-0007",
+            "44306184100047",
+            "2",
+            "0.1",
+            "18",
+            "1",
+            "false",
+        ],
+        [
+            "2024-0007",
+            "44306184100047",
+            "1",
+            "12345678901.23",
+            "18",
+            "2",
+            "true",
+        ],
+        ["2B-17", "01234567800011", "1", "40000.555", "", "", "true"],
+    ];
+    assert_eq!(got, want.map(|r| r.map(String::from).to_vec()).to_vec());
+    // Identifiers and codes as strings: leading zeros and Corsican codes kept.
+    assert_eq!(m[0]["acheteur_id"], "02100000000001");
+    assert_eq!(m[0]["uid"], "021000000000012024-0007");
+    assert_eq!(m[0]["lieuExecution_code"], "2A004");
+    assert_eq!(m[5]["lieuExecution_code"], "2B033");
+    assert_eq!(m[0]["techniques"], "");
+    // The concession: its value modified.
+    let c = read_csv(&d.join("concessions.csv"));
+    let vals: Vec<_> = c
+        .iter()
+        .map(|r| (r["valeurGlobale"].as_str(), r["donneesActuelles"].as_str()))
+        .collect();
+    assert_eq!(vals, [("1500000", "false"), ("1750000.25", "true")]);
+    assert_eq!(c[1]["dateSignatureModification"], "2024-01-10");
+    let mods = read_csv(&d.join("modifications.csv"));
+    assert_eq!(mods.len(), 3);
+    assert_eq!(mods[0]["titulaires"], r#"["44306184100047"]"#);
+    let actes = read_csv(&d.join("actes_sous_traitance.csv"));
+    assert_eq!(
+        actes.iter().map(|r| r["type"].as_str()).collect::<Vec<_>>(),
+        ["acte", "modification"]
+    );
+    let de = read_csv(&d.join("donnees_execution.csv"));
+    assert_eq!(
+        de.iter().map(|r| r["tarif"].as_str()).collect::<Vec<_>>(),
+        ["3.1", "5.75"]
+    );
+    // Current state only: one row per current holder.
+    let d2 = out_dir("current");
+    let (code, _) = flatten(&[
+        "tests/data/tables/etats.json",
+        "--format",
+        "csv",
+        "--state",
+        "current",
+        "--table",
+        "marches",
+        "-o",
+        d2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let cur = read_csv(&d2.join("marches.csv"));
+    assert_eq!(cur.len(), 2);
+    assert!(cur.iter().all(|r| r["donneesActuelles"] == "true"));
+    assert!(!d2.join("concessions.csv").exists(), "only the table asked");
+}
+
+#[test]
+fn exact_decimals_in_parquet() {
+    let d = out_dir("decimals");
+    let (code, err) = flatten(&["tests/data/tables/etats.json", "-o", d.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let b = read_parquet(&d.join("marches.parquet"));
+    let montant = b[0].column_by_name("montant").unwrap();
+    assert_eq!(
+        montant.data_type(),
+        &arrow_schema::DataType::Decimal128(38, 10)
+    );
+    let m = montant.as_primitive::<Decimal128Type>();
+    assert_eq!(m.value(0), 1_000_000_000); // 0.1 at scale 10
+    assert_eq!(m.value(4), 123_456_789_012_300_000_000); // 12345678901.23
+    assert_eq!(m.value(5), 400_005_550_000_000); // 40000.555
+    let id = b[0]
+        .column_by_name("acheteur_id")
+        .unwrap()
+        .as_string::<i32>();
+    assert_eq!(id.value(0), "02100000000001");
+    // --float: float64 columns.
+    let d2 = out_dir("float");
+    let (code, _) = flatten(&[
+        "tests/data/tables/etats.json",
+        "--float",
+        "--table",
+        "marches",
+        "-o",
+        d2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let b = read_parquet(&d2.join("marches.parquet"));
+    let m = b[0]
+        .column_by_name("montant")
+        .unwrap()
+        .as_primitive::<Float64Type>();
+    assert_eq!(m.value(4), 12345678901.23);
+}
+
+#[test]
+fn an_amount_with_too_many_decimals_is_null_with_its_finding() {
+    let d = out_dir("toomany");
+    let input = d.with_extension("json");
+    std::fs::write(
+        &input,
+        r#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "1"}, "montant": 1.123456789012}]}}"#,
+    )
+    .unwrap();
+    let (code, _) = flatten(&[
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-o",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let m = read_csv(&d.join("marches.csv"));
+    assert_eq!(m[0]["montant"], "");
+    let f = read_csv(&d.join("findings.csv"));
+    let tv: Vec<_> = f
+        .iter()
+        .filter(|r| r["code"] == "convert.table_value")
+        .collect();
+    assert_eq!(tv.len(), 1);
+    assert_eq!(tv[0]["value"], "1.123456789012");
+    assert_eq!(tv[0]["path"], "/marches/marche/0/montant");
+}
+
+/// Every table in CSV and in Parquet holds the same data; the row counts
+/// reconcile with the input and with `decp validate`.
+fn reconcile(inputs: &[&str], name: &str) {
+    let dc = out_dir(&format!("{name}-csv"));
+    let dp = out_dir(&format!("{name}-pq"));
+    let mut args: Vec<&str> = inputs.to_vec();
+    let (dcs, dps) = (
+        dc.to_str().unwrap().to_string(),
+        dp.to_str().unwrap().to_string(),
+    );
+    args.extend(["--format", "csv", "-o", &dcs, "-j", "2"]);
+    let (code, err) = flatten(&args);
+    assert_eq!(code, 0, "{err}");
+    let mut args: Vec<&str> = inputs.to_vec();
+    args.extend(["-o", &dps]);
+    let (code, err) = flatten(&args);
+    assert_eq!(code, 0, "{err}");
+    for t in TABLES {
+        let c = read_csv(&dc.join(format!("{t}.csv")));
+        let p = parquet_rows(&dp.join(format!("{t}.parquet")));
+        same_rows(&c, &p);
+    }
+    // Findings: exactly those `decp validate` reports, when no v1 record is upgraded.
+    let out = decp()
+        .arg("validate")
+        .args(inputs)
+        .args(["--report", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = read_csv(&dc.join("findings.csv"));
+    let mut records = 0u64;
+    let mut expected = 0usize;
+    for f in report["files"].as_array().unwrap() {
+        records += f["records"].as_u64().unwrap();
+        expected += f["issues"].as_array().unwrap().len();
+    }
+    let upgrade = findings.iter().filter(|r| r["family"] == "upgrade").count();
+    assert_eq!(
+        findings.len() - upgrade,
+        expected,
+        "findings table = validate's findings"
+    );
+    // Every record is in marches or concessions (each has at least one row), and
+    // the current states are one per contract and holder.
+    let m = read_csv(&dc.join("marches.csv"));
+    let c = read_csv(&dc.join("concessions.csv"));
+    let keys: std::collections::BTreeSet<(String, String)> = m
+        .iter()
+        .chain(&c)
+        .map(|r| (r["sourceFile"].clone(), r["record"].clone()))
+        .collect();
+    assert_eq!(keys.len() as u64, records);
+    let mods = read_csv(&dc.join("modifications.csv"));
+    let initial: usize = m
+        .iter()
+        .chain(&c)
+        .filter(|r| r["modification_id"].is_empty())
+        .count();
+    assert!(initial > 0);
+    // A contract's states are one plus its modifications (valid ones).
+    let mut per_contract: BTreeMap<(String, String), std::collections::BTreeSet<String>> =
+        BTreeMap::new();
+    for r in m.iter().chain(&c) {
+        per_contract
+            .entry((r["sourceFile"].clone(), r["record"].clone()))
+            .or_default()
+            .insert(r["modification_id"].clone() + "#" + &r["datePublicationDonneesModification"]);
+    }
+    let mut mods_per: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for r in &mods {
+        *mods_per
+            .entry((r["sourceFile"].clone(), r["record"].clone()))
+            .or_default() += 1;
+    }
+    for (k, s) in &per_contract {
+        assert!(
+            s.len() <= 1 + mods_per.get(k).copied().unwrap_or(0),
+            "{k:?}"
+        );
+    }
+}
+
+#[test]
+fn official_examples_reconcile() {
+    reconcile(&["tests/data/official/v2"], "official");
+    reconcile(&["tests/data/tables/etats.json"], "fixture");
+}
+
+#[test]
+fn generated_corpus_reconciles() {
+    use std::io::Read;
+    let mut text = Vec::new();
+    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 7, 2 << 20)
+        .dirty(true)
+        .read_to_end(&mut text)
+        .unwrap();
+    let p = out_dir("gen").with_extension("json");
+    std::fs::write(&p, &text).unwrap();
+    reconcile(&[p.to_str().unwrap()], "gen");
+    let mut text = Vec::new();
+    decp_testkit::synth::SynthReader::new(decp_core::Format::Xml, 8, 1 << 20)
+        .read_to_end(&mut text)
+        .unwrap();
+    let p = out_dir("genx").with_extension("xml");
+    std::fs::write(&p, &text).unwrap();
+    reconcile(&[p.to_str().unwrap()], "genx");
+}
+
+#[test]
+fn partitions_by_year_hold_every_row() {
+    let d = out_dir("part");
+    let (code, err) = flatten(&[
+        "tests/data/tables/etats.json",
+        "--partition-by",
+        "year",
+        "-o",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let y2024 = d.join("marches").join("annee=2024").join("part-0.parquet");
+    let y2023 = d.join("marches").join("annee=2023").join("part-0.parquet");
+    let n = |p: &Path| {
+        read_parquet(p)
+            .iter()
+            .map(RecordBatch::num_rows)
+            .sum::<usize>()
+    };
+    assert_eq!(n(&y2024), 5);
+    assert_eq!(n(&y2023), 1);
+    assert!(
+        d.join("findings")
+            .join("annee=__HIVE_DEFAULT_PARTITION__")
+            .join("part-0.parquet")
+            .exists()
+    );
+    // No temporary file is left.
+    let leftovers: Vec<_> = walk(&d)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(d: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn schema_describes_every_column_of_every_table() {
+    let o = decp().args(["flatten", "--schema"]).output().unwrap();
+    assert!(o.status.success());
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let res = s["resources"].as_array().unwrap();
+    assert_eq!(
+        res.iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        TABLES
+    );
+    let d = out_dir("schema");
+    let (code, _) = flatten(&["tests/data/tables/etats.json", "-o", d.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    for r in res {
+        let names: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            r["schema"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|f| !f["description"].as_str().unwrap().is_empty())
+        );
+        let path = d.join(r["path"].as_str().unwrap());
+        let f = std::fs::File::open(&path).unwrap();
+        let b = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        let pq: Vec<String> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        assert_eq!(pq, names, "{path:?}");
+    }
+}
+
+#[test]
+fn failures_are_reported() {
+    // The output is a file, not a directory.
+    let f = out_dir("notadir");
+    std::fs::write(&f, b"x").unwrap();
+    let (code, err) = flatten(&["tests/data/tables/etats.json", "-o", f.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    // A broken input: what could be read is written, the exit code says the rest is missing.
+    let d = out_dir("broken");
+    let input = d.with_extension("json");
+    std::fs::write(
+        &input,
+        br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}"#,
+    )
+    .unwrap();
+    let (code, err) = flatten(&[
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--lang",
+        "en",
+        "-o",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("reading stopped"), "{err}");
+    assert_eq!(read_csv(&d.join("marches.csv")).len(), 2);
+    // Missing input and required arguments.
+    let (code, _) = flatten(&["/nonexistent.json", "-o", d.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let (code, _) = flatten(&["tests/data/tables/etats.json"]);
+    assert_eq!(code, 2);
+}

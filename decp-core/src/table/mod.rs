@@ -1,0 +1,423 @@
+//! Flat tables for analysts (feature `arrow`): contract states, holders, link
+//! tables and findings, as Arrow record batches, written to Parquet (feature
+//! `parquet`) or CSV.
+//!
+//! A contract's states are the contract as published, then after each of its
+//! modifications in order (modification `id`, then notification or signature
+//! date): amount, duration, holders and publication date as modified; the last is
+//! the current state (`donneesActuelles`). The `marches` table has one row per
+//! contract × holder × state, `concessions` one per concession × concessionnaire ×
+//! state; `modifications`, `actes_sous_traitance`, `donnees_execution` and
+//! `findings` are keyed by `uid` (the community tables' key: the buyer's
+//! identifier then the contract's id) and `sourceFile` + `record`. Columns keep
+//! the names of the community "format tabulaire" where it has them (see
+//! [`Table::column_names`] and [`frictionless_schema`], the one description of
+//! every column).
+//!
+//! Types: identifiers and codes are strings (leading zeros, `2A`/`2B` kept), dates
+//! `date32`, integers `int64`, amounts (euros HT) and rates (in [0, 1])
+//! `decimal128(38, 10)` (or `float64` when asked), lists of labels `list<utf8>`.
+//! Values come from the one walk of a record that every writer uses. A value
+//! that does not fit its column (kept verbatim by tolerant reading, or an amount
+//! with more than ten decimals) is null in its table, and its finding, with the
+//! value as it was, is in `findings`: nothing is lost silently. v1 records are
+//! read through the upgrade (its findings in `findings`), their v1-only names in
+//! `acheteur_nom` / `autoriteConcedante_nom`.
+
+mod rows;
+mod schema;
+mod write;
+
+use std::io::Read;
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
+    ListBuilder, StringBuilder, UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_schema::{ArrowError, SchemaRef};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+pub use rows::{Row, RowOptions, RowSet, rows_of};
+pub use schema::{DECIMAL_PRECISION, DECIMAL_SCALE, Table, frictionless_schema};
+pub use write::{OutputFormat, Partition, TableFiles};
+
+use crate::read::{RawRecord, Reader};
+use crate::workflow::Checker;
+use rows::Value;
+use schema::Col;
+
+/// A decimal as the integer of a `decimal128(38, 10)` column; `None` when it has
+/// more than ten decimals or does not fit (it is then null, with a finding).
+pub(crate) fn decimal_units(d: &Decimal) -> Option<i128> {
+    let scale = d.scale();
+    if scale > DECIMAL_SCALE as u32 {
+        // Trailing zeros beyond the tenth decimal are not a loss.
+        let n = d.normalize();
+        if n.scale() > DECIMAL_SCALE as u32 {
+            return None;
+        }
+        return decimal_units(&n);
+    }
+    d.mantissa()
+        .checked_mul(10i128.checked_pow(DECIMAL_SCALE as u32 - scale)?)
+}
+
+enum Builder {
+    Text(StringBuilder),
+    Date(Date32Builder),
+    Int(Int64Builder),
+    Dec(Decimal128Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    List(ListBuilder<StringBuilder>),
+    Index(UInt64Builder),
+}
+
+impl Builder {
+    fn new(col: Col, float: bool) -> Builder {
+        match col {
+            Col::Text => Builder::Text(StringBuilder::new()),
+            Col::Date => Builder::Date(Date32Builder::new()),
+            Col::Int => Builder::Int(Int64Builder::new()),
+            Col::Dec if float => Builder::Float(Float64Builder::new()),
+            Col::Dec => Builder::Dec(Decimal128Builder::new()),
+            Col::Bool => Builder::Bool(BooleanBuilder::new()),
+            Col::List => Builder::List(ListBuilder::new(StringBuilder::new())),
+            Col::Index => Builder::Index(UInt64Builder::new()),
+        }
+    }
+
+    fn append(&mut self, v: Option<Value>) {
+        match self {
+            Builder::Text(b) => b.append_option(match v {
+                Some(Value::Text(t)) => Some(t),
+                _ => None,
+            }),
+            Builder::Date(b) => b.append_option(match v {
+                Some(Value::Date(d)) => Some((d - NaiveDate::default()).num_days() as i32),
+                _ => None,
+            }),
+            Builder::Int(b) => b.append_option(match v {
+                Some(Value::Int(i)) => Some(i),
+                _ => None,
+            }),
+            Builder::Dec(b) => b.append_option(match v {
+                Some(Value::Dec(d)) => decimal_units(&d),
+                _ => None,
+            }),
+            Builder::Float(b) => b.append_option(match v {
+                Some(Value::Dec(d)) => d.to_f64(),
+                _ => None,
+            }),
+            Builder::Bool(b) => b.append_option(match v {
+                Some(Value::Bool(x)) => Some(x),
+                _ => None,
+            }),
+            Builder::List(b) => match v {
+                Some(Value::List(items)) => {
+                    for i in items {
+                        b.values().append_value(i);
+                    }
+                    b.append(true);
+                }
+                _ => b.append(false),
+            },
+            Builder::Index(b) => b.append_option(match v {
+                Some(Value::Index(i)) => Some(i),
+                _ => None,
+            }),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Text(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Dec(b) => Arc::new(
+                b.finish()
+                    .with_precision_and_scale(DECIMAL_PRECISION, DECIMAL_SCALE)
+                    .expect("38, 10 is a valid decimal128 type"),
+            ),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::List(b) => Arc::new(b.finish()),
+            Builder::Index(b) => Arc::new(b.finish()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Builder::Text(b) => b.len(),
+            Builder::Date(b) => b.len(),
+            Builder::Int(b) => b.len(),
+            Builder::Dec(b) => b.len(),
+            Builder::Float(b) => b.len(),
+            Builder::Bool(b) => b.len(),
+            Builder::List(b) => b.len(),
+            Builder::Index(b) => b.len(),
+        }
+    }
+}
+
+/// Builds the rows of one [`Table`] into Arrow record batches.
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, table::{RowOptions, Table, TableBuilder, rows_of}};
+/// let json = br#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "21690123100011"}, "montant": 12.5,
+///     "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1"}}, {"titulaire": {"typeIdentifiant": "SIRET", "id": "2"}}]}]}}"#;
+/// let checker = Checker::new(DecodeOptions::default());
+/// let mut t = TableBuilder::new(Table::Marches, false);
+/// let mut reader = Reader::from_slice(json)?;
+/// let mut raw = decp_core::RawRecord::default();
+/// while reader.read_raw(&mut raw)? {
+///     let rows = rows_of(&checker.check_raw(&raw), "a.json", &RowOptions::default());
+///     t.extend(rows.rows(Table::Marches));
+/// }
+/// let batch = t.finish();
+/// assert_eq!(batch.num_rows(), 2);  // one row per holder
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct TableBuilder {
+    table: Table,
+    float: bool,
+    builders: Vec<Builder>,
+}
+
+impl std::fmt::Debug for TableBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableBuilder")
+            .field("table", &self.table)
+            .field("rows", &self.len())
+            .finish()
+    }
+}
+
+impl TableBuilder {
+    /// An empty table; decimals as `float64` when `float`.
+    pub fn new(table: Table, float: bool) -> TableBuilder {
+        let builders = table
+            .columns()
+            .iter()
+            .map(|&(_, col, _)| Builder::new(col, float))
+            .collect();
+        TableBuilder {
+            table,
+            float,
+            builders,
+        }
+    }
+
+    /// The table built.
+    pub fn table(&self) -> Table {
+        self.table
+    }
+
+    /// The number of rows appended since the last [`TableBuilder::finish`].
+    pub fn len(&self) -> usize {
+        self.builders.first().map_or(0, Builder::len)
+    }
+
+    /// `true` when no row was appended since the last [`TableBuilder::finish`].
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends rows of this table (made by [`rows_of`]).
+    pub fn extend(&mut self, rows: &[Row]) {
+        for row in rows {
+            for (b, v) in self.builders.iter_mut().zip(&row.0) {
+                b.append(v.clone());
+            }
+        }
+    }
+
+    /// Appends rows, taking them.
+    pub fn extend_owned(&mut self, rows: Vec<Row>) {
+        for row in rows {
+            for (b, v) in self.builders.iter_mut().zip(row.0) {
+                b.append(v);
+            }
+        }
+    }
+
+    /// The rows appended so far as one record batch; the builder starts empty again.
+    pub fn finish(&mut self) -> RecordBatch {
+        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
+        RecordBatch::try_new(self.table.schema(self.float), columns)
+            .expect("every column has the schema's type and the same length")
+    }
+}
+
+/// Records read ahead and turned into rows together (on `jobs` threads) while a
+/// batch fills.
+const READ_AHEAD: usize = 2048;
+
+/// Reads one table from an input, batch by batch: an Arrow [`RecordBatchReader`]
+/// (what Arrow's C stream interface exports). Each record goes through `checker`
+/// (decoding with the reader's options, its validator and findings when it has
+/// one) and [`rows_of`]. The calling thread cuts records; with `jobs` > 1, `jobs`
+/// threads check them and make their rows, appended in document order.
+///
+/// A fatal read error ends the stream with an [`ArrowError::ExternalError`]
+/// holding the [`Error`](crate::Error).
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
+/// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}"#;
+/// let r = TableReader::new(Reader::from_slice(json)?, Checker::new(DecodeOptions::default()), Table::Marches)
+///     .batch_size(1);
+/// let rows: Vec<usize> = r.map(|b| b.unwrap().num_rows()).collect();
+/// assert_eq!(rows, [1, 1]);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct TableReader<R> {
+    reader: Reader<R>,
+    checker: Checker,
+    opts: RowOptions,
+    source: String,
+    builder: TableBuilder,
+    batch_size: usize,
+    jobs: usize,
+    done: bool,
+}
+
+impl<R> std::fmt::Debug for TableReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableReader")
+            .field("table", &self.builder.table)
+            .field("batch_size", &self.batch_size)
+            .field("jobs", &self.jobs)
+            .finish()
+    }
+}
+
+impl<R: Read> TableReader<R> {
+    /// A reader of `table` from `reader`, each record through `checker`; batches
+    /// of 65 536 rows, one job, every state, `sourceFile` empty, exact decimals.
+    pub fn new(reader: Reader<R>, checker: Checker, table: Table) -> TableReader<R> {
+        let checker = checker.decoding(reader.decode_options());
+        TableReader {
+            reader,
+            checker,
+            opts: RowOptions::default(),
+            source: String::new(),
+            builder: TableBuilder::new(table, false),
+            batch_size: 65_536,
+            jobs: 1,
+            done: false,
+        }
+    }
+
+    /// How rows are made (current state only, findings' language).
+    pub fn options(mut self, opts: RowOptions) -> TableReader<R> {
+        self.opts = opts;
+        self
+    }
+
+    /// The `sourceFile` of every row.
+    pub fn source(mut self, name: impl Into<String>) -> TableReader<R> {
+        self.source = name.into();
+        self
+    }
+
+    /// Decimals as `float64`.
+    pub fn float(mut self, yes: bool) -> TableReader<R> {
+        self.builder = TableBuilder::new(self.builder.table, yes);
+        self
+    }
+
+    /// At most `n` rows per batch (at least 1).
+    pub fn batch_size(mut self, n: usize) -> TableReader<R> {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// Checks on `n` threads (`0` or `1`: on the calling thread).
+    pub fn jobs(mut self, n: usize) -> TableReader<R> {
+        self.jobs = n.max(1);
+        self
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        let table = self.builder.table;
+        let mut raws: Vec<RawRecord> = Vec::new();
+        while !self.done && self.builder.len() < self.batch_size {
+            // At most a few thousand records in memory at once, whatever the batch
+            // size (records of the other kind give no row, so this may loop).
+            let want = (self.batch_size - self.builder.len()).min(READ_AHEAD);
+            raws.resize_with(want, RawRecord::default);
+            let mut got = 0;
+            let mut envelope = Vec::new();
+            while got < want {
+                match self.reader.read_raw(&mut raws[got]) {
+                    Ok(true) => got += 1,
+                    Ok(false) => {
+                        self.done = true;
+                        break;
+                    }
+                    Err(e) if e.is_fatal() => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    // A finding about the envelope: a row of `findings`.
+                    Err(e) => envelope.push(e),
+                }
+            }
+            if table == Table::Findings {
+                for e in envelope {
+                    let c = self.checker.check(Err(e));
+                    let set = rows_of(&c, &self.source, &self.opts);
+                    self.builder.extend(set.rows(table));
+                }
+            }
+            let (checker, source, opts) = (&self.checker, self.source.as_str(), &self.opts);
+            let make = |r: &RawRecord| {
+                let set = rows_of(&checker.check_raw(r), source, opts);
+                let mut set = set;
+                std::mem::take(&mut set.rows[rows::slot(table)])
+            };
+            if self.jobs <= 1 || got < 2 {
+                for r in &raws[..got] {
+                    self.builder.extend_owned(make(r));
+                }
+                continue;
+            }
+            let chunk = got.div_ceil(self.jobs);
+            let rows: Vec<Vec<Vec<Row>>> = std::thread::scope(|s| {
+                let handles: Vec<_> = raws[..got]
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || c.iter().map(make).collect()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            for r in rows.into_iter().flatten() {
+                self.builder.extend_owned(r);
+            }
+        }
+        Ok((!self.builder.is_empty()).then(|| self.builder.finish()))
+    }
+}
+
+impl<R: Read> Iterator for TableReader<R> {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch()
+            .map_err(|e| ArrowError::ExternalError(Box::new(e)))
+            .transpose()
+    }
+}
+
+impl<R: Read> RecordBatchReader for TableReader<R> {
+    fn schema(&self) -> SchemaRef {
+        self.builder.table.schema(self.builder.float)
+    }
+}

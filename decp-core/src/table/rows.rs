@@ -1,0 +1,727 @@
+//! Rows of the tables from one checked record: its states (the contract as
+//! published, then after each modification in order), its holders, its link
+//! tables and its findings.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::schema::{Col, Column, Table};
+use crate::codec::Codec;
+use crate::issue::{Issue, IssueCode, Lang};
+use crate::model::{ContratConcession, Marche, Operateur};
+use crate::raw::{Field, get};
+use crate::record::{Record, RecordKind, Version};
+use crate::sink::Sink;
+use crate::workflow::Checked;
+
+/// A cell's value, typed by its column.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Text(String),
+    Int(i64),
+    Dec(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+    List(Vec<String>),
+    Index(u64),
+}
+
+/// One row of one table: a value (or null) per column, in the columns' order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub(crate) Vec<Option<Value>>);
+
+/// How rows are made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RowOptions {
+    /// Only each contract's current state (its last), not every state.
+    pub current_only: bool,
+    /// Language of the findings' messages.
+    pub lang: Lang,
+    /// Decimals will be written as `float64` (approximate by the user's choice):
+    /// an amount with more than ten decimals is kept, not reported.
+    pub float: bool,
+}
+
+impl Default for RowOptions {
+    fn default() -> RowOptions {
+        RowOptions {
+            current_only: false,
+            lang: Lang::Fr,
+            float: false,
+        }
+    }
+}
+
+impl RowOptions {
+    /// Only each contract's current state.
+    pub fn current_only(mut self, yes: bool) -> RowOptions {
+        self.current_only = yes;
+        self
+    }
+    /// Language of the findings' messages.
+    pub fn lang(mut self, lang: Lang) -> RowOptions {
+        self.lang = lang;
+        self
+    }
+    /// Decimals as `float64`.
+    pub fn float(mut self, yes: bool) -> RowOptions {
+        self.float = yes;
+        self
+    }
+}
+
+/// The rows one record gives, per table (in [`Table::ALL`] order).
+#[derive(Debug, Default)]
+pub struct RowSet {
+    pub(crate) rows: [Vec<Row>; 6],
+}
+
+impl RowSet {
+    /// The rows of `table`.
+    pub fn rows(&self, table: Table) -> &[Row] {
+        &self.rows[slot(table)]
+    }
+
+    fn push(&mut self, table: Table, row: Row) {
+        self.rows[slot(table)].push(row);
+    }
+}
+
+pub(crate) fn slot(t: Table) -> usize {
+    Table::ALL.iter().position(|x| *x == t).unwrap_or(0)
+}
+
+/// A row being filled by column name.
+struct RowBuf {
+    cols: &'static [Column],
+    values: Vec<Option<Value>>,
+}
+
+impl RowBuf {
+    fn new(table: Table) -> RowBuf {
+        let cols = table.columns();
+        RowBuf {
+            cols,
+            values: vec![None; cols.len()],
+        }
+    }
+    fn set(&mut self, name: &str, v: Option<Value>) {
+        if let Some(i) = self.cols.iter().position(|c| c.0 == name) {
+            self.values[i] = v;
+        }
+    }
+    fn text(&mut self, name: &str, v: Option<&str>) {
+        self.set(name, v.map(|s| Value::Text(s.to_owned())));
+    }
+    fn done(self) -> Row {
+        Row(self.values)
+    }
+}
+
+/// A record's scalars at depth 1 and 2 (`montant`, `acheteur/id` as
+/// `acheteur_id`) and its lists of labels (`techniques: {technique: [...]}`), by
+/// the column names of a table; other lists are skipped. Values are typed by
+/// their column: a value of the wrong type (kept verbatim by tolerant reading) is
+/// null, but a number where a text is expected keeps its text.
+pub(crate) struct Flat {
+    cols: &'static [Column],
+    parent: String,
+    key: Option<usize>,
+    name: String,
+    /// The list column being filled, and the depth of arrays inside it.
+    list: Option<usize>,
+    in_array: usize,
+    objects: usize,
+    pub(crate) values: Vec<Option<Value>>,
+}
+
+impl Flat {
+    pub(crate) fn new(table: Table) -> Flat {
+        let cols = table.columns();
+        Flat {
+            cols,
+            parent: String::new(),
+            key: None,
+            name: String::new(),
+            list: None,
+            in_array: 0,
+            objects: 0,
+            values: vec![None; cols.len()],
+        }
+    }
+
+    pub(crate) fn of<T: Codec>(table: Table, v: &T) -> Flat {
+        let mut f = Flat::new(table);
+        v.write_json(&mut f);
+        f
+    }
+
+    fn put(&mut self, v: Value) {
+        if let Some(k) = self.key.take()
+            && self.in_array == 0
+            && (1..=2).contains(&self.objects)
+        {
+            let col = self.cols[k].1;
+            let v = match (col, v) {
+                (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string())),
+                (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string())),
+                (Col::Text, v @ Value::Text(_)) => Some(v),
+                (Col::Int, v @ Value::Int(_))
+                | (Col::Dec, v @ Value::Dec(_))
+                | (Col::Date, v @ Value::Date(_))
+                | (Col::Bool, v @ Value::Bool(_)) => Some(v),
+                _ => None,
+            };
+            self.values[k] = v;
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        let i = self.cols.iter().position(|c| c.0 == name)?;
+        self.values[i].as_ref()
+    }
+}
+
+impl Sink for Flat {
+    fn begin_object(&mut self) {
+        if self.in_array == 0 {
+            if self.objects == 1 {
+                self.parent.clone_from(&self.name);
+                // `techniques: {technique: [...]}`: a list column's wrapper.
+                self.list = self
+                    .cols
+                    .iter()
+                    .position(|c| c.0 == self.name && c.1 == Col::List);
+            }
+            self.objects += 1;
+        }
+        self.key = None;
+    }
+    fn key(&mut self, key: &str) {
+        if self.in_array > 0 || !(1..=2).contains(&self.objects) {
+            return;
+        }
+        self.name.clear();
+        if self.objects == 2 {
+            self.name.push_str(&self.parent);
+            self.name.push('_');
+        }
+        self.name.push_str(key);
+        self.key = self.cols.iter().position(|c| c.0 == self.name);
+    }
+    fn end_object(&mut self) {
+        if self.in_array == 0 {
+            self.objects -= 1;
+            if self.objects == 1 {
+                self.list = None;
+            }
+        }
+    }
+    fn begin_array(&mut self) {
+        if self.in_array == 0
+            && self.objects == 2
+            && let Some(l) = self.list
+        {
+            self.values[l] = Some(Value::List(Vec::new()));
+        }
+        self.in_array += 1;
+        self.key = None;
+    }
+    fn end_array(&mut self) {
+        self.in_array -= 1;
+    }
+    fn null(&mut self) {
+        self.key = None;
+    }
+    fn bool(&mut self, value: bool) {
+        self.put(Value::Bool(value));
+    }
+    fn number(&mut self, text: &str) {
+        if self.key.is_some() {
+            // A number kept verbatim: only a text column takes it.
+            self.put(Value::Text(text.to_owned()));
+        }
+    }
+    fn string(&mut self, value: &str) {
+        if self.in_array == 1
+            && self.objects == 2
+            && let Some(l) = self.list
+        {
+            if let Some(Value::List(items)) = &mut self.values[l] {
+                items.push(value.to_owned());
+            }
+            return;
+        }
+        if self.key.is_some() {
+            self.put(Value::Text(value.to_owned()));
+        }
+    }
+    fn integer(&mut self, value: i64) {
+        self.put(Value::Int(value));
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        self.put(Value::Dec(*value));
+    }
+    fn date(&mut self, value: NaiveDate) {
+        self.put(Value::Date(value));
+    }
+}
+
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The community tables' key: the buyer's (or authority's) identifier then the
+/// contract's id.
+fn uid(owner: Option<String>, id: Option<String>) -> Option<String> {
+    Some(owner? + &id?)
+}
+
+/// Common columns of every row of a record.
+struct Ctx<'a> {
+    uid: Option<String>,
+    source: &'a str,
+    record: Option<u64>,
+    version: Option<Version>,
+}
+
+impl Ctx<'_> {
+    fn fill(&self, r: &mut RowBuf) {
+        r.text("uid", self.uid.as_deref());
+        r.text("sourceFile", Some(self.source));
+        r.set("record", self.record.map(Value::Index));
+        r.text("version", self.version.map(|v| v.as_str()));
+    }
+}
+
+fn operators(
+    list: &Option<Field<Vec<Field<Operateur>>>>,
+) -> Vec<(Option<String>, Option<&'static str>)> {
+    get(list)
+        .map(|l| {
+            l.iter()
+                .filter_map(Field::valid)
+                .map(|o| {
+                    (
+                        get(&o.id).cloned(),
+                        get(&o.type_identifiant).map(|t| t.as_str()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The rows of one checked record in every table. The record is upgraded to v2
+/// first when it is v1 (its upgrade findings join the findings table; v1-only
+/// names fill `acheteur_nom` / `autoriteConcedante_nom`).
+pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
+    let mut set = RowSet::default();
+    let record_index = c.position.and_then(|p| p.record);
+    let mut findings: Vec<Issue> = c.issues.clone();
+    let mut names: (Option<String>, Option<String>) = (None, None);
+    let upgraded;
+    let record = match &c.record {
+        Some(r) if r.is_v1() => {
+            let f = Flat::new(Table::Marches);
+            let mut f = f;
+            r.emit(&mut f);
+            names.0 = text_of(f.get("acheteur_nom"));
+            let mut f = Flat::new(Table::Concessions);
+            r.emit(&mut f);
+            names.1 = text_of(f.get("autoriteConcedante_nom"));
+            let up = crate::upgrade(r);
+            let base = c.path.clone().unwrap_or_default();
+            for mut i in up.findings {
+                i.path = format!("{base}{}", i.path);
+                i.position = c.position;
+                findings.push(i);
+            }
+            upgraded = up.record;
+            Some(&upgraded)
+        }
+        other => other.as_ref(),
+    };
+    let mut ctx = Ctx {
+        uid: None,
+        source,
+        record: record_index,
+        version: c.version,
+    };
+    match record {
+        Some(Record::Marche(m)) => {
+            ctx.uid = uid(
+                get(&m.acheteur).and_then(|a| get(&a.id).cloned()),
+                get(&m.id).cloned(),
+            );
+            marche_rows(m, &ctx, names.0.as_deref(), opts, &mut set);
+        }
+        Some(Record::Concession(k)) => {
+            ctx.uid = uid(
+                get(&k.autorite_concedante).and_then(|a| get(&a.id).cloned()),
+                get(&k.id).cloned(),
+            );
+            concession_rows(k, &ctx, names.1.as_deref(), opts, &mut set);
+        }
+        _ => {}
+    }
+    if !opts.float {
+        // An amount a decimal128(38, 10) column cannot hold exactly: null, reported.
+        let base = c.path.clone().unwrap_or_default();
+        for t in &Table::ALL[..5] {
+            let cols = t.columns();
+            for row in &mut set.rows[slot(*t)] {
+                for (k, v) in row.0.iter_mut().enumerate() {
+                    if let Some(Value::Dec(d)) = v
+                        && super::decimal_units(d).is_none()
+                    {
+                        let path = format!("{base}/{}", cols[k].0.replace('_', "/"));
+                        let mut i = not_representable(&path, &d.to_string(), *t, cols[k].0);
+                        i.position = c.position;
+                        findings.push(i);
+                        *v = None;
+                    }
+                }
+            }
+        }
+    }
+    let id = c.id().map(str::to_owned);
+    for i in &findings {
+        let mut r = RowBuf::new(Table::Findings);
+        ctx.fill(&mut r);
+        r.text("id", id.as_deref());
+        r.text("kind", c.kind.map(RecordKind::name));
+        r.text("code", Some(i.code.as_str()));
+        r.text("severity", Some(i.severity().as_str()));
+        r.text("family", Some(i.family().as_str()));
+        r.text("path", Some(&i.path));
+        r.set("line", i.position.map(|p| Value::Index(p.line)));
+        r.set("column", i.position.map(|p| Value::Index(p.column)));
+        r.text("value", i.value.as_deref());
+        r.text("message", Some(&i.message(opts.lang)));
+        set.push(Table::Findings, r.done());
+    }
+    set
+}
+
+/// One state of a contract: its values as last modified, and the modification
+/// that made it (`None`: the contract as published).
+struct State<T> {
+    rec: T,
+    /// Its id, its notification (or signature) date and its publication date.
+    modification: Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>,
+}
+
+fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
+    // The state's values: the contract without its lists of events.
+    let mut cur = m.clone();
+    cur.modifications = None;
+    cur.actes_sous_traitance = None;
+    cur.modifications_actes_sous_traitance = None;
+    let mods: Vec<(usize, &crate::model::ModificationMarche)> = get(&m.modifications)
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut order = mods.clone();
+    // In order: modification id, then notification date, then as published.
+    order.sort_by_key(|(i, md)| {
+        (
+            get(&md.id).copied(),
+            get(&md.date_notification_modification).copied(),
+            *i,
+        )
+    });
+    let mut states = vec![State {
+        rec: cur.clone(),
+        modification: None,
+    }];
+    for (_, md) in &order {
+        if let Some(v) = &md.montant {
+            cur.montant = Some(v.clone());
+        }
+        if let Some(v) = &md.duree_mois {
+            cur.duree_mois = Some(v.clone());
+        }
+        if let Some(t) = &md.titulaires
+            && get_nonempty(t)
+        {
+            cur.titulaires = Some(t.clone());
+        }
+        states.push(State {
+            rec: cur.clone(),
+            modification: Some((
+                get(&md.id).copied(),
+                get(&md.date_notification_modification).copied(),
+                get(&md.date_publication_donnees_modification).copied(),
+            )),
+        });
+    }
+    let last = states.len() - 1;
+    for (k, s) in states.iter().enumerate() {
+        if opts.current_only && k != last {
+            continue;
+        }
+        let flat = Flat::of(Table::Marches, &s.rec);
+        let holders = operators(&s.rec.titulaires);
+        let holders: Vec<_> = if holders.is_empty() {
+            vec![(None, None)]
+        } else {
+            holders
+        };
+        for (rang, (hid, htype)) in holders.iter().enumerate() {
+            let mut r = RowBuf {
+                cols: Table::Marches.columns(),
+                values: flat.values.clone(),
+            };
+            ctx.fill(&mut r);
+            r.text("acheteur_nom", nom);
+            r.text("titulaire_id", hid.as_deref());
+            r.text("titulaire_typeIdentifiant", *htype);
+            r.set(
+                "titulaire_rang",
+                (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
+            );
+            if let Some((id, date, published)) = s.modification {
+                r.set("modification_id", id.map(Value::Int));
+                r.set("dateNotificationModification", date.map(Value::Date));
+                r.set(
+                    "datePublicationDonneesModification",
+                    published.map(Value::Date),
+                );
+            }
+            r.set("donneesActuelles", Some(Value::Bool(k == last)));
+            set.push(Table::Marches, r.done());
+        }
+    }
+    for (i, md) in &mods {
+        let mut r = RowBuf::new(Table::Modifications);
+        ctx.fill(&mut r);
+        r.text("kind", Some(RecordKind::Marche.name()));
+        r.set("modification_id", get(&md.id).map(|v| Value::Int(*v)));
+        r.set("modification_rang", Some(Value::Int(*i as i64 + 1)));
+        r.set(
+            "dateNotificationModification",
+            get(&md.date_notification_modification).map(|d| Value::Date(*d)),
+        );
+        r.set(
+            "datePublicationDonneesModification",
+            get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
+        );
+        r.set("dureeMois", get(&md.duree_mois).map(|v| Value::Int(*v)));
+        r.set("montant", get(&md.montant).map(|v| Value::Dec(*v)));
+        if md.titulaires.is_some() {
+            let ids = operators(&md.titulaires)
+                .into_iter()
+                .filter_map(|(id, _)| id)
+                .collect();
+            r.set("titulaires", Some(Value::List(ids)));
+        }
+        set.push(Table::Modifications, r.done());
+    }
+    for (i, a) in get(&m.actes_sous_traitance)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(a) = a.valid() else { continue };
+        let mut r = RowBuf::new(Table::ActesSousTraitance);
+        ctx.fill(&mut r);
+        r.text("type", Some("acte"));
+        r.set("acte_id", get(&a.id).map(|v| Value::Int(*v)));
+        r.set("rang", Some(Value::Int(i as i64 + 1)));
+        if let Some(st) = get(&a.sous_traitant) {
+            r.text("sousTraitant_id", get(&st.id).map(String::as_str));
+            r.text(
+                "sousTraitant_typeIdentifiant",
+                get(&st.type_identifiant).map(|t| t.as_str()),
+            );
+        }
+        r.set("dureeMois", get(&a.duree_mois).map(|v| Value::Int(*v)));
+        r.set(
+            "dateNotification",
+            get(&a.date_notification).map(|d| Value::Date(*d)),
+        );
+        r.set("montant", get(&a.montant).map(|v| Value::Dec(*v)));
+        r.text("variationPrix", get(&a.variation_prix).map(|t| t.as_str()));
+        r.set(
+            "datePublicationDonnees",
+            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
+        );
+        set.push(Table::ActesSousTraitance, r.done());
+    }
+    for (i, a) in get(&m.modifications_actes_sous_traitance)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(a) = a.valid() else { continue };
+        let mut r = RowBuf::new(Table::ActesSousTraitance);
+        ctx.fill(&mut r);
+        r.text("type", Some("modification"));
+        r.set("acte_id", get(&a.id).map(|v| Value::Int(*v)));
+        r.set("rang", Some(Value::Int(i as i64 + 1)));
+        r.set("dureeMois", get(&a.duree_mois).map(|v| Value::Int(*v)));
+        r.set(
+            "dateNotification",
+            get(&a.date_notification_modification_sous_traitance).map(|d| Value::Date(*d)),
+        );
+        r.set("montant", get(&a.montant).map(|v| Value::Dec(*v)));
+        r.set(
+            "datePublicationDonnees",
+            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
+        );
+        set.push(Table::ActesSousTraitance, r.done());
+    }
+}
+
+fn get_nonempty<T>(f: &Field<Vec<Field<T>>>) -> bool {
+    f.valid().is_some_and(|l| l.iter().any(Field::is_valid))
+}
+
+fn concession_rows(
+    k: &ContratConcession,
+    ctx: &Ctx<'_>,
+    nom: Option<&str>,
+    opts: &RowOptions,
+    set: &mut RowSet,
+) {
+    let mut cur = k.clone();
+    cur.modifications = None;
+    cur.donnees_execution = None;
+    let mods: Vec<(usize, &crate::model::ModificationConcession)> = get(&k.modifications)
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut order = mods.clone();
+    order.sort_by_key(|(i, md)| {
+        (
+            get(&md.id).copied(),
+            get(&md.date_signature_modification).copied(),
+            *i,
+        )
+    });
+    let mut states = vec![State {
+        rec: cur.clone(),
+        modification: None,
+    }];
+    for (_, md) in &order {
+        if let Some(v) = &md.valeur_globale {
+            cur.valeur_globale = Some(v.clone());
+        }
+        if let Some(v) = &md.duree_mois {
+            cur.duree_mois = Some(v.clone());
+        }
+        states.push(State {
+            rec: cur.clone(),
+            modification: Some((
+                get(&md.id).copied(),
+                get(&md.date_signature_modification).copied(),
+                get(&md.date_publication_donnees_modification).copied(),
+            )),
+        });
+    }
+    let last = states.len() - 1;
+    for (n, s) in states.iter().enumerate() {
+        if opts.current_only && n != last {
+            continue;
+        }
+        let flat = Flat::of(Table::Concessions, &s.rec);
+        let holders = operators(&s.rec.concessionnaires);
+        let holders: Vec<_> = if holders.is_empty() {
+            vec![(None, None)]
+        } else {
+            holders
+        };
+        for (rang, (hid, htype)) in holders.iter().enumerate() {
+            let mut r = RowBuf {
+                cols: Table::Concessions.columns(),
+                values: flat.values.clone(),
+            };
+            ctx.fill(&mut r);
+            r.text("autoriteConcedante_nom", nom);
+            r.text("concessionnaire_id", hid.as_deref());
+            r.text("concessionnaire_typeIdentifiant", *htype);
+            r.set(
+                "concessionnaire_rang",
+                (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
+            );
+            if let Some((id, date, published)) = s.modification {
+                r.set("modification_id", id.map(Value::Int));
+                r.set("dateSignatureModification", date.map(Value::Date));
+                r.set(
+                    "datePublicationDonneesModification",
+                    published.map(Value::Date),
+                );
+            }
+            r.set("donneesActuelles", Some(Value::Bool(n == last)));
+            set.push(Table::Concessions, r.done());
+        }
+    }
+    for (i, md) in &mods {
+        let mut r = RowBuf::new(Table::Modifications);
+        ctx.fill(&mut r);
+        r.text("kind", Some(RecordKind::Concession.name()));
+        r.set("modification_id", get(&md.id).map(|v| Value::Int(*v)));
+        r.set("modification_rang", Some(Value::Int(*i as i64 + 1)));
+        r.set(
+            "dateSignatureModification",
+            get(&md.date_signature_modification).map(|d| Value::Date(*d)),
+        );
+        r.set(
+            "datePublicationDonneesModification",
+            get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
+        );
+        r.set("dureeMois", get(&md.duree_mois).map(|v| Value::Int(*v)));
+        r.set(
+            "valeurGlobale",
+            get(&md.valeur_globale).map(|v| Value::Dec(*v)),
+        );
+        set.push(Table::Modifications, r.done());
+    }
+    for (i, d) in get(&k.donnees_execution).into_iter().flatten().enumerate() {
+        let Some(d) = d.valid() else { continue };
+        let tarifs: Vec<_> = get(&d.tarifs)
+            .map(|l| l.iter().filter_map(Field::valid).collect())
+            .unwrap_or_default();
+        let n = tarifs.len().max(1);
+        for t in 0..n {
+            let mut r = RowBuf::new(Table::DonneesExecution);
+            ctx.fill(&mut r);
+            r.set("rang", Some(Value::Int(i as i64 + 1)));
+            r.set(
+                "datePublicationDonneesExecution",
+                get(&d.date_publication_donnees_execution).map(|v| Value::Date(*v)),
+            );
+            r.set(
+                "depensesInvestissement",
+                get(&d.depenses_investissement).map(|v| Value::Dec(*v)),
+            );
+            if let Some(tf) = tarifs.get(t) {
+                r.set("tarif_rang", Some(Value::Int(t as i64 + 1)));
+                r.text("intituleTarif", get(&tf.intitule_tarif).map(String::as_str));
+                r.set("tarif", get(&tf.tarif).map(|v| Value::Dec(*v)));
+            }
+            set.push(Table::DonneesExecution, r.done());
+        }
+    }
+}
+
+/// The finding of a value that a table's column cannot hold exactly.
+pub(crate) fn not_representable(path: &str, value: &str, table: Table, column: &str) -> Issue {
+    let mut i = Issue::new(IssueCode::TableValue, path);
+    i.value = Some(value.to_owned());
+    i.expected = Some(format!("{}.{column}", table.name()));
+    i
+}
