@@ -140,6 +140,7 @@ impl RawRecord {
         let path = self.pointer(kind, shape);
         let mut cx = Cx::new(path.clone());
         cx.normalize = opts.normalize;
+        cx.xml = self.format == Format::Xml;
         if kind_missing {
             let mut i = Issue::new(IssueCode::Required, format!("{path}/kind"));
             i.expected = Some("kind".into());

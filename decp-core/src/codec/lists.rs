@@ -49,7 +49,9 @@ pub(crate) mod obj_list {
                 }
                 Field::Valid(out)
             }
-            V::Obj(m) => {
+            // The XML shape; in JSON an object where the schema wants an array is
+            // a type error (the normaliser reshapes it, above).
+            V::Obj(m) if cx.xml => {
                 let mut out = Vec::with_capacity(m.len());
                 for (i, (k, v)) in m.iter().enumerate() {
                     cx.push_index(i);
@@ -165,8 +167,11 @@ fn reshape<'n, 'a>(
         V::Arr(a) => !a
             .iter()
             .all(|it| wrapped(it, item).is_some_and(|w| !matches!(w.v, V::Arr(_)))),
+        // Any object in JSON (an array is wanted); in XML, a wrapper holding a list
+        // or an element whose children are not items.
         V::Obj(m) => {
-            (m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)))
+            !cx.xml
+                || (m.len() == 1 && m[0].0 == item && matches!(m[0].1.v, V::Arr(_)))
                 || (!m.is_empty() && m.iter().all(|(k, _)| *k != item && *k != xml_item))
         }
         _ => false,
@@ -347,7 +352,8 @@ pub(crate) mod list {
         let container = |it: &Node<'_>| matches!(&it.v, V::Obj(m) if !m.is_empty() && m.iter().all(|(k, _)| *k == xml_item));
         let odd = match &n.v {
             V::Arr(a) => !a.iter().all(bare_obj),
-            V::Obj(m) => !m.is_empty() && !container(n),
+            // In JSON a list is an array; in XML, a container of items.
+            V::Obj(m) => !cx.xml || (!m.is_empty() && !container(n)),
             _ => false,
         };
         let decode_all = |items: &mut dyn Iterator<Item = &Node<'_>>, cx: &mut Cx| {
@@ -376,7 +382,7 @@ pub(crate) mod list {
         }
         match &n.v {
             V::Arr(items) => Field::Valid(decode_all(&mut items.iter(), cx)),
-            V::Obj(m) if m.iter().all(|(k, _)| *k == xml_item) => {
+            V::Obj(m) if cx.xml && m.iter().all(|(k, _)| *k == xml_item) => {
                 Field::Valid(decode_all(&mut m.iter().map(|(_, v)| v), cx))
             }
             V::Text(s) if s.trim().is_empty() => Field::Valid(Vec::new()),

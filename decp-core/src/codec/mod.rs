@@ -37,6 +37,9 @@ pub(crate) struct Cx {
     pub findings: Vec<(u32, Issue)>,
     /// Whether the normaliser's repairs apply.
     pub normalize: bool,
+    /// Whether the record was read from XML (where a list is an element holding
+    /// its items, and one item looks like any element); in JSON a list is an array.
+    pub xml: bool,
 }
 
 pub(super) use crate::path::push_pointer_key as push_escaped;
@@ -48,6 +51,7 @@ impl Cx {
             segs: Vec::with_capacity(8),
             findings: Vec::new(),
             normalize: false,
+            xml: false,
         }
     }
 
