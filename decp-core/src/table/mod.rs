@@ -93,10 +93,10 @@ impl Builder {
 
     fn append(&mut self, v: Option<Value>) {
         match self {
-            Builder::Text(b) => b.append_option(match v {
-                Some(Value::Text(t)) => Some(t),
-                _ => None,
-            }),
+            Builder::Text(b) => match v {
+                Some(Value::Text(t)) => b.append_value(&*t),
+                _ => b.append_null(),
+            },
             Builder::Date(b) => b.append_option(match v {
                 Some(Value::Date(d)) => Some((d - NaiveDate::default()).num_days() as i32),
                 _ => None,
@@ -119,7 +119,7 @@ impl Builder {
             }),
             Builder::List(b) => match v {
                 Some(Value::List(items)) => {
-                    for i in items {
+                    for i in items.iter() {
                         b.values().append_value(i);
                     }
                     b.append(true);

@@ -2,6 +2,8 @@
 //! published, then after each modification in order), its holders, its link
 //! tables and its findings.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -17,12 +19,13 @@ use crate::workflow::Checked;
 /// A cell's value, typed by its column.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
-    Text(String),
+    /// Shared: a contract's texts repeat on each of its holders' and states' rows.
+    Text(Arc<str>),
     Int(i64),
     Dec(Decimal),
     Date(NaiveDate),
     Bool(bool),
-    List(Vec<String>),
+    List(Arc<Vec<String>>),
     Index(u64),
 }
 
@@ -94,25 +97,24 @@ pub(crate) fn slot(t: Table) -> usize {
 
 /// A row being filled by column name.
 struct RowBuf {
-    cols: &'static [Column],
+    table: Table,
     values: Vec<Option<Value>>,
 }
 
 impl RowBuf {
     fn new(table: Table) -> RowBuf {
-        let cols = table.columns();
         RowBuf {
-            cols,
-            values: vec![None; cols.len()],
+            table,
+            values: vec![None; table.columns().len()],
         }
     }
     fn set(&mut self, name: &str, v: Option<Value>) {
-        if let Some(i) = self.cols.iter().position(|c| c.0 == name) {
+        if let Some(i) = self.table.index(name) {
             self.values[i] = v;
         }
     }
     fn text(&mut self, name: &str, v: Option<&str>) {
-        self.set(name, v.map(|s| Value::Text(s.to_owned())));
+        self.set(name, v.map(|s| Value::Text(s.into())));
     }
     fn done(self) -> Row {
         Row(self.values)
@@ -125,6 +127,7 @@ impl RowBuf {
 /// their column: a value of the wrong type (kept verbatim by tolerant reading) is
 /// null, but a number where a text is expected keeps its text.
 pub(crate) struct Flat {
+    table: Table,
     cols: &'static [Column],
     parent: String,
     key: Option<usize>,
@@ -140,6 +143,7 @@ impl Flat {
     pub(crate) fn new(table: Table) -> Flat {
         let cols = table.columns();
         Flat {
+            table,
             cols,
             parent: String::new(),
             key: None,
@@ -164,8 +168,8 @@ impl Flat {
         {
             let col = self.cols[k].1;
             let v = match (col, v) {
-                (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string())),
-                (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string())),
+                (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string().into())),
+                (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string().into())),
                 (Col::Text, v @ Value::Text(_)) => Some(v),
                 (Col::Int, v @ Value::Int(_))
                 | (Col::Dec, v @ Value::Dec(_))
@@ -178,8 +182,7 @@ impl Flat {
     }
 
     fn get(&self, name: &str) -> Option<&Value> {
-        let i = self.cols.iter().position(|c| c.0 == name)?;
-        self.values[i].as_ref()
+        self.values[self.table.index(name)?].as_ref()
     }
 }
 
@@ -190,9 +193,9 @@ impl Sink for Flat {
                 self.parent.clone_from(&self.name);
                 // `techniques: {technique: [...]}`: a list column's wrapper.
                 self.list = self
-                    .cols
-                    .iter()
-                    .position(|c| c.0 == self.name && c.1 == Col::List);
+                    .table
+                    .index(&self.name)
+                    .filter(|&i| self.cols[i].1 == Col::List);
             }
             self.objects += 1;
         }
@@ -208,7 +211,7 @@ impl Sink for Flat {
             self.name.push('_');
         }
         self.name.push_str(key);
-        self.key = self.cols.iter().position(|c| c.0 == self.name);
+        self.key = self.table.index(&self.name);
     }
     fn end_object(&mut self) {
         if self.in_array == 0 {
@@ -223,7 +226,7 @@ impl Sink for Flat {
             && self.objects == 2
             && let Some(l) = self.list
         {
-            self.values[l] = Some(Value::List(Vec::new()));
+            self.values[l] = Some(Value::List(Arc::new(Vec::new())));
         }
         self.in_array += 1;
         self.key = None;
@@ -240,7 +243,7 @@ impl Sink for Flat {
     fn number(&mut self, text: &str) {
         if self.key.is_some() {
             // A number kept verbatim: only a text column takes it.
-            self.put(Value::Text(text.to_owned()));
+            self.put(Value::Text(text.into()));
         }
     }
     fn string(&mut self, value: &str) {
@@ -248,13 +251,15 @@ impl Sink for Flat {
             && self.objects == 2
             && let Some(l) = self.list
         {
-            if let Some(Value::List(items)) = &mut self.values[l] {
+            if let Some(Value::List(items)) = &mut self.values[l]
+                && let Some(items) = Arc::get_mut(items)
+            {
                 items.push(value.to_owned());
             }
             return;
         }
         if self.key.is_some() {
-            self.put(Value::Text(value.to_owned()));
+            self.put(Value::Text(value.into()));
         }
     }
     fn integer(&mut self, value: i64) {
@@ -270,7 +275,7 @@ impl Sink for Flat {
 
 fn text_of(v: Option<&Value>) -> Option<String> {
     match v {
-        Some(Value::Text(t)) => Some(t.clone()),
+        Some(Value::Text(t)) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -417,11 +422,6 @@ struct State<T> {
 }
 
 fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
-    // The state's values: the contract without its lists of events.
-    let mut cur = m.clone();
-    cur.modifications = None;
-    cur.actes_sous_traitance = None;
-    cur.modifications_actes_sous_traitance = None;
     let mods: Vec<(usize, &crate::model::ModificationMarche)> = get(&m.modifications)
         .map(|l| {
             l.iter()
@@ -430,7 +430,70 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
                 .collect()
         })
         .unwrap_or_default();
-    let mut order = mods.clone();
+    if mods.is_empty() {
+        // One state, the contract as published: no copy of it.
+        marche_state_rows(m, None, true, ctx, nom, set);
+    } else {
+        marche_states(m, &mods, ctx, nom, opts, set);
+    }
+    marche_links(m, &mods, ctx, set);
+}
+
+fn marche_state_rows(
+    rec: &Marche,
+    modification: Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>,
+    current: bool,
+    ctx: &Ctx<'_>,
+    nom: Option<&str>,
+    set: &mut RowSet,
+) {
+    let flat = Flat::of(Table::Marches, rec);
+    let holders = operators(&rec.titulaires);
+    let holders: Vec<_> = if holders.is_empty() {
+        vec![(None, None)]
+    } else {
+        holders
+    };
+    for (rang, (hid, htype)) in holders.iter().enumerate() {
+        let mut r = RowBuf {
+            table: Table::Marches,
+            values: flat.values.clone(),
+        };
+        ctx.fill(&mut r);
+        r.text("acheteur_nom", nom);
+        r.text("titulaire_id", hid.as_deref());
+        r.text("titulaire_typeIdentifiant", *htype);
+        r.set(
+            "titulaire_rang",
+            (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
+        );
+        if let Some((id, date, published)) = modification {
+            r.set("modification_id", id.map(Value::Int));
+            r.set("dateNotificationModification", date.map(Value::Date));
+            r.set(
+                "datePublicationDonneesModification",
+                published.map(Value::Date),
+            );
+        }
+        r.set("donneesActuelles", Some(Value::Bool(current)));
+        set.push(Table::Marches, r.done());
+    }
+}
+
+fn marche_states(
+    m: &Marche,
+    mods: &[(usize, &crate::model::ModificationMarche)],
+    ctx: &Ctx<'_>,
+    nom: Option<&str>,
+    opts: &RowOptions,
+    set: &mut RowSet,
+) {
+    // The state's values: the contract without its lists of events.
+    let mut cur = m.clone();
+    cur.modifications = None;
+    cur.actes_sous_traitance = None;
+    cur.modifications_actes_sous_traitance = None;
+    let mut order = mods.to_vec();
     // In order: modification id, then notification date, then as published.
     order.sort_by_key(|(i, md)| {
         (
@@ -469,39 +532,17 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
         if opts.current_only && k != last {
             continue;
         }
-        let flat = Flat::of(Table::Marches, &s.rec);
-        let holders = operators(&s.rec.titulaires);
-        let holders: Vec<_> = if holders.is_empty() {
-            vec![(None, None)]
-        } else {
-            holders
-        };
-        for (rang, (hid, htype)) in holders.iter().enumerate() {
-            let mut r = RowBuf {
-                cols: Table::Marches.columns(),
-                values: flat.values.clone(),
-            };
-            ctx.fill(&mut r);
-            r.text("acheteur_nom", nom);
-            r.text("titulaire_id", hid.as_deref());
-            r.text("titulaire_typeIdentifiant", *htype);
-            r.set(
-                "titulaire_rang",
-                (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
-            );
-            if let Some((id, date, published)) = s.modification {
-                r.set("modification_id", id.map(Value::Int));
-                r.set("dateNotificationModification", date.map(Value::Date));
-                r.set(
-                    "datePublicationDonneesModification",
-                    published.map(Value::Date),
-                );
-            }
-            r.set("donneesActuelles", Some(Value::Bool(k == last)));
-            set.push(Table::Marches, r.done());
-        }
+        marche_state_rows(&s.rec, s.modification, k == last, ctx, nom, set);
     }
-    for (i, md) in &mods {
+}
+
+fn marche_links(
+    m: &Marche,
+    mods: &[(usize, &crate::model::ModificationMarche)],
+    ctx: &Ctx<'_>,
+    set: &mut RowSet,
+) {
+    for (i, md) in mods {
         let mut r = RowBuf::new(Table::Modifications);
         ctx.fill(&mut r);
         r.text("kind", Some(RecordKind::Marche.name()));
@@ -522,7 +563,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
                 .into_iter()
                 .filter_map(|(id, _)| id)
                 .collect();
-            r.set("titulaires", Some(Value::List(ids)));
+            r.set("titulaires", Some(Value::List(Arc::new(ids))));
         }
         set.push(Table::Modifications, r.done());
     }
@@ -646,7 +687,7 @@ fn concession_rows(
         };
         for (rang, (hid, htype)) in holders.iter().enumerate() {
             let mut r = RowBuf {
-                cols: Table::Concessions.columns(),
+                table: Table::Concessions,
                 values: flat.values.clone(),
             };
             ctx.fill(&mut r);

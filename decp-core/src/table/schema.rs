@@ -25,6 +25,34 @@ pub enum Table {
     Findings,
 }
 
+/// FNV-1a: column names are short and trusted, SipHash's defence is not needed.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0)
+    }
+}
+
 /// The type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Col {
@@ -414,6 +442,26 @@ impl Table {
                 "one row per finding (validation, repairs, upgrade, table conversion)"
             }
         }
+    }
+
+    /// The index of the column `name`, by a hash lookup (rows are filled by name).
+    pub(crate) fn index(self, name: &str) -> Option<usize> {
+        static MAPS: std::sync::OnceLock<Vec<std::collections::HashMap<&'static str, usize, Fnv>>> =
+            std::sync::OnceLock::new();
+        let maps = MAPS.get_or_init(|| {
+            Table::ALL
+                .iter()
+                .map(|t| {
+                    t.columns()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (c.0, i))
+                        .collect()
+                })
+                .collect()
+        });
+        let k = Table::ALL.iter().position(|t| *t == self)?;
+        maps[k].get(name).copied()
     }
 
     pub(crate) fn columns(self) -> &'static [Column] {

@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 
 use super::TableBuilder;
 use super::rows::{Row, RowSet, Value, slot};
-use super::schema::{Col, Table};
+use super::schema::Table;
 use crate::error::{Error, Result};
 
 /// The files' format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OutputFormat {
-    /// Apache Parquet (ZSTD-compressed, row groups of at most 65 536 rows); needs
+    /// Apache Parquet (ZSTD-compressed, row groups of at most 32 768 rows); needs
     /// the `parquet` feature.
     Parquet,
     /// CSV (RFC 4180, UTF-8, comma, a header line); lists as JSON arrays,
@@ -54,7 +54,7 @@ pub enum Partition {
 
 /// Rows buffered per file before a Parquet batch is written.
 #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
-const BATCH_ROWS: usize = 65_536;
+const BATCH_ROWS: usize = 32_768;
 
 enum Out {
     Csv(Box<csv::Writer<BufWriter<File>>>),
@@ -149,7 +149,8 @@ impl TableFiles {
     ///
     /// The output's I/O errors.
     pub fn write(&mut self, mut set: RowSet) -> Result<()> {
-        for t in self.tables.clone() {
+        for k in 0..self.tables.len() {
+            let t = self.tables[k];
             for row in std::mem::take(&mut set.rows[slot(t)]) {
                 let part = self.partition_of(t, &row);
                 let file = match self.files.entry((t, part.clone())) {
@@ -161,7 +162,7 @@ impl TableFiles {
                 };
                 file.rows += 1;
                 match &mut file.out {
-                    Out::Csv(w) => write_csv_row(w, t, row, self.float)?,
+                    Out::Csv(w) => write_csv_row(w, row, self.float)?,
                     #[cfg(feature = "parquet")]
                     Out::Parquet(w, b) => {
                         b.extend_owned(vec![row]);
@@ -182,7 +183,7 @@ impl TableFiles {
             Partition::Source => {
                 let k = t.columns().iter().position(|c| c.0 == "sourceFile");
                 let v = k.and_then(|k| match &row.0[k] {
-                    Some(Value::Text(s)) => Some(s.clone()),
+                    Some(Value::Text(s)) => Some(s.to_string()),
                     _ => None,
                 });
                 format!(
@@ -358,35 +359,56 @@ fn csv_err(e: csv::Error) -> Error {
     Error::write("CSV output failed".to_string())
 }
 
-fn write_csv_row(
-    w: &mut csv::Writer<BufWriter<File>>,
-    t: Table,
-    row: Row,
-    float: bool,
-) -> Result<()> {
-    let cols = t.columns();
-    let mut cells: Vec<String> = Vec::with_capacity(cols.len());
-    for (k, v) in row.0.into_iter().enumerate() {
-        let cell = match v {
-            None => String::new(),
-            Some(Value::Text(s)) => s,
-            Some(Value::Int(i)) => i.to_string(),
-            Some(Value::Index(i)) => i.to_string(),
-            Some(Value::Bool(b)) => b.to_string(),
-            Some(Value::Date(d)) => crate::lexical::format_date(&d),
-            Some(Value::Dec(d)) if float => rust_decimal::prelude::ToPrimitive::to_f64(&d)
-                .map_or_else(String::new, |f| f.to_string()),
+fn write_csv_row(w: &mut csv::Writer<BufWriter<File>>, row: Row, float: bool) -> Result<()> {
+    use std::fmt::Write as _;
+    let mut buf = String::new();
+    for v in row.0 {
+        buf.clear();
+        let cell: &str = match v {
+            None => "",
+            Some(Value::Text(s)) => {
+                buf.push_str(&s);
+                &buf
+            }
+            Some(Value::Int(i)) => {
+                let _ = write!(buf, "{i}");
+                &buf
+            }
+            Some(Value::Index(i)) => {
+                let _ = write!(buf, "{i}");
+                &buf
+            }
+            Some(Value::Bool(b)) => {
+                if b {
+                    "true"
+                } else {
+                    "false"
+                }
+            }
+            Some(Value::Date(d)) => {
+                buf = crate::lexical::format_date(&d);
+                &buf
+            }
+            Some(Value::Dec(d)) if float => {
+                if let Some(f) = rust_decimal::prelude::ToPrimitive::to_f64(&d) {
+                    let _ = write!(buf, "{f}");
+                }
+                &buf
+            }
+            // Every digit, no exponent, no trailing zero beyond the input's.
             Some(Value::Dec(d)) => {
-                // Every digit, no exponent, no trailing zero beyond the input's.
-                debug_assert_eq!(cols[k].1, Col::Dec);
-                d.to_string()
+                let _ = write!(buf, "{d}");
+                &buf
             }
             Some(Value::List(items)) => {
-                crate::raw::Raw::Array(items.into_iter().map(crate::raw::Raw::String).collect())
-                    .to_json()
+                buf = crate::raw::Raw::Array(
+                    items.iter().cloned().map(crate::raw::Raw::String).collect(),
+                )
+                .to_json();
+                &buf
             }
         };
-        cells.push(cell);
+        w.write_field(cell).map_err(csv_err)?;
     }
-    w.write_record(&cells).map_err(csv_err)
+    w.write_record(None::<&[u8]>).map_err(csv_err)
 }
