@@ -283,6 +283,11 @@ issue_codes! {
     PublicationDelay = "quality.publication_delay", Quality, Warning,
         fr: "données publiées le {value}, plus de deux mois après la notification ({expected})",
         en: "data published on {value}, more than two months after notification ({expected})";
+    /// A modification that changes nothing the data can carry (no amount or value,
+    /// duration or holders): a contract state identical to the one before.
+    ModificationNoChange = "quality.modification_no_change", Quality, Warning,
+        fr: "modification {value} sans changement de montant, de durée ni de titulaires",
+        en: "modification {value} changes neither the amount, the duration nor the holders";
     /// An `objet` too short to say anything.
     ObjetTooShort = "quality.objet_too_short", Quality, Warning,
         fr: "objet trop court pour être informatif : « {value} »",

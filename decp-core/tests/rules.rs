@@ -309,6 +309,13 @@ fn fixtures() -> Vec<(&'static str, Vec<Op>)> {
             )],
         ),
         (
+            // A modification that changes nothing (tables: two equal states).
+            "quality.modification_no_change",
+            vec![Remove(p(&format!(
+                "{C}/modifications/0/modification/valeurGlobale"
+            )))],
+        ),
+        (
             "quality.objet_too_short",
             vec![Set(p(&format!("{M}/objet")), json!("Travaux"))],
         ),

@@ -244,6 +244,11 @@ fn guard(f: impl FnOnce() -> decp_status) -> decp_status {
     }
 }
 
+/// Runs an accessor behind the panic boundary: a panic gives `default`.
+fn guard_value<T>(default: T, f: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
+}
+
 /// Reads options, refusing unknown enum values (read as integers, never as
 /// possibly invalid enums) and a non-NULL `reserved`.
 unsafe fn read_options(
@@ -440,7 +445,11 @@ pub extern "C" fn decp_status_str(status: StatusArg) -> *const c_char {
 /// succeeded): valid until the next call into the library on this thread.
 #[unsafe(no_mangle)]
 pub extern "C" fn decp_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    guard_value(c"".as_ptr(), || {
+        LAST_ERROR
+            .try_with(|e| e.borrow().as_ptr())
+            .unwrap_or(c"".as_ptr())
+    })
 }
 
 /// The default options: format detected, French, tolerant, no normaliser, no upgrade.
@@ -532,14 +541,18 @@ pub unsafe extern "C" fn decp_validate_file(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_report_is_valid(report: *const decp_report) -> bool {
     // SAFETY: NULL or a report from this library.
-    unsafe { report.as_ref() }.is_some_and(|r| r.report.valid())
+    guard_value(false, || {
+        unsafe { report.as_ref() }.is_some_and(|r| r.report.valid())
+    })
 }
 
 /// Records read, those that could not be decoded included (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_report_record_count(report: *const decp_report) -> usize {
     // SAFETY: NULL or a report from this library.
-    unsafe { report.as_ref() }.map_or(0, |r| r.report.records as usize)
+    guard_value(0, || {
+        unsafe { report.as_ref() }.map_or(0, |r| r.report.records as usize)
+    })
 }
 
 /// The error that stopped reading the input (a file that cannot be opened, a
@@ -548,16 +561,20 @@ pub unsafe extern "C" fn decp_report_record_count(report: *const decp_report) ->
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_report_fatal(report: *const decp_report) -> *const c_char {
     // SAFETY: NULL or a report from this library.
-    unsafe { report.as_ref() }
-        .and_then(|r| r.fatal.as_ref())
-        .map_or(std::ptr::null(), |c| c.as_ptr())
+    guard_value(std::ptr::null(), || {
+        unsafe { report.as_ref() }
+            .and_then(|r| r.fatal.as_ref())
+            .map_or(std::ptr::null(), |c| c.as_ptr())
+    })
 }
 
 /// Number of findings (0 for NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn decp_report_issue_count(report: *const decp_report) -> usize {
     // SAFETY: NULL or a report from this library.
-    unsafe { report.as_ref() }.map_or(0, |r| r.report.issues.len())
+    guard_value(0, || {
+        unsafe { report.as_ref() }.map_or(0, |r| r.report.issues.len())
+    })
 }
 
 /// The finding at `index` (from 0, in document order) into `*out`; its strings
@@ -650,7 +667,9 @@ pub unsafe extern "C" fn decp_report_free(report: *mut decp_report) {
 pub unsafe extern "C" fn decp_str_free(s: decp_str) {
     if !s.data.is_null() {
         // SAFETY: a string made by `new_str`, freed once.
-        drop(unsafe { CString::from_raw(s.data) });
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            drop(unsafe { CString::from_raw(s.data) })
+        }));
     }
 }
 

@@ -163,6 +163,13 @@ impl Ck<'_> {
                                 "datePublicationDonneesModification",
                             );
                             ck.amount_quality(get(&md.valeur_globale), "valeurGlobale");
+                            if md.valeur_globale.is_none() && md.duree_mois.is_none() {
+                                ck.emit(
+                                    IssueCode::ModificationNoChange,
+                                    get(&md.id).map(ToString::to_string),
+                                    None,
+                                );
+                            }
                         })
                     });
                     seq.push((

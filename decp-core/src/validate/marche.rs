@@ -295,6 +295,16 @@ impl Ck<'_> {
                             );
                             c.duration_quality(&md.duree_mois, "dureeMois");
                             c.amount_quality(get(&md.montant), "montant");
+                            if md.montant.is_none()
+                                && md.duree_mois.is_none()
+                                && md.titulaires.is_none()
+                            {
+                                c.emit(
+                                    IssueCode::ModificationNoChange,
+                                    get(&md.id).map(ToString::to_string),
+                                    None,
+                                );
+                            }
                         })
                     });
                     seq.push((
