@@ -404,6 +404,7 @@ impl IssueCode {
                 | IssueCode::ExclusiveLabel
                 | IssueCode::AccordCadreExpected
                 | IssueCode::SousTraitanceInconsistent
+                | IssueCode::ModificationNoChange
                 | IssueCode::RepairV1Field
         )
     }
