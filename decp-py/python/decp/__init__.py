@@ -33,10 +33,6 @@ from ._decp import (
     Scan,
     ValidationError,
     __version__,
-    iter_records,
-    rules,
-    scan,
-    validate,
 )
 
 __all__ = [
@@ -64,6 +60,83 @@ __all__ = [
 ]
 
 
+def validate(
+    src: Any,
+    *,
+    lang: str = "fr",
+    normalize: bool = False,
+    strict: bool = False,
+    only: Any = None,
+    upgrade: bool = False,
+    format: str | None = None,
+    max_issues: int | None = None,
+    jobs: int | None = None,
+) -> Report:
+    return _decp.validate(
+        src,
+        lang=lang,
+        normalize=normalize,
+        strict=strict,
+        only=only,
+        upgrade=upgrade,
+        format=format,
+        max_issues=max_issues,
+        jobs=jobs,
+    )
+
+
+def iter_records(
+    src: Any,
+    *,
+    format: str | None = None,
+    normalize: bool = False,
+    upgrade: bool = False,
+    mode: str = "tolerant",
+    validate: bool = False,
+    lang: str = "fr",
+    numbers: str = "decimal",
+    dates: str = "date",
+) -> RecordIterator:
+    return _decp.iter_records(
+        src,
+        format=format,
+        normalize=normalize,
+        upgrade=upgrade,
+        mode=mode,
+        validate=validate,
+        lang=lang,
+        numbers=numbers,
+        dates=dates,
+    )
+
+
+def rules(lang: str = "fr") -> list[dict[str, Any]]:
+    return _decp.rules(lang)
+
+
+def scan(
+    src: Any,
+    *,
+    table: str = "marches",
+    format: str | None = None,
+    normalize: bool = False,
+    state: str = "all",
+    float: bool = False,
+    batch_size: int = 65536,
+    jobs: int | None = None,
+) -> Scan:
+    return _decp.scan(
+        src,
+        table=table,
+        format=format,
+        normalize=normalize,
+        state=state,
+        float=float,
+        batch_size=batch_size,
+        jobs=jobs,
+    )
+
+
 def load(
     fp: Any,
     *,
@@ -74,7 +147,6 @@ def load(
     numbers: str = "decimal",
     dates: str = "date",
 ) -> dict[str, Any]:
-    """Read a whole DECP document from a file object or a path."""
     if isinstance(fp, str):
         fp = pathlib.Path(fp)
     return _decp._load(
@@ -98,7 +170,6 @@ def loads(
     numbers: str = "decimal",
     dates: str = "date",
 ) -> dict[str, Any]:
-    """Read a whole DECP document from text or bytes."""
     if not isinstance(s, (str, bytes, bytearray)):
         raise TypeError(f"the DECP document must be str, bytes or bytearray, not {type(s).__name__}")
     return _decp._load(
@@ -122,7 +193,6 @@ def dumps(
     upgrade: bool = False,
     lang: str = "fr",
 ) -> str:
-    """Write a document given as Python objects, in JSON or XML."""
     if not isinstance(obj, dict):
         raise TypeError(f"the document must be a dict ({{'marches': ...}}), not {type(obj).__name__}")
     if indent is not None and (not isinstance(indent, int) or isinstance(indent, bool) or indent < 0):
@@ -147,7 +217,6 @@ def dump(
     upgrade: bool = False,
     lang: str = "fr",
 ) -> None:
-    """Write a document given as Python objects to a file object (text or binary)."""
     s = dumps(obj, format=format, indent=indent, check=check, upgrade=upgrade, lang=lang)
     try:
         fp.write(s)
@@ -163,27 +232,22 @@ def upgrade(
     numbers: str = "decimal",
     dates: str = "date",
 ) -> dict[str, Any]:
-    """Read a document, v1 or v2, as a v2 document (Python objects)."""
     return _decp._load(src, format=format, normalize=normalize, upgrade=True, numbers=numbers, dates=dates)
 
 
 def to_arrow(src: Any, **kwargs: Any) -> Any:
-    """The flat table of ``scan(src, **kwargs)`` as a ``pyarrow.Table`` (needs pyarrow)."""
     import pyarrow
 
     return pyarrow.table(scan(src, **kwargs))
 
 
 def to_polars(src: Any, **kwargs: Any) -> Any:
-    """The flat table of ``scan(src, **kwargs)`` as a ``polars.DataFrame`` (needs polars)."""
     import polars
 
     return polars.DataFrame(scan(src, **kwargs))
 
 
 def to_pandas(src: Any, **kwargs: Any) -> Any:
-    """The flat table of ``scan(src, **kwargs)`` as a ``pandas.DataFrame`` (needs pandas;
-    pyarrow too before pandas 3)."""
     import pandas
 
     s = scan(src, **kwargs)
@@ -193,3 +257,23 @@ def to_pandas(src: Any, **kwargs: Any) -> Any:
     import pyarrow
 
     return pyarrow.table(s).to_pandas()
+
+
+def _docs_from_stubs() -> None:
+    """Give the functions the docstrings of the stubs (``__init__.pyi``), the one
+    place the API is documented, so that ``help()`` and Jupyter's ``?`` show them."""
+    import ast
+
+    try:
+        tree = ast.parse(pathlib.Path(__file__).with_suffix(".pyi").read_text(encoding="utf-8"))
+    except OSError:
+        return
+    g = globals()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and callable(g.get(node.name)):
+            doc = ast.get_docstring(node)
+            if doc:
+                g[node.name].__doc__ = doc
+
+
+_docs_from_stubs()
