@@ -48,6 +48,10 @@ n = decp.validate(PATH).records
 import decp, pyarrow
 n = pyarrow.table(decp.scan(PATH)).num_rows
 """,
+    "decp.scan(state='current') -> pyarrow.table": """
+import decp, pyarrow
+n = pyarrow.table(decp.scan(PATH, state="current")).num_rows
+""",
     "json.load + pandas.json_normalize": """
 import json, pandas
 with open(PATH) as f:

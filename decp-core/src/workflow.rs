@@ -69,6 +69,19 @@ impl Checked {
         self.record.as_ref().and_then(Record::id)
     }
 
+    /// A decoded record as the per-record step's result, its decoding findings as
+    /// they are (placed at the record's start when they have no position).
+    pub(crate) fn of_decoded(d: crate::Decoded) -> Checked {
+        Checked {
+            kind: Some(d.record.kind()),
+            version: Some(d.version),
+            position: Some(d.position),
+            path: Some(d.path),
+            issues: d.findings,
+            record: Some(d.record),
+        }
+    }
+
     /// `true` when the item is a record (readable or not), not an envelope finding.
     pub fn is_record(&self) -> bool {
         self.position.is_some()
@@ -117,6 +130,11 @@ impl Checker {
     pub fn upgrade(mut self, yes: bool) -> Checker {
         self.upgrade = yes;
         self
+    }
+
+    /// Whether v1 records are upgraded.
+    pub(crate) fn upgrades(&self) -> bool {
+        self.upgrade
     }
 
     /// The decoding options.

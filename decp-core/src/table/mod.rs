@@ -345,6 +345,31 @@ impl<R: Read> TableReader<R> {
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
         let table = self.builder.table;
+        if self.jobs <= 1 && table != Table::Findings {
+            // One job and a data table: records decoded in place in the reader's
+            // buffer (no copy), and no finding placed (no findings table to fill).
+            let upgrade = self.checker.upgrades();
+            while !self.done && self.builder.len() < self.batch_size {
+                match self.reader.next_record() {
+                    None => self.done = true,
+                    Some(Ok(d)) => {
+                        let d = if upgrade { d.upgrade() } else { d };
+                        let c = crate::workflow::Checked::of_decoded(d);
+                        let mut set = rows_of(&c, &self.source, &self.opts);
+                        self.builder
+                            .extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
+                    }
+                    Some(Err(e)) if e.is_fatal() => {
+                        self.done = true;
+                        return Err(e);
+                    }
+                    // A record that cannot be read gives no row (its finding is in
+                    // the findings table); an envelope finding neither.
+                    Some(Err(_)) => {}
+                }
+            }
+            return Ok((!self.builder.is_empty()).then(|| self.builder.finish()));
+        }
         let mut raws: Vec<RawRecord> = Vec::new();
         while !self.done && self.builder.len() < self.batch_size {
             // At most a few thousand records in memory at once, whatever the batch
