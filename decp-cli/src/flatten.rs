@@ -37,7 +37,8 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
     let opts = RowOptions::default()
         .current_only(o.current_only)
         .lang(o.lang)
-        .float(o.float);
+        .float(o.float)
+        .only(&o.tables);
     let validator = Validator::new(ValidatorOptions::default());
     let mut code = 0u8;
     let mut records = 0u64;

@@ -311,6 +311,21 @@ fn an_amount_with_too_many_decimals_is_null_with_its_finding() {
     assert_eq!(tv.len(), 1);
     assert_eq!(tv[0]["value"], "1.123456789012");
     assert_eq!(tv[0]["path"], "/marches/marche/0/montant");
+    // The findings table alone says it too (the data rows are made to find it).
+    let d2 = out_dir("toomany-findings");
+    let (code, _) = flatten(&[
+        input.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--table",
+        "findings",
+        "-o",
+        d2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let f2 = read_csv(&d2.join("findings.csv"));
+    assert_eq!(f2, f);
+    assert!(!d2.join("marches.csv").exists());
 }
 
 /// Every table in CSV and in Parquet holds the same data; the row counts

@@ -304,7 +304,7 @@ impl<R: Read> TableReader<R> {
         TableReader {
             reader,
             checker,
-            opts: RowOptions::default(),
+            opts: RowOptions::default().only(&[table]),
             source: String::new(),
             builder: TableBuilder::new(table, false),
             batch_size: 65_536,
@@ -313,9 +313,10 @@ impl<R: Read> TableReader<R> {
         }
     }
 
-    /// How rows are made (current state only, findings' language).
+    /// How rows are made (current state only, findings' language); only this
+    /// reader's table is made.
     pub fn options(mut self, opts: RowOptions) -> TableReader<R> {
-        self.opts = opts;
+        self.opts = opts.only(&[self.builder.table]);
         self
     }
 

@@ -44,6 +44,8 @@ pub struct RowOptions {
     /// Decimals will be written as `float64` (approximate by the user's choice):
     /// an amount with more than ten decimals is kept, not reported.
     pub float: bool,
+    /// Which tables to make rows for, in [`Table::ALL`] order (all by default).
+    pub tables: [bool; 6],
 }
 
 impl Default for RowOptions {
@@ -52,6 +54,7 @@ impl Default for RowOptions {
             current_only: false,
             lang: Lang::Fr,
             float: false,
+            tables: [true; 6],
         }
     }
 }
@@ -71,6 +74,17 @@ impl RowOptions {
     pub fn float(mut self, yes: bool) -> RowOptions {
         self.float = yes;
         self
+    }
+    /// Makes rows for these tables only (the others' work is skipped).
+    pub fn only(mut self, tables: &[Table]) -> RowOptions {
+        self.tables = [false; 6];
+        for t in tables {
+            self.tables[slot(*t)] = true;
+        }
+        self
+    }
+    fn wants(&self, t: Table) -> bool {
+        self.tables[slot(t)]
     }
 }
 
@@ -325,9 +339,25 @@ fn operators(
 /// first when it is v1 (its upgrade findings join the findings table; v1-only
 /// names fill `acheteur_nom` / `autoriteConcedante_nom`).
 pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
+    let asked = opts.tables;
+    // The findings table reports the values the data tables cannot hold: it needs
+    // their rows made, even when they are not asked for.
+    let opts = &if opts.wants(Table::Findings) {
+        RowOptions {
+            tables: [true; 6],
+            ..*opts
+        }
+    } else {
+        *opts
+    };
     let mut set = RowSet::default();
     let record_index = c.position.and_then(|p| p.record);
-    let mut findings: Vec<Issue> = c.issues.clone();
+    let want_findings = opts.wants(Table::Findings);
+    let mut findings: Vec<Issue> = if want_findings {
+        c.issues.clone()
+    } else {
+        Vec::new()
+    };
     let mut names: (Option<String>, Option<String>) = (None, None);
     let upgraded;
     let record = match &c.record {
@@ -394,6 +424,14 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
             }
         }
     }
+    for (k, rows) in set.rows.iter_mut().enumerate() {
+        if !asked[k] {
+            rows.clear();
+        }
+    }
+    if !want_findings {
+        return set;
+    }
     let id = c.id().map(str::to_owned);
     for i in &findings {
         let mut r = RowBuf::new(Table::Findings);
@@ -430,13 +468,14 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
                 .collect()
         })
         .unwrap_or_default();
-    if mods.is_empty() {
+    if !opts.wants(Table::Marches) {
+    } else if mods.is_empty() {
         // One state, the contract as published: no copy of it.
         marche_state_rows(m, None, true, ctx, nom, set);
     } else {
         marche_states(m, &mods, ctx, nom, opts, set);
     }
-    marche_links(m, &mods, ctx, set);
+    marche_links(m, &mods, ctx, opts, set);
 }
 
 fn marche_state_rows(
@@ -540,8 +579,14 @@ fn marche_links(
     m: &Marche,
     mods: &[(usize, &crate::model::ModificationMarche)],
     ctx: &Ctx<'_>,
+    opts: &RowOptions,
     set: &mut RowSet,
 ) {
+    let mods = if opts.wants(Table::Modifications) {
+        mods
+    } else {
+        &[]
+    };
     for (i, md) in mods {
         let mut r = RowBuf::new(Table::Modifications);
         ctx.fill(&mut r);
@@ -675,7 +720,7 @@ fn concession_rows(
     }
     let last = states.len() - 1;
     for (n, s) in states.iter().enumerate() {
-        if opts.current_only && n != last {
+        if !opts.wants(Table::Concessions) || (opts.current_only && n != last) {
             continue;
         }
         let flat = Flat::of(Table::Concessions, &s.rec);
@@ -710,6 +755,11 @@ fn concession_rows(
             set.push(Table::Concessions, r.done());
         }
     }
+    let mods = if opts.wants(Table::Modifications) {
+        mods
+    } else {
+        Vec::new()
+    };
     for (i, md) in &mods {
         let mut r = RowBuf::new(Table::Modifications);
         ctx.fill(&mut r);
@@ -731,7 +781,12 @@ fn concession_rows(
         );
         set.push(Table::Modifications, r.done());
     }
-    for (i, d) in get(&k.donnees_execution).into_iter().flatten().enumerate() {
+    let donnees = if opts.wants(Table::DonneesExecution) {
+        get(&k.donnees_execution)
+    } else {
+        None
+    };
+    for (i, d) in donnees.into_iter().flatten().enumerate() {
         let Some(d) = d.valid() else { continue };
         let tarifs: Vec<_> = get(&d.tarifs)
             .map(|l| l.iter().filter_map(Field::valid).collect())
