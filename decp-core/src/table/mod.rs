@@ -24,6 +24,7 @@
 //! read through the upgrade (its findings in `findings`), their v1-only names in
 //! `acheteur_nom` / `autoriteConcedante_nom`.
 
+mod flat;
 mod rows;
 mod schema;
 mod write;
@@ -47,7 +48,7 @@ pub use write::{OutputFormat, Partition, TableFiles};
 
 use crate::read::{RawRecord, Reader};
 use crate::workflow::Checker;
-use rows::Value;
+use flat::Value;
 use schema::Col;
 
 /// A decimal as the integer of a `decimal128(38, 10)` column; `None` when it has

@@ -9,7 +9,8 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use super::TableBuilder;
-use super::rows::{Row, RowSet, Value, slot};
+use super::flat::Value;
+use super::rows::{Row, RowSet, slot};
 use super::schema::Table;
 use crate::error::{Error, Result};
 

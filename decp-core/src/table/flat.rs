@@ -1,0 +1,176 @@
+//! The walk of a record into a table's columns: its scalars at depth 1 and 2 and
+//! its lists of labels, typed by column.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::schema::{Col, Column, Table};
+use crate::codec::Codec;
+use crate::sink::Sink;
+
+/// A cell's value, typed by its column.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    /// Shared: a contract's texts repeat on each of its holders' and states' rows.
+    Text(Arc<str>),
+    Int(i64),
+    Dec(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+    List(Arc<Vec<String>>),
+    Index(u64),
+}
+
+/// A record's scalars at depth 1 and 2 (`montant`, `acheteur/id` as
+/// `acheteur_id`) and its lists of labels (`techniques: {technique: [...]}`), by
+/// the column names of a table; other lists are skipped. Values are typed by
+/// their column: a value of the wrong type (kept verbatim by tolerant reading) is
+/// null, but a number where a text is expected keeps its text.
+pub(crate) struct Flat {
+    table: Table,
+    cols: &'static [Column],
+    parent: String,
+    key: Option<usize>,
+    name: String,
+    /// The list column being filled, and the depth of arrays inside it.
+    list: Option<usize>,
+    in_array: usize,
+    objects: usize,
+    pub(crate) values: Vec<Option<Value>>,
+}
+
+impl Flat {
+    pub(crate) fn new(table: Table) -> Flat {
+        let cols = table.columns();
+        Flat {
+            table,
+            cols,
+            parent: String::new(),
+            key: None,
+            name: String::new(),
+            list: None,
+            in_array: 0,
+            objects: 0,
+            values: vec![None; cols.len()],
+        }
+    }
+
+    pub(crate) fn of<T: Codec>(table: Table, v: &T) -> Flat {
+        let mut f = Flat::new(table);
+        v.write_json(&mut f);
+        f
+    }
+
+    fn put(&mut self, v: Value) {
+        if let Some(k) = self.key.take()
+            && self.in_array == 0
+            && (1..=2).contains(&self.objects)
+        {
+            let col = self.cols[k].1;
+            let v = match (col, v) {
+                (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string().into())),
+                (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string().into())),
+                (Col::Text, v @ Value::Text(_)) => Some(v),
+                (Col::Int, v @ Value::Int(_))
+                | (Col::Dec, v @ Value::Dec(_))
+                | (Col::Date, v @ Value::Date(_))
+                | (Col::Bool, v @ Value::Bool(_)) => Some(v),
+                _ => None,
+            };
+            self.values[k] = v;
+        }
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        self.values[self.table.index(name)?].as_ref()
+    }
+}
+
+impl Sink for Flat {
+    fn begin_object(&mut self) {
+        if self.in_array == 0 {
+            if self.objects == 1 {
+                self.parent.clone_from(&self.name);
+                // `techniques: {technique: [...]}`: a list column's wrapper.
+                self.list = self
+                    .table
+                    .index(&self.name)
+                    .filter(|&i| self.cols[i].1 == Col::List);
+            }
+            self.objects += 1;
+        }
+        self.key = None;
+    }
+    fn key(&mut self, key: &str) {
+        if self.in_array > 0 || !(1..=2).contains(&self.objects) {
+            return;
+        }
+        self.name.clear();
+        if self.objects == 2 {
+            self.name.push_str(&self.parent);
+            self.name.push('_');
+        }
+        self.name.push_str(key);
+        self.key = self.table.index(&self.name);
+    }
+    fn end_object(&mut self) {
+        if self.in_array == 0 {
+            self.objects -= 1;
+            if self.objects == 1 {
+                self.list = None;
+            }
+        }
+    }
+    fn begin_array(&mut self) {
+        if self.in_array == 0
+            && self.objects == 2
+            && let Some(l) = self.list
+        {
+            self.values[l] = Some(Value::List(Arc::new(Vec::new())));
+        }
+        self.in_array += 1;
+        self.key = None;
+    }
+    fn end_array(&mut self) {
+        self.in_array -= 1;
+    }
+    fn null(&mut self) {
+        self.key = None;
+    }
+    fn bool(&mut self, value: bool) {
+        self.put(Value::Bool(value));
+    }
+    fn number(&mut self, text: &str) {
+        if self.key.is_some() {
+            // A number kept verbatim: only a text column takes it.
+            self.put(Value::Text(text.into()));
+        }
+    }
+    fn string(&mut self, value: &str) {
+        if self.in_array == 1
+            && self.objects == 2
+            && let Some(l) = self.list
+        {
+            if let Some(Value::List(items)) = &mut self.values[l]
+                && let Some(items) = Arc::get_mut(items)
+            {
+                items.push(value.to_owned());
+            }
+            return;
+        }
+        if self.key.is_some() {
+            self.put(Value::Text(value.into()));
+        }
+    }
+    fn integer(&mut self, value: i64) {
+        self.put(Value::Int(value));
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        self.put(Value::Dec(*value));
+    }
+    fn date(&mut self, value: NaiveDate) {
+        self.put(Value::Date(value));
+    }
+}
