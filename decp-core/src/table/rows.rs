@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::flat::{Flat, Value};
 use super::schema::Table;
+use crate::codec::Codec;
 use crate::issue::{Issue, IssueCode, Lang};
 use crate::model::{ContratConcession, Marche, Operateur};
 use crate::raw::{Field, get};
@@ -191,17 +192,18 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     } else {
         Vec::new()
     };
-    let mut names: (Option<String>, Option<String>) = (None, None);
+    // The v1-only name of the buyer (or authority), which the upgrade cannot carry.
+    let mut nom: Option<String> = None;
     let upgraded;
     let record = match &c.record {
         Some(r) if r.is_v1() => {
-            let f = Flat::new(Table::Marches);
-            let mut f = f;
+            let (table, column) = match r.kind() {
+                RecordKind::Marche => (Table::Marches, "acheteur_nom"),
+                RecordKind::Concession => (Table::Concessions, "autoriteConcedante_nom"),
+            };
+            let mut f = Flat::new(table);
             r.emit(&mut f);
-            names.0 = text_of(f.get("acheteur_nom"));
-            let mut f = Flat::new(Table::Concessions);
-            r.emit(&mut f);
-            names.1 = text_of(f.get("autoriteConcedante_nom"));
+            nom = text_of(f.get(column));
             let up = crate::upgrade(r);
             let base = c.path.clone().unwrap_or_default();
             for mut i in up.findings {
@@ -226,14 +228,14 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
                 get(&m.acheteur).and_then(|a| get(&a.id).cloned()),
                 get(&m.id).cloned(),
             );
-            marche_rows(m, &ctx, names.0.as_deref(), opts, &mut set);
+            marche_rows(m, &ctx, nom.as_deref(), opts, &mut set);
         }
         Some(Record::Concession(k)) => {
             ctx.uid = uid(
                 get(&k.autorite_concedante).and_then(|a| get(&a.id).cloned()),
                 get(&k.id).cloned(),
             );
-            concession_rows(k, &ctx, names.1.as_deref(), opts, &mut set);
+            concession_rows(k, &ctx, nom.as_deref(), opts, &mut set);
         }
         _ => {}
     }
@@ -284,43 +286,54 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     set
 }
 
-/// One state of a contract: its values as last modified, and the modification
-/// that made it (`None`: the contract as published).
-struct State<T> {
-    rec: T,
-    /// Its id, its notification (or signature) date and its publication date.
-    modification: Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>,
+/// The modification that made a state: its id, its notification (or signature)
+/// date and its publication date; `None` for the contract as published.
+type Made = Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>;
+
+/// The columns a state row fills beyond the record's own: the v1 name, the
+/// holder's three, and the modification's date.
+struct StateCols {
+    table: Table,
+    nom: &'static str,
+    holder_id: &'static str,
+    holder_type: &'static str,
+    holder_rang: &'static str,
+    date: &'static str,
 }
 
-fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
-    let mods: Vec<(usize, &crate::model::ModificationMarche)> = get(&m.modifications)
-        .map(|l| {
-            l.iter()
-                .enumerate()
-                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    if !opts.wants(Table::Marches) {
-    } else if mods.is_empty() {
-        // One state, the contract as published: no copy of it.
-        marche_state_rows(m, None, true, ctx, nom, set);
-    } else {
-        marche_states(m, &mods, ctx, nom, opts, set);
-    }
-    marche_links(m, &mods, ctx, opts, set);
-}
+const MARCHE_STATE: StateCols = StateCols {
+    table: Table::Marches,
+    nom: "acheteur_nom",
+    holder_id: "titulaire_id",
+    holder_type: "titulaire_typeIdentifiant",
+    holder_rang: "titulaire_rang",
+    date: "dateNotificationModification",
+};
 
-fn marche_state_rows(
-    rec: &Marche,
-    modification: Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>,
+const CONCESSION_STATE: StateCols = StateCols {
+    table: Table::Concessions,
+    nom: "autoriteConcedante_nom",
+    holder_id: "concessionnaire_id",
+    holder_type: "concessionnaire_typeIdentifiant",
+    holder_rang: "concessionnaire_rang",
+    date: "dateSignatureModification",
+};
+
+/// The rows of one state of a contract: one per holder (one with no holder when
+/// it has none).
+#[allow(clippy::too_many_arguments)]
+fn state_rows<T: Codec>(
+    cols: &StateCols,
+    rec: &T,
+    holders: &Option<Field<Vec<Field<Operateur>>>>,
+    made: Made,
     current: bool,
     ctx: &Ctx<'_>,
     nom: Option<&str>,
     set: &mut RowSet,
 ) {
-    let flat = Flat::of(Table::Marches, rec);
-    let holders = operators(&rec.titulaires);
+    let flat = Flat::of(cols.table, rec);
+    let holders = operators(holders);
     let holders: Vec<_> = if holders.is_empty() {
         vec![(None, None)]
     } else {
@@ -328,84 +341,120 @@ fn marche_state_rows(
     };
     for (rang, (hid, htype)) in holders.iter().enumerate() {
         let mut r = RowBuf {
-            table: Table::Marches,
+            table: cols.table,
             values: flat.values.clone(),
         };
         ctx.fill(&mut r);
-        r.text("acheteur_nom", nom);
-        r.text("titulaire_id", hid.as_deref());
-        r.text("titulaire_typeIdentifiant", *htype);
+        r.text(cols.nom, nom);
+        r.text(cols.holder_id, hid.as_deref());
+        r.text(cols.holder_type, *htype);
         r.set(
-            "titulaire_rang",
+            cols.holder_rang,
             (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
         );
-        if let Some((id, date, published)) = modification {
+        if let Some((id, date, published)) = made {
             r.set("modification_id", id.map(Value::Int));
-            r.set("dateNotificationModification", date.map(Value::Date));
+            r.set(cols.date, date.map(Value::Date));
             r.set(
                 "datePublicationDonneesModification",
                 published.map(Value::Date),
             );
         }
         r.set("donneesActuelles", Some(Value::Bool(current)));
-        set.push(Table::Marches, r.done());
+        set.push(cols.table, r.done());
     }
 }
 
-fn marche_states(
-    m: &Marche,
-    mods: &[(usize, &crate::model::ModificationMarche)],
-    ctx: &Ctx<'_>,
-    nom: Option<&str>,
-    opts: &RowOptions,
-    set: &mut RowSet,
-) {
-    // The state's values: the contract without its lists of events.
-    let mut cur = m.clone();
-    cur.modifications = None;
-    cur.actes_sous_traitance = None;
-    cur.modifications_actes_sous_traitance = None;
+/// The valid items of a list of modifications, with their place in it, in the
+/// order states follow: modification id, then date, then as published.
+fn in_order<'a, M>(
+    mods: &[(usize, &'a M)],
+    key: impl Fn(&M) -> (Option<i64>, Option<NaiveDate>),
+) -> Vec<(usize, &'a M)> {
     let mut order = mods.to_vec();
-    // In order: modification id, then notification date, then as published.
     order.sort_by_key(|(i, md)| {
-        (
-            get(&md.id).copied(),
-            get(&md.date_notification_modification).copied(),
-            *i,
-        )
+        let (id, date) = key(md);
+        (id, date, *i)
     });
-    let mut states = vec![State {
-        rec: cur.clone(),
-        modification: None,
-    }];
-    for (_, md) in &order {
-        if let Some(v) = &md.montant {
-            cur.montant = Some(v.clone());
-        }
-        if let Some(v) = &md.duree_mois {
-            cur.duree_mois = Some(v.clone());
-        }
-        if let Some(t) = &md.titulaires
-            && get_nonempty(t)
-        {
-            cur.titulaires = Some(t.clone());
-        }
-        states.push(State {
-            rec: cur.clone(),
-            modification: Some((
+    order
+}
+
+/// The valid items of a list, with their index.
+fn valid_items<T>(list: &Option<Field<Vec<Field<T>>>>) -> Vec<(usize, &T)> {
+    get(list)
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
+    let mods = valid_items(&m.modifications);
+    if !opts.wants(Table::Marches) {
+    } else if mods.is_empty() {
+        // One state, the contract as published: no copy of it.
+        state_rows(&MARCHE_STATE, m, &m.titulaires, None, true, ctx, nom, set);
+    } else {
+        // The state's values, changed by each modification in turn: the contract
+        // without its lists of events.
+        let mut cur = m.clone();
+        cur.modifications = None;
+        cur.actes_sous_traitance = None;
+        cur.modifications_actes_sous_traitance = None;
+        let order = in_order(&mods, |md| {
+            (
                 get(&md.id).copied(),
                 get(&md.date_notification_modification).copied(),
-                get(&md.date_publication_donnees_modification).copied(),
-            )),
+            )
         });
-    }
-    let last = states.len() - 1;
-    for (k, s) in states.iter().enumerate() {
-        if opts.current_only && k != last {
-            continue;
+        if !opts.current_only {
+            state_rows(
+                &MARCHE_STATE,
+                &cur,
+                &cur.titulaires,
+                None,
+                false,
+                ctx,
+                nom,
+                set,
+            );
         }
-        marche_state_rows(&s.rec, s.modification, k == last, ctx, nom, set);
+        for (k, (_, md)) in order.iter().enumerate() {
+            if let Some(v) = &md.montant {
+                cur.montant = Some(v.clone());
+            }
+            if let Some(v) = &md.duree_mois {
+                cur.duree_mois = Some(v.clone());
+            }
+            if let Some(t) = &md.titulaires
+                && get_nonempty(t)
+            {
+                cur.titulaires = Some(t.clone());
+            }
+            let current = k + 1 == order.len();
+            if current || !opts.current_only {
+                let made = Some((
+                    get(&md.id).copied(),
+                    get(&md.date_notification_modification).copied(),
+                    get(&md.date_publication_donnees_modification).copied(),
+                ));
+                state_rows(
+                    &MARCHE_STATE,
+                    &cur,
+                    &cur.titulaires,
+                    made,
+                    current,
+                    ctx,
+                    nom,
+                    set,
+                );
+            }
+        }
     }
+    marche_links(m, &mods, ctx, opts, set);
 }
 
 fn marche_links(
@@ -512,80 +561,59 @@ fn concession_rows(
     opts: &RowOptions,
     set: &mut RowSet,
 ) {
-    let mut cur = k.clone();
-    cur.modifications = None;
-    cur.donnees_execution = None;
-    let mods: Vec<(usize, &crate::model::ModificationConcession)> = get(&k.modifications)
-        .map(|l| {
-            l.iter()
-                .enumerate()
-                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut order = mods.clone();
-    order.sort_by_key(|(i, md)| {
-        (
-            get(&md.id).copied(),
-            get(&md.date_signature_modification).copied(),
-            *i,
-        )
-    });
-    let mut states = vec![State {
-        rec: cur.clone(),
-        modification: None,
-    }];
-    for (_, md) in &order {
-        if let Some(v) = &md.valeur_globale {
-            cur.valeur_globale = Some(v.clone());
-        }
-        if let Some(v) = &md.duree_mois {
-            cur.duree_mois = Some(v.clone());
-        }
-        states.push(State {
-            rec: cur.clone(),
-            modification: Some((
+    let mods = valid_items(&k.modifications);
+    if !opts.wants(Table::Concessions) {
+    } else if mods.is_empty() {
+        state_rows(
+            &CONCESSION_STATE,
+            k,
+            &k.concessionnaires,
+            None,
+            true,
+            ctx,
+            nom,
+            set,
+        );
+    } else {
+        let mut cur = k.clone();
+        cur.modifications = None;
+        cur.donnees_execution = None;
+        let order = in_order(&mods, |md| {
+            (
                 get(&md.id).copied(),
                 get(&md.date_signature_modification).copied(),
-                get(&md.date_publication_donnees_modification).copied(),
-            )),
+            )
         });
-    }
-    let last = states.len() - 1;
-    for (n, s) in states.iter().enumerate() {
-        if !opts.wants(Table::Concessions) || (opts.current_only && n != last) {
-            continue;
+        if !opts.current_only {
+            let holders = &cur.concessionnaires;
+            state_rows(&CONCESSION_STATE, &cur, holders, None, false, ctx, nom, set);
         }
-        let flat = Flat::of(Table::Concessions, &s.rec);
-        let holders = operators(&s.rec.concessionnaires);
-        let holders: Vec<_> = if holders.is_empty() {
-            vec![(None, None)]
-        } else {
-            holders
-        };
-        for (rang, (hid, htype)) in holders.iter().enumerate() {
-            let mut r = RowBuf {
-                table: Table::Concessions,
-                values: flat.values.clone(),
-            };
-            ctx.fill(&mut r);
-            r.text("autoriteConcedante_nom", nom);
-            r.text("concessionnaire_id", hid.as_deref());
-            r.text("concessionnaire_typeIdentifiant", *htype);
-            r.set(
-                "concessionnaire_rang",
-                (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
-            );
-            if let Some((id, date, published)) = s.modification {
-                r.set("modification_id", id.map(Value::Int));
-                r.set("dateSignatureModification", date.map(Value::Date));
-                r.set(
-                    "datePublicationDonneesModification",
-                    published.map(Value::Date),
+        for (n, (_, md)) in order.iter().enumerate() {
+            if let Some(v) = &md.valeur_globale {
+                cur.valeur_globale = Some(v.clone());
+            }
+            if let Some(v) = &md.duree_mois {
+                cur.duree_mois = Some(v.clone());
+            }
+            let current = n + 1 == order.len();
+            if current || !opts.current_only {
+                let made = Some((
+                    get(&md.id).copied(),
+                    get(&md.date_signature_modification).copied(),
+                    get(&md.date_publication_donnees_modification).copied(),
+                ));
+                let holders = &cur.concessionnaires;
+                state_rows(
+                    &CONCESSION_STATE,
+                    &cur,
+                    holders,
+                    made,
+                    current,
+                    ctx,
+                    nom,
+                    set,
                 );
             }
-            r.set("donneesActuelles", Some(Value::Bool(n == last)));
-            set.push(Table::Concessions, r.done());
         }
     }
     let mods = if opts.wants(Table::Modifications) {

@@ -182,7 +182,7 @@ impl TableFiles {
         match self.partition {
             Partition::None => String::new(),
             Partition::Source => {
-                let k = t.columns().iter().position(|c| c.0 == "sourceFile");
+                let k = t.index("sourceFile");
                 let v = k.and_then(|k| match &row.0[k] {
                     Some(Value::Text(s)) => Some(s.to_string()),
                     _ => None,
@@ -204,7 +204,7 @@ impl TableFiles {
                     _ => &[],
                 };
                 let year = names.iter().find_map(|n| {
-                    let k = t.columns().iter().position(|c| c.0 == *n)?;
+                    let k = t.index(n)?;
                     match &row.0[k] {
                         Some(Value::Date(d)) => Some(chrono::Datelike::year(d)),
                         _ => None,
