@@ -8,6 +8,7 @@ use decp_core::{Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
 
 use crate::input::Input;
 use crate::progress::Progress;
+use crate::validate::io_text;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,7 +82,7 @@ impl Output {
             let f = std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                .map_err(|e| format!("{}: {}", path.display(), io_text(e, lang)))?;
             return Ok(Output::Device(BufWriter::new(f)));
         }
         let dir = match path.parent() {
@@ -91,7 +92,7 @@ impl Output {
         let tmp = tempfile::Builder::new()
             .prefix(".decp-")
             .tempfile_in(dir)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|e| format!("{}: {}", path.display(), io_text(e, lang)))?;
         Ok(Output::File {
             tmp: BufWriter::new(tmp),
             target: path.to_path_buf(),
@@ -99,14 +100,15 @@ impl Output {
     }
 
     /// Flushes the output; a file is renamed to its target.
-    pub fn commit(self) -> Result<(), String> {
+    pub fn commit(self, lang: Lang) -> Result<(), String> {
         match self {
-            Output::Stdout(mut w) => w.flush().map_err(|e| format!("-: {e}")),
-            Output::Device(mut w) => w.flush().map_err(|e| format!("{e}")),
+            Output::Stdout(mut w) => w.flush().map_err(|e| format!("-: {}", io_text(e, lang))),
+            Output::Device(mut w) => w.flush().map_err(|e| io_text(e, lang)),
             Output::File { tmp, target } => {
-                let tmp = tmp
-                    .into_inner()
-                    .map_err(|e| format!("{}: {}", target.display(), e.error()))?;
+                let tmp = tmp.into_inner().map_err(|e| {
+                    let e = io::Error::new(e.error().kind(), e.error().to_string());
+                    format!("{}: {}", target.display(), io_text(e, lang))
+                })?;
                 // The temporary file is private (0600): give the output the
                 // permissions of the file it replaces, or those of a new file.
                 let perms = std::fs::metadata(&target)
@@ -116,11 +118,11 @@ impl Output {
                 if let Some(perms) = perms {
                     tmp.as_file()
                         .set_permissions(perms)
-                        .map_err(|e| format!("{}: {e}", target.display()))?;
+                        .map_err(|e| format!("{}: {}", target.display(), io_text(e, lang)))?;
                 }
                 tmp.persist(&target)
                     .map(drop)
-                    .map_err(|e| format!("{}: {}", target.display(), e.error))
+                    .map_err(|e| format!("{}: {}", target.display(), io_text(e.error, lang)))
             }
         }
     }
@@ -190,7 +192,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     };
     let reader = input
         .reader(mode, o.from, o.normalize)
-        .map_err(|e| format!("{name}: {e}"))?;
+        .map_err(|e| format!("{name}: {}", e.text(o.lang)))?;
     let out = Output::open(output, input, o.lang)?;
     let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade);
     let to = o.to.unwrap_or(match reader.format() {
@@ -224,7 +226,7 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let finished = writer.finish();
     let done = match result {
         Ok(done) => done,
-        Err(ConvertError::Read(e)) => return Err(format!("{name}: {e}")),
+        Err(ConvertError::Read(e)) => return Err(format!("{name}: {}", e.text(o.lang))),
         Err(ConvertError::Write(e)) => {
             if let decp_core::ErrorKind::Io(io) = e.kind()
                 && io.kind() == io::ErrorKind::BrokenPipe
@@ -232,11 +234,11 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
                 // A closed pipe (`| head`): stop quietly, as SIGPIPE would.
                 return Ok(141);
             }
-            return Err(format!("{}: {e}", output.display()));
+            return Err(format!("{}: {}", output.display(), e.text(o.lang)));
         }
     };
-    let out = finished.map_err(|e| format!("{}: {e}", output.display()))?;
-    out.commit()?;
+    let out = finished.map_err(|e| format!("{}: {}", output.display(), e.text(o.lang)))?;
+    out.commit(o.lang)?;
     // 1 when a record could not be converted or has an error finding (as --help says).
     Ok(u8::from(done.unreadable > 0 || done.errors > 0))
 }

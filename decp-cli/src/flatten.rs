@@ -30,7 +30,7 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
     let mut files = match TableFiles::new(&o.output, o.format, o.partition, &o.tables, o.float) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("decp: {}: {e}", o.output.display());
+            eprintln!("decp: {}: {}", o.output.display(), e.text(o.lang));
             return 2;
         }
     };
@@ -47,7 +47,7 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         let reader = match input.reader(Mode::Tolerant, o.from, o.normalize) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("decp: {name}: {e}");
+                eprintln!("decp: {name}: {}", e.text(o.lang));
                 code = 2;
                 continue;
             }
@@ -76,17 +76,19 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         );
         progress.finish();
         if let Some(e) = write_error {
-            eprintln!("decp: {}: {e}", o.output.display());
+            eprintln!("decp: {}: {}", o.output.display(), e.text(o.lang));
             return 2;
         }
         if let Err(e) = r {
             if fr {
                 eprintln!(
-                    "decp: {name} : lecture interrompue, la suite du fichier manque aux tables : {e}"
+                    "decp: {name} : lecture interrompue, la suite du fichier manque aux tables : {}",
+                    e.text(o.lang)
                 );
             } else {
                 eprintln!(
-                    "decp: {name}: reading stopped, the rest of the file is missing from the tables: {e}"
+                    "decp: {name}: reading stopped, the rest of the file is missing from the tables: {}",
+                    e.text(o.lang)
                 );
             }
             code = 2;
@@ -126,7 +128,7 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
             code
         }
         Err(e) => {
-            eprintln!("decp: {}: {e}", o.output.display());
+            eprintln!("decp: {}: {}", o.output.display(), e.text(o.lang));
             2
         }
     }

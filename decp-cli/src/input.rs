@@ -81,7 +81,8 @@ pub fn expand(paths: &[PathBuf], lang: decp_core::Lang) -> Result<Vec<Input>, St
             out.push(Input::Stdin);
         } else if p.is_dir() {
             let mut files = Vec::new();
-            walk(p, &mut files).map_err(|e| format!("{}: {e}", p.display()))?;
+            walk(p, &mut files)
+                .map_err(|e| format!("{}: {}", p.display(), crate::validate::io_text(e, lang)))?;
             if files.is_empty() {
                 return Err(format!(
                     "{}: {}",

@@ -132,7 +132,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         let reader = match input.reader(Mode::Tolerant, from, normalize) {
             Ok(r) => r,
             Err(e) => {
-                let _ = writeln!(stderr.lock(), "decp: {name}: {e}");
+                let _ = writeln!(stderr.lock(), "decp: {name}: {}", e.text(lang));
                 status = 2;
                 continue;
             }
@@ -158,7 +158,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         );
         progress.finish();
         if let Err(e) = r {
-            let _ = writeln!(stderr.lock(), "decp: {name}: {e}");
+            let _ = writeln!(stderr.lock(), "decp: {name}: {}", e.text(lang));
             status = 2;
         }
     }
@@ -238,7 +238,11 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
     if let Err(e) = written.and_then(|()| out.flush()) {
         // A closed pipe (`| head`) ends the run quietly; any other failure is reported.
         if e.kind() != io::ErrorKind::BrokenPipe {
-            let _ = writeln!(stderr.lock(), "decp: -: {e}");
+            let _ = writeln!(
+                stderr.lock(),
+                "decp: -: {}",
+                crate::validate::io_text(e, lang)
+            );
         }
         return 2;
     }

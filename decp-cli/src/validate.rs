@@ -158,7 +158,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         }
         match reader {
             Err(e) => {
-                fr.fatal = Some(e.to_string());
+                fr.fatal = Some(e);
             }
             Ok(reader) => {
                 let checker = Checker::new(reader.decode_options()).validator(validator.clone());
@@ -237,12 +237,13 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         if let Some(e) = &fr.fatal {
             // Fatal errors go to stderr, whatever the report.
             eprintln!(
-                "decp: {}: {} {e}",
+                "decp: {}: {} {}",
                 fr.path,
                 match o.lang {
                     Lang::Fr => "lecture impossible :",
                     Lang::En => "cannot read:",
-                }
+                },
+                e.text(o.lang)
             );
         }
         if !o.quiet && write_error.is_none() {
@@ -250,7 +251,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                 ReportKind::Text => writeln!(out, "{}", summary_line(&fr, o.lang)),
                 ReportKind::Ndjson => match &fr.fatal {
                     Some(e) => {
-                        let line = serde_json::json!({"file": fr.path, "fatal": e});
+                        let line = serde_json::json!({"file": fr.path, "fatal": e.text(o.lang)});
                         writeln!(out, "{line}")
                     }
                     None => Ok(()),
@@ -269,7 +270,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         report.files.push(fr);
     }
     if let Some(e) = write_error {
-        return write_failed(&e);
+        return write_failed(e, o.lang);
     }
     if !o.quiet {
         let written = match o.report {
@@ -286,7 +287,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     records: report.records(),
                     errors: report.errors(),
                     warnings: report.warnings(),
-                    fatal: fatal.then(String::new),
+                    fatal: report.files.iter().find_map(|f| f.fatal.clone()),
                     ..FileReport::default()
                 };
                 writeln!(out, "{}", summary_line(&total, o.lang))
@@ -294,7 +295,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
             _ => Ok(()),
         };
         if let Err(e) = written.and_then(|()| out.flush()) {
-            return write_failed(&e);
+            return write_failed(e, o.lang);
         }
     }
     if !inputs.is_empty() && not_decp == inputs.len() {
@@ -319,13 +320,18 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
 /// The exit code of a run whose report could not be written: a closed pipe
 /// (`| head`) ends it quietly, as the shell's SIGPIPE would (141); any other
 /// failure (a full disk) is reported, exit 2.
-pub fn write_failed(e: &io::Error) -> u8 {
+pub fn write_failed(e: io::Error, lang: Lang) -> u8 {
     if e.kind() == io::ErrorKind::BrokenPipe {
         141
     } else {
-        eprintln!("decp: -: {e}");
+        eprintln!("decp: -: {}", io_text(e, lang));
         2
     }
+}
+
+/// An I/O error in the run's language (the core words the common ones).
+pub fn io_text(e: io::Error, lang: Lang) -> String {
+    decp_core::Error::from(e).text(lang)
 }
 
 fn record_header(file: &str, c: &Checked, lang: Lang) -> String {

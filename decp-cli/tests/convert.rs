@@ -101,7 +101,23 @@ fn unreadable_input_exits_2_with_a_position() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("line 3, column 1"), "{err}");
+    // One language at a time: French by default, the position and the reason too.
+    assert!(
+        err.contains("erreur de syntaxe XML à la ligne 3, colonne 1, enregistrement 1")
+            && err.contains("ne correspond pas à l'élément ouvert <marche>"),
+        "{err}"
+    );
+    let out = decp()
+        .args(["convert", "-", "--to", "json", "--lang", "en"])
+        .write_stdin("<marches>\n<marche><id>A</id>\n</marches>")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("XML syntax error at line 3, column 1, record 1")
+            && err.contains("does not match the open element <marche>"),
+        "{err}"
+    );
 
     let out = decp()
         .args(["convert", "-", "--to", "json"])
@@ -109,7 +125,11 @@ fn unreadable_input_exits_2_with_a_position() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("empty"));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("l'entrée est vide")
+    );
 
     decp()
         .args(["convert", "/nonexistent/file.json", "--to", "xml"])

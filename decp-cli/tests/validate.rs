@@ -126,7 +126,7 @@ fn stdin_and_exit_codes() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("-:20:20: erreur [schema.type] type invalide : nombre décimal attendu"),
+        out.contains("-:20:20: erreur [schema.type] type invalide : trouvé « 412 500,50 », attendu : nombre décimal"),
         "{out}"
     );
     // Quiet: nothing printed, the exit code tells.
@@ -185,6 +185,14 @@ fn broken_empty_and_recordless_files() {
     );
     let (code, out, err) = run(&["validate", "/nonexistent.json"]);
     assert_eq!(code, 2);
+    // One language at a time: the system's error is worded in French too.
+    assert!(
+        err.contains(
+            "lecture impossible : erreur d'entrée-sortie : fichier ou dossier introuvable"
+        ),
+        "{err}"
+    );
+    let (_, _, err) = run(&["validate", "--lang", "en", "/nonexistent.json"]);
     assert!(err.contains("No such file"), "{err}");
     // French plurals: the singular for 0 and 1.
     assert!(
@@ -479,7 +487,7 @@ fn closed_pipes_and_full_disks() {
                 .unwrap();
             assert_eq!(out.status.code(), Some(2), "{args:?}");
             assert!(
-                String::from_utf8_lossy(&out.stderr).contains("No space left"),
+                String::from_utf8_lossy(&out.stderr).contains("plus de place sur le périphérique"),
                 "{args:?}"
             );
         }

@@ -8,7 +8,8 @@ use std::fmt;
 use std::io;
 
 use crate::format::Format;
-use crate::issue::IssueCode;
+use crate::issue::{IssueCode, Lang};
+use crate::message::Message;
 
 pub use crate::position::Position;
 
@@ -31,7 +32,7 @@ pub enum ErrorKind {
         /// Where the problem was found.
         pos: Position,
         /// What was expected or found.
-        message: String,
+        message: Message,
         /// `true` when the broken part was a single record whose boundaries were
         /// still clear, so that reading can go on with the next record.
         recoverable: bool,
@@ -55,7 +56,7 @@ pub enum ErrorKind {
         /// Where the problem was found.
         pos: Position,
         /// What is not supported.
-        message: String,
+        message: Message,
         /// `true` when only one record or envelope member was skipped.
         recoverable: bool,
     },
@@ -64,7 +65,7 @@ pub enum ErrorKind {
         /// Where the limit was hit.
         pos: Position,
         /// Which limit.
-        message: String,
+        message: Message,
     },
     /// A finding about the document rather than a record (its envelope, its
     /// encoding): reading goes on; [`Error::to_issue`] gives the finding.
@@ -83,7 +84,7 @@ pub enum ErrorKind {
     /// A value cannot be written in the requested format.
     Write {
         /// What cannot be written and why.
-        message: String,
+        message: Message,
     },
 }
 
@@ -92,44 +93,33 @@ impl Error {
         Error(Box::new(kind))
     }
 
-    pub(crate) fn syntax(format: Format, pos: Position, message: impl Into<String>) -> Error {
+    pub(crate) fn syntax(format: Format, pos: Position, message: Message) -> Error {
         Error::new(ErrorKind::Syntax {
             format,
             pos,
-            message: message.into(),
+            message,
             recoverable: false,
         })
     }
 
     /// A syntax error whose extent is known: reading goes on after it.
-    pub(crate) fn syntax_recoverable(
-        format: Format,
-        pos: Position,
-        message: impl Into<String>,
-    ) -> Error {
+    pub(crate) fn syntax_recoverable(format: Format, pos: Position, message: Message) -> Error {
         Error::new(ErrorKind::Syntax {
             format,
             pos,
-            message: message.into(),
+            message,
             recoverable: true,
         })
     }
 
-    pub(crate) fn limit(pos: Position, message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Limit {
-            pos,
-            message: message.into(),
-        })
+    pub(crate) fn limit(pos: Position, message: Message) -> Error {
+        Error::new(ErrorKind::Limit { pos, message })
     }
 
-    pub(crate) fn unsupported(
-        pos: Position,
-        message: impl Into<String>,
-        recoverable: bool,
-    ) -> Error {
+    pub(crate) fn unsupported(pos: Position, message: Message, recoverable: bool) -> Error {
         Error::new(ErrorKind::Unsupported {
             pos,
-            message: message.into(),
+            message,
             recoverable,
         })
     }
@@ -150,10 +140,8 @@ impl Error {
         })
     }
 
-    pub(crate) fn write(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Write {
-            message: message.into(),
-        })
+    pub(crate) fn write(message: Message) -> Error {
+        Error::new(ErrorKind::Write { message })
     }
 
     /// The kind of error.
@@ -209,7 +197,7 @@ impl Error {
         if self.is_fatal() {
             return None;
         }
-        let (code, path, value) = match &*self.0 {
+        let (code, message) = match &*self.0 {
             ErrorKind::Data {
                 path,
                 code,
@@ -229,23 +217,29 @@ impl Error {
                 i.position = self.position().copied();
                 i.value.clone_from(value);
                 i.expected.clone_from(expected);
+                if *code == IssueCode::NotDecp && value.is_none() {
+                    // A root with no member at all.
+                    i.detail = Some(Box::new(Message::NoMembers));
+                }
                 return Some(i);
             }
-            ErrorKind::Syntax { message, .. } => (
-                crate::IssueCode::Syntax,
-                "/marches".to_string(),
-                message.clone(),
-            ),
-            ErrorKind::Unsupported { message, .. } => (
-                crate::IssueCode::AdditionalProperty,
-                "/marches".to_string(),
-                message.clone(),
-            ),
+            ErrorKind::Syntax { message, .. } => (IssueCode::Syntax, message),
+            ErrorKind::Unsupported { message, .. } => (IssueCode::AdditionalProperty, message),
             _ => return None,
         };
-        let mut i = crate::Issue::new(code, path);
+        let mut i = crate::Issue::new(code, "/marches");
         i.position = self.position().copied();
-        i.value = Some(value);
+        match message {
+            // An element DECP does not define: its name is the value.
+            Message::UnknownElement { name } => i.value = Some(name.clone()),
+            m => {
+                // Text skipped between records is the input's: the value too.
+                if let Message::SkippedText { sample, .. } = m {
+                    i.value = Some(sample.clone());
+                }
+                i.detail = Some(Box::new(m.clone()));
+            }
+        }
         Some(i)
     }
 
@@ -262,40 +256,175 @@ impl Error {
 }
 
 impl Error {
-    /// The message of the finding an error carries ([`Error::to_issue`]), in English.
-    fn english_message(&self) -> String {
-        self.to_issue()
-            .map(|i| i.message(crate::Lang::En))
-            .unwrap_or_default()
-    }
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    /// The error as one sentence in `lang`: what kind of error, where, and what was
+    /// met. [`Display`](fmt::Display) gives it in English.
+    ///
+    /// ```
+    /// use decp_core::{Lang, Reader};
+    /// let e = Reader::from_slice(b"[1]")?.records().next().unwrap().err().unwrap();
+    /// assert!(e.text(Lang::Fr).starts_with("entrée non prise en charge à la ligne 1, colonne 1"));
+    /// assert!(e.to_string().starts_with("unsupported input at line 1, column 1"));
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn text(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        let finding = || self.to_issue().map(|i| i.message(lang)).unwrap_or_default();
         match &*self.0 {
-            ErrorKind::Io(e) => write!(f, "I/O error: {e}"),
+            ErrorKind::Io(e) if fr => format!("erreur d'entrée-sortie : {}", io_text_fr(e)),
+            ErrorKind::Io(e) => format!("I/O error: {e}"),
             ErrorKind::Syntax {
                 format,
                 pos,
                 message,
                 ..
-            } => write!(f, "{format} syntax error at {pos}: {message}"),
+            } => {
+                let (pos, message) = (pos.text(lang), message.text(lang));
+                if fr {
+                    format!("erreur de syntaxe {format} à la {pos} : {message}")
+                } else {
+                    format!("{format} syntax error at {pos}: {message}")
+                }
+            }
             ErrorKind::Data {
                 pos, path, code, ..
-            } => write!(
-                f,
-                "invalid value at {pos}, {path} [{code}]: {}",
-                self.english_message()
-            ),
-            ErrorKind::Unsupported { pos, message, .. } => {
-                write!(f, "unsupported input at {pos}: {message}")
+            } => {
+                let pos = pos.text(lang);
+                if fr {
+                    format!(
+                        "valeur invalide à la {pos}, {path} [{code}] : {}",
+                        finding()
+                    )
+                } else {
+                    format!("invalid value at {pos}, {path} [{code}]: {}", finding())
+                }
             }
-            ErrorKind::Limit { pos, message } => write!(f, "limit exceeded at {pos}: {message}"),
-            ErrorKind::Write { message } => write!(f, "cannot write: {message}"),
+            ErrorKind::Unsupported { pos, message, .. } => {
+                let (pos, message) = (pos.text(lang), message.text(lang));
+                if fr {
+                    format!("entrée non prise en charge à la {pos} : {message}")
+                } else {
+                    format!("unsupported input at {pos}: {message}")
+                }
+            }
+            ErrorKind::Limit { pos, message } => {
+                let (pos, message) = (pos.text(lang), message.text(lang));
+                if fr {
+                    format!("limite dépassée à la {pos} : {message}")
+                } else {
+                    format!("limit exceeded at {pos}: {message}")
+                }
+            }
+            ErrorKind::Write { message } if fr => {
+                format!("écriture impossible : {}", message.text(lang))
+            }
+            ErrorKind::Write { message } => format!("cannot write: {}", message.text(lang)),
             ErrorKind::Envelope { pos, code, .. } => {
-                write!(f, "at {pos} [{code}]: {}", self.english_message())
+                let pos = pos.text(lang);
+                if fr {
+                    format!("à la {pos} [{code}] : {}", finding())
+                } else {
+                    format!("at {pos} [{code}]: {}", finding())
+                }
             }
         }
+    }
+}
+
+/// The common I/O errors worded in French; others keep the system's text.
+fn io_text_fr(e: &io::Error) -> String {
+    let what = match e.kind() {
+        io::ErrorKind::NotFound => "fichier ou dossier introuvable",
+        io::ErrorKind::PermissionDenied => "permission refusée",
+        io::ErrorKind::AlreadyExists => "le fichier existe déjà",
+        io::ErrorKind::BrokenPipe => "tube fermé par le lecteur",
+        io::ErrorKind::UnexpectedEof => "fin de fichier inattendue",
+        io::ErrorKind::StorageFull => "plus de place sur le périphérique",
+        io::ErrorKind::IsADirectory => "c'est un dossier",
+        io::ErrorKind::NotADirectory => "ce n'est pas un dossier",
+        io::ErrorKind::InvalidData => "données invalides",
+        _ => return e.to_string(),
+    };
+    match e.raw_os_error() {
+        Some(n) => format!("{what} (erreur système {n})"),
+        None => what.to_owned(),
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+/// A copy; an I/O error is copied as its kind and text (its source chain is not).
+impl Clone for Error {
+    fn clone(&self) -> Error {
+        Error::new(match &*self.0 {
+            ErrorKind::Io(e) => ErrorKind::Io(io::Error::new(e.kind(), e.to_string())),
+            ErrorKind::Syntax {
+                format,
+                pos,
+                message,
+                recoverable,
+            } => ErrorKind::Syntax {
+                format: *format,
+                pos: *pos,
+                message: message.clone(),
+                recoverable: *recoverable,
+            },
+            ErrorKind::Data {
+                pos,
+                path,
+                code,
+                value,
+                expected,
+            } => ErrorKind::Data {
+                pos: *pos,
+                path: path.clone(),
+                code: *code,
+                value: value.clone(),
+                expected: expected.clone(),
+            },
+            ErrorKind::Unsupported {
+                pos,
+                message,
+                recoverable,
+            } => ErrorKind::Unsupported {
+                pos: *pos,
+                message: message.clone(),
+                recoverable: *recoverable,
+            },
+            ErrorKind::Limit { pos, message } => ErrorKind::Limit {
+                pos: *pos,
+                message: message.clone(),
+            },
+            ErrorKind::Envelope {
+                pos,
+                path,
+                code,
+                value,
+                expected,
+            } => ErrorKind::Envelope {
+                pos: *pos,
+                path: path.clone(),
+                code: *code,
+                value: value.clone(),
+                expected: expected.clone(),
+            },
+            ErrorKind::Write { message } => ErrorKind::Write {
+                message: message.clone(),
+            },
+        })
+    }
+}
+
+/// Two errors are equal when they say the same thing at the same place (I/O
+/// errors: the same kind and text).
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        std::mem::discriminant(&*self.0) == std::mem::discriminant(&*other.0)
+            && self.is_fatal() == other.is_fatal()
+            && self.text(Lang::En) == other.text(Lang::En)
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub use crate::message::Lang;
+use crate::message::Message;
 use crate::position::Position;
 
 /// How serious a finding is.
@@ -67,16 +69,6 @@ impl Family {
     }
 }
 
-/// The language of messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// French (the default: the format and its users are French).
-    #[default]
-    Fr,
-    /// English.
-    En,
-}
-
 macro_rules! issue_codes {
     ($(
         $(#[$m:meta])*
@@ -129,7 +121,7 @@ issue_codes! {
     /// A value has the wrong type (a string where a number is expected, an amount
     /// that is not a decimal number, an integer with a fraction…).
     Type = "schema.type", Schema, Error,
-        fr: "type invalide : {expected} attendu, trouvé « {value} »",
+        fr: "type invalide : trouvé « {value} », attendu : {expected}",
         en: "wrong type: expected {expected}, found “{value}”";
     /// A label is not one of the official values of its enumeration.
     Enum = "schema.enum", Schema, Error,
@@ -441,6 +433,10 @@ pub struct Issue {
     /// `digits-14`, `repeated-digits`, which [`Issue::message`] words in each language; otherwise a
     /// literal (the allowed labels, a bound, a date, a field name), used as it is.
     pub expected: Option<String>,
+    /// For a finding about input that could not be read or written
+    /// (`schema.syntax`, `convert.not_written`…): what the reader or writer met,
+    /// language-neutral. [`Issue::message`] words it in place of `value`.
+    pub detail: Option<Box<Message>>,
 }
 
 impl Issue {
@@ -452,6 +448,7 @@ impl Issue {
             position: None,
             value: None,
             expected: None,
+            detail: None,
         }
     }
 
@@ -475,9 +472,11 @@ impl Issue {
     /// ```
     pub fn message(&self, lang: Lang) -> String {
         let expected = expected_text(self.expected.as_deref().unwrap_or(""), lang);
+        let detail = self.detail.as_ref().map(|d| d.text(lang));
+        let value = detail.as_deref().or(self.value.as_deref()).unwrap_or("");
         self.code
             .template(lang)
-            .replace("{value}", self.value.as_deref().unwrap_or(""))
+            .replace("{value}", value)
             .replace("{expected}", expected)
     }
 }

@@ -107,6 +107,7 @@ mod format;
 mod issue;
 mod legacy;
 mod lexical;
+mod message;
 pub mod model;
 mod normalize;
 mod path;
@@ -133,6 +134,7 @@ pub use error::{Error, ErrorKind, Position, Result};
 pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, PathSegment, Severity, catalogue};
 pub use lexical::parse_date;
+pub use message::{Message, Token};
 pub use raw::{Field, Raw, get, set};
 pub use read::{
     DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,

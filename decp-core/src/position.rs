@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::message::Lang;
+
 /// Where something is in the input.
 ///
 /// `byte` and `record` are 0-based; `line` and `column` are 1-based, and `column`
@@ -46,12 +48,35 @@ impl Position {
     };
 }
 
+impl Position {
+    /// The position in words, for people: `ligne 3, colonne 5, enregistrement 2
+    /// (octet 40)` in French, `line 3, column 5, record 2 (byte 40)` in English. The
+    /// record is counted from 1 as a person counts (the field is 0-based: this is
+    /// `record: Some(1)`); the byte is the 0-based offset. [`Display`](fmt::Display)
+    /// gives the English.
+    ///
+    /// ```
+    /// use decp_core::{Lang, Position};
+    /// let p = Position::new(40, 3, 5).with_record(1);
+    /// assert_eq!(p.text(Lang::Fr), "ligne 3, colonne 5, enregistrement 2 (octet 40)");
+    /// assert_eq!(p.to_string(), "line 3, column 5, record 2 (byte 40)");
+    /// ```
+    pub fn text(&self, lang: Lang) -> String {
+        let (line, column, record, byte) = match lang {
+            Lang::Fr => ("ligne", "colonne", "enregistrement", "octet"),
+            Lang::En => ("line", "column", "record", "byte"),
+        };
+        let mut s = format!("{line} {}, {column} {}", self.line, self.column);
+        if let Some(r) = self.record {
+            s.push_str(&format!(", {record} {}", r + 1));
+        }
+        s.push_str(&format!(" ({byte} {})", self.byte));
+        s
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}", self.line, self.column)?;
-        if let Some(r) = self.record {
-            write!(f, ", record {r}")?;
-        }
-        write!(f, " (byte {})", self.byte)
+        f.write_str(&self.text(Lang::En))
     }
 }

@@ -15,6 +15,7 @@ use crate::format::Format;
 use crate::issue::Issue;
 use crate::issue::{IssueCode, Severity};
 use crate::legacy;
+use crate::message::Message;
 use crate::model::{ContratConcession, Marche};
 use crate::record::{Record, RecordKind, Version};
 use crate::split::{JsonSplitter, Seek, Source, XmlSplitter};
@@ -50,7 +51,7 @@ impl RawRecord {
         f: impl FnOnce(&tree::Node<'_>, &[u8], bool) -> Result<T>,
     ) -> Result<T> {
         let limits = opts.limits;
-        let syntax = |off: usize, msg: String| {
+        let syntax = |off: usize, msg: Message| {
             Error::new(ErrorKind::Syntax {
                 format: self.format,
                 pos: self.locate(off),
@@ -377,14 +378,13 @@ impl ReaderBuilder {
                     Some(b) => {
                         return Err(Error::unsupported(
                             src.pos,
-                            format!(
-                                "cannot tell the format: the input starts with `{}`, neither JSON nor XML",
-                                char::from(b).escape_default()
-                            ),
+                            Message::UnknownFormat {
+                                found: char::from(b),
+                            },
                             false,
                         ));
                     }
-                    None => return Err(Error::unsupported(src.pos, "the input is empty", false)),
+                    None => return Err(Error::unsupported(src.pos, Message::EmptyInput, false)),
                 }
             }
         };

@@ -1,5 +1,6 @@
 //! Validation reports: per file and in total, with a JSON form.
 
+use crate::error::Error;
 use crate::format::Format;
 use crate::issue::{Issue, Lang, Severity};
 use crate::record::Version;
@@ -25,8 +26,9 @@ pub struct FileReport {
     pub infos: u64,
     /// The findings kept (all of them, unless a maximum was set).
     pub issues: Vec<Issue>,
-    /// The error that stopped reading the file, if any (the file is then not valid).
-    pub fatal: Option<String>,
+    /// The error that stopped reading the file, if any (the file is then not valid);
+    /// [`Error::text`] words it in either language.
+    pub fatal: Option<Error>,
 }
 
 impl FileReport {
@@ -96,7 +98,7 @@ impl FileReport {
         for (k, i) in self.issues.iter().enumerate() {
             file_issue(&mut out, i, lang, k == 0, p);
         }
-        file_tail(&mut out, self, !self.issues.is_empty(), p);
+        file_tail(&mut out, self, lang, !self.issues.is_empty(), p);
         String::from_utf8(out).unwrap_or_default()
     }
 }
@@ -157,7 +159,7 @@ fn file_issue(out: &mut Vec<u8>, i: &Issue, lang: Lang, first: bool, p: Pretty) 
 }
 
 /// `], "version": …, counts…}`
-fn file_tail(out: &mut Vec<u8>, f: &FileReport, any: bool, p: Pretty) {
+fn file_tail(out: &mut Vec<u8>, f: &FileReport, lang: Lang, any: bool, p: Pretty) {
     if any {
         p.nl(out, 1);
     }
@@ -175,7 +177,7 @@ fn file_tail(out: &mut Vec<u8>, f: &FileReport, any: bool, p: Pretty) {
     member(out, "warnings", f.warnings.to_string().as_bytes());
     member(out, "valid", if f.valid() { b"true" } else { b"false" });
     if let Some(e) = &f.fatal {
-        member(out, "fatal", &json_string(e));
+        member(out, "fatal", &json_string(&e.text(lang)));
     }
     p.nl(out, 0);
     out.push(b'}');
@@ -293,7 +295,7 @@ impl<W: std::io::Write> JsonReportWriter<W> {
     /// The underlying writer's.
     pub fn end_file(&mut self, report: &FileReport) -> std::io::Result<()> {
         let p = self.p(2);
-        file_tail(&mut self.buf, report, self.issues_in_file > 0, p);
+        file_tail(&mut self.buf, report, self.lang, self.issues_in_file > 0, p);
         self.files += 1;
         self.records += report.records;
         self.errors += report.errors;

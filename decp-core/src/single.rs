@@ -189,10 +189,9 @@ impl Decoded {
         let Some(node) = node_of(value, &bump, opts.limits.max_depth) else {
             return Err(Error::new(ErrorKind::Limit {
                 pos: crate::Position::START,
-                message: format!(
-                    "value nested deeper than {} levels (see Limits::max_depth)",
-                    opts.limits.max_depth
-                ),
+                message: crate::message::Message::TooDeep {
+                    max: opts.limits.max_depth,
+                },
             }));
         };
         let mut d = RawRecord::new(Format::Json, kind, Vec::new()).decode_tree(&node, opts)?;

@@ -71,6 +71,8 @@ impl Checked {
 
     /// A decoded record as the per-record step's result, its decoding findings as
     /// they are (placed at the record's start when they have no position).
+    /// Used by the tables (feature `arrow`).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn of_decoded(d: crate::Decoded) -> Checked {
         Checked {
             kind: Some(d.record.kind()),
@@ -132,7 +134,8 @@ impl Checker {
         self
     }
 
-    /// Whether v1 records are upgraded.
+    /// Whether v1 records are upgraded. Used by the tables (feature `arrow`).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn upgrades(&self) -> bool {
         self.upgrade
     }
@@ -267,7 +270,7 @@ impl Checker {
             },
         );
         if let Err(e) = r {
-            report.fatal = Some(e.to_string());
+            report.fatal = Some(e);
         }
     }
 
@@ -330,10 +333,9 @@ impl Checker {
                                 c.path.clone().unwrap_or_default(),
                             );
                             i.position = c.position;
-                            i.value = Some(match e.into_kind() {
-                                ErrorKind::Write { message } => message,
-                                _ => String::new(),
-                            });
+                            if let ErrorKind::Write { message } = e.into_kind() {
+                                i.detail = Some(Box::new(message));
+                            }
                             c.issues.push(i);
                         }
                         Err(e) => {

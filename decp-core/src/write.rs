@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::format::Format;
+use crate::message::Message;
 use crate::record::{Record, RecordKind};
 use crate::write_out::{JsonOut, XmlOut};
 
@@ -212,12 +213,11 @@ impl<W: Write> Writer<W> {
         let kind = record.kind();
         let v1 = record.is_v1();
         if *self.v1.get_or_insert(v1) != v1 && !self.ndjson {
-            return Err(Error::write(format!(
-                "record {}: a v{} record cannot join a document of v{} records; upgrade the v1 records to v2 first",
-                self.counts.iter().sum::<u64>(),
-                if v1 { 1 } else { 2 },
-                if v1 { 2 } else { 1 },
-            )));
+            return Err(Error::write(Message::MixedVersions {
+                record: self.counts.iter().sum::<u64>(),
+                version: if v1 { 1 } else { 2 },
+                document: if v1 { 2 } else { 1 },
+            }));
         }
         if self.ndjson {
             self.json.clear(0);
@@ -258,10 +258,10 @@ impl<W: Write> Writer<W> {
                 self.xml.clear(1);
                 record.encode_xml(&mut self.xml);
                 if let Some(e) = self.xml.error.take() {
-                    return Err(Error::write(format!(
-                        "record {}: {e}",
-                        self.counts.iter().sum::<u64>()
-                    )));
+                    return Err(Error::write(Message::InRecord {
+                        record: self.counts.iter().sum::<u64>(),
+                        message: Box::new(e),
+                    }));
                 }
                 let w = self.w.as_mut().expect("writer used after finish");
                 w.write_all(self.xml.bytes())?;

@@ -152,7 +152,7 @@ pub(crate) struct XmlOut {
     buf: Vec<u8>,
     pretty: bool,
     depth: usize,
-    pub error: Option<String>,
+    pub error: Option<crate::message::Message>,
 }
 
 impl XmlOut {
@@ -198,7 +198,9 @@ impl XmlOut {
         }
         for (k, v) in attrs {
             if !is_xml_name(k) {
-                self.error = Some(format!("`{k}` cannot be written as an XML attribute name"));
+                self.error = Some(crate::message::Message::AttributeName {
+                    name: (*k).to_owned(),
+                });
                 continue;
             }
             self.buf.push(b' ');
@@ -265,10 +267,7 @@ impl XmlOut {
         }
         self.buf.extend_from_slice(&b[start..]);
         if let Some(c) = s.chars().find(|&c| !crate::lexical::xml_char(c)) {
-            self.error = Some(format!(
-                "the character U+{:04X} cannot be written in XML 1.0",
-                u32::from(c)
-            ));
+            self.error = Some(crate::message::Message::XmlCharacter { code: u32::from(c) });
         }
     }
 }

@@ -229,6 +229,7 @@ fn stray_text_between_records() {
     assert_eq!(skipped.len(), 1, "{:?}", codes(&r));
     let p = skipped[0].position.unwrap();
     assert_eq!((p.line, p.column), (33, 1));
+    // The skipped text is the value; the detail says what it is, in either language.
     assert!(
         skipped[0]
             .value
@@ -236,6 +237,13 @@ fn stray_text_between_records() {
             .unwrap()
             .contains("Internal Server Error")
     );
+    assert!(matches!(
+        skipped[0].detail.as_deref(),
+        Some(decp_core::Message::SkippedText { bytes: 22, .. })
+    ));
+    assert!(skipped[0].message(decp_core::Lang::Fr).starts_with(
+        "enregistrement illisible : 22 octets qui ne sont pas un enregistrement, ignorés"
+    ));
 
     let ids = |doc: &[u8]| -> Vec<String> {
         ReaderBuilder::new()

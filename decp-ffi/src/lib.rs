@@ -379,7 +379,7 @@ impl decp_report {
             .iter()
             .map(|i| i.value.as_deref().map(cstring))
             .collect();
-        let fatal = report.fatal.as_deref().map(cstring);
+        let fatal = report.fatal.as_ref().map(|e| cstring(&e.text(lang)));
         decp_report {
             fatal,
             report,
@@ -398,7 +398,7 @@ fn validate_reader(
 ) -> Box<decp_report> {
     let mut fr = FileReport::new(name);
     match reader {
-        Err(e) => fr.fatal = Some(e.to_string()),
+        Err(e) => fr.fatal = Some(e),
         Ok(reader) => {
             let checker = Checker::new(reader.decode_options())
                 .validator(Validator::new(ValidatorOptions::default()))

@@ -119,7 +119,8 @@ fn _load<'py>(
         let (src, _) = source(src, text_is_document)?;
         let records = py
             .detach(|| read_all(src, o, upgrade))
-            .map_err(|e| to_py_err(py, e, Lang::Fr))?;
+            // `load` has no `lang`: its exceptions speak English, as Python's do.
+            .map_err(|e| to_py_err(py, e, Lang::En))?;
         let v1 = records.first().is_some_and(Record::is_v1);
         if records.iter().any(|r| r.is_v1() != v1) {
             return Err(DecpError::new_err(
@@ -210,24 +211,21 @@ fn _dumps(
                     .iter()
                     .any(|i| i.severity() == decp_core::Severity::Error))
         {
-            let what = if not_decp {
-                "not a DECP document: the records go inside {\"marches\": {\"marche\": [...]}}"
-                    .to_string()
-            } else if lost {
-                format!(
-                    "{} record(s) could not be written",
-                    n.skipped + n.unreadable
-                )
-            } else {
-                format!(
-                    "{} error finding(s)",
-                    issues
-                        .iter()
-                        .filter(|i| i.severity() == decp_core::Severity::Error)
-                        .count()
-                )
+            let errors = issues
+                .iter()
+                .filter(|i| i.severity() == decp_core::Severity::Error)
+                .count();
+            let lost_records = n.skipped + n.unreadable;
+            // In the language of the findings it carries.
+            let what = match (lang, not_decp, lost) {
+                (Lang::Fr, true, _) => "document non conforme : pas un document DECP ; les enregistrements vont dans {\"marches\": {\"marche\": [...]}}".to_string(),
+                (Lang::En, true, _) => "the document does not conform: not a DECP document: the records go inside {\"marches\": {\"marche\": [...]}}".to_string(),
+                (Lang::Fr, _, true) => format!("document non conforme : {lost_records} enregistrement(s) non écrit(s)"),
+                (Lang::En, _, true) => format!("the document does not conform: {lost_records} record(s) could not be written"),
+                (Lang::Fr, _, _) => format!("document non conforme : {errors} constat(s) d'erreur"),
+                (Lang::En, _, _) => format!("the document does not conform: {errors} error finding(s)"),
             };
-            let err = ValidationError::new_err(format!("the document does not conform: {what}"));
+            let err = ValidationError::new_err(what);
             let list: Vec<Issue> = issues.iter().map(|i| Issue::new(i, lang)).collect();
             err.value(py).setattr("issues", list)?;
             return Err(err);
@@ -306,7 +304,7 @@ fn validate(
         let mut report = py.detach(|| {
             let mut fr = FileReport::new(name);
             match open(src, o) {
-                Err(e) => fr.fatal = Some(e.to_string()),
+                Err(e) => fr.fatal = Some(e),
                 Ok(reader) => {
                     checker.validate(reader, jobs, max_issues, &mut fr, &|_| {}, |_| true)
                 }

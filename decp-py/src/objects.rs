@@ -188,8 +188,8 @@ impl Report {
     }
     /// The error that stopped reading, or None.
     #[getter]
-    fn fatal(&self) -> Option<&str> {
-        self.report.fatal.as_deref()
+    fn fatal(&self) -> Option<String> {
+        self.report.fatal.as_ref().map(|e| e.text(self.lang))
     }
     /// Number of error findings.
     #[getter]

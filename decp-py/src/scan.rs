@@ -174,7 +174,7 @@ impl Scan {
                 py.detach(|| open(if text { Src::TextFile(f) } else { Src::File(f) }, opts))
             }
         }
-        .map_err(|e| to_py_err(py, e, Lang::Fr))?;
+        .map_err(|e| to_py_err(py, e, Lang::En))?;
         // Every finding for the findings table; decoding alone for the others.
         let mut checker = Checker::new(DecodeOptions::default());
         if self.table == Table::Findings {

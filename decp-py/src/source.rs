@@ -234,7 +234,7 @@ pub fn open_boxed(
 pub fn to_py_err(py: Python<'_>, e: Error, lang: decp_core::Lang) -> PyErr {
     let issue = e.to_issue();
     let pos = e.position().copied();
-    let message = e.to_string();
+    let message = e.text(lang);
     match e.into_kind() {
         ErrorKind::Io(io) => {
             // An error raised by a Python file object comes back as itself.

@@ -104,8 +104,10 @@ def test_text_is_not_decoded_twice() -> None:
 
 def test_dumps_refuses_what_is_not_a_document() -> None:
     rec = {"id": "A", "montant": 1}
-    with pytest.raises(decp.ValidationError, match="not a DECP document"):
+    with pytest.raises(decp.ValidationError, match="pas un document DECP"):
         decp.dumps(rec)
+    with pytest.raises(decp.ValidationError, match="not a DECP document"):
+        decp.dumps(rec, lang="en")
     with pytest.raises(TypeError):
         decp.dumps("{}")  # type: ignore[arg-type]
 
@@ -133,3 +135,22 @@ def test_file_object_errors_propagate_from_validate() -> None:
 
     with pytest.raises(RuntimeError, match="boom"):
         decp.validate(Broken())
+
+
+def test_one_language_per_call() -> None:
+    """What a reader met is worded in the language asked, with nothing of the other."""
+    broken = b"<marches><marche><id>&foo;</id></marche><marche><id>A</id></marches>"
+    fr = decp.validate(broken, lang="fr")
+    en = decp.validate(broken, lang="en")
+    assert [i.message for i in fr.issues if i.code == "schema.syntax"] == [
+        "enregistrement illisible : entité inconnue `&foo;`"
+    ]
+    assert [i.message for i in en.issues if i.code == "schema.syntax"] == [
+        "unreadable record: unknown entity `&foo;`"
+    ]
+    # The detail is a message, not a value taken from the input.
+    assert all(i.value is None for i in fr.issues if i.code == "schema.syntax")
+    assert fr.fatal is not None and fr.fatal.startswith("erreur de syntaxe XML à la ligne 1")
+    assert en.fatal is not None and en.fatal.startswith("XML syntax error at line 1")
+    with pytest.raises(decp.ParseError, match="XML syntax error at line 1"):
+        decp.loads(broken, mode="strict")

@@ -10,6 +10,7 @@ use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
 use crate::issue::IssueCode;
+use crate::message::{Message, Token};
 use crate::record::RecordKind;
 
 /// Where the walker is in the envelope. The transitions:
@@ -110,24 +111,30 @@ impl JsonSplitter {
         }
     }
 
-    fn syntax(pos: Position, msg: impl Into<String>) -> Error {
+    fn syntax(pos: Position, msg: Message) -> Error {
         Error::syntax(Format::Json, pos, msg)
     }
 
-    fn unexpected<R: Read>(src: &mut Source<R>, what: &str) -> Result<Error> {
+    fn unexpected<R: Read>(src: &mut Source<R>, what: Token) -> Result<Error> {
         Ok(match src.peek()? {
-            None => Self::syntax(src.pos, format!("unexpected end of input, expected {what}")),
+            None => Self::syntax(
+                src.pos,
+                Message::UnexpectedEnd {
+                    input: true,
+                    expected: what,
+                },
+            ),
             Some(b) => Self::syntax(
                 src.pos,
-                format!(
-                    "unexpected character `{}`, expected {what}",
-                    char::from(b).escape_default()
-                ),
+                Message::UnexpectedChar {
+                    found: char::from(b),
+                    expected: what,
+                },
             ),
         })
     }
 
-    fn expect<R: Read>(src: &mut Source<R>, b: u8, what: &str) -> Result<()> {
+    fn expect<R: Read>(src: &mut Source<R>, b: u8, what: Token) -> Result<()> {
         if src.skip_ws()? == Some(b) {
             src.consume(1, None);
             Ok(())
@@ -139,7 +146,7 @@ impl JsonSplitter {
     /// Reads an envelope key (a short string) into `scratch`.
     fn key<R: Read>(&mut self, src: &mut Source<R>) -> Result<()> {
         if src.skip_ws()? != Some(b'"') {
-            return Err(Self::unexpected(src, "a string key")?);
+            return Err(Self::unexpected(src, Token::Key)?);
         }
         self.scratch.clear();
         let limits = self.c.limits;
@@ -167,7 +174,10 @@ impl JsonSplitter {
             None => {
                 return Err(Self::syntax(
                     src.pos,
-                    "unexpected end of input, expected a value",
+                    Message::UnexpectedEnd {
+                        input: true,
+                        expected: Token::Value,
+                    },
                 ));
             }
         };
@@ -182,13 +192,13 @@ impl JsonSplitter {
                 if scalar {
                     return Ok(());
                 }
-                let what = if in_str { " (in a string)" } else { "" };
                 return Err(Self::syntax(
                     src.pos,
-                    format!(
-                        "unexpected end of input{what}: the value that starts at line {}, column {} is not closed",
-                        value_start.line, value_start.column
-                    ),
+                    Message::UnclosedValue {
+                        in_string: in_str,
+                        line: value_start.line,
+                        column: value_start.column,
+                    },
                 ));
             }
             let chunk = src.chunk();
@@ -242,7 +252,9 @@ impl JsonSplitter {
                                 advance_pos(&mut p, &chunk[..i]);
                                 return Err(Error::limit(
                                     p,
-                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                    Message::TooDeep {
+                                        max: limits.max_depth,
+                                    },
                                 ));
                             }
                             closers.push(b'}');
@@ -265,7 +277,9 @@ impl JsonSplitter {
                                 advance_pos(&mut p, &chunk[..i]);
                                 return Err(Error::limit(
                                     p,
-                                    format!("nesting deeper than {} levels", limits.max_depth),
+                                    Message::TooDeep {
+                                        max: limits.max_depth,
+                                    },
                                 ));
                             }
                             closers.push(if b == b'{' { b'}' } else { b']' });
@@ -276,7 +290,9 @@ impl JsonSplitter {
                                 advance_pos(&mut p, &chunk[..i]);
                                 return Err(Self::syntax(
                                     p,
-                                    format!("unexpected `{}`", char::from(b)),
+                                    Message::UnexpectedCloser {
+                                        found: char::from(b),
+                                    },
                                 ));
                             }
                             if closers.is_empty() {
@@ -329,10 +345,7 @@ impl JsonSplitter {
         let mut sample = Vec::new();
         loop {
             let Some(b) = src.peek()? else {
-                return Err(Self::syntax(
-                    start,
-                    "text that is not a record, up to the end of the input",
-                ));
+                return Err(Self::syntax(start, Message::TextToEnd));
             };
             if b == b'{' {
                 break;
@@ -361,9 +374,12 @@ impl JsonSplitter {
             Format::Json,
             start,
             if skipped == 0 {
-                "`,` missing between two records".to_owned()
+                Message::MissingComma
             } else {
-                format!("{skipped} bytes that are not a record skipped: `{text}`")
+                Message::SkippedText {
+                    bytes: skipped,
+                    sample: text.to_owned(),
+                }
             },
         ))
     }
@@ -430,11 +446,11 @@ impl JsonSplitter {
                         Some(b'[') => {
                             return Err(Error::unsupported(
                                 src.pos,
-                                "the document is a JSON array: a DECP file is an object {\"marches\": …}",
+                                Message::JsonArrayDocument,
                                 false,
                             ));
                         }
-                        _ => return Err(Self::unexpected(src, "`{`")?),
+                        _ => return Err(Self::unexpected(src, Token::OpenBrace)?),
                     }
                 }
                 JState::Root { first } => {
@@ -453,7 +469,7 @@ impl JsonSplitter {
                                 if names.is_empty() { at } else { self.root_at },
                                 "",
                                 IssueCode::NotDecp,
-                                Some(names.join(", ")),
+                                (!names.is_empty()).then(|| names.join(", ")),
                                 Some("marches".into()),
                             );
                             self.deferred.clear();
@@ -462,12 +478,12 @@ impl JsonSplitter {
                         continue;
                     }
                     if !first {
-                        Self::expect(src, b',', "`,` or `}`")?;
+                        Self::expect(src, b',', Token::CommaOrBrace)?;
                     }
                     self.state = JState::Root { first: false };
                     let at = src.pos;
                     self.key(src)?;
-                    Self::expect(src, b':', "`:`")?;
+                    Self::expect(src, b':', Token::Colon)?;
                     let next = src.skip_ws()?;
                     if self.scratch == b"\"marches\"" {
                         self.seen_marches = true;
@@ -490,7 +506,7 @@ impl JsonSplitter {
                                 };
                             }
                             _ => {
-                                return Err(Self::unexpected(src, "`{` (the value of `marches`)")?);
+                                return Err(Self::unexpected(src, Token::MarchesObject)?);
                             }
                         }
                         if let Some(e) = self.pending.pop_front() {
@@ -529,12 +545,12 @@ impl JsonSplitter {
                         continue;
                     }
                     if !first {
-                        Self::expect(src, b',', "`,` or `}`")?;
+                        Self::expect(src, b',', Token::CommaOrBrace)?;
                     }
                     self.state = JState::Marches { first: false };
                     let at = src.pos;
                     self.key(src)?;
-                    Self::expect(src, b':', "`:`")?;
+                    Self::expect(src, b':', Token::Colon)?;
                     let next = src.skip_ws()?;
                     let name = &self.scratch[1..self.scratch.len() - 1];
                     match (kind_of(name), next) {
@@ -591,7 +607,7 @@ impl JsonSplitter {
                                 // Not a separator: stray text after a record.
                                 return Err(self.resync(src, kind)?);
                             }
-                            None => Self::expect(src, b',', "`,` or `]`")?,
+                            None => Self::expect(src, b',', Token::CommaOrBracket)?,
                         }
                         src.skip_ws()?;
                     }
@@ -626,10 +642,7 @@ impl JsonSplitter {
                             rec.envelope = Envelope::Lines;
                             Ok(true)
                         }
-                        Some(_) => Err(Self::unexpected(
-                            src,
-                            "`{` (the next record of the NDJSON stream)",
-                        )?),
+                        Some(_) => Err(Self::unexpected(src, Token::NdjsonRecord)?),
                     };
                 }
                 JState::AfterRoot => {
@@ -638,7 +651,7 @@ impl JsonSplitter {
                             self.c.done = true;
                             Ok(false)
                         }
-                        Some(_) => Err(Self::unexpected(src, "the end of the document")?),
+                        Some(_) => Err(Self::unexpected(src, Token::EndOfDocument)?),
                     };
                 }
             }

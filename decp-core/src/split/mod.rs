@@ -217,10 +217,9 @@ impl Common {
 fn too_large(at: Position, limits: Limits) -> Error {
     Error::limit(
         at,
-        format!(
-            "record larger than {} bytes (see Limits::max_record_bytes)",
-            limits.max_record_bytes
-        ),
+        crate::message::Message::RecordTooLarge {
+            max: limits.max_record_bytes,
+        },
     )
 }
 

@@ -200,7 +200,7 @@ impl<R: Read> Source<R> {
         } else if c.starts_with(b"\xFF\xFE") || c.starts_with(b"\xFE\xFF") {
             return Err(Error::unsupported(
                 self.pos,
-                "UTF-16 input: DECP files must be UTF-8 (convert the file first)",
+                crate::message::Message::Utf16,
                 false,
             ));
         }

@@ -10,6 +10,7 @@ use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
 use crate::issue::IssueCode;
+use crate::message::{Message, Token};
 use crate::record::RecordKind;
 
 /// Byte-level state of the scanner of one markup construct, resumable across refills.
@@ -101,7 +102,7 @@ impl XmlSplitter {
         }
     }
 
-    fn syntax(pos: Position, msg: impl Into<String>) -> Error {
+    fn syntax(pos: Position, msg: Message) -> Error {
         Error::syntax(Format::Xml, pos, msg)
     }
 
@@ -113,10 +114,7 @@ impl XmlSplitter {
         let mut st = X::Start;
         loop {
             if !src.fill()? {
-                return Err(Self::syntax(
-                    src.pos,
-                    "unexpected end of input inside markup",
-                ));
+                return Err(Self::syntax(src.pos, Message::EndInsideMarkup));
             }
             let chunk = src.chunk();
             let mut result = None;
@@ -278,7 +276,7 @@ impl XmlSplitter {
         let at = rec.position;
         let r = match self.scan(src, at) {
             Ok(Markup::Start { self_closing }) => self.copy_record(src, rec, self_closing),
-            Ok(_) => Err(Self::syntax(at, "expected a start tag")),
+            Ok(_) => Err(Self::syntax(at, Message::ExpectedStartTag)),
             Err(e) => Err(e),
         }
         .map_err(|e| e.with_record(at.record.unwrap_or(0)));
@@ -333,11 +331,9 @@ impl XmlSplitter {
             return Err(Error::unsupported(
                 pos,
                 if self.lenient {
-                    format!("the XML declaration names an unknown encoding `{v}`: read as UTF-8")
+                    Message::UnknownEncoding { label: v }
                 } else {
-                    format!(
-                        "the XML declaration names the encoding `{v}`: only UTF-8 and single-byte encodings (ISO-8859-1, ISO-8859-15, Windows-1252…) are read"
-                    )
+                    Message::UnsupportedEncoding { label: v }
                 },
                 self.lenient,
             ));
@@ -355,18 +351,15 @@ impl XmlSplitter {
                     match src.skip_ws()? {
                         Some(b'<') => {}
                         None => {
-                            return Err(Self::syntax(
-                                src.pos,
-                                "empty document: expected an element",
-                            ));
+                            return Err(Self::syntax(src.pos, Message::EmptyDocument));
                         }
                         Some(b) => {
                             return Err(Self::syntax(
                                 src.pos,
-                                format!(
-                                    "unexpected character `{}`, expected `<`",
-                                    char::from(b).escape_default()
-                                ),
+                                Message::UnexpectedChar {
+                                    found: char::from(b),
+                                    expected: Token::Lt,
+                                },
                             ));
                         }
                     }
@@ -384,10 +377,7 @@ impl XmlSplitter {
                             }
                         }
                         Markup::End => {
-                            return Err(Self::syntax(
-                                at,
-                                "unexpected end tag before the root element",
-                            ));
+                            return Err(Self::syntax(at, Message::EndTagBeforeRoot));
                         }
                         Markup::Start { self_closing } => {
                             let name = tag_name(&self.tag);
@@ -403,10 +393,9 @@ impl XmlSplitter {
                             } else {
                                 return Err(Error::unsupported(
                                     at,
-                                    format!(
-                                        "root element <{}> is not a DECP element (expected <marches>)",
-                                        String::from_utf8_lossy(name)
-                                    ),
+                                    Message::NotDecpRoot {
+                                        name: String::from_utf8_lossy(name).into_owned(),
+                                    },
                                     false,
                                 ));
                             }
@@ -416,16 +405,14 @@ impl XmlSplitter {
                 XState::InRoot => {
                     let at = src.pos;
                     if Self::skip_text(src)? {
-                        return Err(Error::unsupported(
-                            at,
-                            "text directly inside <marches> is not part of DECP; skipped",
-                            true,
-                        ));
+                        return Err(Error::unsupported(at, Message::TextInMarches, true));
                     }
                     if src.peek()?.is_none() {
                         return Err(Self::syntax(
                             src.pos,
-                            "unexpected end of input: element <marches> is not closed",
+                            Message::EndInElement {
+                                name: "marches".into(),
+                            },
                         ));
                     }
                     let at = src.pos;
@@ -439,10 +426,11 @@ impl XmlSplitter {
                             if tag_name(&self.tag) != b"marches" {
                                 return Err(Self::syntax(
                                     at,
-                                    format!(
-                                        "end tag </{}> does not match the open element <marches>",
-                                        String::from_utf8_lossy(tag_name(&self.tag))
-                                    ),
+                                    Message::EndTagMismatch {
+                                        name: String::from_utf8_lossy(tag_name(&self.tag))
+                                            .into_owned(),
+                                        open: "marches".into(),
+                                    },
                                 ));
                             }
                             self.state = XState::AfterRoot;
@@ -459,10 +447,9 @@ impl XmlSplitter {
                             }
                             return Err(Error::unsupported(
                                 at,
-                                format!(
-                                    "element <{}> is not part of DECP; skipped",
-                                    String::from_utf8_lossy(&name)
-                                ),
+                                Message::UnknownElement {
+                                    name: String::from_utf8_lossy(&name).into_owned(),
+                                },
                                 true,
                             ));
                         }
@@ -470,10 +457,7 @@ impl XmlSplitter {
                 }
                 XState::AfterRoot => {
                     if Self::skip_text(src)? {
-                        return Err(Self::syntax(
-                            src.pos,
-                            "unexpected text after the root element",
-                        ));
+                        return Err(Self::syntax(src.pos, Message::TextAfterRoot));
                     }
                     if src.peek()?.is_none() {
                         self.c.done = true;
@@ -481,10 +465,7 @@ impl XmlSplitter {
                     }
                     let at = src.pos;
                     if self.scan(src, at)? != Markup::Other {
-                        return Err(Self::syntax(
-                            at,
-                            "unexpected element after the root element",
-                        ));
+                        return Err(Self::syntax(at, Message::ElementAfterRoot));
                     }
                 }
             }
@@ -549,10 +530,9 @@ impl XmlSplitter {
                         .map_or(0, |i| self.name_ends[i]);
                     return Err(Self::syntax(
                         src.pos,
-                        format!(
-                            "unexpected end of input: element <{}> is not closed",
-                            String::from_utf8_lossy(&self.names[from..])
-                        ),
+                        Message::EndInElement {
+                            name: String::from_utf8_lossy(&self.names[from..]).into_owned(),
+                        },
                     ));
                 }
                 let c = src.chunk();
@@ -582,7 +562,9 @@ impl XmlSplitter {
                     if self.name_ends.len() >= limits.max_depth {
                         return Err(Error::limit(
                             tag_at,
-                            format!("nesting deeper than {} levels", limits.max_depth),
+                            Message::TooDeep {
+                                max: limits.max_depth,
+                            },
                         ));
                     }
                     self.names.extend_from_slice(tag_name(&self.tag));
@@ -595,11 +577,10 @@ impl XmlSplitter {
                     if self.names[from..top] != *closing {
                         return Err(Self::syntax(
                             tag_at,
-                            format!(
-                                "end tag </{}> does not match the open element <{}>",
-                                String::from_utf8_lossy(closing),
-                                String::from_utf8_lossy(&self.names[from..top])
-                            ),
+                            Message::EndTagMismatch {
+                                name: String::from_utf8_lossy(closing).into_owned(),
+                                open: String::from_utf8_lossy(&self.names[from..top]).into_owned(),
+                            },
                         ));
                     }
                     self.names.truncate(from);

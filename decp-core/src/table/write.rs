@@ -13,6 +13,7 @@ use super::flat::Value;
 use super::rows::{Row, RowSet, slot};
 use super::schema::Table;
 use crate::error::{Error, Result};
+use crate::message::Message;
 
 /// The files' format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,9 +130,7 @@ impl TableFiles {
         float: bool,
     ) -> Result<TableFiles> {
         if format == OutputFormat::Parquet && !cfg!(feature = "parquet") {
-            return Err(Error::write(
-                "Parquet output needs decp-core's `parquet` feature".to_string(),
-            ));
+            return Err(Error::write(Message::ParquetUnavailable));
         }
         std::fs::create_dir_all(dir.as_ref())?;
         Ok(TableFiles {
@@ -345,19 +344,18 @@ fn parquet_err(e: parquet::errors::ParquetError) -> Error {
     match e {
         parquet::errors::ParquetError::External(e) => match e.downcast::<std::io::Error>() {
             Ok(io) => Error::from(*io),
-            Err(e) => Error::write(e.to_string()),
+            Err(e) => Error::write(Message::Other(e.to_string())),
         },
-        e => Error::write(e.to_string()),
+        e => Error::write(Message::Other(e.to_string())),
     }
 }
 
 fn csv_err(e: csv::Error) -> Error {
-    if e.is_io_error()
-        && let csv::ErrorKind::Io(io) = e.into_kind()
-    {
-        return Error::from(io);
+    let text = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::from(io),
+        _ => Error::write(Message::Other(text)),
     }
-    Error::write("CSV output failed".to_string())
 }
 
 fn write_csv_row(w: &mut csv::Writer<BufWriter<File>>, row: Row, float: bool) -> Result<()> {

@@ -4,6 +4,7 @@ use bumpalo::Bump;
 use bumpalo::collections::{String as BString, Vec as BVec};
 
 use super::{Member, Node, TreeError, V, err};
+use crate::message::{Message, Token};
 
 /// Parses one JSON value that spans the whole of `src` (surrounding white space allowed).
 /// With `nan`, the non-JSON literal `NaN` some producers write is read (as
@@ -19,7 +20,7 @@ pub(crate) fn parse_json<'a>(
     let n = p.value(0)?;
     p.ws();
     if p.i < p.b.len() {
-        return err(p.i, "unexpected characters after the value");
+        return err(p.i, Message::TrailingCharacters);
     }
     Ok(n)
 }
@@ -36,7 +37,7 @@ pub(crate) fn parse_json_object_prefix<'a>(
 ) -> Result<(Node<'a>, usize), TreeError> {
     let mut p = JsonParser::new(src, max_depth, nan, bump);
     if p.peek() != Some(b'{') {
-        return p.unexpected("`{`");
+        return p.unexpected(Token::OpenBrace);
     }
     let n = p.value(0)?;
     Ok((n, p.i))
@@ -92,7 +93,7 @@ impl<'a> JsonParser<'a> {
         self.b.get(self.i).copied()
     }
 
-    fn expect_byte(&mut self, c: u8, what: &str) -> Result<(), TreeError> {
+    fn expect_byte(&mut self, c: u8, what: Token) -> Result<(), TreeError> {
         if self.peek() == Some(c) {
             self.i += 1;
             Ok(())
@@ -101,12 +102,21 @@ impl<'a> JsonParser<'a> {
         }
     }
 
-    fn unexpected<T>(&self, what: &str) -> Result<T, TreeError> {
+    fn unexpected<T>(&self, what: Token) -> Result<T, TreeError> {
         match self.s[self.i..].chars().next() {
-            None => err(self.i, format!("unexpected end of record, expected {what}")),
+            None => err(
+                self.i,
+                Message::UnexpectedEnd {
+                    input: false,
+                    expected: what,
+                },
+            ),
             Some(c) => err(
                 self.i,
-                format!("unexpected character `{c}`, expected {what}"),
+                Message::UnexpectedChar {
+                    found: c,
+                    expected: what,
+                },
             ),
         }
     }
@@ -136,12 +146,12 @@ impl<'a> JsonParser<'a> {
             Some(b'-' | b'0'..=b'9') => {
                 let end = number_end(self.b, self.i).ok_or(TreeError {
                     off,
-                    msg: "malformed number".into(),
+                    msg: Message::MalformedNumber,
                 })?;
                 self.i = end;
                 Ok(node(V::Num(&self.s[off..end])))
             }
-            _ => self.unexpected("a JSON value"),
+            _ => self.unexpected(Token::Value),
         }
     }
 
@@ -155,7 +165,7 @@ impl<'a> JsonParser<'a> {
     fn take_failure(&mut self) -> TreeError {
         self.failed.take().unwrap_or(TreeError {
             off: self.i,
-            msg: "malformed value".into(),
+            msg: Message::MalformedValue,
         })
     }
 
@@ -171,7 +181,9 @@ impl<'a> JsonParser<'a> {
             };
         }
         if depth >= self.max_depth {
-            let e = format!("nesting deeper than {} levels", self.max_depth);
+            let e = Message::TooDeep {
+                max: self.max_depth,
+            };
             return self.fail(err(self.i, e));
         }
         self.i += 1;
@@ -185,11 +197,11 @@ impl<'a> JsonParser<'a> {
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
-                return self.fail(self.unexpected("a string key"));
+                return self.fail(self.unexpected(Token::Key));
             }
             let key = tri!(self.string());
             self.ws();
-            tri!(self.expect_byte(b':', "`:`"));
+            tri!(self.expect_byte(b':', Token::Colon));
             self.ws();
             let v = tri!(self.value(depth + 1));
             members.push((key, v));
@@ -200,7 +212,7 @@ impl<'a> JsonParser<'a> {
                     self.i += 1;
                     return Some(members.into_bump_slice());
                 }
-                _ => return self.fail(self.unexpected("`,` or `}`")),
+                _ => return self.fail(self.unexpected(Token::CommaOrBrace)),
             }
         }
     }
@@ -209,7 +221,9 @@ impl<'a> JsonParser<'a> {
     #[inline(never)]
     fn array(&mut self, depth: usize) -> Option<&'a [Node<'a>]> {
         if depth >= self.max_depth {
-            let e = format!("nesting deeper than {} levels", self.max_depth);
+            let e = Message::TooDeep {
+                max: self.max_depth,
+            };
             return self.fail(err(self.i, e));
         }
         self.i += 1;
@@ -232,7 +246,7 @@ impl<'a> JsonParser<'a> {
                     self.i += 1;
                     return Some(items.into_bump_slice());
                 }
-                _ => return self.fail(self.unexpected("`,` or `]`")),
+                _ => return self.fail(self.unexpected(Token::CommaOrBracket)),
             }
         }
     }
@@ -242,7 +256,7 @@ impl<'a> JsonParser<'a> {
             self.i += word.len();
             Ok(n)
         } else {
-            self.unexpected("a JSON value")
+            self.unexpected(Token::Value)
         }
     }
 
@@ -255,7 +269,7 @@ impl<'a> JsonParser<'a> {
         let mut chunk = start;
         loop {
             let Some(j) = string_special(self.b, i) else {
-                return err(self.b.len(), "unterminated string");
+                return err(self.b.len(), Message::UnterminatedString);
             };
             match self.b[j] {
                 b'"' => {
@@ -268,9 +282,9 @@ impl<'a> JsonParser<'a> {
                         }
                     });
                 }
-                b'\n' => return err(j, "line break inside a string"),
+                b'\n' => return err(j, Message::LineBreakInString),
                 // Control characters are not allowed raw inside JSON strings.
-                c if c < 0x20 => return err(j, "control character inside a string"),
+                c if c < 0x20 => return err(j, Message::ControlCharInString),
                 _ => {
                     let o = owned.get_or_insert_with(|| BString::new_in(self.bump));
                     o.push_str(&self.s[chunk..j]);
@@ -303,31 +317,31 @@ impl<'a> JsonParser<'a> {
                             let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
                             return match char::from_u32(cp) {
                                 Some(c) => Ok((c, 12)),
-                                None => err(at, "invalid \\u escape"),
+                                None => err(at, Message::InvalidUnicodeEscape),
                             };
                         }
                     }
-                    return err(at, "unpaired surrogate in \\u escape");
+                    return err(at, Message::UnpairedSurrogate);
                 }
                 return match char::from_u32(hi) {
                     Some(c) => Ok((c, 6)),
-                    None => err(at, "unpaired surrogate in \\u escape"),
+                    None => err(at, Message::UnpairedSurrogate),
                 };
             }
-            _ => return err(at, "invalid escape sequence"),
+            _ => return err(at, Message::InvalidEscape),
         };
         Ok((c, 2))
     }
 
     fn hex4(&self, at: usize) -> Result<u32, TreeError> {
         let Some(h) = self.b.get(at..at + 4) else {
-            return err(at, "truncated \\u escape");
+            return err(at, Message::TruncatedUnicodeEscape);
         };
         let mut v = 0u32;
         for &c in h {
             let d = (c as char).to_digit(16).ok_or(TreeError {
                 off: at,
-                msg: "invalid \\u escape".into(),
+                msg: Message::InvalidUnicodeEscape,
             })?;
             v = v * 16 + d;
         }

@@ -132,24 +132,23 @@ pub(crate) fn locate(root: &Node<'_>, pointer: &str) -> u32 {
     node.off
 }
 
+use crate::message::Message;
+
 /// A syntax error inside a record: byte offset in the record and message.
 #[derive(Debug)]
 pub(crate) struct TreeError {
     pub off: usize,
-    pub msg: String,
+    pub msg: Message,
 }
 
-fn err<T>(off: usize, msg: impl Into<String>) -> Result<T, TreeError> {
-    Err(TreeError {
-        off,
-        msg: msg.into(),
-    })
+fn err<T>(off: usize, msg: Message) -> Result<T, TreeError> {
+    Err(TreeError { off, msg })
 }
 
 /// Checks that the record is UTF-8, pointing at the first bad byte.
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, TreeError> {
     std::str::from_utf8(bytes).map_err(|e| TreeError {
         off: e.valid_up_to(),
-        msg: "invalid UTF-8 byte sequence".into(),
+        msg: Message::InvalidUtf8,
     })
 }

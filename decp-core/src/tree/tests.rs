@@ -21,13 +21,13 @@ fn open<'a>(
     for a in e.attributes() {
         let a = a.map_err(|x| TreeError {
             off: off as usize,
-            msg: format!("bad attribute: {x}"),
+            msg: Message::Other(format!("bad attribute: {x}")),
         })?;
         let value = a
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|x| TreeError {
                 off: off as usize,
-                msg: format!("bad attribute value: {x}"),
+                msg: Message::Other(format!("bad attribute value: {x}")),
             })?;
         let key: &str = a.key.as_ref();
         let key = at_name(key, bump);
@@ -56,15 +56,12 @@ pub(crate) fn parse_xml_quick<'a>(
         let off = r.buffer_position() as u32;
         let ev = r.read_event().map_err(|e| TreeError {
             off: r.error_position() as usize,
-            msg: e.to_string(),
+            msg: Message::Other(e.to_string()),
         })?;
         match ev {
             Event::Start(e) => {
                 if stack.len() >= max_depth {
-                    return err(
-                        off as usize,
-                        format!("nesting deeper than {max_depth} levels"),
-                    );
+                    return err(off as usize, Message::TooDeep { max: max_depth });
                 }
                 stack.push(open(&e, src, off, bump)?);
             }
@@ -77,7 +74,7 @@ pub(crate) fn parse_xml_quick<'a>(
             }
             Event::End(_) => {
                 let Some(el) = stack.pop() else {
-                    return err(off as usize, "unexpected end tag");
+                    return err(off as usize, Message::Other("unexpected end tag".into()));
                 };
                 let el = el.close();
                 match stack.last_mut() {
@@ -100,9 +97,19 @@ pub(crate) fn parse_xml_quick<'a>(
                     Ok(Some(c)) => c.to_string(),
                     Ok(None) => match quick_xml::escape::resolve_predefined_entity(&r) {
                         Some(s) => s.to_string(),
-                        None => return err(off as usize, format!("unknown entity `&{};`", &*r)),
+                        None => {
+                            return err(
+                                off as usize,
+                                Message::Other(format!("unknown entity `&{};`", &*r)),
+                            );
+                        }
                     },
-                    Err(e) => return err(off as usize, format!("bad character reference: {e}")),
+                    Err(e) => {
+                        return err(
+                            off as usize,
+                            Message::Other(format!("bad character reference: {e}")),
+                        );
+                    }
                 };
                 if let Some(top) = stack.last_mut() {
                     top.push_text(bump.alloc_str(&text), bump);
@@ -110,8 +117,13 @@ pub(crate) fn parse_xml_quick<'a>(
             }
             Event::Eof => {
                 return match stack.last() {
-                    Some(top) => err(src.len(), format!("unclosed element <{}>", top.name)),
-                    None => err(src.len(), "no element"),
+                    Some(top) => err(
+                        src.len(),
+                        Message::UnclosedElement {
+                            name: top.name.to_string(),
+                        },
+                    ),
+                    None => err(src.len(), Message::NoElement),
                 };
             }
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
@@ -182,7 +194,7 @@ fn json_errors_have_offsets() {
     let e = parse_json(r#"{"a": 01}"#, 8, false, arena()).unwrap_err();
     assert_eq!(e.off, 7);
     let e = parse_json("[[[[1]]]]", 3, false, arena()).unwrap_err();
-    assert!(e.msg.contains("nesting"));
+    assert!(matches!(e.msg, Message::TooDeep { .. }));
     assert!(parse_json(r#""\ud800""#, 3, false, arena()).is_err());
 }
 

@@ -4,6 +4,7 @@ use bumpalo::Bump;
 use bumpalo::collections::{String as BString, Vec as BVec};
 
 use super::{Member, Node, TreeError, V, err};
+use crate::message::Message;
 
 pub(super) struct Open<'a> {
     pub(super) name: &'a str,
@@ -114,7 +115,7 @@ fn xml_text<'a>(src: &'a str, at: usize, attr: bool, bump: &'a Bump) -> Result<&
             b'&' => {
                 out.push_str(&src[plain..i]);
                 let Some(len) = b[i..].iter().position(|&c| c == b';') else {
-                    return err(at + i, "`&` without `;`: write `&amp;` for an ampersand");
+                    return err(at + i, Message::BareAmpersand);
                 };
                 let name = &src[i + 1..i + len];
                 let c = match name {
@@ -129,12 +130,15 @@ fn xml_text<'a>(src: &'a str, at: usize, attr: bool, bump: &'a Bump) -> Result<&
                         } else if let Some(d) = name.strip_prefix('#') {
                             d.parse::<u32>().ok()
                         } else {
-                            return err(at + i, format!("unknown entity `&{name};`"));
+                            return err(at + i, Message::UnknownEntity { name: name.into() });
                         };
                         match code.filter(|&c| c != 0).and_then(char::from_u32) {
                             Some(c) => c,
                             None => {
-                                return err(at + i, format!("bad character reference `&{name};`"));
+                                return err(
+                                    at + i,
+                                    Message::BadCharacterReference { name: name.into() },
+                                );
                             }
                         }
                     }
@@ -181,8 +185,13 @@ pub(crate) fn parse_xml_prefix<'a>(
     loop {
         if i >= b.len() {
             return match stack.last() {
-                Some(top) => err(src.len(), format!("unclosed element <{}>", top.name)),
-                None => err(src.len(), "no element"),
+                Some(top) => err(
+                    src.len(),
+                    Message::UnclosedElement {
+                        name: top.name.into(),
+                    },
+                ),
+                None => err(src.len(), Message::NoElement),
             };
         }
         if b[i] != b'<' {
@@ -199,29 +208,26 @@ pub(crate) fn parse_xml_prefix<'a>(
         let rest = &b[i..];
         if rest.starts_with(b"<!--") {
             let Some(k) = memchr::memmem::find(&rest[4..], b"-->") else {
-                return err(off, "unclosed comment");
+                return err(off, Message::UnclosedComment);
             };
             i += 4 + k + 3;
         } else if rest.starts_with(b"<![CDATA[") {
             let Some(k) = memchr::memmem::find(&rest[9..], b"]]>") else {
-                return err(off, "unclosed CDATA section");
+                return err(off, Message::UnclosedCdata);
             };
             let text = &src[i + 9..i + 9 + k];
             match stack.last_mut() {
                 Some(top) => top.push_text(text, bump),
-                None => return err(off, "CDATA outside an element"),
+                None => return err(off, Message::CdataOutsideElement),
             }
             i += 9 + k + 3;
         } else if rest.starts_with(b"<?") {
             let Some(k) = memchr::memmem::find(&rest[2..], b"?>") else {
-                return err(off, "unclosed processing instruction");
+                return err(off, Message::UnclosedProcessingInstruction);
             };
             i += 2 + k + 2;
         } else if rest.starts_with(b"<!") {
-            return err(
-                off,
-                "unexpected `<!` (a DOCTYPE or declaration inside an element)",
-            );
+            return err(off, Message::Declaration);
         } else if rest.starts_with(b"</") {
             let name_end = rest[2..]
                 .iter()
@@ -235,19 +241,19 @@ pub(crate) fn parse_xml_prefix<'a>(
             if b.get(j) != Some(&b'>') {
                 return err(
                     j.min(b.len()),
-                    format!("end tag </{name}> is not closed by `>`"),
+                    Message::EndTagNotClosed { name: name.into() },
                 );
             }
             let Some(el) = stack.pop() else {
-                return err(off, format!("unexpected end tag </{name}>"));
+                return err(off, Message::UnexpectedEndTag { name: name.into() });
             };
             if el.name != name {
                 return err(
                     off,
-                    format!(
-                        "end tag </{name}> does not match the open element <{}>",
-                        el.name
-                    ),
+                    Message::EndTagMismatch {
+                        name: name.into(),
+                        open: el.name.into(),
+                    },
                 );
             }
             i = j + 1;
@@ -263,14 +269,11 @@ pub(crate) fn parse_xml_prefix<'a>(
                 .position(|&c| is_xml_space(c) || c == b'>' || c == b'/')
                 .map_or(rest.len(), |k| 1 + k);
             if name_end == 1 {
-                return err(
-                    off,
-                    "`<` not followed by a name: write `&lt;` for a less-than sign",
-                );
+                return err(off, Message::LtWithoutName);
             }
             let name = &src[i + 1..i + name_end];
             if !xml_name_ok(name) {
-                return err(off, format!("<{name}> is not an XML name"));
+                return err(off, Message::NotXmlName { name: name.into() });
             }
             let mut el = Open::new(name, off as u32, bump);
             let mut j = i + name_end;
@@ -279,7 +282,7 @@ pub(crate) fn parse_xml_prefix<'a>(
                     j += 1;
                 }
                 match b.get(j) {
-                    None => return err(src.len(), format!("unclosed start tag <{name}")),
+                    None => return err(src.len(), Message::UnclosedStartTag { name: name.into() }),
                     Some(b'>') => break false,
                     Some(b'/') if b.get(j + 1) == Some(&b'>') => {
                         j += 1;
@@ -297,16 +300,16 @@ pub(crate) fn parse_xml_prefix<'a>(
                 }
                 let key = &src[a..j];
                 if !xml_name_ok(key) {
-                    return err(
-                        a,
-                        format!("unexpected characters in the start tag <{name}>"),
-                    );
+                    return err(a, Message::BadStartTag { name: name.into() });
                 }
                 while b.get(j).is_some_and(|&c| is_xml_space(c)) {
                     j += 1;
                 }
                 if b.get(j) != Some(&b'=') {
-                    return err(j.min(b.len()), format!("attribute `{key}` without a value"));
+                    return err(
+                        j.min(b.len()),
+                        Message::AttributeWithoutValue { name: key.into() },
+                    );
                 }
                 j += 1;
                 while b.get(j).is_some_and(|&c| is_xml_space(c)) {
@@ -315,19 +318,22 @@ pub(crate) fn parse_xml_prefix<'a>(
                 let Some(&q @ (b'"' | b'\'')) = b.get(j) else {
                     return err(
                         j.min(b.len()),
-                        format!("the value of attribute `{key}` is not quoted"),
+                        Message::AttributeNotQuoted { name: key.into() },
                     );
                 };
                 let Some(len) = b[j + 1..].iter().position(|&c| c == q) else {
-                    return err(src.len(), format!("unclosed value of attribute `{key}`"));
+                    return err(
+                        src.len(),
+                        Message::UnclosedAttributeValue { name: key.into() },
+                    );
                 };
                 let raw = &src[j + 1..j + 1 + len];
                 if let Some(k) = raw.find('<') {
-                    return err(j + 1 + k, format!("`<` in the value of attribute `{key}`"));
+                    return err(j + 1 + k, Message::LtInAttribute { name: key.into() });
                 }
                 let value = xml_text(raw, j + 1, true, bump)?;
                 if el.attrs.iter().any(|(k, _)| k[1..] == *key) {
-                    return err(a, format!("attribute `{key}` repeated"));
+                    return err(a, Message::RepeatedAttribute { name: key.into() });
                 }
                 let key = at_name(key, bump);
                 el.attrs.push((
@@ -348,7 +354,7 @@ pub(crate) fn parse_xml_prefix<'a>(
                 }
             } else {
                 if stack.len() >= max_depth {
-                    return err(off, format!("nesting deeper than {max_depth} levels"));
+                    return err(off, Message::TooDeep { max: max_depth });
                 }
                 stack.push(el);
             }

@@ -236,6 +236,8 @@ impl Validator {
     }
 
     /// The first error, if any.
+    // The finding itself is the error (128 bytes, returned once per record at most).
+    #[allow(clippy::result_large_err)]
     pub fn validate(&self, record: &Record) -> Result<(), Issue> {
         match self
             .iter_issues(record)
