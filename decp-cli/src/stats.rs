@@ -217,7 +217,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     "montant total HT des marchés :",
                     "total amount of public contracts (marchés), excl. VAT:"
                 ),
-                s.amount_marches
+                euros(s.amount_marches, lang)
             )?;
             writeln!(
                 out,
@@ -226,7 +226,7 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
                     "valeur globale HT des concessions :",
                     "total value of concession contracts, excl. VAT:"
                 ),
-                s.amount_concessions
+                euros(s.amount_concessions, lang)
             )?;
             table(
                 &mut out,
@@ -251,4 +251,45 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         status = 1;
     }
     status
+}
+
+/// An amount in euros as each language writes it, to the cent: `3 450 000,00`
+/// (a narrow no-break space between thousands, as French typography has it) or
+/// `3,450,000.00`.
+fn euros(amount: Decimal, lang: Lang) -> String {
+    let text = amount.round_dp(2).abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (group, point) = match lang {
+        Lang::Fr => ('\u{202f}', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut out = String::new();
+    if amount.is_sign_negative() && !amount.is_zero() {
+        out.push('-');
+    }
+    for (k, c) in int.chars().enumerate() {
+        if k > 0 && (int.len() - k) % 3 == 0 {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    out.push(point);
+    out.push_str(&format!("{frac:0<2}"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_written_as_each_language_does() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(euros(d("3450000"), Lang::Fr), "3\u{202f}450\u{202f}000,00");
+        assert_eq!(euros(d("3450000"), Lang::En), "3,450,000.00");
+        assert_eq!(euros(d("103.0"), Lang::Fr), "103,00");
+        assert_eq!(euros(d("999.999"), Lang::En), "1,000.00");
+        assert_eq!(euros(d("-1234.5"), Lang::Fr), "-1\u{202f}234,50");
+        assert_eq!(euros(d("0"), Lang::En), "0.00");
+    }
 }
