@@ -66,6 +66,9 @@ pub enum ErrorKind {
         pos: Position,
         /// Which limit.
         message: Message,
+        /// `true` when the record over the limit was read to its end (without
+        /// being kept), so that reading goes on with the next record.
+        recoverable: bool,
     },
     /// A finding about the document rather than a record (its envelope, its
     /// encoding): reading goes on; [`Error::to_issue`] gives the finding.
@@ -113,7 +116,20 @@ impl Error {
     }
 
     pub(crate) fn limit(pos: Position, message: Message) -> Error {
-        Error::new(ErrorKind::Limit { pos, message })
+        Error::new(ErrorKind::Limit {
+            pos,
+            message,
+            recoverable: false,
+        })
+    }
+
+    /// A record over a limit, skipped: reading goes on after it.
+    pub(crate) fn limit_recoverable(pos: Position, message: Message) -> Error {
+        Error::new(ErrorKind::Limit {
+            pos,
+            message,
+            recoverable: true,
+        })
     }
 
     pub(crate) fn unsupported(pos: Position, message: Message, recoverable: bool) -> Error {
@@ -178,10 +194,10 @@ impl Error {
     pub fn is_fatal(&self) -> bool {
         match &*self.0 {
             ErrorKind::Data { .. } | ErrorKind::Envelope { .. } => false,
-            ErrorKind::Syntax { recoverable, .. } | ErrorKind::Unsupported { recoverable, .. } => {
-                !recoverable
-            }
-            ErrorKind::Io(_) | ErrorKind::Limit { .. } | ErrorKind::Write { .. } => true,
+            ErrorKind::Syntax { recoverable, .. }
+            | ErrorKind::Unsupported { recoverable, .. }
+            | ErrorKind::Limit { recoverable, .. } => !recoverable,
+            ErrorKind::Io(_) | ErrorKind::Write { .. } => true,
         }
     }
 
@@ -223,7 +239,9 @@ impl Error {
                 }
                 return Some(i);
             }
-            ErrorKind::Syntax { message, .. } => (IssueCode::Syntax, message),
+            ErrorKind::Syntax { message, .. } | ErrorKind::Limit { message, .. } => {
+                (IssueCode::Syntax, message)
+            }
             ErrorKind::Unsupported { message, .. } => (IssueCode::AdditionalProperty, message),
             _ => return None,
         };
@@ -306,7 +324,7 @@ impl Error {
                     format!("unsupported input at {pos}: {message}")
                 }
             }
-            ErrorKind::Limit { pos, message } => {
+            ErrorKind::Limit { pos, message, .. } => {
                 let (pos, message) = (pos.text(lang), message.text(lang));
                 if fr {
                     format!("limite dépassée à la {pos} : {message}")
@@ -394,9 +412,14 @@ impl Clone for Error {
                 message: message.clone(),
                 recoverable: *recoverable,
             },
-            ErrorKind::Limit { pos, message } => ErrorKind::Limit {
+            ErrorKind::Limit {
+                pos,
+                message,
+                recoverable,
+            } => ErrorKind::Limit {
                 pos: *pos,
                 message: message.clone(),
+                recoverable: *recoverable,
             },
             ErrorKind::Envelope {
                 pos,

@@ -50,8 +50,15 @@ impl RawRecord {
         opts: &DecodeOptions,
         f: impl FnOnce(&tree::Node<'_>, &[u8], bool) -> Result<T>,
     ) -> Result<T> {
+        if let Some(e) = &self.failed {
+            return Err((**e).clone());
+        }
         let limits = opts.limits;
         let syntax = |off: usize, msg: Message| {
+            if let Message::TooDeep { .. } = msg {
+                // A limit, whichever of the splitter and the parser meets it.
+                return Error::limit_recoverable(self.locate(off), msg);
+            }
             Error::new(ErrorKind::Syntax {
                 format: self.format,
                 pos: self.locate(off),

@@ -188,6 +188,7 @@ impl Decoded {
         let bump = Bump::new();
         let Some(node) = node_of(value, &bump, opts.limits.max_depth) else {
             return Err(Error::new(ErrorKind::Limit {
+                recoverable: false,
                 pos: crate::Position::START,
                 message: crate::message::Message::TooDeep {
                     max: opts.limits.max_depth,

@@ -149,6 +149,91 @@ fn limits() {
     assert!(matches!(e.kind(), ErrorKind::Limit { .. }), "{e}");
 }
 
+/// One record over a limit loses no other (issue 16: "one bad record loses the
+/// rest"): too deep in objects, arrays or XML elements, too large, or an over-deep
+/// member of the envelope, it is a recoverable error at the record's own place, and
+/// every record after it is read — in place, from a stream, and on several threads.
+#[test]
+fn a_record_over_a_limit_loses_no_other() {
+    let objects = format!("{}1{}", "{\"a\":".repeat(100), "}".repeat(100));
+    let arrays = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let json = |x: &str| {
+        format!(
+            "{{\"marches\": {{\"marche\": [{{\"id\": \"A\"}}, {{\"id\": \"B\", \"x\": {x}}}, {{\"id\": \"C\"}}]}}}}"
+        )
+    };
+    let xml = format!(
+        "<marches><marche><id>A</id></marche><marche><id>B</id>{}x{}</marche><marche><id>C</id></marche></marches>",
+        "<x>".repeat(100),
+        "</x>".repeat(100)
+    );
+    let big = json(&format!("\"{}\"", "x".repeat(5000)));
+    let top = format!(
+        "{{\"extra\": {objects}, \"marches\": {{\"marche\": [{{\"id\": \"A\"}}, {{\"id\": \"B\"}}, {{\"id\": \"C\"}}]}}}}"
+    );
+    let cases: [(&str, String, bool); 5] = [
+        ("objects", json(&objects), true),
+        ("arrays", json(&arrays), true),
+        ("xml", xml, true),
+        ("size", big, true),
+        ("envelope", top, false),
+    ];
+    for (what, doc, broken) in cases {
+        for trickle in [false, true] {
+            let limits = Limits::default().max_record_bytes(1000);
+            let mut b = ReaderBuilder::new();
+            b.limits(limits);
+            let items: Vec<_> = if trickle {
+                b.from_reader(Trickle(doc.as_bytes()))
+                    .unwrap()
+                    .into_records()
+                    .collect()
+            } else {
+                b.from_slice(doc.as_bytes())
+                    .unwrap()
+                    .into_records()
+                    .collect()
+            };
+            let ids: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.as_ref().ok())
+                .filter_map(|d| match &d.record {
+                    decp_core::Record::Marche(m) => decp_core::get(&m.id).map(ToString::to_string),
+                    _ => None,
+                })
+                .collect();
+            let errors: Vec<&decp_core::Error> =
+                items.iter().filter_map(|i| i.as_ref().err()).collect();
+            if broken {
+                assert_eq!(ids, ["A", "C"], "{what}, trickle {trickle}: {errors:?}");
+                assert_eq!(errors.len(), 1, "{what}: {errors:?}");
+                let e = errors[0];
+                assert!(
+                    !e.is_fatal() && matches!(e.kind(), ErrorKind::Limit { .. }),
+                    "{what}: {e}"
+                );
+                assert_eq!(e.position().unwrap().record, Some(1), "{what}: {e}");
+                let issue = e.to_issue().unwrap();
+                assert_eq!(issue.code, decp_core::IssueCode::Syntax, "{what}");
+            } else {
+                assert_eq!(ids, ["A", "B", "C"], "{what}: {errors:?}");
+            }
+        }
+    }
+}
+
+/// Gives one byte per read.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.len().min(out.len()).min(1);
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 /// Reads everything, in both modes, and must not panic.
 fn read_everything(bytes: &[u8]) {
     for mode in [Mode::Strict, Mode::Tolerant] {
@@ -189,5 +274,54 @@ proptest! {
         read_everything(&bytes);
         let c = cut.index(bytes.len());
         read_everything(&bytes[..c]);
+    }
+}
+
+/// Ill-formed markup inside an XML record (an unescaped `<` in a text, an end tag
+/// that does not match) is the record's error, where it is, and the records after
+/// it are read: the splitter no longer takes `< b` for a tag, nor gives up on the
+/// file at a wrong end tag (issue 16: `<objet>a < b</objet>` lost the whole file
+/// and was reported 44 lines later).
+#[test]
+fn broken_markup_in_an_xml_record_loses_no_other() {
+    let cases: [(&str, (u64, u64)); 4] = [
+        // Line 3 is `<marche><id>B</id>` then the broken part: the `<` at 28.
+        ("<objet>a < b</objet>", (3, 28)),
+        ("<objet>a<b</objet>", (3, 27)),
+        ("<objet>a << b</objet>", (3, 28)),
+        (
+            "<titulaires><titulaire><id>1</idx></titulaire></titulaires>",
+            (3, 47),
+        ),
+    ];
+    for (broken, (line, column)) in cases {
+        let doc = format!(
+            "<marches>\n<marche><id>A</id></marche>\n<marche><id>B</id>{broken}</marche>\n<marche><id>C</id></marche>\n</marches>\n"
+        );
+        for trickle in [false, true] {
+            let items: Vec<_> = if trickle {
+                ReaderBuilder::new()
+                    .from_reader(Trickle(doc.as_bytes()))
+                    .unwrap()
+                    .into_records()
+                    .collect()
+            } else {
+                ReaderBuilder::new()
+                    .from_slice(doc.as_bytes())
+                    .unwrap()
+                    .into_records()
+                    .collect()
+            };
+            assert_eq!(items.len(), 3, "{broken}: {items:?}");
+            assert!(items[0].is_ok() && items[2].is_ok(), "{broken}: {items:?}");
+            let e = items[1].as_ref().unwrap_err();
+            assert!(!e.is_fatal(), "{broken}: {e}");
+            let p = e.position().unwrap();
+            assert_eq!(
+                (p.line, p.column, p.record),
+                (line, column, Some(1)),
+                "{broken}: {e}"
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::Limits;
 use super::source::{Source, advance_pos};
-use super::{Common, RawRecord, Seek, kind_of, too_large};
+use super::{Common, RawRecord, Seek, kind_of, too_large_skipped};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -162,6 +162,12 @@ impl JsonSplitter {
 
     /// Copies (or skips) one JSON value. `start` is the position of the record, for
     /// errors found inside it.
+    ///
+    /// A value copied (a record) that nests deeper than the limit, or is larger, is
+    /// still read to its end, in constant memory (the levels past the limit are
+    /// only counted, the bytes past the size no longer copied), and is then a
+    /// recoverable limit error: the reader goes on with the next record. A value
+    /// skipped (`out` is `None`) has no depth limit: nothing of it is kept.
     fn scan_value<R: Read>(
         src: &mut Source<R>,
         mut out: Option<&mut Vec<u8>>,
@@ -183,6 +189,10 @@ impl JsonSplitter {
         };
         let value_start = src.pos;
         closers.clear();
+        let keep = out.is_some();
+        // Levels past the limit (counted, not kept), and the first limit exceeded.
+        let mut extra = 0u64;
+        let mut over: Option<Error> = None;
         let mut in_str = false;
         let mut esc = false;
         let scalar = !matches!(first, b'{' | b'[' | b'"');
@@ -190,7 +200,7 @@ impl JsonSplitter {
         loop {
             if !src.fill()? {
                 if scalar {
-                    return Ok(());
+                    return over.map_or(Ok(()), Err);
                 }
                 return Err(Self::syntax(
                     src.pos,
@@ -247,18 +257,10 @@ impl JsonSplitter {
                     match chunk[i] {
                         b'"' => in_str = true,
                         b'{' => {
-                            if closers.len() >= limits.max_depth {
-                                let mut p = src.pos;
-                                advance_pos(&mut p, &chunk[..i]);
-                                return Err(Error::limit(
-                                    p,
-                                    Message::TooDeep {
-                                        max: limits.max_depth,
-                                    },
-                                ));
-                            }
-                            closers.push(b'}');
+                            let at = || at_in(src.pos, &chunk[..i]);
+                            Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
                         }
+                        _ if extra > 0 => extra -= 1,
                         _ => {
                             closers.pop();
                             if closers.is_empty() {
@@ -271,19 +273,17 @@ impl JsonSplitter {
                 } else {
                     match b {
                         b'"' => in_str = true,
-                        b'{' | b'[' => {
-                            if closers.len() >= limits.max_depth {
-                                let mut p = src.pos;
-                                advance_pos(&mut p, &chunk[..i]);
-                                return Err(Error::limit(
-                                    p,
-                                    Message::TooDeep {
-                                        max: limits.max_depth,
-                                    },
-                                ));
-                            }
-                            closers.push(if b == b'{' { b'}' } else { b']' });
+                        b'{' => {
+                            let at = || at_in(src.pos, &chunk[..i]);
+                            Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
                         }
+                        b'[' => {
+                            let at = || at_in(src.pos, &chunk[..i]);
+                            Self::open(closers, b']', keep, &mut extra, &mut over, limits, at);
+                        }
+                        // Past the limit, levels are counted, not matched: the
+                        // record is refused whatever its brackets.
+                        b'}' | b']' if extra > 0 => extra -= 1,
                         b'}' | b']' => {
                             if closers.pop() != Some(b) {
                                 let mut p = src.pos;
@@ -310,12 +310,43 @@ impl JsonSplitter {
                 .as_deref()
                 .is_some_and(|o| o.len() + i > limits.max_record_bytes)
             {
-                return Err(too_large(rec_start, limits));
+                // Read on to the record's end without keeping it.
+                out = None;
+                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
             }
             src.consume(i, out.as_deref_mut());
             if done {
-                return Ok(());
+                return over.map_or(Ok(()), Err);
             }
+        }
+    }
+
+    /// Opens a level of a value being scanned, or, past the depth limit, counts it
+    /// (and, for a value being kept, notes the first such place).
+    fn open(
+        closers: &mut Vec<u8>,
+        closer: u8,
+        keep: bool,
+        extra: &mut u64,
+        over: &mut Option<Error>,
+        limits: Limits,
+        at: impl FnOnce() -> Position,
+    ) {
+        if closers.len() < limits.max_depth {
+            closers.push(closer);
+        } else if !keep {
+            // Skipped: counted only, so that memory stays bounded.
+            *extra += 1;
+        } else {
+            *extra += 1;
+            over.get_or_insert_with(|| {
+                Error::limit_recoverable(
+                    at(),
+                    Message::TooDeep {
+                        max: limits.max_depth,
+                    },
+                )
+            });
         }
     }
 
@@ -415,7 +446,16 @@ impl JsonSplitter {
         let r = Self::scan_value(src, Some(&mut rec.bytes), &mut self.closers, limits, start)
             .map_err(|e| e.with_record(start.record.unwrap_or(0)));
         self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
-        r?;
+        if let Err(e) = r {
+            if e.is_fatal() {
+                return Err(e);
+            }
+            // Read to its end but refused (over a limit): a record that cannot be
+            // read, reported at its own place; reading goes on.
+            rec.bytes.clear();
+            rec.failed = Some(Box::new(e));
+            return Ok(());
+        }
         if rec.envelope == Envelope::Array
             && memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some()
         {
@@ -657,4 +697,11 @@ impl JsonSplitter {
             }
         }
     }
+}
+
+/// The position of the end of `before`, which starts at `start`.
+fn at_in(start: Position, before: &[u8]) -> Position {
+    let mut p = start;
+    advance_pos(&mut p, before);
+    p
 }

@@ -57,6 +57,9 @@ pub struct RawRecord {
     /// The record's JSON Pointer when it is not the one its place in a document
     /// gives (a record decoded on its own: `""`, paths relative to it).
     pub(crate) path: Option<String>,
+    /// Why the record could not be kept, when the splitter read it to its end but
+    /// refused it (over a limit): decoding gives this error, at the record's place.
+    pub(crate) failed: Option<Box<Error>>,
 }
 
 impl Default for RawRecord {
@@ -69,6 +72,7 @@ impl Default for RawRecord {
             kind_index: 0,
             envelope: Envelope::Object,
             path: None,
+            failed: None,
         }
     }
 }
@@ -100,6 +104,7 @@ impl RawRecord {
                 Format::Xml => Envelope::Xml,
             },
             path: Some(String::new()),
+            failed: None,
         }
     }
 
@@ -203,6 +208,7 @@ impl Common {
         };
         rec.bytes.clear();
         rec.path = None;
+        rec.failed = None;
         rec.position = Position {
             record: Some(self.index),
             ..pos
@@ -216,6 +222,17 @@ impl Common {
 
 fn too_large(at: Position, limits: Limits) -> Error {
     Error::limit(
+        at,
+        crate::message::Message::RecordTooLarge {
+            max: limits.max_record_bytes,
+        },
+    )
+}
+
+/// A record over the size limit that was read to its end without being kept:
+/// reading goes on with the next record.
+fn too_large_skipped(at: Position, limits: Limits) -> Error {
+    Error::limit_recoverable(
         at,
         crate::message::Message::RecordTooLarge {
             max: limits.max_record_bytes,

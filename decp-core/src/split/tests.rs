@@ -193,13 +193,47 @@ fn xml_record_as_root_and_faults() {
     assert!(got.last().unwrap().is_err(), "{got:?}");
 }
 
+/// A record over the size limit is read to its end without being kept, refused
+/// at its own place, and the next record is read (JSON and XML, in any pieces).
 #[test]
 fn record_size_limit() {
-    let mut s = JsonSplitter::new(Limits::default().max_record_bytes(10));
-    let mut src = Source::new(&b"{\"marches\": {\"marche\": [{\"id\": \"ABCDEFGHIJ\"}]}}"[..]);
-    let mut rec = RawRecord::default();
-    let e = s.next(&mut src, &mut rec).unwrap_err();
-    assert!(e.to_string().contains("larger than 10 bytes"), "{e}");
+    let limits = Limits::default().max_record_bytes(14);
+    let json =
+        b"{\"marches\": {\"marche\": [{\"id\": \"ABCDEFGHIJKLMNOPQRSTUVWXYZ\"}, {\"id\": \"B\"}]}}";
+    let xml = b"<marches><marche><id>ABCDEFGHIJKLMNOPQRSTUVWXYZ</id></marche><marche/></marches>";
+    for (doc, format) in [(&json[..], Format::Json), (&xml[..], Format::Xml)] {
+        for piece in [1, 3, 7, 64] {
+            let mut recs = Vec::new();
+            let mut rec = RawRecord::default();
+            let (mut js, mut xs) = (JsonSplitter::new(limits), XmlSplitter::new(limits));
+            let mut src = Source::new(Trickle {
+                data: doc,
+                n: piece,
+            });
+            loop {
+                let more = match format {
+                    Format::Json => js.next(&mut src, &mut rec),
+                    Format::Xml => xs.next(&mut src, &mut rec),
+                }
+                .unwrap();
+                if !more {
+                    break;
+                }
+                let failed = rec.failed.as_ref().map(|e| e.to_string());
+                recs.push((failed, rec.bytes.clone(), rec.kind_index));
+            }
+            assert_eq!(recs.len(), 2, "{format:?} in pieces of {piece}: {recs:?}");
+            let e = recs[0].0.as_deref().unwrap();
+            assert!(
+                e.contains("larger than 14 bytes") && e.contains("record 1"),
+                "{e}"
+            );
+            assert!(
+                recs[1].0.is_none() && !recs[1].1.is_empty() && recs[1].2 == 1,
+                "{recs:?}"
+            );
+        }
+    }
 }
 
 #[test]

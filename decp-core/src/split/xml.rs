@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::Limits;
 use super::source::Source;
-use super::{Common, RawRecord, Seek, kind_of, too_large};
+use super::{Common, RawRecord, Seek, kind_of, too_large, too_large_skipped};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -36,9 +36,14 @@ enum X {
 /// What one scanned markup construct was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Markup {
-    Start { self_closing: bool },
+    Start {
+        self_closing: bool,
+    },
     End,
     Other,
+    /// A `<` that opens no markup (`a < b`, `a<<b`): text, ill-formed, which the
+    /// record parser reports where it is; `self.tag` holds what was read of it.
+    Text,
 }
 
 /// Where the walker is in the document:
@@ -132,11 +137,19 @@ impl XmlSplitter {
                         },
                         b'!' => X::Bang,
                         b'?' => X::Pi(false),
-                        _ => X::Tag {
-                            end: false,
-                            quote: 0,
-                            slash: false,
-                        },
+                        b if b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80 => {
+                            X::Tag {
+                                end: false,
+                                quote: 0,
+                                slash: false,
+                            }
+                        }
+                        _ => {
+                            // Not a tag: the `<` is text; `b` is read again.
+                            i -= 1;
+                            result = Some(Markup::Text);
+                            break;
+                        }
                     },
                     X::Tag { end, quote, slash } => {
                         if quote != 0 {
@@ -152,6 +165,13 @@ impl XmlSplitter {
                                     quote: b,
                                     slash: false,
                                 },
+                                b'<' => {
+                                    // A `<` inside a tag: what began as a tag was
+                                    // text (`a<b < c`); this `<` is read again.
+                                    i -= 1;
+                                    result = Some(Markup::Text);
+                                    break;
+                                }
                                 b'>' => {
                                     result = Some(if end {
                                         Markup::End
@@ -379,6 +399,7 @@ impl XmlSplitter {
                         Markup::End => {
                             return Err(Self::syntax(at, Message::EndTagBeforeRoot));
                         }
+                        Markup::Text => return Err(Self::syntax(at, Message::LtWithoutName)),
                         Markup::Start { self_closing } => {
                             let name = tag_name(&self.tag);
                             if name == b"marches" {
@@ -422,6 +443,9 @@ impl XmlSplitter {
                     }
                     match self.scan(src, at)? {
                         Markup::Other => {}
+                        Markup::Text => {
+                            return Err(Error::unsupported(at, Message::TextInMarches, true));
+                        }
                         Markup::End => {
                             if tag_name(&self.tag) != b"marches" {
                                 return Err(Self::syntax(
@@ -464,8 +488,10 @@ impl XmlSplitter {
                         return Ok(Seek::End);
                     }
                     let at = src.pos;
-                    if self.scan(src, at)? != Markup::Other {
-                        return Err(Self::syntax(at, Message::ElementAfterRoot));
+                    match self.scan(src, at)? {
+                        Markup::Other => {}
+                        Markup::Text => return Err(Self::syntax(at, Message::TextAfterRoot)),
+                        _ => return Err(Self::syntax(at, Message::ElementAfterRoot)),
                     }
                 }
             }
@@ -500,13 +526,28 @@ impl XmlSplitter {
             let mut bytes = std::mem::take(&mut rec.bytes);
             let r = self.content(src, &mut bytes, &name, rec.position);
             rec.bytes = bytes;
-            r?;
+            if let Err(e) = r {
+                if e.is_fatal() {
+                    return Err(e);
+                }
+                // Read to its end but refused (over a limit): a record that cannot
+                // be read, reported at its own place; reading goes on.
+                rec.bytes.clear();
+                rec.failed = Some(Box::new(e.with_record(rec.position.record.unwrap_or(0))));
+            }
         }
         Ok(())
     }
 
     /// Copies the content of an element whose start tag `name` was just read, up to
     /// and including its end tag, checking that end tags match.
+    ///
+    /// Whatever is wrong inside is left to the record parser, which reports it at
+    /// its place, as long as the element's end can still be told: a `<` that opens
+    /// no markup is text; past an end tag that does not match, the element ends at
+    /// the next end tag of its own name; levels past the depth limit are counted,
+    /// not kept. An element larger than the size limit is read to its end without
+    /// being kept, then refused as a recoverable limit error.
     fn content<R: Read>(
         &mut self,
         src: &mut Source<R>,
@@ -519,6 +560,12 @@ impl XmlSplitter {
         self.names.extend_from_slice(name);
         self.name_ends.clear();
         self.name_ends.push(name.len());
+        let root = name.len();
+        // Levels past the depth limit; whether end tags are still matched; whether
+        // the element is still being kept (not over the size limit).
+        let mut extra = 0u64;
+        let mut matching = true;
+        let mut keep = true;
         loop {
             // Text up to the next `<` belongs to the element.
             loop {
@@ -540,55 +587,74 @@ impl XmlSplitter {
                     Some(n) => (n, true),
                     None => (c.len(), false),
                 };
-                if out.len() + n > limits.max_record_bytes {
-                    return Err(too_large(at, limits));
-                }
-                src.consume(n, Some(out));
+                keep &= out.len() + n <= limits.max_record_bytes;
+                src.consume(n, keep.then_some(&mut *out));
                 if found {
                     break;
                 }
             }
             let tag_at = src.pos;
             let m = self.scan(src, at)?;
-            if out.len() + self.tag.len() > limits.max_record_bytes {
-                return Err(too_large(at, limits));
+            keep &= out.len() + self.tag.len() <= limits.max_record_bytes;
+            if keep {
+                out.extend_from_slice(&self.tag);
             }
-            out.extend_from_slice(&self.tag);
+            let closing = tag_name(&self.tag);
             match m {
-                Markup::Other | Markup::Start { self_closing: true } => {}
+                Markup::Other | Markup::Text | Markup::Start { self_closing: true } => {}
                 Markup::Start {
                     self_closing: false,
                 } => {
-                    if self.name_ends.len() >= limits.max_depth {
-                        return Err(Error::limit(
-                            tag_at,
-                            Message::TooDeep {
-                                max: limits.max_depth,
-                            },
-                        ));
+                    if !matching {
+                    } else if self.name_ends.len() >= limits.max_depth {
+                        extra += 1;
+                    } else {
+                        self.names.extend_from_slice(closing);
+                        self.name_ends.push(self.names.len());
                     }
-                    self.names.extend_from_slice(tag_name(&self.tag));
-                    self.name_ends.push(self.names.len());
                 }
+                Markup::End if !matching => {
+                    if closing == &self.names[..root] {
+                        break;
+                    }
+                }
+                Markup::End if extra > 0 => extra -= 1,
                 Markup::End => {
                     let top = self.name_ends.pop().unwrap_or(0);
                     let from = self.name_ends.last().copied().unwrap_or(0);
-                    let closing = tag_name(&self.tag);
                     if self.names[from..top] != *closing {
-                        return Err(Self::syntax(
-                            tag_at,
-                            Message::EndTagMismatch {
-                                name: String::from_utf8_lossy(closing).into_owned(),
-                                open: String::from_utf8_lossy(&self.names[from..top]).into_owned(),
-                            },
-                        ));
+                        if from == 0 && top == root {
+                            // The element's own end tag is wrong: where it ends
+                            // cannot be told.
+                            return Err(Self::syntax(
+                                tag_at,
+                                Message::EndTagMismatch {
+                                    name: String::from_utf8_lossy(closing).into_owned(),
+                                    open: String::from_utf8_lossy(&self.names[from..top])
+                                        .into_owned(),
+                                },
+                            ));
+                        }
+                        if closing == &self.names[..root] {
+                            // Inner elements left open: the element ends here.
+                            break;
+                        }
+                        // The record parser reports it; the element ends at its
+                        // own end tag.
+                        matching = false;
+                        continue;
                     }
                     self.names.truncate(from);
                     if self.name_ends.is_empty() {
-                        return Ok(());
+                        break;
                     }
                 }
             }
+        }
+        if keep {
+            Ok(())
+        } else {
+            Err(too_large_skipped(at, limits))
         }
     }
 }
