@@ -145,6 +145,12 @@ issue_codes! {
     NotDecp = "schema.not_decp", Schema, Error,
         fr: "pas un document DECP : la racine n'a pas de membre « marches » (membres trouvés : {value})",
         en: "not a DECP document: the root has no “marches” member (members found: {value})";
+    /// An XML document type declaration (`<!DOCTYPE …>`): DECP has none, and its
+    /// declarations (entities, default attributes) are not applied — a record that
+    /// uses a declared entity is unreadable. Reading goes on.
+    Doctype = "schema.doctype", Schema, Warning,
+        fr: "déclaration DOCTYPE ignorée : DECP n'en a pas, ses entités et valeurs par défaut ne sont pas appliquées",
+        en: "DOCTYPE declaration ignored: DECP has none, and its entities and default values are not applied";
     /// A record that cannot be read (broken syntax inside it, or a value refused in
     /// strict mode); reading went on with the next record.
     Syntax = "schema.syntax", Schema, Error,

@@ -107,6 +107,7 @@ mod format;
 mod issue;
 mod legacy;
 mod lexical;
+mod limits;
 mod message;
 pub mod model;
 mod normalize;

@@ -293,6 +293,22 @@ pub enum Message {
         /// The limit (`Limits::max_depth`).
         max: usize,
     },
+    /// More members (items, attributes, children) than the limit in one object,
+    /// array or element.
+    TooMany {
+        /// The limit (`Limits::max_members`).
+        max: usize,
+    },
+    /// A string, number or text longer than the limit.
+    TooLong {
+        /// The limit in bytes (`Limits::max_value_bytes`).
+        max: usize,
+    },
+    /// More records than the limit in one input.
+    TooManyRecords {
+        /// The limit (`Limits::max_records`).
+        max: u64,
+    },
     /// A record larger than the limit.
     RecordTooLarge {
         /// The limit in bytes (`Limits::max_record_bytes`).
@@ -591,6 +607,24 @@ impl Message {
             }
             Message::TooDeep { max } if fr => format!("imbrication de plus de {max} niveaux"),
             Message::TooDeep { max } => format!("nesting deeper than {max} levels"),
+            Message::TooMany { max } if fr => format!(
+                "plus de {max} membres, éléments ou attributs dans un même objet, liste ou élément (voir Limits::max_members)"
+            ),
+            Message::TooMany { max } => format!(
+                "more than {max} members, items or attributes in one object, array or element (see Limits::max_members)"
+            ),
+            Message::TooLong { max } if fr => {
+                format!("valeur de plus de {max} octets (voir Limits::max_value_bytes)")
+            }
+            Message::TooLong { max } => {
+                format!("value longer than {max} bytes (see Limits::max_value_bytes)")
+            }
+            Message::TooManyRecords { max } if fr => format!(
+                "plus de {max} enregistrements : lecture arrêtée (voir Limits::max_records)"
+            ),
+            Message::TooManyRecords { max } => {
+                format!("more than {max} records: reading stopped (see Limits::max_records)")
+            }
             Message::RecordTooLarge { max } if fr => {
                 format!("enregistrement de plus de {max} octets (voir Limits::max_record_bytes)")
             }
@@ -683,6 +717,9 @@ mod tests {
                 open: name(),
             },
             Message::TooDeep { max: 64 },
+            Message::TooMany { max: 64 },
+            Message::TooLong { max: 64 },
+            Message::TooManyRecords { max: 64 },
             Message::RecordTooLarge { max: 1 << 20 },
             Message::XmlCharacter { code: 2 },
             Message::MixedVersions {

@@ -55,7 +55,8 @@ impl RawRecord {
         }
         let limits = opts.limits;
         let syntax = |off: usize, msg: Message| {
-            if let Message::TooDeep { .. } = msg {
+            if let Message::TooDeep { .. } | Message::TooMany { .. } | Message::TooLong { .. } = msg
+            {
                 // A limit, whichever of the splitter and the parser meets it.
                 return Error::limit_recoverable(self.locate(off), msg);
             }
@@ -82,8 +83,8 @@ impl RawRecord {
         // The tree's arena: about what the record's text takes, grown as needed.
         let bump = Bump::with_capacity(2 * text.len());
         let node = match self.format {
-            Format::Json => tree::parse_json(text, limits.max_depth, opts.normalize, &bump),
-            Format::Xml => tree::parse_xml(text, limits.max_depth, &bump).map(|(_, n)| n),
+            Format::Json => tree::parse_json(text, limits, opts.normalize, &bump),
+            Format::Xml => tree::parse_xml(text, limits, &bump).map(|(_, n)| n),
         }
         .map_err(|e| syntax(e.off, e.msg))?;
         f(&node, text.as_bytes(), encoding_repair)
@@ -286,8 +287,10 @@ impl RawRecord {
         };
         let bump = Bump::new();
         let node = match self.format {
-            Format::Json => tree::parse_json(text, 256, true, &bump).ok(),
-            Format::Xml => tree::parse_xml(text, 256, &bump).ok().map(|(_, n)| n),
+            Format::Json => tree::parse_json(text, LOCATE_LIMITS, true, &bump).ok(),
+            Format::Xml => tree::parse_xml(text, LOCATE_LIMITS, &bump)
+                .ok()
+                .map(|(_, n)| n),
         };
         match node {
             Some(n) => self.locate(tree::locate(&n, rel) as usize),
@@ -564,10 +567,9 @@ impl<R: Read> Reader<R> {
         let text = self.src.text();
         let (node, end) = match self.format {
             Format::Json => {
-                tree::parse_json_object_prefix(text, opts.limits.max_depth, opts.normalize, bump)
-                    .ok()?
+                tree::parse_json_object_prefix(text, opts.limits, opts.normalize, bump).ok()?
             }
-            Format::Xml => tree::parse_xml_prefix(text, opts.limits.max_depth, bump)
+            Format::Xml => tree::parse_xml_prefix(text, opts.limits, bump)
                 .ok()
                 .map(|(_, n, end)| (n, end))?,
         };
@@ -620,3 +622,13 @@ impl<R: Read> Iterator for IntoRecords<R> {
         self.r.next_record()
     }
 }
+
+/// The limits of the re-parse that places a finding in a record already read
+/// (with limits at least as wide as the reader's own defaults).
+const LOCATE_LIMITS: Limits = Limits {
+    max_record_bytes: usize::MAX,
+    max_depth: 256,
+    max_members: usize::MAX,
+    max_value_bytes: usize::MAX,
+    max_records: u64::MAX,
+};

@@ -325,3 +325,78 @@ fn broken_markup_in_an_xml_record_loses_no_other() {
         }
     }
 }
+
+/// The limits of `Limits` (issue 16): members per object / items per array /
+/// children and attributes per element, value length, records per input. Each is
+/// an error with a position and the record's place; the first three lose no other
+/// record, the last stops reading.
+#[test]
+fn members_values_and_records_are_limited() {
+    let limits = Limits::default().max_members(10).max_value_bytes(8);
+    let read = |doc: &str| -> Vec<Result<decp_core::Decoded, decp_core::Error>> {
+        let mut b = ReaderBuilder::new();
+        b.limits(limits);
+        b.from_slice(doc.as_bytes())
+            .unwrap()
+            .into_records()
+            .collect()
+    };
+    let members: String = (0..20).map(|i| format!(", \"k{i}\": 1")).collect();
+    let items: String = (0..20).map(|i| format!("{i}, ")).collect();
+    let children: String = (0..20).map(|i| format!("<k{i}/>")).collect();
+    let attrs: String = (0..20).map(|i| format!(" a{i}=\"1\"")).collect();
+    let docs = [
+        format!("{{\"marches\": {{\"marche\": [{{\"id\": \"A\"{members}}}, {{\"id\": \"B\"}}]}}}}"),
+        format!("{{\"marches\": {{\"marche\": [{{\"id\": \"A\", \"l\": [{items}0]}}, {{\"id\": \"B\"}}]}}}}"),
+        "{\"marches\": {\"marche\": [{\"id\": \"ABCDEFGHIJKLMNOP\"}, {\"id\": \"B\"}]}}".to_string(),
+        "{\"marches\": {\"marche\": [{\"id\": \"A\", \"montant\": 1234567890.5}, {\"id\": \"B\"}]}}".to_string(),
+        format!("<marches><marche><id>A</id>{children}</marche><marche><id>B</id></marche></marches>"),
+        format!("<marches><marche><id{attrs}>A</id></marche><marche><id>B</id></marche></marches>"),
+        "<marches><marche><id>ABCDEFGHIJKLMNOP</id></marche><marche><id>B</id></marche></marches>".to_string(),
+    ];
+    for doc in &docs {
+        let items = read(doc);
+        assert_eq!(items.len(), 2, "{doc}: {items:?}");
+        let e = items[0].as_ref().unwrap_err();
+        assert!(
+            !e.is_fatal() && matches!(e.kind(), ErrorKind::Limit { .. }),
+            "{doc}: {e}"
+        );
+        assert_eq!(e.position().unwrap().record, Some(0), "{doc}: {e}");
+        assert!(items[1].is_ok(), "{doc}: {:?}", items[1]);
+    }
+
+    // Records per input: the reading stops, with an error at the record past it.
+    let doc = "{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"B\"}, {\"id\": \"C\"}]}}";
+    let mut b = ReaderBuilder::new();
+    b.limits(Limits::default().max_records(2));
+    let items: Vec<_> = b
+        .from_slice(doc.as_bytes())
+        .unwrap()
+        .into_records()
+        .collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    let e = items[2].as_ref().unwrap_err();
+    assert!(
+        e.is_fatal() && e.to_string().contains("more than 2 records"),
+        "{e}"
+    );
+}
+
+/// A DOCTYPE is reported and not applied (DECP never needs one): its entities are
+/// unknown to the records that use them; the other records are read.
+#[test]
+fn doctype_is_reported_and_not_applied() {
+    let doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE marches [<!ENTITY x \"y\">]>\n<marches><marche><id>&x;</id></marche><marche><id>B</id></marche></marches>";
+    let items: Vec<_> = decp_core::Reader::from_slice(doc.as_bytes())
+        .unwrap()
+        .into_records()
+        .collect();
+    assert_eq!(items.len(), 3, "{items:?}");
+    let doctype = items[0].as_ref().unwrap_err().to_issue().unwrap();
+    assert_eq!(doctype.code, decp_core::IssueCode::Doctype);
+    assert_eq!(doctype.position.map(|p| p.line), Some(2));
+    let e = items[1].as_ref().unwrap_err();
+    assert!(e.to_string().contains("unknown entity `&x;`"), "{e}");
+    assert!(items[2].is_ok());
+}

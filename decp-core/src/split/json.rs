@@ -434,9 +434,10 @@ impl JsonSplitter {
         if self.c.done {
             return Ok(Seek::End);
         }
-        let r = self.step(src, rec);
-        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
-        r.map(|at| if at { Seek::At } else { Seek::End })
+        let r = self
+            .step(src, rec)
+            .map(|at| if at { Seek::At } else { Seek::End });
+        self.c.counted(r, rec)
     }
 
     /// Copies the record that [`JsonSplitter::seek_record`] stopped at into `rec`.

@@ -34,6 +34,8 @@ use crate::error::{Error, Position};
 use crate::format::Format;
 use crate::record::RecordKind;
 
+pub use crate::limits::Limits;
+
 mod json;
 mod source;
 mod xml;
@@ -142,45 +144,6 @@ impl RawRecord {
     }
 }
 
-/// Limits that keep hostile input from using unbounded memory:
-/// [`Limits::default`], then the setters.
-///
-/// ```
-/// use decp_core::Limits;
-/// let l = Limits::default().max_depth(32);
-/// assert_eq!(l.max_depth, 32);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Limits {
-    /// The largest record, in bytes (default 64 MiB; real records are a few KiB).
-    pub max_record_bytes: usize,
-    /// The deepest nesting of objects, arrays or elements (default 64; DECP needs 7).
-    pub max_depth: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_record_bytes: 64 << 20,
-            max_depth: 64,
-        }
-    }
-}
-
-impl Limits {
-    /// Sets the largest record, in bytes.
-    pub fn max_record_bytes(mut self, bytes: usize) -> Limits {
-        self.max_record_bytes = bytes;
-        self
-    }
-    /// Sets the deepest nesting of objects, arrays or elements.
-    pub fn max_depth(mut self, depth: usize) -> Limits {
-        self.max_depth = depth;
-        self
-    }
-}
-
 /// Shared state of both splitters.
 pub(crate) struct Common {
     pub limits: Limits,
@@ -190,6 +153,24 @@ pub(crate) struct Common {
 }
 
 impl Common {
+    /// The result of a seek, after the checks every record gets: a fatal error
+    /// ends the input; a record past `Limits::max_records` is a fatal error.
+    fn counted(&mut self, r: crate::Result<Seek>, rec: &RawRecord) -> crate::Result<Seek> {
+        let r = match r {
+            Ok(Seek::At | Seek::Copied) if self.index > self.limits.max_records => {
+                Err(Error::limit(
+                    rec.position,
+                    crate::message::Message::TooManyRecords {
+                        max: self.limits.max_records,
+                    },
+                ))
+            }
+            r => r,
+        };
+        self.done |= r.as_ref().is_err_and(Error::is_fatal);
+        r
+    }
+
     fn new(limits: Limits) -> Common {
         Common {
             limits,

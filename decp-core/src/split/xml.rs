@@ -287,8 +287,7 @@ impl XmlSplitter {
             return Ok(Seek::End);
         }
         let r = self.step(src, rec);
-        self.c.done |= r.as_ref().is_err_and(Error::is_fatal);
-        r
+        self.c.counted(r, rec)
     }
 
     /// Copies the record that [`XmlSplitter::seek_record`] stopped before into `rec`.
@@ -394,6 +393,15 @@ impl XmlSplitter {
                                 && self.tag.get(5).is_some_and(u8::is_ascii_whitespace);
                             if decl && at.line == 1 && at.column == 1 {
                                 self.check_decl(src, at)?;
+                            } else if self.tag.starts_with(b"<!DOCTYPE") {
+                                // Skipped, not applied; said once, reading goes on.
+                                return Err(Error::envelope(
+                                    at,
+                                    "",
+                                    IssueCode::Doctype,
+                                    None,
+                                    None,
+                                ));
                             }
                         }
                         Markup::End => {

@@ -4,6 +4,7 @@ use bumpalo::Bump;
 use bumpalo::collections::{String as BString, Vec as BVec};
 
 use super::{Member, Node, TreeError, V, err};
+use crate::limits::Limits;
 use crate::message::{Message, Token};
 
 /// Parses one JSON value that spans the whole of `src` (surrounding white space allowed).
@@ -11,11 +12,11 @@ use crate::message::{Message, Token};
 /// `V::Num("NaN")`, which no number type accepts).
 pub(crate) fn parse_json<'a>(
     src: &'a str,
-    max_depth: usize,
+    limits: Limits,
     nan: bool,
     bump: &'a Bump,
 ) -> Result<Node<'a>, TreeError> {
-    let mut p = JsonParser::new(src, max_depth, nan, bump);
+    let mut p = JsonParser::new(src, limits, nan, bump);
     p.ws();
     let n = p.value(0)?;
     p.ws();
@@ -31,11 +32,11 @@ pub(crate) fn parse_json<'a>(
 /// of `src`) sends the caller back to the splitter, which reports it properly.
 pub(crate) fn parse_json_object_prefix<'a>(
     src: &'a str,
-    max_depth: usize,
+    limits: Limits,
     nan: bool,
     bump: &'a Bump,
 ) -> Result<(Node<'a>, usize), TreeError> {
-    let mut p = JsonParser::new(src, max_depth, nan, bump);
+    let mut p = JsonParser::new(src, limits, nan, bump);
     if p.peek() != Some(b'{') {
         return p.unexpected(Token::OpenBrace);
     }
@@ -48,6 +49,8 @@ struct JsonParser<'a> {
     b: &'a [u8],
     i: usize,
     max_depth: usize,
+    max_members: usize,
+    max_value: usize,
     nan: bool,
     bump: &'a Bump,
     /// The error of the object or array that failed.
@@ -55,12 +58,14 @@ struct JsonParser<'a> {
 }
 
 impl<'a> JsonParser<'a> {
-    fn new(src: &'a str, max_depth: usize, nan: bool, bump: &'a Bump) -> JsonParser<'a> {
+    fn new(src: &'a str, limits: Limits, nan: bool, bump: &'a Bump) -> JsonParser<'a> {
         JsonParser {
             s: src,
             b: src.as_bytes(),
             i: 0,
-            max_depth,
+            max_depth: limits.max_depth,
+            max_members: limits.max_members,
+            max_value: limits.max_value_bytes,
             nan,
             bump,
             failed: None,
@@ -148,6 +153,14 @@ impl<'a> JsonParser<'a> {
                     off,
                     msg: Message::MalformedNumber,
                 })?;
+                if end - off > self.max_value {
+                    return err(
+                        off,
+                        Message::TooLong {
+                            max: self.max_value,
+                        },
+                    );
+                }
                 self.i = end;
                 Ok(node(V::Num(&self.s[off..end])))
             }
@@ -204,6 +217,12 @@ impl<'a> JsonParser<'a> {
             tri!(self.expect_byte(b':', Token::Colon));
             self.ws();
             let v = tri!(self.value(depth + 1));
+            if members.len() >= self.max_members {
+                let e = Message::TooMany {
+                    max: self.max_members,
+                };
+                return self.fail(err(v.off as usize, e));
+            }
             members.push((key, v));
             self.ws();
             match self.peek() {
@@ -236,6 +255,12 @@ impl<'a> JsonParser<'a> {
         loop {
             self.ws();
             match self.value(depth + 1) {
+                Ok(v) if items.len() >= self.max_members => {
+                    let e = Message::TooMany {
+                        max: self.max_members,
+                    };
+                    return self.fail(err(v.off as usize, e));
+                }
                 Ok(v) => items.push(v),
                 Err(e) => return self.fail(Err(e)),
             }
@@ -273,6 +298,14 @@ impl<'a> JsonParser<'a> {
             };
             match self.b[j] {
                 b'"' => {
+                    if j - start > self.max_value {
+                        return err(
+                            start,
+                            Message::TooLong {
+                                max: self.max_value,
+                            },
+                        );
+                    }
                     self.i = j + 1;
                     return Ok(match owned {
                         None => &self.s[start..j],

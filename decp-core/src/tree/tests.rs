@@ -5,6 +5,11 @@ use bumpalo::Bump;
 use super::json::string_special;
 use super::xml::{Open, at_name};
 use super::*;
+use crate::limits::Limits;
+
+fn depth(d: usize) -> Limits {
+    Limits::default().max_depth(d)
+}
 
 fn open<'a>(
     e: &quick_xml::events::BytesStart<'a>,
@@ -140,7 +145,7 @@ fn arena() -> &'static Bump {
 fn json_numbers_keep_their_text() {
     let n = parse_json(
         r#"{"a": 0.10, "b": -1e3, "c": "x\u00e9\"y"}"#,
-        8,
+        depth(8),
         false,
         arena(),
     )
@@ -189,19 +194,19 @@ fn string_scan_finds_the_first_special_byte() {
 
 #[test]
 fn json_errors_have_offsets() {
-    let e = parse_json(r#"{"a": tru}"#, 8, false, arena()).unwrap_err();
+    let e = parse_json(r#"{"a": tru}"#, depth(8), false, arena()).unwrap_err();
     assert_eq!(e.off, 6);
-    let e = parse_json(r#"{"a": 01}"#, 8, false, arena()).unwrap_err();
+    let e = parse_json(r#"{"a": 01}"#, depth(8), false, arena()).unwrap_err();
     assert_eq!(e.off, 7);
-    let e = parse_json("[[[[1]]]]", 3, false, arena()).unwrap_err();
+    let e = parse_json("[[[[1]]]]", depth(3), false, arena()).unwrap_err();
     assert!(matches!(e.msg, Message::TooDeep { .. }));
-    assert!(parse_json(r#""\ud800""#, 3, false, arena()).is_err());
+    assert!(parse_json(r#""\ud800""#, depth(3), false, arena()).is_err());
 }
 
 /// Both parsers' outcome on `doc`: the tree and end, or "error".
 fn both(doc: &str) -> (String, String) {
     let bump = Bump::new();
-    let ours = match parse_xml_prefix(doc, 16, &bump) {
+    let ours = match parse_xml_prefix(doc, depth(16), &bump) {
         Ok((name, n, end)) => format!("{name} {n:?} {}", end),
         Err(e) => format!("error {} {}", e.off, e.msg),
     };
@@ -309,7 +314,7 @@ fn xml_refuses_ill_formed_tags() {
         "<a><!DOCTYPE a></a>",
         "<a><!-- x </a>",
     ] {
-        assert!(parse_xml(bad, 8, arena()).is_err(), "{bad}");
+        assert!(parse_xml(bad, depth(8), arena()).is_err(), "{bad}");
     }
 }
 
@@ -317,7 +322,7 @@ fn xml_refuses_ill_formed_tags() {
 fn xml_tree() {
     let (name, n) = parse_xml(
         "<a x=\"1\"><b>t&amp;u</b><b/><c><![CDATA[<z>]]></c></a>",
-        8,
+        depth(8),
         arena(),
     )
     .unwrap();
@@ -328,6 +333,6 @@ fn xml_tree() {
     assert!(matches!(&m[2].1.v, V::Text(s) if s.is_empty()));
     assert!(matches!(&m[3].1.v, V::Text(s) if *s == "<z>"));
     assert_eq!(m[1].1.off, 9);
-    assert!(parse_xml("<a><b></a>", 8, arena()).is_err());
-    assert!(parse_xml("<a><b>", 8, arena()).is_err());
+    assert!(parse_xml("<a><b></a>", depth(8), arena()).is_err());
+    assert!(parse_xml("<a><b>", depth(8), arena()).is_err());
 }

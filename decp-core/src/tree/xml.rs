@@ -1,9 +1,12 @@
 //! The XML record parser.
 
+use std::collections::HashSet;
+
 use bumpalo::Bump;
 use bumpalo::collections::{String as BString, Vec as BVec};
 
 use super::{Member, Node, TreeError, V, err};
+use crate::limits::Limits;
 use crate::message::Message;
 
 pub(super) struct Open<'a> {
@@ -66,10 +69,10 @@ impl<'a> Open<'a> {
 /// Returns the element's name and its node.
 pub(crate) fn parse_xml<'a>(
     src: &'a str,
-    max_depth: usize,
+    limits: Limits,
     bump: &'a Bump,
 ) -> Result<(&'a str, Node<'a>), TreeError> {
-    parse_xml_prefix(src, max_depth, bump).map(|(name, n, _)| (name, n))
+    parse_xml_prefix(src, limits, bump).map(|(name, n, _)| (name, n))
 }
 
 /// An attribute's member name: `@` and the attribute's name, in the arena.
@@ -176,9 +179,12 @@ fn xml_text<'a>(src: &'a str, at: usize, attr: bool, bump: &'a Bump) -> Result<&
 /// are quoted and not repeated, and that references are known.
 pub(crate) fn parse_xml_prefix<'a>(
     src: &'a str,
-    max_depth: usize,
+    limits: Limits,
     bump: &'a Bump,
 ) -> Result<(&'a str, Node<'a>, usize), TreeError> {
+    let (max_depth, max_members, max_value) =
+        (limits.max_depth, limits.max_members, limits.max_value_bytes);
+    let too_many = |off: usize| err(off, Message::TooMany { max: max_members });
     let b = src.as_bytes();
     let mut stack: Vec<Open<'a>> = Vec::new();
     let mut i = 0;
@@ -197,6 +203,9 @@ pub(crate) fn parse_xml_prefix<'a>(
         if b[i] != b'<' {
             // Text, up to the next markup.
             let end = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |k| i + k);
+            if end - i > max_value {
+                return err(i, Message::TooLong { max: max_value });
+            }
             let t = xml_text(&src[i..end], i, false, bump)?;
             if let Some(top) = stack.last_mut() {
                 top.push_text(t, bump);
@@ -216,6 +225,9 @@ pub(crate) fn parse_xml_prefix<'a>(
                 return err(off, Message::UnclosedCdata);
             };
             let text = &src[i + 9..i + 9 + k];
+            if k > max_value {
+                return err(off, Message::TooLong { max: max_value });
+            }
             match stack.last_mut() {
                 Some(top) => top.push_text(text, bump),
                 None => return err(off, Message::CdataOutsideElement),
@@ -259,6 +271,9 @@ pub(crate) fn parse_xml_prefix<'a>(
             i = j + 1;
             let el = el.close();
             match stack.last_mut() {
+                Some(top) if top.members.len() + top.attrs.len() >= max_members => {
+                    return too_many(off);
+                }
                 Some(top) => top.members.push(el),
                 None => return Ok((el.0, el.1, i)),
             }
@@ -276,6 +291,7 @@ pub(crate) fn parse_xml_prefix<'a>(
                 return err(off, Message::NotXmlName { name: name.into() });
             }
             let mut el = Open::new(name, off as u32, bump);
+            let mut seen: Option<HashSet<&str>> = None;
             let mut j = i + name_end;
             let self_closing = loop {
                 while b.get(j).is_some_and(|&c| is_xml_space(c)) {
@@ -332,8 +348,27 @@ pub(crate) fn parse_xml_prefix<'a>(
                     return err(j + 1 + k, Message::LtInAttribute { name: key.into() });
                 }
                 let value = xml_text(raw, j + 1, true, bump)?;
-                if el.attrs.iter().any(|(k, _)| k[1..] == *key) {
+                // Repeated names: a scan while the tag is short (DECP's have one
+                // attribute at most), a set past that, so that the check stays linear.
+                let repeated = if el.attrs.len() < 16 {
+                    el.attrs.iter().any(|(k, _)| k[1..] == *key)
+                } else {
+                    let seen = seen.get_or_insert_with(|| {
+                        el.attrs
+                            .iter()
+                            .map(|(k, _)| &k[1..])
+                            .collect::<HashSet<&str>>()
+                    });
+                    !seen.insert(key)
+                };
+                if repeated {
                     return err(a, Message::RepeatedAttribute { name: key.into() });
+                }
+                if el.attrs.len() >= max_members {
+                    return too_many(a);
+                }
+                if value.len() > max_value {
+                    return err(j + 1, Message::TooLong { max: max_value });
                 }
                 let key = at_name(key, bump);
                 el.attrs.push((
@@ -349,6 +384,9 @@ pub(crate) fn parse_xml_prefix<'a>(
             if self_closing {
                 let el = el.close();
                 match stack.last_mut() {
+                    Some(top) if top.members.len() + top.attrs.len() >= max_members => {
+                        return too_many(off);
+                    }
                     Some(top) => top.members.push(el),
                     None => return Ok((el.0, el.1, i)),
                 }
