@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use decp_core::table::{OutputFormat, Partition, RowOptions, Table, TableFiles, rows_of};
-use decp_core::{Checker, Format, Lang, Mode, Validator, ValidatorOptions, pipeline};
+use decp_core::{Checker, Format, Lang, Mode, Validator, ValidatorOptions};
 
 use crate::input::Input;
 use crate::progress::Progress;
@@ -55,14 +55,11 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         let progress = Progress::new(input.size(), o.quiet, &name);
         let checker = Checker::new(reader.decode_options()).validator(validator.clone());
         let mut write_error = None;
-        let r = pipeline::for_each_ordered(
+        let r = checker.for_each(
             reader,
             o.jobs,
             &|n| progress.bytes(n),
-            |item| {
-                let c = checker.check(item);
-                (c.is_record(), rows_of(&c, &name, &opts))
-            },
+            |c| (c.is_record(), rows_of(&c, &name, &opts)),
             |(is_record, set)| {
                 records += u64::from(is_record);
                 match files.write(set) {

@@ -139,11 +139,11 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         };
         let progress = Progress::new(input.size(), quiet, &name);
         let checker = Checker::new(reader.decode_options()).validator(validator.clone());
-        let r = decp_core::pipeline::for_each_ordered(
+        let r = checker.for_each(
             reader,
             jobs,
             &|b| progress.bytes(b),
-            |item| checker.check(item),
+            |c| c,
             |c| {
                 match (&c.record, c.version) {
                     (Some(rec), Some(version)) => s.add(rec, version),

@@ -82,14 +82,20 @@ fn validate_findings_unchanged() {
             "../tests/data/normalize",
         ],
     ];
-    let mut got = String::new();
-    for args in runs {
-        got.push_str(&format!("# decp {}\n", args.join(" ")));
-        let out = decp(args);
-        got.push_str(&String::from_utf8(out.stdout).unwrap());
-        got.push_str(&format!("# exit {}\n", out.status.code().unwrap()));
+    // One job (records parsed in place) and several (copies on worker threads)
+    // report the same findings at the same places.
+    for jobs in ["1", "3"] {
+        let mut got = String::new();
+        for args in runs {
+            got.push_str(&format!("# decp {}\n", args.join(" ")));
+            let mut args = args.to_vec();
+            args.extend(["-j", jobs]);
+            let out = decp(&args);
+            got.push_str(&String::from_utf8(out.stdout).unwrap());
+            got.push_str(&format!("# exit {}\n", out.status.code().unwrap()));
+        }
+        check("findings.ndjson", &got);
     }
-    check("findings.ndjson", &got);
 }
 
 #[test]
@@ -124,4 +130,28 @@ fn convert_and_upgrade_findings_unchanged() {
         run(&["convert", "--normalize", &f, "--to", "json", "-o", "-"]);
     }
     check("convert.txt", &got);
+    // With one job (records parsed in place), the same.
+    let mut one = String::new();
+    for f in dir("../tests/data/normalize") {
+        let args = [
+            "convert",
+            "--normalize",
+            &f,
+            "--to",
+            "json",
+            "-o",
+            "-",
+            "-j",
+            "1",
+        ];
+        one.push_str(&format!("# decp {}\n", args[..7].join(" ")));
+        let out = decp(&args);
+        let mut lines: Vec<&str> = std::str::from_utf8(&out.stderr).unwrap().lines().collect();
+        lines.sort_unstable();
+        for l in lines {
+            one.push_str(l);
+            one.push('\n');
+        }
+    }
+    assert!(got.ends_with(&one), "convert -j 1 differs from -j 3");
 }

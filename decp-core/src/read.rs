@@ -554,6 +554,82 @@ impl<R: Read> Reader<R> {
         r
     }
 
+    /// The next record's tree, for a step that needs it (the [`Checker`](crate::Checker)
+    /// places its findings from it): parsed in place in the input buffer when the
+    /// record is whole there (no copy, one parse), else copied by the splitter as
+    /// [`Reader::read_raw`] does. `f` gets the record's description and its tree and
+    /// text, or the error that makes it unreadable. `None` at the end; `Err` for a
+    /// read error outside any record (fatal or not, as [`Reader::read_raw`]).
+    pub(crate) fn next_parsed<T>(
+        &mut self,
+        f: impl FnOnce(&RawRecord, Result<(&tree::Node<'_>, &[u8], bool)>) -> T,
+    ) -> Option<Result<T>> {
+        let mut raw = std::mem::take(&mut self.raw);
+        let seek = match &mut self.split {
+            Splitter::Json(s) => s.seek_record(&mut self.src, &mut raw),
+            Splitter::Xml(s) => s.seek_record(&mut self.src, &mut raw),
+        };
+        let mut f = Some(f);
+        let mut call = |raw: &RawRecord, r: Result<(&tree::Node<'_>, &[u8], bool)>| {
+            f.take().map(|f| f(raw, r))
+        };
+        let out = match seek {
+            Ok(Seek::End) => None,
+            Err(e) => Some(Err(e)),
+            Ok(seek) => {
+                let mut done = None;
+                if seek == Seek::At {
+                    let opts = self.opts;
+                    self.bump.reset();
+                    let text = self.src.text();
+                    let parsed = match self.format {
+                        Format::Json => tree::parse_json_object_prefix(
+                            text,
+                            opts.limits,
+                            opts.normalize,
+                            &self.bump,
+                        )
+                        .ok(),
+                        Format::Xml => tree::parse_xml_prefix(text, opts.limits, &self.bump)
+                            .ok()
+                            .map(|(_, n, end)| (n, end)),
+                    };
+                    if let Some((node, end)) = parsed
+                        && end <= opts.limits.max_record_bytes
+                    {
+                        done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
+                        self.src.consume(end, None);
+                    }
+                }
+                match done {
+                    Some(t) => Some(Ok(t)),
+                    None => {
+                        let copied = match (seek, &mut self.split) {
+                            (Seek::At, Splitter::Json(s)) => s.scan_record(&mut self.src, &mut raw),
+                            (Seek::At, Splitter::Xml(s)) => s.scan_record(&mut self.src, &mut raw),
+                            _ => Ok(()),
+                        };
+                        match copied {
+                            Err(e) if e.is_fatal() => Some(Err(e)),
+                            Err(e) => call(&raw, Err(e)).map(Ok),
+                            Ok(()) => {
+                                let opts = self.opts;
+                                let r = raw
+                                    .with_tree(&opts, |n, t, enc| Ok(call(&raw, Ok((n, t, enc)))));
+                                match r {
+                                    Ok(t) => t.map(Ok),
+                                    Err(e) => call(&raw, Err(e)).map(Ok),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        self.raw = raw;
+        out
+    }
+
     /// Reads the record `raw` describes straight from the input buffer, when it is
     /// whole there and well formed (nearly always): no copy, one parse. Anything
     /// else (a record cut by the end of the buffer, a syntax error, a record over

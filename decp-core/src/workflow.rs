@@ -172,7 +172,22 @@ impl Checker {
 
     /// The step on one raw record.
     pub fn check_raw(&self, raw: &RawRecord) -> Checked {
-        let r = raw.with_tree(&self.decode, |node, text, encoding_repair| {
+        raw.with_tree(&self.decode, |node, text, encoding_repair| {
+            self.check_tree(raw, node, text, encoding_repair)
+        })
+        .unwrap_or_else(|e| Checked::unreadable(Some(raw), &e))
+    }
+
+    /// The step on a record whose tree was parsed (from its copy or in place):
+    /// decode, upgrade, rules, findings placed.
+    fn check_tree(
+        &self,
+        raw: &RawRecord,
+        node: &tree::Node<'_>,
+        text: &[u8],
+        encoding_repair: bool,
+    ) -> Result<Checked, Error> {
+        {
             let d = raw.decode_node(node, text, encoding_repair, &self.decode)?;
             // Findings of the upgrade and the rules are placed at the value they
             // concern: offsets from the tree, then positions in one pass over the
@@ -222,8 +237,79 @@ impl Checker {
                 path: Some(d.path),
                 issues,
             })
-        });
-        r.unwrap_or_else(|e| Checked::unreadable(Some(raw), &e))
+        }
+    }
+
+    /// Runs the step on every record of `reader`, maps each result with `map` on
+    /// the worker that made it, and passes the results to `sink` in document order
+    /// (`false` stops): the loop that validation, conversion, the tables and the
+    /// statistics share. With one job, records are parsed in place in the input
+    /// buffer (no copy); with more, the reader hands copies to `jobs` threads
+    /// ([`pipeline::for_each_ordered`]). `progress` is told the bytes read.
+    ///
+    /// # Errors
+    ///
+    /// The fatal error that stopped reading, after every record before it went
+    /// through `sink`.
+    ///
+    /// ```
+    /// use decp_core::{Checker, DecodeOptions, Reader};
+    /// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B", "dureeMois": "x"}]}}"#;
+    /// let checker = Checker::new(DecodeOptions::default());
+    /// let mut counts = Vec::new();
+    /// for jobs in [1, 2] {
+    ///     let mut n = Vec::new();
+    ///     checker.for_each(Reader::from_slice(json)?, jobs, &|_| {}, |c| c.issues.len(), |k| {
+    ///         n.push(k);
+    ///         true
+    ///     })?;
+    ///     counts.push(n);
+    /// }
+    /// assert_eq!(counts, [vec![0, 1], vec![0, 1]]);
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn for_each<R, T, M, S, P>(
+        &self,
+        mut reader: Reader<R>,
+        jobs: usize,
+        progress: &P,
+        map: M,
+        mut sink: S,
+    ) -> Result<(), Error>
+    where
+        R: Read + Send,
+        T: Send,
+        M: Fn(Checked) -> T + Sync,
+        S: FnMut(T) -> bool,
+        P: Fn(u64) + Sync + ?Sized,
+    {
+        if jobs > 1 {
+            return pipeline::for_each_ordered(
+                reader,
+                jobs,
+                progress,
+                |item| map(self.check(item)),
+                sink,
+            );
+        }
+        loop {
+            let c = match reader.next_parsed(|raw, parsed| match parsed {
+                Ok((node, text, repair)) => self
+                    .check_tree(raw, node, text, repair)
+                    .unwrap_or_else(|e| Checked::unreadable(Some(raw), &e)),
+                Err(e) => Checked::unreadable(Some(raw), &e),
+            }) {
+                None => return Ok(()),
+                Some(Ok(c)) => c,
+                Some(Err(e)) if e.is_fatal() => return Err(e),
+                Some(Err(e)) => Checked::unreadable(None, &e),
+            };
+            let go = sink(map(c));
+            progress(reader.bytes_read());
+            if !go {
+                return Ok(());
+            }
+        }
     }
 
     /// Validates a whole input into `report` on `jobs` threads: every record goes
@@ -258,11 +344,11 @@ impl Checker {
     {
         report.format = Some(reader.format());
         let this = self.with_decode(reader.decode_options());
-        let r = pipeline::for_each_ordered(
+        let r = this.for_each(
             reader,
             jobs,
             progress,
-            |item| this.check(item),
+            |c| c,
             |c| {
                 let go = each(&c);
                 report.absorb(c, max_issues);
@@ -314,11 +400,11 @@ impl Checker {
         let mut n = Converted::default();
         let mut write_error = None;
         let this = self.with_decode(reader.decode_options());
-        let r = pipeline::for_each_ordered(
+        let r = this.for_each(
             reader,
             jobs,
             progress,
-            |item| this.check(item),
+            |c| c,
             |mut c| {
                 // Written first, so that `each` sees a record the output refused.
                 if let Some(rec) = &c.record {
