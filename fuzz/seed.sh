@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../tests/data
-mkdir -p corpus/json_reader corpus/xml_reader corpus/one_record corpus/json_differential
+mkdir -p corpus/json_reader corpus/xml_reader corpus/one_record corpus/json_differential corpus/xml_differential
 n=0
 for f in "$data"/official/*/json/*.json "$data"/cases/*.json "$data"/normalize/*.json "$data"/legacy-2.0.0/*.json "$data"/valid/*.json; do
     for flags in '\x00' '\x02' '\x05'; do
@@ -16,6 +16,17 @@ for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml "$data"/normalize/*.xm
     for flags in '\x00' '\x02' '\x05'; do
         { printf "$flags"; cat "$f"; } > "corpus/xml_reader/$n"; n=$((n + 1))
     done
+done
+# One record each, from the official XML examples (the first of each file).
+for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml; do
+    python3 - "$f" "corpus/xml_differential/$n" <<'PY' || true
+import re, sys
+t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+m = re.search(r"<(marche|contrat-concession)\b.*?</\1>", t, re.S)
+if m:
+    open(sys.argv[2], "w", encoding="utf-8").write(m.group(0))
+PY
+    n=$((n + 1))
 done
 # One record each, as JSON and XML.
 printf '\x00{"id": "A", "montant": 12.5, "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "73282932000074"}}]}' > corpus/one_record/json

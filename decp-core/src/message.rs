@@ -189,6 +189,8 @@ pub enum Message {
     },
     /// No element at all.
     NoElement,
+    /// Text before the element (a record given on its own).
+    TextOutsideElement,
     /// A comment with no `-->`.
     UnclosedComment,
     /// A CDATA section with no `]]>`.
@@ -490,6 +492,10 @@ impl Message {
             Message::UnclosedElement { name } if fr => format!("élément <{name}> non fermé"),
             Message::UnclosedElement { name } => format!("unclosed element <{name}>"),
             Message::NoElement => s("aucun élément", "no element"),
+            Message::TextOutsideElement => s(
+                "texte hors de l'élément de l'enregistrement",
+                "text outside the record's element",
+            ),
             Message::UnclosedComment => s("commentaire non fermé", "unclosed comment"),
             Message::UnclosedCdata => s("section CDATA non fermée", "unclosed CDATA section"),
             Message::CdataOutsideElement => s(

@@ -32,3 +32,32 @@ fn fuzz_findings_stay_fixed() {
     }
     assert!(n >= 1, "no input in {}", dir.display());
 }
+
+/// What the XML differential target (ours against quick-xml) found in our record
+/// parser, on the one-record path (`Decoded::from_xml`, the vendors' and the C
+/// library's): text before the element and content after it were accepted
+/// silently. Both are syntax errors now; a byte-order mark before the element and
+/// white space, comments and processing instructions after it are allowed.
+#[test]
+fn xml_differential_findings_stay_fixed() {
+    use decp_core::{DecodeOptions, Decoded, ErrorKind, RecordKind};
+    let read =
+        |s: &str| Decoded::from_xml(RecordKind::Marche, s.as_bytes(), &DecodeOptions::default());
+    for bad in [
+        "   yx-/------@-typ.<marche><id>A</id></marche>",
+        "\u{feff}\u{feff}<marche><id>A</id></marche>",
+        "\u{c}<marche><id>A</id></marche>",
+        "<marche><id>A</id></marche> et la suite",
+        "<marche><id>A</id></marche><marche/>",
+        "\r\r<marche/>\u{feff}\r\r",
+    ] {
+        let e = read(bad).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Syntax { .. }), "{bad:?}: {e}");
+    }
+    for good in [
+        "\u{feff}<marche><id>A</id></marche>",
+        " \n<marche><id>A</id></marche>\n<!-- fin --> <?pi x?>\n",
+    ] {
+        assert!(read(good).is_ok(), "{good:?}");
+    }
+}

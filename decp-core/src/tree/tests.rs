@@ -88,8 +88,14 @@ pub(crate) fn parse_xml_quick<'a>(
                 }
             }
             Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.push_text(bump.alloc_str(&t.xml10_content()), bump);
+                let text = t.xml10_content();
+                match stack.last_mut() {
+                    Some(top) => top.push_text(bump.alloc_str(&text), bump),
+                    // Before the element, XML's white space only.
+                    None if !text.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) => {
+                        return err(off as usize, Message::TextOutsideElement);
+                    }
+                    None => {}
                 }
             }
             Event::CData(t) => {
@@ -313,9 +319,16 @@ fn xml_refuses_ill_formed_tags() {
         "<a><b></a>",
         "<a><!DOCTYPE a></a>",
         "<a><!-- x </a>",
+        // Nothing but white space, comments and PIs after the element (a record
+        // given on its own, `Decoded::from_xml`, accepted trailing text before).
+        "<a/> x",
+        "<a/><b/>",
+        "<a/><!-- c",
+        "x <a/>",
     ] {
         assert!(parse_xml(bad, depth(8), arena()).is_err(), "{bad}");
     }
+    assert!(parse_xml("<a/> \n<!-- c --> <?p x?>\n", depth(8), arena()).is_ok());
 }
 
 #[test]

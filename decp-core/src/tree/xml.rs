@@ -65,14 +65,35 @@ impl<'a> Open<'a> {
     }
 }
 
-/// Parses one XML element that spans `src` (the record captured by the splitter).
-/// Returns the element's name and its node.
+/// Parses one XML element that spans `src` (the record captured by the splitter,
+/// or one given on its own). Returns the element's name and its node. After the
+/// element, only white space, comments and processing instructions may follow.
 pub(crate) fn parse_xml<'a>(
     src: &'a str,
     limits: Limits,
     bump: &'a Bump,
 ) -> Result<(&'a str, Node<'a>), TreeError> {
-    parse_xml_prefix(src, limits, bump).map(|(name, n, _)| (name, n))
+    let (name, n, end) = parse_xml_prefix(src, limits, bump)?;
+    let b = src.as_bytes();
+    let mut i = end;
+    while i < b.len() {
+        if is_xml_space(b[i]) {
+            i += 1;
+        } else if b[i..].starts_with(b"<!--") {
+            match memchr::memmem::find(&b[i + 4..], b"-->") {
+                Some(k) => i += 4 + k + 3,
+                None => return err(i, Message::UnclosedComment),
+            }
+        } else if b[i..].starts_with(b"<?") {
+            match memchr::memmem::find(&b[i + 2..], b"?>") {
+                Some(k) => i += 2 + k + 2,
+                None => return err(i, Message::UnclosedProcessingInstruction),
+            }
+        } else {
+            return err(i, Message::TrailingCharacters);
+        }
+    }
+    Ok((name, n))
 }
 
 /// An attribute's member name: `@` and the attribute's name, in the arena.
@@ -207,8 +228,20 @@ pub(crate) fn parse_xml_prefix<'a>(
                 return err(i, Message::TooLong { max: max_value });
             }
             let t = xml_text(&src[i..end], i, false, bump)?;
-            if let Some(top) = stack.last_mut() {
-                top.push_text(t, bump);
+            match stack.last_mut() {
+                Some(top) => top.push_text(t, bump),
+                // A byte-order mark may start the text, as XML 1.0 allows.
+                None if !(if i == 0 {
+                    t.strip_prefix('\u{feff}').unwrap_or(t)
+                } else {
+                    t
+                })
+                .bytes()
+                .all(is_xml_space) =>
+                {
+                    return err(i, Message::TextOutsideElement);
+                }
+                None => {}
             }
             i = end;
             continue;
