@@ -7,13 +7,13 @@ data=../tests/data
 mkdir -p corpus/json_reader corpus/xml_reader corpus/one_record corpus/json_differential corpus/xml_differential
 n=0
 for f in "$data"/official/*/json/*.json "$data"/cases/*.json "$data"/normalize/*.json "$data"/legacy-2.0.0/*.json "$data"/valid/*.json; do
-    for flags in '\x00' '\x02' '\x05'; do
+    for flags in '\x00' '\x02' '\x05' '\x10' '\x16'; do
         { printf "$flags"; cat "$f"; } > "corpus/json_reader/$n"; n=$((n + 1))
     done
     cp "$f" "corpus/json_differential/$n"
 done
 for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml "$data"/normalize/*.xml "$data"/legacy-2.0.0/*.xml; do
-    for flags in '\x00' '\x02' '\x05'; do
+    for flags in '\x00' '\x02' '\x05' '\x10' '\x16'; do
         { printf "$flags"; cat "$f"; } > "corpus/xml_reader/$n"; n=$((n + 1))
     done
 done

@@ -118,6 +118,11 @@ fn outputs(dir: &std::path::Path, files: &[String], lang: &str) -> Vec<(String, 
             .output()
             .unwrap();
         assert!(o.status.code().is_some(), "{label}: killed by a signal");
+        // Something to check: validation always reports something.
+        assert!(
+            !label.starts_with("validate") || !o.stdout.is_empty() || !o.stderr.is_empty(),
+            "{label}: said nothing"
+        );
         let text = format!(
             "{}{}",
             String::from_utf8_lossy(&o.stdout),

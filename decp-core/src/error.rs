@@ -360,6 +360,13 @@ fn io_text_fr(e: &io::Error) -> String {
         io::ErrorKind::IsADirectory => "c'est un dossier",
         io::ErrorKind::NotADirectory => "ce n'est pas un dossier",
         io::ErrorKind::InvalidData => "données invalides",
+        io::ErrorKind::ReadOnlyFilesystem => "système de fichiers en lecture seule",
+        io::ErrorKind::FileTooLarge => "fichier trop grand",
+        io::ErrorKind::TimedOut => "délai dépassé",
+        io::ErrorKind::Interrupted => "opération interrompue",
+        io::ErrorKind::OutOfMemory => "mémoire insuffisante",
+        io::ErrorKind::DirectoryNotEmpty => "dossier non vide",
+        io::ErrorKind::QuotaExceeded => "quota dépassé",
         _ => return e.to_string(),
     };
     match e.raw_os_error() {
@@ -378,7 +385,10 @@ impl fmt::Display for Error {
 impl Clone for Error {
     fn clone(&self) -> Error {
         Error::new(match &*self.0 {
-            ErrorKind::Io(e) => ErrorKind::Io(io::Error::new(e.kind(), e.to_string())),
+            ErrorKind::Io(e) => ErrorKind::Io(match e.raw_os_error() {
+                Some(n) => io::Error::from_raw_os_error(n),
+                None => io::Error::new(e.kind(), e.to_string()),
+            }),
             ErrorKind::Syntax {
                 format,
                 pos,

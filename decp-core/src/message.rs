@@ -329,7 +329,7 @@ pub enum Message {
     },
     /// A v1 record among v2 records (or the reverse) in one document.
     MixedVersions {
-        /// The record's index (0-based) in the output.
+        /// The record's index (0-based) in the output; worded from 1.
         record: u64,
         /// The record's major version.
         version: u8,
@@ -338,7 +338,7 @@ pub enum Message {
     },
     /// A message about one record of the output.
     InRecord {
-        /// The record's index (0-based) in the output.
+        /// The record's index (0-based) in the output; worded from 1.
         record: u64,
         /// What about it.
         message: Box<Message>,
@@ -458,7 +458,7 @@ impl Message {
                 ),
             },
             Message::MissingComma => s(
-                "`,` manquante entre deux enregistrements",
+                "virgule manquante entre deux enregistrements",
                 "`,` missing between two records",
             ),
             Message::SkippedText { bytes, sample } if fr => {
@@ -469,6 +469,9 @@ impl Message {
                         "{bytes} octets qui ne sont pas un enregistrement, ignorés : `{sample}`"
                     )
                 }
+            }
+            Message::SkippedText { bytes, sample } if *bytes == 1 => {
+                format!("1 byte that is not a record skipped: `{sample}`")
             }
             Message::SkippedText { bytes, sample } => {
                 format!("{bytes} bytes that are not a record skipped: `{sample}`")
@@ -507,7 +510,7 @@ impl Message {
                 "unclosed processing instruction",
             ),
             Message::Declaration => s(
-                "`<!` inattendu (une DOCTYPE ou une déclaration dans un élément)",
+                "`<!` inattendu (une déclaration DOCTYPE ou autre dans un élément)",
                 "unexpected `<!` (a DOCTYPE or declaration inside an element)",
             ),
             Message::EndTagNotClosed { name } if fr => {
@@ -654,20 +657,22 @@ impl Message {
                 version,
                 document,
             } if fr => format!(
-                "enregistrement {record} : un enregistrement v{version} ne peut pas rejoindre un document d'enregistrements v{document} ; mettre d'abord les enregistrements v1 à niveau (v2)"
+                "enregistrement {} : un enregistrement v{version} ne peut pas rejoindre un document d'enregistrements v{document} ; mettre d'abord les enregistrements v1 à niveau (v2)",
+                record + 1
             ),
             Message::MixedVersions {
                 record,
                 version,
                 document,
             } => format!(
-                "record {record}: a v{version} record cannot join a document of v{document} records; upgrade the v1 records to v2 first"
+                "record {}: a v{version} record cannot join a document of v{document} records; upgrade the v1 records to v2 first",
+                record + 1
             ),
             Message::InRecord { record, message } if fr => {
-                format!("enregistrement {record} : {}", message.text(lang))
+                format!("enregistrement {} : {}", record + 1, message.text(lang))
             }
             Message::InRecord { record, message } => {
-                format!("record {record}: {}", message.text(lang))
+                format!("record {}: {}", record + 1, message.text(lang))
             }
             Message::ParquetUnavailable => s(
                 "la sortie Parquet demande la fonctionnalité `parquet` de decp-core",

@@ -597,6 +597,9 @@ impl<R: Read> Reader<R> {
                     if let Some((node, end)) = parsed
                         && end <= opts.limits.max_record_bytes
                     {
+                        if self.format == Format::Json {
+                            crate::split::guess_kind(&mut raw, Some(&text.as_bytes()[..end]));
+                        }
                         done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
                         self.src.consume(end, None);
                     }

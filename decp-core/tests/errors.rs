@@ -152,7 +152,8 @@ fn limits() {
 /// One record over a limit loses no other (issue 16: "one bad record loses the
 /// rest"): too deep in objects, arrays or XML elements, too large, or an over-deep
 /// member of the envelope, it is a recoverable error at the record's own place, and
-/// every record after it is read — in place, from a stream, and on several threads.
+/// every record after it is read — in place, from a stream, and on several threads
+/// (`Checker::validate` with one job and with three).
 #[test]
 fn a_record_over_a_limit_loses_no_other() {
     let objects = format!("{}1{}", "{\"a\":".repeat(100), "}".repeat(100));
@@ -218,6 +219,15 @@ fn a_record_over_a_limit_loses_no_other() {
             } else {
                 assert_eq!(ids, ["A", "B", "C"], "{what}: {errors:?}");
             }
+        }
+        if broken && what != "size" {
+            let one = checked(doc.as_bytes(), 1, false);
+            assert_eq!(one.0.len(), 3, "{what}: {one:?}");
+            assert!(
+                one.0[1].starts_with("unreadable Some(\"/marches/marche/1\")"),
+                "{what}: {one:?}"
+            );
+            assert_eq!(checked(doc.as_bytes(), 3, false), one, "{what}");
         }
     }
 }
@@ -399,4 +409,106 @@ fn doctype_is_reported_and_not_applied() {
     let e = items[1].as_ref().unwrap_err();
     assert!(e.to_string().contains("unknown entity `&x;`"), "{e}");
     assert!(items[2].is_ok());
+}
+
+/// Every record, readable or not, in order, with its finding codes and path: what
+/// `Checker::validate` reports with `jobs` threads (1: records parsed in place).
+fn checked(doc: &[u8], jobs: usize, trickle: bool) -> (Vec<String>, Option<String>) {
+    use decp_core::{Checker, DecodeOptions, FileReport};
+    let reader = if trickle {
+        ReaderBuilder::new()
+            .from_reader(Box::new(Trickle(doc)) as Box<dyn std::io::Read + Send + '_>)
+    } else {
+        ReaderBuilder::new().from_reader(Box::new(doc) as Box<dyn std::io::Read + Send + '_>)
+    }
+    .unwrap();
+    let checker = Checker::new(DecodeOptions::default());
+    let mut seen = Vec::new();
+    let mut report = FileReport::new("t");
+    checker.validate(reader, jobs, None, &mut report, &|_| {}, |c| {
+        let id = c
+            .record
+            .as_ref()
+            .map(|r| match r {
+                decp_core::Record::Marche(m) => decp_core::get(&m.id).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .unwrap_or_else(|| "unreadable".into());
+        let codes: Vec<&str> = c.issues.iter().map(|i| i.code.as_str()).collect();
+        seen.push(format!("{id} {:?} {codes:?}", c.path));
+        true
+    });
+    (seen, report.fatal.map(|e| e.to_string()))
+}
+
+/// Where the XML splitter's byte search for a record's end tag could be fooled
+/// (review of a2163c2): an end tag with something after its name, an end tag
+/// inside an attribute value, an element of the record's own name inside it, a
+/// wrong end tag at the record's level, a comment larger than the record size
+/// limit. Each is at most one unreadable record; the records after it are read,
+/// and one job (in place), three jobs (copies) and byte-by-byte reads agree.
+#[test]
+fn xml_record_ends_are_not_fooled() {
+    let cases = [
+        (
+            "end tag with an attribute",
+            "<marche><id>A</id></marche foo><marche><id>B</id></marche>",
+        ),
+        (
+            "end tag in an attribute",
+            "<marche><x a=\"</marche>\"/></marche><marche><id>B</id></marche>",
+        ),
+        (
+            "same name inside",
+            "<marche><x><marche>y</marche></x></marche><marche><id>B</id></marche>",
+        ),
+        (
+            "wrong end tag",
+            "<marche><id>1</id></x></marche><marche><id>B</id></marche>",
+        ),
+    ];
+    for (what, records) in cases {
+        let doc = format!("<marches>\n{records}\n<marche><id>C</id></marche>\n</marches>\n");
+        let (one, fatal) = checked(doc.as_bytes(), 1, false);
+        assert!(fatal.is_none(), "{what}: {fatal:?}");
+        assert!(one.iter().any(|r| r.starts_with("C ")), "{what}: {one:?}");
+        assert!(
+            one.iter().any(|r| r.starts_with("B ")),
+            "{what}: record B lost: {one:?}"
+        );
+        for (jobs, trickle) in [(3, false), (1, true), (3, true)] {
+            assert_eq!(
+                checked(doc.as_bytes(), jobs, trickle),
+                (one.clone(), None),
+                "{what}: jobs {jobs}, byte by byte {trickle}"
+            );
+        }
+    }
+    // A comment over the record size limit inside a record: that record only.
+    let doc = format!(
+        "<marches><marche><id>A</id><!-- {} --></marche><marche><id>B</id></marche></marches>",
+        "x".repeat(3000)
+    );
+    for trickle in [false, true] {
+        let mut b = ReaderBuilder::new();
+        b.limits(Limits::default().max_record_bytes(1000));
+        let items: Vec<_> = if trickle {
+            b.from_reader(Trickle(doc.as_bytes()))
+                .unwrap()
+                .into_records()
+                .collect()
+        } else {
+            b.from_slice(doc.as_bytes())
+                .unwrap()
+                .into_records()
+                .collect()
+        };
+        assert_eq!(items.len(), 2, "{items:?}");
+        let e = items[0].as_ref().unwrap_err();
+        assert!(
+            !e.is_fatal() && matches!(e.kind(), ErrorKind::Limit { .. }),
+            "{e}"
+        );
+        assert!(items[1].is_ok());
+    }
 }

@@ -50,6 +50,7 @@ fn xml_differential_findings_stay_fixed() {
         "<marche><id>A</id></marche> et la suite",
         "<marche><id>A</id></marche><marche/>",
         "\r\r<marche/>\u{feff}\r\r",
+        "&#9;<marche><id>A</id></marche>",
     ] {
         let e = read(bad).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Syntax { .. }), "{bad:?}: {e}");

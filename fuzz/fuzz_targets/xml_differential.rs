@@ -12,6 +12,13 @@
 use decp_core::{DecodeOptions, Decoded, ErrorKind, IssueCode, Raw, RecordKind};
 use quick_xml::events::Event;
 
+/// Every attribute of a tag reads, and its value normalises (references known).
+fn attributes_ok(e: &quick_xml::events::BytesStart<'_>) -> bool {
+    e.attributes().all(|a| {
+        a.is_ok_and(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).is_ok())
+    })
+}
+
 /// quick-xml's verdict, and the text of the root's `id` child when it has exactly
 /// one with text only. `None`: a case the two are not compared on.
 fn reference(src: &str) -> Option<(bool, Option<String>)> {
@@ -36,13 +43,8 @@ fn reference(src: &str) -> Option<(bool, Option<String>)> {
                 return Some((false, None));
             }
             Event::Start(e) => {
-                for a in e.attributes() {
-                    let ok = a.map_err(drop).and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(drop).map_err(drop)
-                    });
-                    if ok.is_err() {
-                        return Some((false, None));
-                    }
+                if !attributes_ok(&e) {
+                    return Some((false, None));
                 }
                 if depth == 0 {
                     roots += 1;
@@ -59,13 +61,8 @@ fn reference(src: &str) -> Option<(bool, Option<String>)> {
                 max_depth = max_depth.max(depth);
             }
             Event::Empty(e) => {
-                for a in e.attributes() {
-                    let ok = a.map_err(drop).and_then(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(drop).map_err(drop)
-                    });
-                    if ok.is_err() {
-                        return Some((false, None));
-                    }
+                if !attributes_ok(&e) {
+                    return Some((false, None));
                 }
                 if depth == 0 {
                     roots += 1;

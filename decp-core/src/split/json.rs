@@ -150,14 +150,21 @@ impl JsonSplitter {
         }
         self.scratch.clear();
         let limits = self.c.limits;
-        Self::scan_value(
-            src,
-            Some(&mut self.scratch),
-            &mut self.closers,
-            limits,
-            Position::START,
-        )?;
-        Ok(())
+        let at = src.pos;
+        Self::scan_value(src, Some(&mut self.scratch), &mut self.closers, limits, at).map_err(|e| {
+            // A member name of the envelope over the size limit: the envelope's
+            // structure cannot be followed after it.
+            if e.is_fatal() {
+                e
+            } else {
+                Error::limit(
+                    at,
+                    Message::TooLong {
+                        max: limits.max_record_bytes,
+                    },
+                )
+            }
+        })
     }
 
     /// Copies (or skips) one JSON value. `start` is the position of the record, for
@@ -457,13 +464,7 @@ impl JsonSplitter {
             rec.failed = Some(Box::new(e));
             return Ok(());
         }
-        if rec.envelope == Envelope::Array
-            && memchr::memmem::find(&rec.bytes, b"\"autoriteConcedante\"").is_some()
-        {
-            // The kind is told when decoding; this guess only serves callers of
-            // `read_raw` who look at `RawRecord::kind`.
-            rec.kind = RecordKind::Concession;
-        }
+        guess_kind(rec, None);
         Ok(())
     }
 
@@ -705,4 +706,18 @@ fn at_in(start: Position, before: &[u8]) -> Position {
     let mut p = start;
     advance_pos(&mut p, before);
     p
+}
+
+/// A record of a v1 list (`{"marches": [ … ]}`, marchés and concessions mixed) is
+/// taken for a concession when it names an `autoriteConcedante`: the kind is told
+/// when decoding, but a record that cannot be decoded keeps this guess (its report
+/// header, `RawRecord::kind`), the same whether it was copied or read in place.
+/// `bytes`: the record's text when not in `rec.bytes`.
+pub(crate) fn guess_kind(rec: &mut RawRecord, bytes: Option<&[u8]>) {
+    let bytes = bytes.unwrap_or(&rec.bytes);
+    if rec.envelope == Envelope::Array
+        && memchr::memmem::find(bytes, b"\"autoriteConcedante\"").is_some()
+    {
+        rec.kind = RecordKind::Concession;
+    }
 }

@@ -40,7 +40,7 @@ mod json;
 mod source;
 mod xml;
 
-pub(crate) use json::JsonSplitter;
+pub(crate) use json::{JsonSplitter, guess_kind};
 pub(crate) use source::{Source, advance_pos, locate};
 pub(crate) use xml::XmlSplitter;
 

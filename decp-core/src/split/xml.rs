@@ -41,8 +41,8 @@ enum Markup {
     },
     End,
     Other,
-    /// A `<` that opens no markup (`a < b`, `a<<b`): text, ill-formed, which the
-    /// record parser reports where it is; `self.tag` holds what was read of it.
+    /// A `<` that opens no markup (`a < b`, `a<<b`: not followed by a name, `/`,
+    /// `!` or `?`): text, ill-formed, which the record parser reports where it is.
     Text,
 }
 
@@ -77,6 +77,9 @@ pub(crate) struct XmlSplitter {
     state: XState,
     pub c: Common,
     tag: Vec<u8>,
+    /// The last markup scanned was larger than the record size limit: `tag` holds
+    /// only its start.
+    tag_overflow: bool,
     /// Names of the open elements of the record being copied, end to end.
     names: Vec<u8>,
     name_ends: Vec<usize>,
@@ -102,6 +105,7 @@ impl XmlSplitter {
             state: XState::Prolog,
             c: Common::new(limits),
             tag: Vec::new(),
+            tag_overflow: false,
             names: Vec::new(),
             name_ends: Vec::new(),
         }
@@ -113,9 +117,12 @@ impl XmlSplitter {
 
     /// Copies one markup construct (tag, comment, CDATA, PI, DOCTYPE) starting at
     /// `<` into `self.tag`, and says what it was.
-    fn scan<R: Read>(&mut self, src: &mut Source<R>, limit_at: Position) -> Result<Markup> {
+    /// Markup larger than the record size limit is read to its end with only its
+    /// start kept, and `tag_overflow` set.
+    fn scan_markup<R: Read>(&mut self, src: &mut Source<R>) -> Result<Markup> {
         let limits = self.c.limits;
         self.tag.clear();
+        self.tag_overflow = false;
         let mut st = X::Start;
         loop {
             if !src.fill()? {
@@ -152,6 +159,22 @@ impl XmlSplitter {
                         }
                     },
                     X::Tag { end, quote, slash } => {
+                        if b == b'<' {
+                            // No `<` in a tag, not even in an attribute value: the
+                            // tag is broken here (the record parser says so) and
+                            // the `<` is read again, so that an unclosed tag or
+                            // quote cannot swallow the record's end tag — the same
+                            // end the byte search finds.
+                            i -= 1;
+                            result = Some(if end {
+                                Markup::End
+                            } else {
+                                Markup::Start {
+                                    self_closing: false,
+                                }
+                            });
+                            break;
+                        }
                         if quote != 0 {
                             X::Tag {
                                 end,
@@ -165,13 +188,7 @@ impl XmlSplitter {
                                     quote: b,
                                     slash: false,
                                 },
-                                b'<' => {
-                                    // A `<` inside a tag: what began as a tag was
-                                    // text (`a<b < c`); this `<` is read again.
-                                    i -= 1;
-                                    result = Some(Markup::Text);
-                                    break;
-                                }
+
                                 b'>' => {
                                     result = Some(if end {
                                         Markup::End
@@ -239,13 +256,26 @@ impl XmlSplitter {
                 };
             }
             if self.tag.len() + i > limits.max_record_bytes {
-                return Err(too_large(limit_at, limits));
+                // Read on to its end without keeping it (its name is kept).
+                self.tag_overflow = true;
+                src.consume(i, None);
+            } else {
+                src.consume(i, Some(&mut self.tag));
             }
-            src.consume(i, Some(&mut self.tag));
             if let Some(m) = result {
                 return Ok(m);
             }
         }
+    }
+
+    /// [`XmlSplitter::scan_markup`] where no markup may exceed the record size
+    /// limit (outside records, or at a record's start): a fatal limit error.
+    fn scan<R: Read>(&mut self, src: &mut Source<R>, limit_at: Position) -> Result<Markup> {
+        let m = self.scan_markup(src)?;
+        if self.tag_overflow {
+            return Err(too_large(limit_at, self.c.limits));
+        }
+        Ok(m)
     }
 
     /// Skips text up to the next `<`; `true` if it held anything but white space.
@@ -456,13 +486,15 @@ impl XmlSplitter {
                         }
                         Markup::End => {
                             if tag_name(&self.tag) != b"marches" {
-                                return Err(Self::syntax(
+                                // A stray end tag (the rest of a broken record):
+                                // skipped and said; `</marches>` still ends the list.
+                                return Err(Error::unsupported(
                                     at,
-                                    Message::EndTagMismatch {
+                                    Message::UnexpectedEndTag {
                                         name: String::from_utf8_lossy(tag_name(&self.tag))
                                             .into_owned(),
-                                        open: "marches".into(),
                                     },
+                                    true,
                                 ));
                             }
                             self.state = XState::AfterRoot;
@@ -612,8 +644,8 @@ impl XmlSplitter {
                 }
             }
             let tag_at = src.pos;
-            let m = self.scan(src, at)?;
-            keep &= out.len() + self.tag.len() <= limits.max_record_bytes;
+            let m = self.scan_markup(src)?;
+            keep &= !self.tag_overflow && out.len() + self.tag.len() <= limits.max_record_bytes;
             if keep {
                 out.extend_from_slice(&self.tag);
             }
@@ -631,28 +663,35 @@ impl XmlSplitter {
                         self.name_ends.push(self.names.len());
                     }
                 }
+                // The list's end tag inside a record: the record is not closed.
+                Markup::End if closing == b"marches" => {
+                    let from = self.name_ends.iter().rev().nth(1).copied().unwrap_or(0);
+                    let top = self.name_ends.last().copied().unwrap_or(root);
+                    return Err(Self::syntax(
+                        tag_at,
+                        Message::EndTagMismatch {
+                            name: "marches".into(),
+                            open: String::from_utf8_lossy(&self.names[from..top]).into_owned(),
+                        },
+                    ));
+                }
                 Markup::End if !matching => {
                     if closing == &self.names[..root] {
                         break;
                     }
                 }
-                Markup::End if extra > 0 => extra -= 1,
+                // Past the depth limit: counted, and the element's own end tag
+                // still ends it, as everywhere else.
+                Markup::End if extra > 0 => {
+                    if closing == &self.names[..root] {
+                        break;
+                    }
+                    extra -= 1;
+                }
                 Markup::End => {
                     let top = self.name_ends.pop().unwrap_or(0);
                     let from = self.name_ends.last().copied().unwrap_or(0);
                     if self.names[from..top] != *closing {
-                        if from == 0 && top == root {
-                            // The element's own end tag is wrong: where it ends
-                            // cannot be told.
-                            return Err(Self::syntax(
-                                tag_at,
-                                Message::EndTagMismatch {
-                                    name: String::from_utf8_lossy(closing).into_owned(),
-                                    open: String::from_utf8_lossy(&self.names[from..top])
-                                        .into_owned(),
-                                },
-                            ));
-                        }
                         if closing == &self.names[..root] {
                             // Inner elements left open: the element ends here.
                             break;
@@ -678,34 +717,55 @@ impl XmlSplitter {
 }
 
 /// The length of an element's content up to and including its end tag `</name>`,
-/// when all of it is in `buf` and nothing in it can hide an end tag (`<!` opens a
-/// comment or CDATA section, `<?` a processing instruction): the splitter's fast
-/// path, a byte search instead of a walk through every tag. `None` sends the
-/// caller to the walk.
+/// when all of it is in `buf` and its end can be told by a byte search: the
+/// splitter's fast path, instead of a walk through every tag. It gives up (`None`,
+/// the caller walks) whenever the first `</name>` might not be the element's end:
+/// a comment, CDATA section or processing instruction before it (`<!`, `<?`), an
+/// element of the same name inside (`<name`), a quote since the last `<` before it
+/// (the end tag could be inside an attribute value), an end tag that is not
+/// exactly `</name>` (white space allowed), or an end cut by the buffer.
 fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
     let finder = memchr::memmem::Finder::new(b"</");
     let mut from = 0;
-    loop {
+    let k = loop {
         let k = from + finder.find(&buf[from..])?;
         let after = &buf[k + 2..];
         if after.starts_with(name) {
-            let rest = &after[name.len()..];
-            let ws = rest
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                .count();
-            match rest.get(ws) {
-                Some(b'>') => {
-                    let end = k + 2 + name.len() + ws + 1;
-                    let hidden = memchr::memmem::find_iter(&buf[..k], b"<")
-                        .any(|i| matches!(buf.get(i + 1), Some(b'!' | b'?')));
-                    return (!hidden).then_some(end);
-                }
-                // `</namex…`: another element; or the end tag is cut by the buffer.
-                Some(_) => {}
-                None => return None,
+            match after.get(name.len()) {
+                // `</namex…`: another element's end.
+                Some(&c)
+                    if c.is_ascii_alphanumeric()
+                        || matches!(c, b'-' | b'_' | b'.' | b':')
+                        || c >= 0x80 => {}
+                _ => break k,
             }
         }
         from = k + 2;
+    };
+    let rest = &buf[k + 2 + name.len()..];
+    let ws = rest
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .count();
+    if rest.get(ws) != Some(&b'>') {
+        return None;
     }
+    let body = &buf[..k];
+    for i in memchr::memchr_iter(b'<', body) {
+        let next = &body[i + 1..];
+        if matches!(next.first(), Some(b'!' | b'?'))
+            || (next.starts_with(name)
+                && matches!(
+                    next.get(name.len()),
+                    None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')
+                ))
+        {
+            return None;
+        }
+    }
+    let last_markup = memchr::memrchr(b'<', body).unwrap_or(0);
+    if memchr::memchr2(b'"', b'\'', &body[last_markup..]).is_some() {
+        return None;
+    }
+    Some(k + 2 + name.len() + ws + 1)
 }

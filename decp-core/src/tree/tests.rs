@@ -122,8 +122,10 @@ pub(crate) fn parse_xml_quick<'a>(
                         );
                     }
                 };
-                if let Some(top) = stack.last_mut() {
-                    top.push_text(bump.alloc_str(&text), bump);
+                match stack.last_mut() {
+                    Some(top) => top.push_text(bump.alloc_str(&text), bump),
+                    // A reference is content: not allowed outside the element.
+                    None => return err(off as usize, Message::TextOutsideElement),
                 }
             }
             Event::Eof => {

@@ -13,6 +13,9 @@ pub(super) struct Open<'a> {
     pub(super) name: &'a str,
     off: u32,
     text: &'a str,
+    /// The text when it is made of several pieces (text, references, CDATA),
+    /// grown in place: joining each piece to a copy of the others was quadratic.
+    joined: Option<BString<'a>>,
     pub(super) members: BVec<'a, Member<'a>>,
     pub(super) attrs: BVec<'a, Member<'a>>,
 }
@@ -23,6 +26,7 @@ impl<'a> Open<'a> {
             name,
             off,
             text: "",
+            joined: None,
             members: BVec::new_in(bump),
             attrs: BVec::new_in(bump),
         }
@@ -33,17 +37,31 @@ impl<'a> Open<'a> {
         // gathered so far would be trimmed away, so the indentation between children
         // is never concatenated.
         let blank = |s: &str| s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        if self.text.is_empty() || (!self.members.is_empty() && blank(self.text)) {
+        let so_far = self.joined.as_ref().map_or(self.text, |j| j.as_str());
+        if so_far.is_empty() || (!self.members.is_empty() && blank(so_far)) {
             self.text = t;
+            self.joined = None;
         } else if !t.is_empty() {
-            let mut joined = BString::with_capacity_in(self.text.len() + t.len(), bump);
-            joined.push_str(self.text);
-            joined.push_str(t);
-            self.text = joined.into_bump_str();
+            let first = self.text;
+            self.joined
+                .get_or_insert_with(|| {
+                    let mut j = BString::with_capacity_in(2 * (first.len() + t.len()), bump);
+                    j.push_str(first);
+                    j
+                })
+                .push_str(t);
         }
     }
 
-    pub(super) fn close(self) -> Member<'a> {
+    /// The length of the text gathered so far, in bytes.
+    pub(super) fn text_len(&self) -> usize {
+        self.joined.as_ref().map_or(self.text.len(), |j| j.len())
+    }
+
+    pub(super) fn close(mut self) -> Member<'a> {
+        if let Some(j) = self.joined.take() {
+            self.text = j.into_bump_str();
+        }
         let off = self.off;
         let v = if self.members.is_empty() && self.attrs.is_empty() {
             V::Text(self.text)
@@ -229,12 +247,19 @@ pub(crate) fn parse_xml_prefix<'a>(
             }
             let t = xml_text(&src[i..end], i, false, bump)?;
             match stack.last_mut() {
-                Some(top) => top.push_text(t, bump),
-                // A byte-order mark may start the text, as XML 1.0 allows.
+                Some(top) => {
+                    top.push_text(t, bump);
+                    if top.text_len() > max_value {
+                        return err(i, Message::TooLong { max: max_value });
+                    }
+                }
+                // Outside the element, white space only, as written (a reference
+                // such as `&#9;` is content, not allowed there); a byte-order mark
+                // may start the text, as XML 1.0 allows.
                 None if !(if i == 0 {
-                    t.strip_prefix('\u{feff}').unwrap_or(t)
+                    src[i..end].strip_prefix('\u{feff}').unwrap_or(&src[i..end])
                 } else {
-                    t
+                    &src[i..end]
                 })
                 .bytes()
                 .all(is_xml_space) =>
@@ -262,7 +287,12 @@ pub(crate) fn parse_xml_prefix<'a>(
                 return err(off, Message::TooLong { max: max_value });
             }
             match stack.last_mut() {
-                Some(top) => top.push_text(text, bump),
+                Some(top) => {
+                    top.push_text(text, bump);
+                    if top.text_len() > max_value {
+                        return err(off, Message::TooLong { max: max_value });
+                    }
+                }
                 None => return err(off, Message::CdataOutsideElement),
             }
             i += 9 + k + 3;
