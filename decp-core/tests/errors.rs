@@ -512,3 +512,21 @@ fn xml_record_ends_are_not_fooled() {
         assert!(items[1].is_ok());
     }
 }
+
+/// The fuzzers' one-job comparison (records parsed from a whole buffer, against
+/// the same input read a byte at a time): a record that is the document's root,
+/// with a `<` in its start tag and the list's end tag `</marches>` inside, was one
+/// unreadable record from a whole buffer (the byte search took a later end tag)
+/// and a fatal error from a stream (the walk stops at `</marches>`). Both agree now.
+#[test]
+fn whole_buffer_and_stream_agree_on_a_broken_root_record() {
+    let all = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/data/fuzz/xml_reader-record-as-root-marches-inside.bin"),
+    )
+    .unwrap();
+    let doc = &all[1..];
+    let whole = checked(doc, 1, false);
+    let stream = checked(doc, 1, true);
+    assert_eq!(whole, stream);
+}

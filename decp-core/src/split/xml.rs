@@ -722,7 +722,8 @@ impl XmlSplitter {
 /// the caller walks) whenever the first `</name>` might not be the element's end:
 /// a comment, CDATA section or processing instruction before it (`<!`, `<?`), an
 /// element of the same name inside (`<name`), a quote since the last `<` before it
-/// (the end tag could be inside an attribute value), an end tag that is not
+/// (the end tag could be inside an attribute value), the list's end tag
+/// `</marches` (the record is not closed before it), an end tag that is not
 /// exactly `</name>` (white space allowed), or an end cut by the buffer.
 fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
     let finder = memchr::memmem::Finder::new(b"</");
@@ -754,6 +755,8 @@ fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
     for i in memchr::memchr_iter(b'<', body) {
         let next = &body[i + 1..];
         if matches!(next.first(), Some(b'!' | b'?'))
+            // The list's end tag inside: the walk says where the record stops.
+            || next.starts_with(b"/marches")
             || (next.starts_with(name)
                 && matches!(
                     next.get(name.len()),
