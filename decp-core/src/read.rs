@@ -582,21 +582,7 @@ impl<R: Read> Reader<R> {
                     let opts = self.opts;
                     self.bump.reset();
                     let text = self.src.text();
-                    let parsed = match self.format {
-                        Format::Json => tree::parse_json_object_prefix(
-                            text,
-                            opts.limits,
-                            opts.normalize,
-                            &self.bump,
-                        )
-                        .ok(),
-                        Format::Xml => tree::parse_xml_prefix(text, opts.limits, &self.bump)
-                            .ok()
-                            .map(|(_, n, end)| (n, end)),
-                    };
-                    if let Some((node, end)) = parsed
-                        && end <= opts.limits.max_record_bytes
-                    {
+                    if let Some((node, end)) = parse_prefix(self.format, text, &opts, &self.bump) {
                         if self.format == Format::Json {
                             crate::split::guess_kind(&mut raw, Some(&text.as_bytes()[..end]));
                         }
@@ -642,19 +628,8 @@ impl<R: Read> Reader<R> {
     fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
         let opts = self.opts;
         self.bump.reset();
-        let bump = &self.bump;
         let text = self.src.text();
-        let (node, end) = match self.format {
-            Format::Json => {
-                tree::parse_json_object_prefix(text, opts.limits, opts.normalize, bump).ok()?
-            }
-            Format::Xml => tree::parse_xml_prefix(text, opts.limits, bump)
-                .ok()
-                .map(|(_, n, end)| (n, end))?,
-        };
-        if end > opts.limits.max_record_bytes {
-            return None;
-        }
+        let (node, end) = parse_prefix(self.format, text, &opts, &self.bump)?;
         let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
         self.src.consume(end, None);
         Some(d)
@@ -700,6 +675,26 @@ impl<R: Read> Iterator for IntoRecords<R> {
     fn next(&mut self) -> Option<Result<Decoded>> {
         self.r.next_record()
     }
+}
+
+/// The record that starts `text` (the input buffer), parsed in place, with the
+/// offset just after it: `None` when it is not whole there, not well formed or
+/// over the size limit — the splitter then copies it and says what is wrong.
+fn parse_prefix<'a>(
+    format: Format,
+    text: &'a str,
+    opts: &DecodeOptions,
+    bump: &'a Bump,
+) -> Option<(tree::Node<'a>, usize)> {
+    let (node, end) = match format {
+        Format::Json => {
+            tree::parse_json_object_prefix(text, opts.limits, opts.normalize, bump).ok()?
+        }
+        Format::Xml => tree::parse_xml_prefix(text, opts.limits, bump)
+            .ok()
+            .map(|(_, n, end)| (n, end))?,
+    };
+    (end <= opts.limits.max_record_bytes).then_some((node, end))
 }
 
 /// The limits of the re-parse that places a finding in a record already read

@@ -181,20 +181,11 @@ fn a_record_over_a_limit_loses_no_other() {
     ];
     for (what, doc, broken) in cases {
         for trickle in [false, true] {
-            let limits = Limits::default().max_record_bytes(1000);
-            let mut b = ReaderBuilder::new();
-            b.limits(limits);
-            let items: Vec<_> = if trickle {
-                b.from_reader(Trickle(doc.as_bytes()))
-                    .unwrap()
-                    .into_records()
-                    .collect()
-            } else {
-                b.from_slice(doc.as_bytes())
-                    .unwrap()
-                    .into_records()
-                    .collect()
-            };
+            let items = read_items(
+                doc.as_bytes(),
+                Limits::default().max_record_bytes(1000),
+                trickle,
+            );
             let ids: Vec<String> = items
                 .iter()
                 .filter_map(|i| i.as_ref().ok())
@@ -229,6 +220,25 @@ fn a_record_over_a_limit_loses_no_other() {
             );
             assert_eq!(checked(doc.as_bytes(), 3, false), one, "{what}");
         }
+    }
+}
+
+/// Every item of `doc` read with `limits`, from a slice (records parsed in place)
+/// or a byte at a time (`trickle`: the splitter walks and copies every record).
+fn read_items(
+    doc: &[u8],
+    limits: Limits,
+    trickle: bool,
+) -> Vec<decp_core::Result<decp_core::Decoded>> {
+    let mut b = ReaderBuilder::new();
+    b.limits(limits);
+    if trickle {
+        b.from_reader(Trickle(doc))
+            .unwrap()
+            .into_records()
+            .collect()
+    } else {
+        b.from_slice(doc).unwrap().into_records().collect()
     }
 }
 
@@ -309,19 +319,7 @@ fn broken_markup_in_an_xml_record_loses_no_other() {
             "<marches>\n<marche><id>A</id></marche>\n<marche><id>B</id>{broken}</marche>\n<marche><id>C</id></marche>\n</marches>\n"
         );
         for trickle in [false, true] {
-            let items: Vec<_> = if trickle {
-                ReaderBuilder::new()
-                    .from_reader(Trickle(doc.as_bytes()))
-                    .unwrap()
-                    .into_records()
-                    .collect()
-            } else {
-                ReaderBuilder::new()
-                    .from_slice(doc.as_bytes())
-                    .unwrap()
-                    .into_records()
-                    .collect()
-            };
+            let items = read_items(doc.as_bytes(), Limits::default(), trickle);
             assert_eq!(items.len(), 3, "{broken}: {items:?}");
             assert!(items[0].is_ok() && items[2].is_ok(), "{broken}: {items:?}");
             let e = items[1].as_ref().unwrap_err();
@@ -490,19 +488,11 @@ fn xml_record_ends_are_not_fooled() {
         "x".repeat(3000)
     );
     for trickle in [false, true] {
-        let mut b = ReaderBuilder::new();
-        b.limits(Limits::default().max_record_bytes(1000));
-        let items: Vec<_> = if trickle {
-            b.from_reader(Trickle(doc.as_bytes()))
-                .unwrap()
-                .into_records()
-                .collect()
-        } else {
-            b.from_slice(doc.as_bytes())
-                .unwrap()
-                .into_records()
-                .collect()
-        };
+        let items = read_items(
+            doc.as_bytes(),
+            Limits::default().max_record_bytes(1000),
+            trickle,
+        );
         assert_eq!(items.len(), 2, "{items:?}");
         let e = items[0].as_ref().unwrap_err();
         assert!(

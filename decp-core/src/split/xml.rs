@@ -655,8 +655,11 @@ impl XmlSplitter {
                 Markup::Start {
                     self_closing: false,
                 } => {
+                    // Once end tags no longer match, open elements are not tracked.
                     if !matching {
-                    } else if self.name_ends.len() >= limits.max_depth {
+                        continue;
+                    }
+                    if self.name_ends.len() >= limits.max_depth {
                         extra += 1;
                     } else {
                         self.names.extend_from_slice(closing);
@@ -675,18 +678,15 @@ impl XmlSplitter {
                         },
                     ));
                 }
-                Markup::End if !matching => {
+                // Once end tags no longer match, or past the depth limit (levels
+                // counted), the element's own end tag still ends it.
+                Markup::End if !matching || extra > 0 => {
                     if closing == &self.names[..root] {
                         break;
                     }
-                }
-                // Past the depth limit: counted, and the element's own end tag
-                // still ends it, as everywhere else.
-                Markup::End if extra > 0 => {
-                    if closing == &self.names[..root] {
-                        break;
+                    if matching {
+                        extra -= 1;
                     }
-                    extra -= 1;
                 }
                 Markup::End => {
                     let top = self.name_ends.pop().unwrap_or(0);
