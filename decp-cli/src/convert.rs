@@ -4,6 +4,7 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use decp_core::ocds::PackageBuilder;
 use decp_core::{Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
 
 use crate::input::Input;
@@ -19,6 +20,9 @@ pub enum OutFormat {
     Xml,
     /// One record per line in the official JSON shape, with a `"kind"` member.
     Ndjson,
+    /// An OCDS 1.1 release package: one release per contract state (needs
+    /// --ocid-prefix).
+    Ocds,
 }
 
 /// Options of the command.
@@ -39,6 +43,19 @@ pub struct Options {
     pub normalize: bool,
     /// Language of the findings on stderr.
     pub lang: Lang,
+    /// The OCDS package's metadata (`--to ocds`).
+    pub ocds: OcdsOptions,
+}
+
+/// The OCDS package's metadata.
+#[derive(Default)]
+pub struct OcdsOptions {
+    /// The publisher's registered `ocid` prefix (required for `--to ocds`).
+    pub ocid_prefix: Option<String>,
+    /// The package's `uri`.
+    pub uri: Option<String>,
+    /// The publisher's name.
+    pub publisher: Option<String>,
 }
 
 /// Where a conversion writes: standard output, or a temporary file beside the
@@ -193,24 +210,39 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
     let reader = input
         .reader(mode, o.from, o.normalize)
         .map_err(|e| format!("{name}: {}", e.text(o.lang)))?;
-    let out = Output::open(output, input, o.lang)?;
-    let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade);
     let to = o.to.unwrap_or(match reader.format() {
         Format::Json => OutFormat::Json,
         Format::Xml => OutFormat::Xml,
     });
-    let builder = match to {
-        OutFormat::Json => *WriterBuilder::new(Format::Json).pretty(!o.compact),
-        OutFormat::Xml => *WriterBuilder::new(Format::Xml).pretty(!o.compact),
-        OutFormat::Ndjson => WriterBuilder::ndjson(),
+    let package = match (to, &o.ocds.ocid_prefix) {
+        (OutFormat::Ocds, None) => {
+            return Err(match o.lang {
+                Lang::Fr => "--to ocds demande --ocid-prefix (le préfixe d'ocid enregistré par l'éditeur des données, par exemple ocds-213czf)".into(),
+                Lang::En => "--to ocds needs --ocid-prefix (the publisher's registered ocid prefix, such as ocds-213czf)".into(),
+            });
+        }
+        (OutFormat::Ocds, Some(prefix)) => {
+            let mut b = PackageBuilder::new(prefix.clone());
+            b.pretty(!o.compact);
+            if let Some(u) = &o.ocds.uri {
+                b.uri(u.clone());
+            }
+            if let Some(p) = &o.ocds.publisher {
+                b.publisher(p.clone());
+            }
+            Some(b)
+        }
+        _ => None,
     };
-    let mut writer = builder.from_writer(out);
+    let out = Output::open(output, input, o.lang)?;
+    // OCDS is written from v2: v1 records are upgraded (and the upgrade's findings reported).
+    let checker = Checker::new(reader.decode_options()).upgrade(o.upgrade || package.is_some());
     let progress = Progress::new(input.size(), o.quiet, &name);
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let mut n = 0u64;
     let mut printed = 0u64;
-    let result = checker.convert(reader, &mut writer, o.jobs, &|b| progress.bytes(b), |c| {
+    let each = |c: &decp_core::Checked| {
         n += 1;
         for f in &c.issues {
             if o.quiet || o.max_issues.is_some_and(|m| printed >= m) {
@@ -221,9 +253,26 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         }
         progress.counts(n, 0);
         true
-    });
+    };
+    let bytes = &|b| progress.bytes(b);
+    let (result, finished) = match package {
+        Some(b) => {
+            let mut w = b.from_writer(out);
+            let r = checker.convert(reader, &mut w, o.jobs, bytes, each);
+            (r, w.finish())
+        }
+        None => {
+            let builder = match to {
+                OutFormat::Json => *WriterBuilder::new(Format::Json).pretty(!o.compact),
+                OutFormat::Xml => *WriterBuilder::new(Format::Xml).pretty(!o.compact),
+                OutFormat::Ndjson | OutFormat::Ocds => WriterBuilder::ndjson(),
+            };
+            let mut w = builder.from_writer(out);
+            let r = checker.convert(reader, &mut w, o.jobs, bytes, each);
+            (r, w.finish())
+        }
+    };
     progress.finish();
-    let finished = writer.finish();
     let done = match result {
         Ok(done) => done,
         Err(ConvertError::Read(e)) => return Err(format!("{name}: {}", e.text(o.lang))),

@@ -173,17 +173,22 @@ enum Command {
         #[arg(long, value_enum)]
         from: Option<FormatArg>,
     },
-    /// Convert a DECP file (v2, or v1 which stays v1) between JSON, XML and NDJSON.
+    /// Convert a DECP file (v2, or v1 which stays v1) between JSON, XML and NDJSON,
+    /// or export it as an OCDS 1.1 release package.
     ///
     /// The input format is detected unless --from is given. Values that do not fit
     /// the official types are kept as they are and reported on stderr (use --strict
     /// to refuse them instead). NDJSON is one record per line in the official JSON
-    /// shape, with a "kind" member.
+    /// shape, with a "kind" member. OCDS: one release per contract state (the
+    /// contract as published, then after each modification), v1 upgraded first;
+    /// the ocid is --ocid-prefix, the buyer's id and the contract's id; DECP fields
+    /// OCDS has no place for are kept in each release's "decp" object.
     ///
     /// Examples:
     ///   decp convert marches.json --to xml -o marches.xml
     ///   cat marches.xml | decp convert - --to json > marches.json
     ///   decp convert marches.xml --to ndjson | jq .montant
+    ///   decp convert marches.json --to ocds --ocid-prefix ocds-213czf -o ocds.json
     #[command(verbatim_doc_comment)]
     Convert {
         /// Input file, or `-` for standard input.
@@ -218,6 +223,15 @@ enum Command {
         /// Language of messages.
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
+        /// OCDS: the publisher's registered ocid prefix (required with --to ocds).
+        #[arg(long, value_name = "PREFIX", required_if_eq("to", "ocds"))]
+        ocid_prefix: Option<String>,
+        /// OCDS: the package's uri (default urn:x-decp:PREFIX).
+        #[arg(long, value_name = "URI")]
+        package_uri: Option<String>,
+        /// OCDS: the publisher's name (default decp).
+        #[arg(long, value_name = "NAME")]
+        publisher: Option<String>,
     },
     /// Upgrade v1 (1.4, 1.5) and 2.0.0 data to v2, in JSON or XML.
     ///
@@ -436,10 +450,18 @@ fn main() -> ExitCode {
             quiet,
             max_issues,
             lang,
+            ocid_prefix,
+            package_uri,
+            publisher,
         } => run_convert(
             input,
             &output,
             &convert::Options {
+                ocds: convert::OcdsOptions {
+                    ocid_prefix,
+                    uri: package_uri,
+                    publisher,
+                },
                 to: Some(to),
                 from: from.map(Into::into),
                 strict,
@@ -480,6 +502,7 @@ fn main() -> ExitCode {
                 upgrade: true,
                 normalize,
                 lang: lang.into(),
+                ocds: convert::OcdsOptions::default(),
             },
         ),
         Command::Stats {

@@ -111,6 +111,7 @@ mod limits;
 mod message;
 pub mod model;
 mod normalize;
+pub mod ocds;
 mod path;
 pub mod pipeline;
 mod position;
@@ -121,6 +122,7 @@ mod report;
 mod single;
 mod sink;
 mod split;
+mod states;
 #[cfg(feature = "arrow")]
 pub mod table;
 mod tree;
@@ -149,7 +151,7 @@ pub use validate::{
     publication_threshold,
 };
 pub use workflow::{Checked, Checker, ConvertError, Converted};
-pub use write::{Writer, WriterBuilder};
+pub use write::{WriteRecord, Writer, WriterBuilder};
 
 /// What the bindings rely on, checked at compile time: a change that makes one of
 /// these types lose `Send` or `Sync` fails the build instead of a binding.

@@ -345,6 +345,15 @@ pub enum Message {
     },
     /// Parquet asked of a build without it.
     ParquetUnavailable,
+    /// A record the OCDS export cannot place: it lacks what its `ocid` or its
+    /// release date is made of (a DECP field name).
+    OcdsMissing {
+        /// The missing field, e.g. `acheteur/id`.
+        field: &'static str,
+    },
+    /// A contract whose releases are identical to those of a contract already in
+    /// the OCDS package (the same record published twice).
+    OcdsRepeated,
     /// A text from another library (Parquet, CSV), used as it is in every language.
     Other(String),
     /// No members at all (the value of `schema.not_decp` for an empty root).
@@ -678,6 +687,16 @@ impl Message {
                 "la sortie Parquet demande la fonctionnalité `parquet` de decp-core",
                 "Parquet output needs decp-core's `parquet` feature",
             ),
+            Message::OcdsMissing { field } if fr => format!(
+                "pas d'export OCDS sans `{field}` valide (l'ocid et la date de publication en dépendent)"
+            ),
+            Message::OcdsMissing { field } => format!(
+                "no OCDS export without a valid `{field}` (the ocid and the release date depend on it)"
+            ),
+            Message::OcdsRepeated => s(
+                "contrat identique à un contrat déjà exporté (mêmes publications OCDS) : non répété",
+                "contract identical to one already exported (same OCDS releases): not repeated",
+            ),
             Message::Other(text) => text.clone(),
             Message::NoMembers => s("aucun", "none"),
         }
@@ -743,6 +762,10 @@ mod tests {
                 message: Box::new(Message::AttributeName { name: name() }),
             },
             Message::ParquetUnavailable,
+            Message::OcdsMissing {
+                field: "acheteur/id",
+            },
+            Message::OcdsRepeated,
             Message::NoMembers,
         ]
     }

@@ -6,7 +6,7 @@
 //! are equal by construction; they only add threads, rendering and types of their
 //! own.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use crate::error::{Error, ErrorKind, Position};
 use crate::issue::{Issue, IssueCode};
@@ -16,7 +16,7 @@ use crate::record::{Record, RecordKind, Version};
 use crate::report::FileReport;
 use crate::tree;
 use crate::validate::Validator;
-use crate::write::Writer;
+use crate::write::WriteRecord;
 
 /// The per-record step: decode a raw record, upgrade it if asked, run the rules,
 /// and place every finding at its line and column, from one parse of the record.
@@ -360,7 +360,8 @@ impl Checker {
         }
     }
 
-    /// Converts (or upgrades) a whole input into `writer` on `jobs` threads, decoding
+    /// Converts (or upgrades) a whole input into `writer` (a document [`Writer`](crate::Writer), an
+    /// OCDS package: any [`WriteRecord`]) on `jobs` threads, decoding
     /// with the reader's options: every
     /// record goes through [`Checker::check`], is written, then goes to `each`
     /// (which sees its findings: return `false` to stop). A record that cannot be
@@ -383,17 +384,17 @@ impl Checker {
     /// assert!(String::from_utf8(w.finish()?).unwrap().contains("<id>A</id>"));
     /// # Ok::<(), decp_core::Error>(())
     /// ```
-    pub fn convert<R, W, P, E>(
+    pub fn convert<R, O, P, E>(
         &self,
         reader: Reader<R>,
-        writer: &mut Writer<W>,
+        writer: &mut O,
         jobs: usize,
         progress: &P,
         mut each: E,
     ) -> std::result::Result<Converted, ConvertError>
     where
         R: Read + Send,
-        W: Write,
+        O: WriteRecord + ?Sized,
         P: Fn(u64) + Sync + ?Sized,
         E: FnMut(&Checked) -> bool,
     {

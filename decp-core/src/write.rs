@@ -352,3 +352,23 @@ impl<W: Write> Drop for Writer<W> {
         }
     }
 }
+
+/// A destination of records, one at a time: a document [`Writer`] or an OCDS
+/// [`PackageWriter`](crate::ocds::PackageWriter). [`Checker::convert`](crate::Checker::convert)
+/// feeds any of them.
+pub trait WriteRecord {
+    /// Writes one record.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Write`](crate::ErrorKind::Write) when this record cannot be
+    /// written (it is skipped; the output stays whole), any other kind when the
+    /// output failed.
+    fn write_record(&mut self, record: &Record) -> Result<()>;
+}
+
+impl<W: Write> WriteRecord for Writer<W> {
+    fn write_record(&mut self, record: &Record) -> Result<()> {
+        Writer::write_record(self, record)
+    }
+}

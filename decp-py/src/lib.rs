@@ -12,9 +12,10 @@ mod scan;
 mod source;
 mod values;
 
+use decp_core::ocds::PackageBuilder;
 use decp_core::{
-    Checker, DecodeOptions, Families, Family, FileReport, Lang, Record, RecordKind, Validator,
-    ValidatorOptions, WriterBuilder,
+    Checker, DecodeOptions, Families, Family, FileReport, IssueCode, Lang, Record, RecordKind,
+    Validator, ValidatorOptions, WriterBuilder,
 };
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -360,6 +361,70 @@ fn iter_records(
     })
 }
 
+/// A document as an OCDS release package (see `decp.to_ocds`): the package's
+/// JSON text and the findings of the records it could not carry
+/// (`convert.not_written`, and the unreadable records' syntax findings).
+#[pyfunction]
+#[pyo3(signature = (src, *, ocid_prefix, uri=None, publisher=None, format=None, normalize=false, jobs=None, lang="fr"))]
+#[allow(clippy::too_many_arguments)]
+fn _to_ocds(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    ocid_prefix: &str,
+    uri: Option<String>,
+    publisher: Option<String>,
+    format: Option<&str>,
+    normalize: bool,
+    jobs: Option<usize>,
+    lang: &str,
+) -> PyResult<(String, Vec<Issue>)> {
+    guarded(|| {
+        let lang = parse_lang(lang)?;
+        if ocid_prefix.trim().is_empty() {
+            return Err(PyValueError::new_err(
+                "ocid_prefix is the publisher's registered ocid prefix, such as \"ocds-213czf\"",
+            ));
+        }
+        let o = ReadOpts {
+            format: parse_format(format)?,
+            mode: decp_core::Mode::Tolerant,
+            normalize,
+        };
+        let (src, _) = source(src, false)?;
+        let mut b = PackageBuilder::new(ocid_prefix);
+        if let Some(u) = uri {
+            b.uri(u);
+        }
+        if let Some(p) = publisher {
+            b.publisher(p);
+        }
+        let jobs = threads(jobs);
+        source::READ_ERROR.with(|r| r.borrow_mut().take());
+        let result = py.detach(|| {
+            let reader = open(src, o)?;
+            let checker = Checker::new(reader.decode_options()).upgrade(true);
+            let mut w = b.from_writer(Vec::new());
+            let mut skipped = Vec::new();
+            checker.convert(reader, &mut w, jobs, &|_| {}, |c| {
+                skipped.extend(
+                    c.issues
+                        .iter()
+                        .filter(|i| matches!(i.code, IssueCode::NotWritten | IssueCode::Syntax))
+                        .cloned(),
+                );
+                true
+            })?;
+            let text = String::from_utf8(w.finish()?).unwrap_or_default();
+            Ok::<_, decp_core::Error>((text, skipped))
+        });
+        if let Some(e) = source::READ_ERROR.with(|r| r.borrow_mut().take()) {
+            return Err(e);
+        }
+        let (text, skipped) = result.map_err(|e| to_py_err(py, e, lang))?;
+        Ok((text, skipped.iter().map(|i| Issue::new(i, lang)).collect()))
+    })
+}
+
 /// The catalogue of finding codes (see `decp.rules`).
 #[pyfunction]
 #[pyo3(signature = (lang="fr"))]
@@ -412,6 +477,7 @@ fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(iter_records, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(_to_ocds, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     Ok(())
 }

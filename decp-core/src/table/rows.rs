@@ -13,6 +13,7 @@ use crate::issue::{Issue, IssueCode, Lang};
 use crate::model::{ContratConcession, Marche, Operateur};
 use crate::raw::{Field, get};
 use crate::record::{Record, RecordKind, Version};
+use crate::states::{self, Modification, valid_items};
 use crate::workflow::Checked;
 
 /// One row of one table: a value (or null) per column, in the columns' order.
@@ -365,32 +366,6 @@ fn state_rows<T: Codec>(
     }
 }
 
-/// The valid items of a list of modifications, with their place in it, in the
-/// order states follow: modification id, then date, then as published.
-fn in_order<'a, M>(
-    mods: &[(usize, &'a M)],
-    key: impl Fn(&M) -> (Option<i64>, Option<NaiveDate>),
-) -> Vec<(usize, &'a M)> {
-    let mut order = mods.to_vec();
-    order.sort_by_key(|(i, md)| {
-        let (id, date) = key(md);
-        (id, date, *i)
-    });
-    order
-}
-
-/// The valid items of a list, with their index.
-fn valid_items<T>(list: &Option<Field<Vec<Field<T>>>>) -> Vec<(usize, &T)> {
-    get(list)
-        .map(|l| {
-            l.iter()
-                .enumerate()
-                .filter_map(|(i, f)| f.valid().map(|v| (i, v)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
     let mods = valid_items(&m.modifications);
     if !opts.wants(Table::Marches) {
@@ -400,16 +375,8 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
     } else {
         // The state's values, changed by each modification in turn: the contract
         // without its lists of events.
-        let mut cur = m.clone();
-        cur.modifications = None;
-        cur.actes_sous_traitance = None;
-        cur.modifications_actes_sous_traitance = None;
-        let order = in_order(&mods, |md| {
-            (
-                get(&md.id).copied(),
-                get(&md.date_notification_modification).copied(),
-            )
-        });
+        let mut cur = states::marche_base(m);
+        let order = states::in_order(&m.modifications);
         if !opts.current_only {
             state_rows(
                 &MARCHE_STATE,
@@ -423,17 +390,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
             );
         }
         for (k, (_, md)) in order.iter().enumerate() {
-            if let Some(v) = &md.montant {
-                cur.montant = Some(v.clone());
-            }
-            if let Some(v) = &md.duree_mois {
-                cur.duree_mois = Some(v.clone());
-            }
-            if let Some(t) = &md.titulaires
-                && get_nonempty(t)
-            {
-                cur.titulaires = Some(t.clone());
-            }
+            md.apply_to(&mut cur);
             let current = k + 1 == order.len();
             if current || !opts.current_only {
                 let made = Some((
@@ -550,10 +507,6 @@ fn marche_links(
     }
 }
 
-fn get_nonempty<T>(f: &Field<Vec<Field<T>>>) -> bool {
-    f.valid().is_some_and(|l| l.iter().any(Field::is_valid))
-}
-
 fn concession_rows(
     k: &ContratConcession,
     ctx: &Ctx<'_>,
@@ -575,26 +528,14 @@ fn concession_rows(
             set,
         );
     } else {
-        let mut cur = k.clone();
-        cur.modifications = None;
-        cur.donnees_execution = None;
-        let order = in_order(&mods, |md| {
-            (
-                get(&md.id).copied(),
-                get(&md.date_signature_modification).copied(),
-            )
-        });
+        let mut cur = states::concession_base(k);
+        let order = states::in_order(&k.modifications);
         if !opts.current_only {
             let holders = &cur.concessionnaires;
             state_rows(&CONCESSION_STATE, &cur, holders, None, false, ctx, nom, set);
         }
         for (n, (_, md)) in order.iter().enumerate() {
-            if let Some(v) = &md.valeur_globale {
-                cur.valeur_globale = Some(v.clone());
-            }
-            if let Some(v) = &md.duree_mois {
-                cur.duree_mois = Some(v.clone());
-            }
+            md.apply_to(&mut cur);
             let current = n + 1 == order.len();
             if current || !opts.current_only {
                 let made = Some((

@@ -38,6 +38,7 @@ from ._decp import (
 __all__ = [
     "DecpError",
     "Issue",
+    "OcdsWarning",
     "ParseError",
     "Record",
     "RecordIterator",
@@ -53,6 +54,7 @@ __all__ = [
     "rules",
     "scan",
     "to_arrow",
+    "to_ocds",
     "to_pandas",
     "to_polars",
     "upgrade",
@@ -233,6 +235,42 @@ def upgrade(
     dates: str = "date",
 ) -> dict[str, Any]:
     return _decp._load(src, format=format, normalize=normalize, upgrade=True, numbers=numbers, dates=dates)
+
+
+def to_ocds(
+    src: Any,
+    *,
+    ocid_prefix: str,
+    uri: str | None = None,
+    publisher: str | None = None,
+    format: str | None = None,
+    normalize: bool = False,
+    jobs: int | None = None,
+    lang: str = "fr",
+) -> dict[str, Any]:
+    import decimal
+    import json
+    import warnings
+
+    text, skipped = _decp._to_ocds(
+        src,
+        ocid_prefix=ocid_prefix,
+        uri=uri,
+        publisher=publisher,
+        format=format,
+        normalize=normalize,
+        jobs=jobs,
+        lang=lang,
+    )
+    for issue in skipped:
+        warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
+    return json.loads(text, parse_float=decimal.Decimal)
+
+
+class OcdsWarning(UserWarning):
+    """A record :func:`to_ocds` could not export (unreadable, or without the buyer's
+    or the contract's ``id`` that its ``ocid`` is made of, or repeated): the message
+    says which and why (finding ``convert.not_written``, or ``schema.syntax``)."""
 
 
 def to_arrow(src: Any, **kwargs: Any) -> Any:

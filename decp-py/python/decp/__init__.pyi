@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol, final
 __all__ = [
     "DecpError",
     "Issue",
+    "OcdsWarning",
     "ParseError",
     "Record",
     "RecordIterator",
@@ -29,6 +30,7 @@ __all__ = [
     "rules",
     "scan",
     "to_arrow",
+    "to_ocds",
     "to_pandas",
     "to_polars",
     "upgrade",
@@ -369,6 +371,46 @@ def upgrade(
     dates: _Dates = "date",
 ) -> dict[str, Any]:
     """A document, v1 or v2, as a v2 document in Python objects (see :func:`load`)."""
+
+class OcdsWarning(UserWarning):
+    """A record :func:`to_ocds` could not export (unreadable, or without the buyer's
+    or the contract's ``id`` that its ``ocid`` is made of, or identical to one
+    already exported): the message says which and why."""
+
+def to_ocds(
+    src: _Source,
+    *,
+    ocid_prefix: str,
+    uri: str | None = None,
+    publisher: str | None = None,
+    format: _Format | None = None,
+    normalize: bool = False,
+    jobs: int | None = None,
+    lang: _Lang = "fr",
+) -> dict[str, Any]:
+    """A document (v1 or v2, JSON or XML; a path, file object, ``bytes`` or
+    ``str``) as an OCDS 1.1 release package, as Python objects: amounts exact,
+    ``int`` or ``decimal.Decimal``, never ``float`` (euros excluding VAT, in
+    ``value.amount`` with currency ``EUR``), dates as OCDS date-time strings.
+
+    One release per contract state: the contract as published (tags ``award``,
+    ``contract``), then one per modification in order (``contractAmendment``, with
+    ``awardUpdate`` when the holders change), all with one ``ocid``:
+    ``ocid_prefix`` (the publisher's registered prefix, such as ``"ocds-213czf"``),
+    the buyer's id and the contract's id. ``procurementMethod`` comes from the DECP
+    procedure (absent for a "Procédure adaptée"), ``mainProcurementCategory`` from
+    the CPV division; DECP fields OCDS has no place for are in each release's
+    ``decp`` object. The mapping is documented in the Rust core
+    (``decp_core::ocds``); the same as ``decp convert --to ocds``.
+
+    ``uri`` and ``publisher`` are the package's ``uri`` (default
+    ``urn:x-decp:{ocid_prefix}``) and ``publisher.name`` (default ``"decp"``);
+    ``publishedDate`` is the latest release date.
+
+    Records that cannot be exported are skipped with an :class:`OcdsWarning` each
+    (message in ``lang``). Raises :class:`ParseError` when the document cannot be
+    read, ``ValueError`` for an empty ``ocid_prefix``.
+    """
 
 def rules(lang: _Lang = "fr") -> list[dict[str, Any]]:
     """The catalogue of finding codes: ``code``, ``family``, ``severity``, ``message``
