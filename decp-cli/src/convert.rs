@@ -116,6 +116,14 @@ impl Output {
         })
     }
 
+    /// Opens the output for `path`, refusing one that is any of the inputs.
+    pub fn open_for(path: &Path, inputs: &[Input], lang: Lang) -> Result<Output, String> {
+        let clash = inputs
+            .iter()
+            .find(|i| matches!(i, Input::File(f) if path.as_os_str() != "-" && same_file(f, path)));
+        Output::open(path, clash.unwrap_or(&Input::Stdin), lang)
+    }
+
     /// Flushes the output; a file is renamed to its target.
     pub fn commit(self, lang: Lang) -> Result<(), String> {
         match self {

@@ -21,6 +21,9 @@ pub struct Options {
     pub jobs: usize,
     pub quiet: bool,
     pub lang: Lang,
+    /// Mark duplicates (`duplicate_of_*` columns) after a first pass, preferring
+    /// these sources.
+    pub dedup: Option<Vec<String>>,
 }
 
 /// Flattens every input into one set of tables; returns the exit code: 0, or 2
@@ -40,9 +43,22 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         .float(o.float)
         .only(&o.tables);
     let validator = Validator::new(ValidatorOptions::default());
+    let dedup = match &o.dedup {
+        None => None,
+        Some(prefer) => {
+            match crate::dedup::index(inputs, o.from, o.normalize, prefer, o.jobs, o.quiet, o.lang)
+            {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    return 2;
+                }
+            }
+        }
+    };
     let mut code = 0u8;
     let mut records = 0u64;
-    for input in inputs {
+    for (source, input) in inputs.iter().enumerate() {
         let name = input.name();
         let reader = match input.reader(Mode::Tolerant, o.from, o.normalize) {
             Ok(r) => r,
@@ -59,7 +75,16 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
             reader,
             o.jobs,
             &|n| progress.bytes(n),
-            |c| (c.is_record(), rows_of(&c, &name, &opts)),
+            |c| {
+                let mut set = rows_of(&c, &name, &opts);
+                let place = c.position.and_then(|p| p.record);
+                if let (Some(d), Some(r)) = (&dedup, place)
+                    && let Some((s, kept)) = d.duplicate_of(source as u32, r)
+                {
+                    set.mark_duplicate_of(d.source_name(s), kept);
+                }
+                (c.is_record(), set)
+            },
             |(is_record, set)| {
                 records += u64::from(is_record);
                 match files.write(set) {

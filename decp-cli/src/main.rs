@@ -1,6 +1,7 @@
 //! The `decp` command-line tool: validate, convert, upgrade and summarise DECP files.
 
 mod convert;
+mod dedup;
 mod flatten;
 mod input;
 mod progress;
@@ -332,6 +333,70 @@ enum Command {
         /// Print the tables' schema (a Frictionless Data Package, JSON) and exit.
         #[arg(long)]
         schema: bool,
+        /// Find the contracts published several times (as `decp dedup` does; the
+        /// inputs are read twice) and name the record kept in the
+        /// duplicate_of_sourceFile and duplicate_of_record columns of the
+        /// duplicates' rows.
+        #[arg(long)]
+        dedup: bool,
+        /// With --dedup: preferred sources, first first.
+        #[arg(long, value_name = "SOURCE", num_args = 1.., requires = "dedup")]
+        prefer: Vec<String>,
+    },
+    /// Write one document without the contracts published several times, with a
+    /// report of the duplicates.
+    ///
+    /// Records that agree on the buyer's identifier, the contract's id (both
+    /// compared on letters and digits, upper case), the notification date, the
+    /// sorted holders' identifiers and the exact amount are one contract: the
+    /// most recently published is kept (then the one with the fewest findings,
+    /// then the most fields, then the first --prefer source its name contains),
+    /// whatever the order of the inputs. Records with the same buyer, id and date
+    /// that differ in amount or holders are near duplicates: reported, both kept.
+    /// Output in v2 (v1 upgraded); every record left out gets a convert.duplicate
+    /// finding on stderr. The inputs are read twice (files only).
+    ///
+    /// Examples:
+    ///   decp dedup profil.json plateforme.xml -o decp.json --report doublons.json
+    ///   decp dedup exports/ --prefer profil -o decp.xml
+    #[command(verbatim_doc_comment)]
+    Dedup {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output file, or `-` for standard output (the default).
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+        /// Output format (default: the first input's).
+        #[arg(long, value_enum)]
+        to: Option<FormatArg>,
+        /// Write the duplicates report (JSON: groups, kept and dropped records, reasons) to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Preferred sources, first first (a source matches when its path contains SOURCE).
+        #[arg(long, value_name = "SOURCE", num_args = 1..)]
+        prefer: Vec<String>,
+        /// Input format (detected when left out).
+        #[arg(long, value_enum)]
+        from: Option<FormatArg>,
+        /// Repair producers' defects while reading; each repair is reported on stderr.
+        #[arg(long)]
+        normalize: bool,
+        /// Compact output instead of indented.
+        #[arg(long)]
+        compact: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Print no finding and no summary.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Print at most N findings.
+        #[arg(long, value_name = "N")]
+        max_issues: Option<u64>,
+        /// Language of messages.
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
     },
     /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
     ///
@@ -533,6 +598,42 @@ fn main() -> ExitCode {
                 2
             }
         },
+        Command::Dedup {
+            paths,
+            output,
+            to,
+            report,
+            prefer,
+            from,
+            normalize,
+            compact,
+            jobs: j,
+            quiet,
+            max_issues,
+            lang,
+        } => {
+            let lang: Lang = lang.into();
+            let o = dedup::Options {
+                output,
+                to: to.map(Into::into),
+                report,
+                prefer,
+                normalize,
+                from: from.map(Into::into),
+                compact,
+                jobs: jobs(j),
+                quiet,
+                max_issues,
+                lang,
+            };
+            match input::expand(&paths, lang).and_then(|inputs| dedup::run(&inputs, &o)) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("decp: {e}");
+                    2
+                }
+            }
+        }
         Command::Flatten {
             paths,
             output,
@@ -547,6 +648,8 @@ fn main() -> ExitCode {
             quiet,
             lang,
             schema,
+            dedup,
+            prefer,
         } => {
             if schema {
                 print!(
@@ -593,6 +696,7 @@ fn main() -> ExitCode {
                     jobs: jobs(j),
                     quiet,
                     lang: lang.into(),
+                    dedup: dedup.then_some(prefer),
                 },
             )
         }

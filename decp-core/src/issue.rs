@@ -361,6 +361,19 @@ issue_codes! {
     NotWritten = "convert.not_written", Convert, Error,
         fr: "enregistrement non écrit : le format de sortie ne peut pas le porter ({value})",
         en: "record not written: the output format cannot carry it ({value})";
+    /// A record left out by deduplication: the same contract (same key: buyer,
+    /// id, notification date, holders, amount) is kept from another record,
+    /// `expected` (`source#n`, records counted from 1); `value` names the
+    /// criterion that chose it (`datePublicationDonnees`, `findings`, `fields`,
+    /// `prefer`, `content`, `identical`).
+    Duplicate = "convert.duplicate", Convert, Info,
+        fr: "doublon laissé de côté : le même contrat est gardé depuis {expected} (critère : {value})",
+        en: "duplicate left out: the same contract is kept from {expected} (criterion: {value})";
+    /// A near duplicate: same buyer, id and notification date as `expected`, but
+    /// `value` (`montant`, `titulaires`) differs; both are kept.
+    NearDuplicate = "convert.near_duplicate", Convert, Warning,
+        fr: "quasi-doublon de {expected} : même acheteur, même id, même date, mais {value} diffère ; les deux sont gardés",
+        en: "near duplicate of {expected}: same buyer, id and date, but {value} differs; both are kept";
     /// A value that a flat table's column type cannot hold exactly (an amount with
     /// more than ten decimals): null in the table, kept here.
     TableValue = "convert.table_value", Convert, Warning,

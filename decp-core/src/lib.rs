@@ -100,6 +100,7 @@
 mod codec;
 pub mod cpv;
 mod decoded;
+pub mod dedup;
 mod detect;
 mod encoding;
 mod error;

@@ -406,36 +406,12 @@ impl Checker {
             jobs,
             progress,
             |c| c,
-            |mut c| {
-                // Written first, so that `each` sees a record the output refused.
-                if let Some(rec) = &c.record {
-                    match writer.write_record(rec) {
-                        Ok(()) => n.written += 1,
-                        Err(e) if matches!(e.kind(), ErrorKind::Write { .. }) => {
-                            // The record is skipped and reported; the rest goes on,
-                            // so the output never looks complete when it is not.
-                            n.skipped += 1;
-                            let mut i = Issue::new(
-                                IssueCode::NotWritten,
-                                c.path.clone().unwrap_or_default(),
-                            );
-                            i.position = c.position;
-                            if let ErrorKind::Write { message } = e.into_kind() {
-                                i.detail = Some(Box::new(message));
-                            }
-                            c.issues.push(i);
-                        }
-                        Err(e) => {
-                            write_error = Some(e);
-                            return false;
-                        }
-                    }
-                } else if c.is_record() {
-                    n.unreadable += 1;
+            |mut c| match n.write(writer, &mut c) {
+                Ok(()) => each(&c),
+                Err(e) => {
+                    write_error = Some(e);
+                    false
                 }
-                n.records += u64::from(c.is_record());
-                n.count(&c.issues);
-                each(&c)
             },
         );
         if let Some(e) = write_error {
@@ -514,9 +490,45 @@ pub struct Converted {
     pub errors: u64,
     /// Findings of severity warning.
     pub warnings: u64,
+    /// Records left out as duplicates of a record kept (deduplication: a
+    /// `convert.duplicate` finding each).
+    pub duplicates: u64,
 }
 
 impl Converted {
+    /// Writes one checked record (written first, so that what follows sees a
+    /// record the output refused: skipped, with a `convert.not_written` finding)
+    /// and counts it. The error is the output's failure.
+    pub(crate) fn write<O: WriteRecord + ?Sized>(
+        &mut self,
+        writer: &mut O,
+        c: &mut Checked,
+    ) -> Result<(), Error> {
+        if let Some(rec) = &c.record {
+            match writer.write_record(rec) {
+                Ok(()) => self.written += 1,
+                Err(e) if matches!(e.kind(), ErrorKind::Write { .. }) => {
+                    // The record is skipped and reported; the rest goes on, so the
+                    // output never looks complete when it is not.
+                    self.skipped += 1;
+                    let mut i =
+                        Issue::new(IssueCode::NotWritten, c.path.clone().unwrap_or_default());
+                    i.position = c.position;
+                    if let ErrorKind::Write { message } = e.into_kind() {
+                        i.detail = Some(Box::new(message));
+                    }
+                    c.issues.push(i);
+                }
+                Err(e) => return Err(e),
+            }
+        } else if c.is_record() {
+            self.unreadable += 1;
+        }
+        self.records += u64::from(c.is_record());
+        self.count(&c.issues);
+        Ok(())
+    }
+
     fn count(&mut self, issues: &[Issue]) {
         for i in issues {
             match i.severity() {

@@ -354,7 +354,7 @@ fn every_code_has_a_fixture_and_two_languages() {
         // normalize.rs, upgrade.rs and v1.rs, which walk the catalogue likewise;
         // the envelope's findings are in cases.rs (encoding), oracle.rs and
         // errors.rs (schema.doctype); the tables' convert.table_value in
-        // decp-cli/tests/flatten.rs.
+        // decp-cli/tests/flatten.rs; deduplication's in dedup.rs.
         let elsewhere = matches!(
             e.family,
             decp_core::Family::Repair | decp_core::Family::Upgrade
@@ -365,6 +365,8 @@ fn every_code_has_a_fixture_and_two_languages() {
                 | IssueCode::NotWritten
                 | IssueCode::TableValue
                 | IssueCode::Doctype
+                | IssueCode::Duplicate
+                | IssueCode::NearDuplicate
         );
         if !elsewhere {
             assert!(

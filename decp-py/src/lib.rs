@@ -425,6 +425,63 @@ fn _to_ocds(
     })
 }
 
+/// The duplicates report of a set of sources (see `decp.duplicates`), as JSON.
+#[pyfunction]
+#[pyo3(signature = (srcs, *, prefer=Vec::new(), format=None, normalize=false, jobs=None))]
+fn _duplicates(
+    py: Python<'_>,
+    srcs: Vec<Bound<'_, PyAny>>,
+    prefer: Vec<String>,
+    format: Option<&str>,
+    normalize: bool,
+    jobs: Option<usize>,
+) -> PyResult<String> {
+    guarded(|| {
+        let o = ReadOpts {
+            format: parse_format(format)?,
+            mode: decp_core::Mode::Tolerant,
+            normalize,
+        };
+        // Each source is read twice: paths and bytes only (a file object could not be).
+        let mut sources = Vec::new();
+        for (k, src) in srcs.iter().enumerate() {
+            let (s, name) = source(src, false)?;
+            let name = match &s {
+                Src::Path(_) => name,
+                Src::Bytes(_) | Src::Text(_) => format!("<bytes {}>", k + 1),
+                _ => {
+                    return Err(PyValueError::new_err(
+                        "duplicates reads each source twice: give paths or bytes, not file objects",
+                    ));
+                }
+            };
+            sources.push((s, name));
+        }
+        // A second `Src` of the same source, for the second pass.
+        let again = |s: &Src| match s {
+            Src::Path(p) => Src::Path(p.clone()),
+            Src::Bytes(b) => Src::Bytes(b.clone()),
+            Src::Text(b) => Src::Text(b.clone()),
+            _ => unreachable!("refused above"),
+        };
+        let jobs = threads(jobs);
+        let checker = Checker::new(DecodeOptions::default())
+            .validator(Validator::new(ValidatorOptions::default()));
+        let result = py.detach(|| {
+            let mut index = decp_core::dedup::Index::new(prefer);
+            for (s, name) in &sources {
+                index.add(&checker, name.clone(), open(again(s), o)?, jobs, &|_| {})?;
+            }
+            let mut d = index.finish();
+            for (k, (s, _)) in sources.iter().enumerate() {
+                d.note_keys(&checker, k as u32, open(again(s), o)?, jobs)?;
+            }
+            Ok::<_, decp_core::Error>(d.to_json())
+        });
+        result.map_err(|e| to_py_err(py, e, Lang::En))
+    })
+}
+
 /// The catalogue of finding codes (see `decp.rules`).
 #[pyfunction]
 #[pyo3(signature = (lang="fr"))]
@@ -478,6 +535,7 @@ fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(iter_records, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(_to_ocds, m)?)?;
+    m.add_function(wrap_pyfunction!(_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     Ok(())
 }

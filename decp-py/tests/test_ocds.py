@@ -64,3 +64,39 @@ def test_errors() -> None:
         decp.to_ocds(MODS, ocid_prefix=" ")
     with pytest.raises(decp.ParseError):
         decp.to_ocds(b'{"marches": ', ocid_prefix="ocds-abc123")
+
+
+def _marche(id_: str, buyer: str, montant: str, published: str) -> str:
+    return (
+        f'{{"id": "{id_}", "acheteur": {{"id": "{buyer}"}}, "dateNotification": "2024-03-01", '
+        f'"montant": {montant}, "datePublicationDonnees": "{published}"}}'
+    )
+
+
+def test_duplicates_is_the_clis_report(tmp_path: pathlib.Path) -> None:
+    a = tmp_path / "profil.json"
+    b = tmp_path / "plateforme.json"
+    a.write_text(
+        '{"marches": {"marche": [%s, %s]}}'
+        % (_marche("2024-001A", "21690123100011", "45000.10", "2024-03-02"), _marche("X", "21690123100011", "1", "2024-03-02")),
+        encoding="utf-8",
+    )
+    b.write_text(
+        '{"marches": {"marche": [%s]}}' % _marche("2024 001a", "216 901 231 00011", "45000.1", "2024-04-01"),
+        encoding="utf-8",
+    )
+    ours = decp.duplicates([a, b])
+    assert ours == decp.duplicates([str(b), str(a)])  # whatever the order
+    assert (ours["records"], ours["kept"], ours["dropped"]) == (3, 2, 1)
+    group = ours["groups"][0]
+    assert group["kept"] == {"source": str(b), "record": 0}
+    assert group["dropped"] == [{"source": str(a), "record": 0, "reason": "datePublicationDonnees"}]
+    assert group["key"]["montant"] == decimal.Decimal("45000.1")
+    report = tmp_path / "report.json"
+    subprocess.run(
+        [cli(), "dedup", "-q", "-o", str(tmp_path / "out.json"), "--report", str(report), str(a), str(b)],
+        check=True,
+    )
+    assert ours == json.loads(report.read_text(encoding="utf-8"), parse_float=decimal.Decimal)
+    with open(a, "rb") as f, pytest.raises(ValueError):
+        decp.duplicates([f])

@@ -87,6 +87,25 @@ impl RowSet {
         &self.rows[slot(table)]
     }
 
+    /// Marks the rows of a record that deduplication left out (see
+    /// [`crate::dedup`]): `duplicate_of_sourceFile` and `duplicate_of_record` of
+    /// the `marches` and `concessions` rows name the record kept.
+    pub fn mark_duplicate_of(&mut self, source_file: &str, record: u64) {
+        for t in [Table::Marches, Table::Concessions] {
+            let (Some(f), Some(r)) = (
+                t.index("duplicate_of_sourceFile"),
+                t.index("duplicate_of_record"),
+            ) else {
+                continue;
+            };
+            let file: Arc<str> = source_file.into();
+            for row in &mut self.rows[slot(t)] {
+                row.0[f] = Some(Value::Text(file.clone()));
+                row.0[r] = Some(Value::Index(record));
+            }
+        }
+    }
+
     fn push(&mut self, table: Table, row: Row) {
         self.rows[slot(table)].push(row);
     }

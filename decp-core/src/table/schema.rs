@@ -183,6 +183,16 @@ pub(crate) const MARCHES: &[Column] = &[
     ("sourceFile", Text, "the input the record was read from"),
     ("version", Text, "the record's source version (2, 1.5…)"),
     ("record", Index, "the record's index in its input, from 0"),
+    (
+        "duplicate_of_sourceFile",
+        Text,
+        "with flatten --dedup, when the record is a duplicate left out: the sourceFile of the record kept (null otherwise)",
+    ),
+    (
+        "duplicate_of_record",
+        Index,
+        "with flatten --dedup, when the record is a duplicate left out: the record (from 0) of the record kept",
+    ),
 ];
 
 pub(crate) const CONCESSIONS: &[Column] = &[
@@ -263,6 +273,16 @@ pub(crate) const CONCESSIONS: &[Column] = &[
     ("sourceFile", Text, "the input the record was read from"),
     ("version", Text, "the record's source version"),
     ("record", Index, "the record's index in its input, from 0"),
+    (
+        "duplicate_of_sourceFile",
+        Text,
+        "with flatten --dedup, when the record is a duplicate left out: the sourceFile of the record kept (null otherwise)",
+    ),
+    (
+        "duplicate_of_record",
+        Index,
+        "with flatten --dedup, when the record is a duplicate left out: the record (from 0) of the record kept",
+    ),
 ];
 
 pub(crate) const MODIFICATIONS: &[Column] = &[

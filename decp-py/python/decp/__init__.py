@@ -47,6 +47,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "duplicates",
     "dumps",
     "iter_records",
     "load",
@@ -265,6 +266,25 @@ def to_ocds(
     for issue in skipped:
         warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
     return json.loads(text, parse_float=decimal.Decimal)
+
+
+def duplicates(
+    srcs: Any,
+    *,
+    prefer: Any = (),
+    format: str | None = None,
+    normalize: bool = False,
+    jobs: int | None = None,
+) -> dict[str, Any]:
+    import decimal
+    import json
+
+    if isinstance(srcs, (str, bytes, bytearray)) or hasattr(srcs, "__fspath__"):
+        srcs = [srcs]
+    text = _decp._duplicates(
+        list(srcs), prefer=list(prefer), format=format, normalize=normalize, jobs=jobs
+    )
+    return json.loads(text, parse_float=decimal.Decimal)  # type: ignore[no-any-return]
 
 
 class OcdsWarning(UserWarning):

@@ -1,0 +1,166 @@
+//! `decp dedup`: one deduplicated v2 document from several sources, and the
+//! duplicates report (the rule is `decp_core::dedup`'s).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use decp_core::dedup::{Dedup, Index};
+use decp_core::{
+    Checker, ConvertError, Format, Lang, Mode, Validator, ValidatorOptions, WriterBuilder,
+};
+
+use crate::convert::Output;
+use crate::input::Input;
+use crate::progress::Progress;
+use crate::validate::{io_text, issue_line};
+
+/// What `dedup` was asked.
+pub struct Options {
+    pub output: PathBuf,
+    /// `None`: the first input's format.
+    pub to: Option<Format>,
+    pub report: Option<PathBuf>,
+    pub prefer: Vec<String>,
+    pub normalize: bool,
+    pub from: Option<Format>,
+    pub compact: bool,
+    pub jobs: usize,
+    pub quiet: bool,
+    pub max_issues: Option<u64>,
+    pub lang: Lang,
+}
+
+/// The first pass over every input: their keys and rankings.
+pub fn index(
+    inputs: &[Input],
+    o_from: Option<Format>,
+    normalize: bool,
+    prefer: &[String],
+    jobs: usize,
+    quiet: bool,
+    lang: Lang,
+) -> Result<Dedup, String> {
+    if inputs.contains(&Input::Stdin) {
+        return Err(match lang {
+            Lang::Fr => "la déduplication lit ses entrées deux fois : donner des fichiers, pas l'entrée standard".into(),
+            Lang::En => "deduplication reads its inputs twice: give files, not standard input".into(),
+        });
+    }
+    // Findings count in the ranking: the rules' verdict, as `validate` gives it.
+    let checker = Checker::new(decp_core::DecodeOptions::default())
+        .validator(Validator::new(ValidatorOptions::default()));
+    let mut index = Index::new(prefer.to_vec());
+    for input in inputs {
+        let name = input.name();
+        let reader = input
+            .reader(Mode::Tolerant, o_from, normalize)
+            .map_err(|e| format!("{name}: {}", e.text(lang)))?;
+        let progress = Progress::new(input.size(), quiet, &name);
+        let r = index.add(&checker, name.clone(), reader, jobs, &|b| progress.bytes(b));
+        progress.finish();
+        r.map_err(|e| format!("{name}: {}", e.text(lang)))?;
+    }
+    Ok(index.finish())
+}
+
+/// Deduplicates; findings go to stderr. Exit code 0, 1 when a record could not be
+/// read or written, 2 when an input cannot be read or the output written.
+pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
+    let mut dedup = index(
+        inputs,
+        o.from,
+        o.normalize,
+        &o.prefer,
+        o.jobs,
+        o.quiet,
+        o.lang,
+    )?;
+    let first_format = match inputs.first() {
+        Some(i) => i
+            .reader(Mode::Tolerant, o.from, o.normalize)
+            .map(|r| r.format())
+            .map_err(|e| format!("{}: {}", i.name(), e.text(o.lang)))?,
+        None => Format::Json,
+    };
+    let out = Output::open_for(&o.output, inputs, o.lang)?;
+    let mut writer = WriterBuilder::new(o.to.unwrap_or(first_format))
+        .pretty(!o.compact)
+        .from_writer(out);
+    // The second pass decodes (findings of decoding, as `convert` prints them).
+    let checker = Checker::new(decp_core::DecodeOptions::default());
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let mut printed = 0u64;
+    let (mut records, mut written, mut dropped, mut bad) = (0u64, 0u64, 0u64, false);
+    for (k, input) in inputs.iter().enumerate() {
+        let name = input.name();
+        let reader = input
+            .reader(Mode::Tolerant, o.from, o.normalize)
+            .map_err(|e| format!("{name}: {}", e.text(o.lang)))?;
+        let progress = Progress::new(input.size(), o.quiet, &name);
+        let r = dedup.convert(
+            &checker,
+            k as u32,
+            reader,
+            &mut writer,
+            o.jobs,
+            &|b| progress.bytes(b),
+            |c| {
+                for f in &c.issues {
+                    if o.quiet || o.max_issues.is_some_and(|m| printed >= m) {
+                        break;
+                    }
+                    printed += 1;
+                    let _ = writeln!(err, "{}", issue_line(&name, f, o.lang));
+                }
+                true
+            },
+        );
+        progress.finish();
+        let n = match r {
+            Ok(n) => n,
+            Err(ConvertError::Read(e)) => return Err(format!("{name}: {}", e.text(o.lang))),
+            Err(ConvertError::Write(e)) => {
+                return Err(format!("{}: {}", o.output.display(), e.text(o.lang)));
+            }
+        };
+        records += n.records;
+        written += n.written;
+        dropped += n.duplicates;
+        bad |= n.unreadable > 0 || n.errors > 0;
+    }
+    let out = writer
+        .finish()
+        .map_err(|e| format!("{}: {}", o.output.display(), e.text(o.lang)))?;
+    out.commit(o.lang)?;
+    if let Some(path) = &o.report {
+        let mut r = Output::open_for(path, inputs, o.lang)?;
+        r.write_all(dedup.to_json().as_bytes())
+            .and_then(|()| r.write_all(b"\n"))
+            .map_err(|e| format!("{}: {}", path.display(), io_text(e, o.lang)))?;
+        r.commit(o.lang)?;
+    }
+    if !o.quiet {
+        let (g, near) = (dedup.groups(), dedup.near_groups());
+        let p = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let (g, near) = (g as u64, near as u64);
+        match o.lang {
+            Lang::Fr => eprintln!(
+                "{} lus, {} écrits, {} laissés de côté ({}), {} de quasi-doublons",
+                p(records, "enregistrement", "enregistrements"),
+                written,
+                p(dropped, "doublon", "doublons"),
+                p(g, "groupe", "groupes"),
+                p(near, "groupe", "groupes"),
+            ),
+            Lang::En => eprintln!(
+                "{} read, {written} written, {} left out ({}), {} of near duplicates",
+                p(records, "record", "records"),
+                p(dropped, "duplicate", "duplicates"),
+                p(g, "group", "groups"),
+                p(near, "group", "groups"),
+            ),
+        }
+    }
+    Ok(u8::from(bad))
+}

@@ -1,0 +1,170 @@
+//! Drives the `decp` binary: `decp dedup` and `decp flatten --dedup` (the rule
+//! itself is tested in `decp-core/tests/dedup.rs`).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn decp() -> Command {
+    Command::cargo_bin("decp").unwrap()
+}
+
+fn marche(id: &str, buyer: &str, montant: &str, published: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "acheteur": {{"id": "{buyer}"}}, "dateNotification": "2024-03-01",
+            "montant": {montant}, "datePublicationDonnees": "{published}",
+            "titulaires": [{{"titulaire": {{"typeIdentifiant": "SIRET", "id": "44229377500031"}}}}]}}"#
+    )
+}
+
+/// Two sources: one contract in both (formatted differently, republished later
+/// in b), one near duplicate pair, one contract of its own.
+fn sources(dir: &Path) -> (PathBuf, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    let a = dir.join("profil.json");
+    let b = dir.join("plateforme.json");
+    std::fs::write(
+        &a,
+        format!(
+            r#"{{"marches": {{"marche": [{}, {}, {}]}}}}"#,
+            marche("2024-001A", "21690123100011", "45000.10", "2024-03-02"),
+            marche("2024-002", "21690123100011", "5000", "2024-03-02"),
+            marche("2024-003", "21690123100011", "7000", "2024-03-02"),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        format!(
+            r#"{{"marches": {{"marche": [{}, {}]}}}}"#,
+            marche("2024 001a", "216 901 231 00011", "45000.1", "2024-04-01"),
+            marche("2024-002", "21690123100011", "5500", "2024-03-02"),
+        ),
+    )
+    .unwrap();
+    (a, b)
+}
+
+fn tmp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("decp-dedup-{name}-{}", std::process::id()))
+}
+
+#[test]
+fn dedup_writes_one_document_a_report_and_the_same_for_any_input_order() {
+    let dir = tmp("cli");
+    let (a, b) = sources(&dir);
+    let run = |first: &Path, second: &Path, out: &Path, report: &Path| {
+        let o = decp()
+            .args(["dedup", "--compact", "--lang", "en", "-o"])
+            .arg(out)
+            .arg("--report")
+            .arg(report)
+            .arg(first)
+            .arg(second)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let (out1, rep1) = (dir.join("o1.json"), dir.join("r1.json"));
+    let stderr = run(&a, &b, &out1, &rep1);
+    assert!(stderr.contains("[convert.duplicate]"), "{stderr}");
+    assert!(stderr.contains("[convert.near_duplicate]"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "5 records read, 4 written, 1 duplicate left out (1 group), 1 group of near duplicates"
+        ),
+        "{stderr}"
+    );
+    let report = std::fs::read_to_string(&rep1).unwrap();
+    assert!(report.starts_with(r#"{"records":5,"kept":4,"dropped":1,"groups":[{"key":{"acheteur":"21690123100011","id":"2024001A""#), "{report}");
+    assert!(
+        report.contains(r#""reason":"datePublicationDonnees""#),
+        "{report}"
+    );
+    // The kept records are the same in the other order (the document's order follows the inputs').
+    let (out2, rep2) = (dir.join("o2.json"), dir.join("r2.json"));
+    run(&b, &a, &out2, &rep2);
+    let ids = |p: &Path| {
+        let mut v: Vec<String> = decp_core::Reader::from_path(p)
+            .unwrap()
+            .records()
+            .map(|r| r.unwrap().record.to_json(false))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&out1), ids(&out2));
+    assert_eq!(ids(&out1).len(), 4);
+    assert!(
+        ids(&out1).iter().any(|r| r.contains("216 901 231 00011")),
+        "the later publication is kept"
+    );
+    assert_eq!(
+        report,
+        std::fs::read_to_string(&rep2).unwrap(),
+        "the report does not depend on the order"
+    );
+}
+
+#[test]
+fn dedup_refuses_stdin_and_its_input_as_output() {
+    let dir = tmp("refuse");
+    let (a, _) = sources(&dir);
+    let o = decp().args(["dedup", "-"]).arg(&a).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = decp()
+        .args(["dedup", "-o"])
+        .arg(&a)
+        .arg(&a)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        std::fs::read_to_string(&a).unwrap().contains("2024-003"),
+        "the input is intact"
+    );
+}
+
+#[test]
+fn flatten_dedup_names_the_record_kept() {
+    let dir = tmp("flatten");
+    let (a, b) = sources(&dir);
+    let out = dir.join("tables");
+    decp()
+        .args([
+            "flatten", "--dedup", "--format", "csv", "--table", "marches", "-q", "-o",
+        ])
+        .arg(&out)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(out.join("marches.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (file, rec, id) = (
+        col("duplicate_of_sourceFile"),
+        col("duplicate_of_record"),
+        col("id"),
+    );
+    let rows: Vec<(String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[id].to_string(), x[file].to_string(), x[rec].to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 5);
+    let marked: Vec<_> = rows.iter().filter(|r| !r.1.is_empty()).collect();
+    assert_eq!(marked.len(), 1, "{rows:?}");
+    assert_eq!(marked[0].0, "2024-001A");
+    assert!(
+        marked[0].1.ends_with("plateforme.json") && marked[0].2 == "0",
+        "{marked:?}"
+    );
+}
