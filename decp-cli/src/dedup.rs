@@ -135,7 +135,8 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
     out.commit(o.lang)?;
     if let Some(path) = &o.report {
         let mut r = Output::open_for(path, inputs, o.lang)?;
-        r.write_all(dedup.to_json().as_bytes())
+        dedup
+            .write_report(&mut r)
             .and_then(|()| r.write_all(b"\n"))
             .map_err(|e| format!("{}: {}", path.display(), io_text(e, o.lang)))?;
         r.commit(o.lang)?;

@@ -35,10 +35,12 @@
 //!
 //! ## Memory
 //!
-//! The first pass keeps about 70 bytes per record (hashes of the key's parts,
-//! the ranking criteria, the record's place), not the records: 2 million records
-//! take about 150 MB; the second pass (writing, or the tables' `duplicate_of`)
-//! reads the inputs again.
+//! The first pass keeps 64 bytes per record (hashes of the key's parts, the
+//! ranking criteria, the record's place), not the records; then about 50 bytes
+//! per record left out and per group (and the group's key, about 150 bytes, when
+//! a report is asked). Measured: 1.53 million records (2.4 GB of JSON, half of
+//! them duplicates) peak at 234 MB (`benches/README.md`). The second pass
+//! (writing, or the tables' `duplicate_of_*` columns) reads the inputs again.
 //!
 //! ```
 //! use decp_core::dedup::Index;
@@ -63,7 +65,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::Read;
+use std::io::{self, Read, Write};
 
 use chrono::NaiveDate;
 
@@ -360,19 +362,18 @@ impl Index {
             }
             let kept = g[0];
             let n = groups.len() as u32;
-            let dropped: Vec<(Place, &'static str)> =
+            let dropped: Vec<(Place, Reason)> =
                 g[1..].iter().map(|d| (d.place, reason(&kept, d))).collect();
             for (p, r) in &dropped {
                 decisions.insert(
                     *p,
-                    Decision::Dropped {
+                    Dropped {
                         group: n,
                         kept: kept.place,
-                        reason: r,
+                        reason: *r,
                     },
                 );
             }
-            decisions.insert(kept.place, Decision::Kept { group: n });
             groups.push(Group {
                 key: None,
                 kept: kept.place,
@@ -418,17 +419,15 @@ impl Index {
         }
         groups.sort_by(|a: &Group, b| by_place(&sources, &a.kept, &b.kept));
         for (n, g) in groups.iter().enumerate() {
-            for p in std::iter::once(&g.kept).chain(g.dropped.iter().map(|(p, _)| p)) {
-                match decisions.get_mut(p) {
-                    Some(Decision::Kept { group } | Decision::Dropped { group, .. }) => {
-                        *group = n as u32;
-                    }
-                    None => {}
+            for (p, _) in &g.dropped {
+                if let Some(d) = decisions.get_mut(p) {
+                    d.group = n as u32;
                 }
             }
         }
         Dedup {
             sources,
+            collect_keys: false,
             records: self.records,
             groups,
             decisions,
@@ -443,41 +442,61 @@ fn by_place(sources: &[String], a: &Place, b: &Place) -> Ordering {
     (&sources[a.0 as usize], a.1).cmp(&(&sources[b.0 as usize], b.1))
 }
 
-/// The first criterion on which the kept record beat a dropped one.
-fn reason(kept: &Entry, d: &Entry) -> &'static str {
-    if kept.published != d.published {
-        "datePublicationDonnees"
-    } else if kept.findings != d.findings {
-        "findings"
-    } else if kept.fields != d.fields {
-        "fields"
-    } else if kept.prefer != d.prefer {
-        "prefer"
-    } else if kept.content != d.content {
-        "content"
-    } else {
-        "identical"
+/// The criterion that chose the kept record over a dropped one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    Published,
+    Findings,
+    Fields,
+    Prefer,
+    Content,
+    Identical,
+}
+
+impl Reason {
+    fn as_str(self) -> &'static str {
+        match self {
+            Reason::Published => "datePublicationDonnees",
+            Reason::Findings => "findings",
+            Reason::Fields => "fields",
+            Reason::Prefer => "prefer",
+            Reason::Content => "content",
+            Reason::Identical => "identical",
+        }
     }
 }
 
-/// What deduplication decided about a record in a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decision {
-    Kept {
-        group: u32,
-    },
-    Dropped {
-        group: u32,
-        kept: Place,
-        reason: &'static str,
-    },
+/// The first criterion on which the kept record beat a dropped one.
+fn reason(kept: &Entry, d: &Entry) -> Reason {
+    if kept.published != d.published {
+        Reason::Published
+    } else if kept.findings != d.findings {
+        Reason::Findings
+    } else if kept.fields != d.fields {
+        Reason::Fields
+    } else if kept.prefer != d.prefer {
+        Reason::Prefer
+    } else if kept.content != d.content {
+        Reason::Content
+    } else {
+        Reason::Identical
+    }
+}
+
+/// A record left out: its group, the record kept, why.
+#[derive(Debug, Clone, Copy)]
+struct Dropped {
+    group: u32,
+    kept: Place,
+    reason: Reason,
 }
 
 #[derive(Debug)]
 struct Group {
-    key: Option<Key>,
+    /// The key as compact JSON, once a second pass has noted it.
+    key: Option<Box<str>>,
     kept: Place,
-    dropped: Vec<(Place, &'static str)>,
+    dropped: Vec<(Place, Reason)>,
 }
 
 /// The groups of duplicates and near duplicates of a set of sources, and the
@@ -485,9 +504,12 @@ struct Group {
 #[derive(Debug)]
 pub struct Dedup {
     sources: Vec<String>,
+    /// Whether [`Dedup::convert`] notes the groups' keys for the report.
+    collect_keys: bool,
     records: u64,
     groups: Vec<Group>,
-    decisions: HashMap<Place, Decision>,
+    /// The records left out (only those: about 50 bytes each).
+    decisions: HashMap<Place, Dropped>,
     near: Vec<Vec<Place>>,
     /// Each near duplicate's group, one other member, and what differs.
     near_of: HashMap<Place, (u32, Place, String)>,
@@ -517,10 +539,7 @@ impl Dedup {
     /// The record kept in place of the record at `(source, record)`, when that
     /// record is a duplicate left out.
     pub fn duplicate_of(&self, source: u32, record: u64) -> Option<Place> {
-        match self.decisions.get(&(source, record))? {
-            Decision::Dropped { kept, .. } => Some(*kept),
-            Decision::Kept { .. } => None,
-        }
+        self.decisions.get(&(source, record)).map(|d| d.kept)
     }
 
     /// The name of a source, as given to [`Index::add`].
@@ -548,9 +567,12 @@ impl Dedup {
             i.expected = Some(expected);
             out.push(i);
         };
-        if let Some(Decision::Dropped { kept, reason, .. }) = self.decisions.get(&(source, record))
-        {
-            issue(IssueCode::Duplicate, reason, self.place_text(*kept));
+        if let Some(d) = self.decisions.get(&(source, record)) {
+            issue(
+                IssueCode::Duplicate,
+                d.reason.as_str(),
+                self.place_text(d.kept),
+            );
         }
         if let Some((_, other, differs)) = self.near_of.get(&(source, record)) {
             issue(IssueCode::NearDuplicate, differs, self.place_text(*other));
@@ -558,17 +580,27 @@ impl Dedup {
         out
     }
 
-    /// Notes the readable key of a record of a group, for [`Dedup::to_json`].
+    /// Notes the readable key of a record of a group, for the report (a dropped
+    /// record has its group's key).
     pub fn note(&mut self, source: u32, c: &Checked) {
         let Some(record) = c.position.and_then(|p| p.record) else {
             return;
         };
-        if let Some(Decision::Kept { group } | Decision::Dropped { group, .. }) =
-            self.decisions.get(&(source, record)).copied()
-            && self.groups[group as usize].key.is_none()
+        if let Some(d) = self.decisions.get(&(source, record)).copied()
+            && self.groups[d.group as usize].key.is_none()
         {
-            self.groups[group as usize].key = c.record.as_ref().and_then(Key::of);
+            self.groups[d.group as usize].key = c
+                .record
+                .as_ref()
+                .and_then(Key::of)
+                .map(|k| k.to_value().to_json().into_boxed_str());
         }
+    }
+
+    /// Whether [`Dedup::convert`] notes the groups' keys for the report (off by
+    /// default: the keys take about 150 bytes a group).
+    pub fn collect_keys(&mut self, yes: bool) {
+        self.collect_keys = yes;
     }
 
     /// Reads one source again (the `source`-th given to [`Index::add`]) to note the
@@ -659,59 +691,61 @@ impl Dedup {
         Ok(n)
     }
 
-    /// The duplicates report as JSON: `{"records", "kept", "dropped", "groups":
-    /// [{"key", "kept": PLACE, "dropped": [PLACE + "reason"]}], "near_duplicates":
-    /// [[PLACE…]]}` where a PLACE is `{"source", "record"}` (record from 0, as
-    /// in the findings) and `key` is the group's [`Key::to_value`] (null when no
-    /// second pass noted it).
+    /// The duplicates report as JSON (see [`Dedup::write_report`]).
     pub fn to_json(&self) -> String {
+        let mut v = Vec::new();
+        self.write_report(&mut v).expect("writing to memory");
+        String::from_utf8(v).unwrap_or_default()
+    }
+
+    /// Writes the duplicates report as compact JSON, one group at a time:
+    /// `{"records", "kept", "dropped", "groups": [{"key", "kept": PLACE,
+    /// "dropped": [PLACE + "reason"]}], "near_duplicates": [[PLACE…]]}` where a
+    /// PLACE is `{"source", "record"}` (record from 0, as in the findings) and
+    /// `key` is the group's [`Key::to_value`] (null when no second pass noted it).
+    ///
+    /// # Errors
+    ///
+    /// The output's.
+    pub fn write_report<W: Write>(&self, mut w: W) -> io::Result<()> {
         let place = |(s, r): Place| {
-            Raw::Object(vec![
-                (
-                    "source".into(),
-                    Raw::String(self.sources[s as usize].clone()),
-                ),
-                ("record".into(), Raw::Number(r.to_string())),
-            ])
+            format!(
+                r#"{{"source":{},"record":{r}}}"#,
+                Raw::String(self.sources[s as usize].clone()).to_json()
+            )
         };
-        let groups = self
-            .groups
-            .iter()
-            .map(|g| {
-                let dropped = g
-                    .dropped
-                    .iter()
-                    .map(|(p, why)| {
-                        let Raw::Object(mut m) = place(*p) else {
-                            unreachable!()
-                        };
-                        m.push(("reason".into(), Raw::String((*why).into())));
-                        Raw::Object(m)
-                    })
-                    .collect();
-                Raw::Object(vec![
-                    (
-                        "key".into(),
-                        g.key.as_ref().map_or(Raw::Null, Key::to_value),
-                    ),
-                    ("kept".into(), place(g.kept)),
-                    ("dropped".into(), Raw::Array(dropped)),
-                ])
-            })
-            .collect();
-        let near = self
-            .near
-            .iter()
-            .map(|g| Raw::Array(g.iter().map(|p| place(*p)).collect()))
-            .collect();
-        let n = |x: u64| Raw::Number(x.to_string());
-        Raw::Object(vec![
-            ("records".into(), n(self.records)),
-            ("kept".into(), n(self.records - self.dropped())),
-            ("dropped".into(), n(self.dropped())),
-            ("groups".into(), Raw::Array(groups)),
-            ("near_duplicates".into(), Raw::Array(near)),
-        ])
-        .to_json()
+        write!(
+            w,
+            r#"{{"records":{},"kept":{},"dropped":{},"groups":["#,
+            self.records,
+            self.records - self.dropped(),
+            self.dropped()
+        )?;
+        for (k, g) in self.groups.iter().enumerate() {
+            let dropped: Vec<String> = g
+                .dropped
+                .iter()
+                .map(|(p, why)| {
+                    let mut x = place(*p);
+                    x.pop();
+                    format!(r#"{x},"reason":"{}"}}"#, why.as_str())
+                })
+                .collect();
+            write!(
+                w,
+                r#"{}{{"key":{},"kept":{},"dropped":[{}]}}"#,
+                if k > 0 { "," } else { "" },
+                g.key.as_deref().unwrap_or("null"),
+                place(g.kept),
+                dropped.join(",")
+            )?;
+        }
+        w.write_all(br#"],"near_duplicates":["#)?;
+        for (k, g) in self.near.iter().enumerate() {
+            let members: Vec<String> = g.iter().map(|p| place(*p)).collect();
+            write!(w, "{}[{}]", if k > 0 { "," } else { "" }, members.join(","))?;
+        }
+        w.write_all(b"]}")?;
+        w.flush()
     }
 }

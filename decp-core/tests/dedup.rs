@@ -55,6 +55,7 @@ fn run(
             .unwrap();
     }
     let mut d = index.finish();
+    d.collect_keys(true);
     let mut w = Writer::from_writer(Vec::new(), Format::Json);
     let mut findings = Vec::new();
     let (mut written, mut dropped, mut read) = (0, 0, 0);

@@ -396,8 +396,8 @@ def duplicates(
     published is kept, then the one with the fewest findings, then the most
     fields, then the first ``prefer`` pattern its source name contains — whatever
     the order of ``srcs``. Same buyer, id and date with another amount or other
-    holders: near duplicates, reported, never merged. Memory: about 70 bytes per
-    record. Raises :class:`ParseError` when a source cannot be read,
+    holders: near duplicates, reported, never merged. Memory: about 150 bytes per
+    record at the peak, not the records. Raises :class:`ParseError` when a source cannot be read,
     ``ValueError`` for a file object.
     """
 
