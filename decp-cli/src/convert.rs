@@ -230,6 +230,8 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
             });
         }
         (OutFormat::Ocds, Some(prefix)) => {
+            decp_core::ocds::check_prefix(prefix)
+                .map_err(|e| format!("--ocid-prefix: {}", e.text(o.lang)))?;
             let mut b = PackageBuilder::new(prefix.clone());
             b.pretty(!o.compact);
             if let Some(u) = &o.ocds.uri {

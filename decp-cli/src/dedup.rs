@@ -5,9 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use decp_core::dedup::{Dedup, Index};
-use decp_core::{
-    Checker, ConvertError, Format, Lang, Mode, Validator, ValidatorOptions, WriterBuilder,
-};
+use decp_core::{ConvertError, Format, Lang, Mode, WriterBuilder};
 
 use crate::convert::Output;
 use crate::input::Input;
@@ -46,9 +44,6 @@ pub fn index(
             Lang::En => "deduplication reads its inputs twice: give files, not standard input".into(),
         });
     }
-    // Findings count in the ranking: the rules' verdict, as `validate` gives it.
-    let checker = Checker::new(decp_core::DecodeOptions::default())
-        .validator(Validator::new(ValidatorOptions::default()));
     let mut index = Index::new(prefer.to_vec());
     for input in inputs {
         let name = input.name();
@@ -56,7 +51,7 @@ pub fn index(
             .reader(Mode::Tolerant, o_from, normalize)
             .map_err(|e| format!("{name}: {}", e.text(lang)))?;
         let progress = Progress::new(input.size(), quiet, &name);
-        let r = index.add(&checker, name.clone(), reader, jobs, &|b| progress.bytes(b));
+        let r = index.add(name.clone(), reader, jobs, &|b| progress.bytes(b));
         progress.finish();
         r.map_err(|e| format!("{name}: {}", e.text(lang)))?;
     }
@@ -86,8 +81,6 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
     let mut writer = WriterBuilder::new(o.to.unwrap_or(first_format))
         .pretty(!o.compact)
         .from_writer(out);
-    // The second pass decodes (findings of decoding, as `convert` prints them).
-    let checker = Checker::new(decp_core::DecodeOptions::default());
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let mut printed = 0u64;
@@ -99,7 +92,6 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
             .map_err(|e| format!("{name}: {}", e.text(o.lang)))?;
         let progress = Progress::new(input.size(), o.quiet, &name);
         let r = dedup.convert(
-            &checker,
             k as u32,
             reader,
             &mut writer,

@@ -358,7 +358,7 @@ enum Command {
     ///
     /// Examples:
     ///   decp dedup profil.json plateforme.xml -o decp.json --report doublons.json
-    ///   decp dedup exports/ --prefer profil -o decp.xml
+    ///   decp dedup exports/ --prefer profil --to xml -o decp.xml
     #[command(verbatim_doc_comment)]
     Dedup {
         /// Files or directories.

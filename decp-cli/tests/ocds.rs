@@ -117,3 +117,37 @@ fn tempfile_dir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_record_repeated_in_a_file_is_not_an_error() {
+    // The official example holds the same concession twice: written once, an
+    // info finding, exit code 0.
+    let o = decp()
+        .args([
+            "convert",
+            "--to",
+            "ocds",
+            "--ocid-prefix",
+            "ocds-abc123",
+            "--lang",
+            "en",
+        ])
+        .arg(sample("v2/xml/Contrat-concession.xml"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("info [convert.repeated]"), "{stderr}");
+    assert_eq!(release_ids(&String::from_utf8(o.stdout).unwrap()).len(), 1);
+}
+
+#[test]
+fn an_empty_prefix_is_refused() {
+    let o = decp()
+        .args(["convert", "--to", "ocds", "--ocid-prefix", " "])
+        .arg(sample("v2/json/concessions.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--ocid-prefix"));
+}

@@ -44,16 +44,15 @@
 //!
 //! ```
 //! use decp_core::dedup::Index;
-//! use decp_core::{Checker, DecodeOptions, Reader};
+//! use decp_core::Reader;
 //!
 //! let a = br#"{"marches": {"marche": [{"id": "2024-01", "acheteur": {"id": "21690123100011"},
 //!   "dateNotification": "2024-03-01", "montant": 100, "datePublicationDonnees": "2024-03-02"}]}}"#;
 //! let b = br#"{"marches": {"marche": [{"id": "2024 01", "acheteur": {"id": "216 901 231 00011"},
 //!   "dateNotification": "2024-03-01", "montant": 100.00, "datePublicationDonnees": "2024-03-05"}]}}"#;
-//! let checker = Checker::new(DecodeOptions::default());
 //! let mut index = Index::new(Vec::new());
-//! index.add(&checker, "a.json", Reader::from_slice(a)?, 1, &|_| {})?;
-//! index.add(&checker, "b.json", Reader::from_slice(b)?, 1, &|_| {})?;
+//! index.add("a.json", Reader::from_slice(a)?, 1, &|_| {})?;
+//! index.add("b.json", Reader::from_slice(b)?, 1, &|_| {})?;
 //! let dedup = index.finish();
 //! assert_eq!((dedup.records(), dedup.dropped()), (2, 1));
 //! // b.json was published later: it is kept.
@@ -75,6 +74,7 @@ use crate::model::Operateur;
 use crate::raw::{Field, Raw, get};
 use crate::read::Reader;
 use crate::record::Record;
+use crate::validate::{Validator, ValidatorOptions};
 use crate::workflow::{Checked, Checker, ConvertError, Converted};
 use crate::write::WriteRecord;
 
@@ -86,49 +86,67 @@ pub fn normalize_identifier(s: &str) -> String {
         .collect()
 }
 
-/// A record's duplicate key, readable (for reports).
+/// A record's duplicate key, readable (for reports). A part present with a value
+/// that does not fit its type takes part with that value as it was (`?` and its
+/// JSON), so that two records differing only there are not taken for one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     /// The buyer's (or authority's) identifier, normalised.
     pub buyer: String,
     /// The contract's `id`, normalised.
     pub id: String,
-    /// The notification (or signature) date.
-    pub date: Option<NaiveDate>,
+    /// The notification (or signature) date, `YYYY-MM-DD`.
+    pub date: Option<String>,
     /// The holders' identifiers, normalised and sorted.
     pub holders: Vec<String>,
     /// The amount (or value), normalised (`45000.1`).
     pub amount: Option<String>,
 }
 
+/// A key part: the valid value as `show` gives it, or the invalid one as it was.
+fn part<T>(f: &Option<Field<T>>, show: impl Fn(&T) -> String) -> Option<String> {
+    match f.as_ref()? {
+        Field::Valid(v) => Some(show(v)),
+        Field::Invalid(raw) => Some(format!("?{}", raw.to_json())),
+    }
+}
+
 impl Key {
-    /// The key of a record (v1 upgraded first); `None` without a valid buyer
-    /// identifier or `id`.
+    /// The key of a record (v1 upgraded first); `None` without a valid,
+    /// non-empty buyer identifier or `id`.
     pub fn of(record: &Record) -> Option<Key> {
         let holders = |l: &Option<Field<Vec<Field<Operateur>>>>| -> Vec<String> {
-            let mut h: Vec<String> = get(l)
-                .into_iter()
-                .flatten()
-                .filter_map(|o| o.valid().and_then(|o| get(&o.id)))
-                .map(|s| normalize_identifier(s))
-                .collect();
+            let mut h: Vec<String> = match l {
+                None => Vec::new(),
+                Some(Field::Invalid(raw)) => vec![format!("?{}", raw.to_json())],
+                Some(Field::Valid(items)) => items
+                    .iter()
+                    .map(|o| match o {
+                        Field::Valid(o) => {
+                            part(&o.id, |s| normalize_identifier(s)).unwrap_or_default()
+                        }
+                        Field::Invalid(raw) => format!("?{}", raw.to_json()),
+                    })
+                    .collect(),
+            };
             h.sort_unstable();
             h
         };
+        let day = |d: &NaiveDate| d.to_string();
         let (buyer, id, date, holders, amount) = match record {
             Record::Marche(m) => (
                 get(&m.acheteur).and_then(|a| get(&a.id)),
                 get(&m.id),
-                get(&m.date_notification).copied(),
+                part(&m.date_notification, day),
                 holders(&m.titulaires),
-                get(&m.montant),
+                part(&m.montant, |a| a.normalize().to_string()),
             ),
             Record::Concession(k) => (
                 get(&k.autorite_concedante).and_then(|a| get(&a.id)),
                 get(&k.id),
-                get(&k.date_signature).copied(),
+                part(&k.date_signature, day),
                 holders(&k.concessionnaires),
-                get(&k.valeur_globale),
+                part(&k.valeur_globale, |a| a.normalize().to_string()),
             ),
             v1 => return Key::of(&crate::upgrade(v1).record),
         };
@@ -141,7 +159,7 @@ impl Key {
             id,
             date,
             holders,
-            amount: amount.map(|a| a.normalize().to_string()),
+            amount,
         })
     }
 
@@ -149,23 +167,20 @@ impl Key {
     /// `montant`), for reports.
     pub fn to_value(&self) -> Raw {
         let s = |x: &str| Raw::String(x.to_owned());
+        let amount = match &self.amount {
+            None => Raw::Null,
+            Some(a) if a.starts_with('?') => s(a),
+            Some(a) => Raw::Number(a.clone()),
+        };
         Raw::Object(vec![
             ("acheteur".into(), s(&self.buyer)),
             ("id".into(), s(&self.id)),
-            (
-                "date".into(),
-                self.date.map_or(Raw::Null, |d| s(&d.to_string())),
-            ),
+            ("date".into(), self.date.as_deref().map_or(Raw::Null, s)),
             (
                 "titulaires".into(),
                 Raw::Array(self.holders.iter().map(|h| s(h)).collect()),
             ),
-            (
-                "montant".into(),
-                self.amount
-                    .as_ref()
-                    .map_or(Raw::Null, |a| Raw::Number(a.clone())),
-            ),
+            ("montant".into(), amount),
         ])
     }
 }
@@ -288,16 +303,16 @@ impl Index {
         }
     }
 
-    /// Reads one source to its end on `jobs` threads through `checker` (whose
-    /// findings count in the ranking: give it a validator to rank by the rules'
-    /// verdict) and adds its records. Returns the source's number.
+    /// Reads one source to its end on `jobs` threads and adds its records. Each
+    /// record is decoded with the reader's options, upgraded when v1 and checked
+    /// by the default [`Validator`]: its findings count in the
+    /// ranking. Returns the source's number.
     ///
     /// # Errors
     ///
     /// The reader's fatal error; the records read before it are indexed.
     pub fn add<R: Read + Send, P: Fn(u64) + Sync + ?Sized>(
         &mut self,
-        checker: &Checker,
         name: impl Into<String>,
         reader: Reader<R>,
         jobs: usize,
@@ -312,7 +327,9 @@ impl Index {
         let rank = u16::try_from(rank).unwrap_or(u16::MAX);
         let source = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
         self.sources.push(name);
-        let checker = checker.clone().upgrade(true);
+        let checker = Checker::new(reader.decode_options())
+            .validator(Validator::new(ValidatorOptions::default()))
+            .upgrade(true);
         let (entries, records) = (&mut self.entries, &mut self.records);
         checker.for_each(
             reader,
@@ -612,12 +629,11 @@ impl Dedup {
     /// The reader's fatal error.
     pub fn note_keys<R: Read + Send>(
         &mut self,
-        checker: &Checker,
         source: u32,
         reader: Reader<R>,
         jobs: usize,
     ) -> Result<(), Error> {
-        let checker = checker.clone().upgrade(true);
+        let checker = Checker::new(reader.decode_options()).upgrade(true);
         checker.for_each(
             reader,
             jobs,
@@ -634,8 +650,8 @@ impl Dedup {
     /// read again) into `writer`, leaving out the duplicates with a
     /// `convert.duplicate` finding each (near duplicates get a
     /// `convert.near_duplicate` finding and are written); v1 records are upgraded.
-    /// Otherwise as [`Checker::convert`]: `each` sees every record and its
-    /// findings.
+    /// Otherwise as [`Checker::convert`] (decoding with the reader's options):
+    /// `each` sees every record and its findings.
     ///
     /// # Errors
     ///
@@ -643,7 +659,6 @@ impl Dedup {
     #[allow(clippy::too_many_arguments)]
     pub fn convert<R, O, P, E>(
         &mut self,
-        checker: &Checker,
         source: u32,
         reader: Reader<R>,
         writer: &mut O,
@@ -657,7 +672,7 @@ impl Dedup {
         P: Fn(u64) + Sync + ?Sized,
         E: FnMut(&Checked) -> bool,
     {
-        let checker = checker.clone().upgrade(true);
+        let checker = Checker::new(reader.decode_options()).upgrade(true);
         let mut n = Converted::default();
         let mut write_error = None;
         let r = checker.for_each(

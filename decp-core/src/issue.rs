@@ -369,6 +369,12 @@ issue_codes! {
     Duplicate = "convert.duplicate", Convert, Info,
         fr: "doublon laissé de côté : le même contrat est gardé depuis {expected} (critère : {value})",
         en: "duplicate left out: the same contract is kept from {expected} (criterion: {value})";
+    /// A record identical to one already written to an output that cannot hold
+    /// it twice (an OCDS package: release ids are unique within an `ocid`): not
+    /// repeated.
+    Repeated = "convert.repeated", Convert, Info,
+        fr: "enregistrement identique à un enregistrement déjà écrit : non répété",
+        en: "record identical to one already written: not repeated";
     /// A near duplicate: same buyer, id and notification date as `expected`, but
     /// `value` (`montant`, `titulaires`) differs; both are kept.
     NearDuplicate = "convert.near_duplicate", Convert, Warning,

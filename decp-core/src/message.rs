@@ -351,6 +351,9 @@ pub enum Message {
         /// The missing field, e.g. `acheteur/id`.
         field: &'static str,
     },
+    /// An OCDS `ocid` prefix that is empty or holds white space or a control
+    /// character.
+    OcdsPrefix,
     /// A contract whose releases are identical to those of a contract already in
     /// the OCDS package (the same record published twice).
     OcdsRepeated,
@@ -693,6 +696,10 @@ impl Message {
             Message::OcdsMissing { field } => format!(
                 "no OCDS export without a valid `{field}` (the ocid and the release date depend on it)"
             ),
+            Message::OcdsPrefix => s(
+                "préfixe d'ocid vide ou contenant des espaces : donner le préfixe enregistré par l'éditeur des données (par exemple ocds-213czf)",
+                "empty ocid prefix, or one with white space: give the publisher's registered prefix (such as ocds-213czf)",
+            ),
             Message::OcdsRepeated => s(
                 "contrat identique à un contrat déjà exporté (mêmes publications OCDS) : non répété",
                 "contract identical to one already exported (same OCDS releases): not repeated",
@@ -766,6 +773,7 @@ mod tests {
                 field: "acheteur/id",
             },
             Message::OcdsRepeated,
+            Message::OcdsPrefix,
             Message::NoMembers,
         ]
     }

@@ -1,6 +1,6 @@
 //! Contract states: a contract as published, then after each of its
-//! modifications in order. The one rule the tables (`marches`, `concessions`),
-//! the OCDS export and the duplicate detection share.
+//! modifications in order. The one rule the tables (`marches`, `concessions`)
+//! and the OCDS export share.
 //!
 //! Order: modification `id`, then its notification (market) or signature
 //! (concession) date, then its place in the list. A modification changes what it

@@ -490,8 +490,9 @@ pub struct Converted {
     pub errors: u64,
     /// Findings of severity warning.
     pub warnings: u64,
-    /// Records left out as duplicates of a record kept (deduplication: a
-    /// `convert.duplicate` finding each).
+    /// Records left out as duplicates: of a record kept (deduplication, a
+    /// `convert.duplicate` finding each), or identical to one already written
+    /// where the output cannot hold it twice (OCDS, `convert.repeated`).
     pub duplicates: u64,
 }
 
@@ -507,6 +508,20 @@ impl Converted {
         if let Some(rec) = &c.record {
             match writer.write_record(rec) {
                 Ok(()) => self.written += 1,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::Write {
+                            message: crate::message::Message::OcdsRepeated
+                        }
+                    ) =>
+                {
+                    // The same record again, where the output cannot hold it twice.
+                    self.duplicates += 1;
+                    let mut i = Issue::new(IssueCode::Repeated, c.path.clone().unwrap_or_default());
+                    i.position = c.position;
+                    c.issues.push(i);
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::Write { .. }) => {
                     // The record is skipped and reported; the rest goes on, so the
                     // output never looks complete when it is not.

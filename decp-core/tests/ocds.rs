@@ -219,12 +219,19 @@ fn a_contract_with_two_modifications_gives_three_releases_with_one_ocid() {
         ]
     );
     assert_eq!(p["publishedDate"], "2024-09-03T00:00:00Z");
-    // The amendments chain the releases.
+    // Each amendment is in the release it made (arrays merge by id when releases
+    // are compiled), and chains the releases.
+    assert!(r[0]["contracts"][0].get("amendments").is_none());
     let am = r[2]["contracts"][0]["amendments"].as_array().unwrap();
-    assert_eq!(am.len(), 2);
-    assert_eq!(am[1]["id"], "2");
-    assert_eq!(am[1]["amendsReleaseID"], ids[1]);
-    assert_eq!(am[1]["releaseID"], ids[2]);
+    assert_eq!(am.len(), 1);
+    assert_eq!(am[0]["id"], "2");
+    assert_eq!(am[0]["amendsReleaseID"], ids[1]);
+    assert_eq!(am[0]["releaseID"], ids[2]);
+    // The award keeps the value awarded; the contract has the state's.
+    assert!(
+        r.iter()
+            .all(|x| x["awards"][0]["value"]["amount"] == 45000.1)
+    );
     // The holders changed: the new supplier is a party and the award's supplier.
     assert_eq!(
         r[2]["awards"][0]["suppliers"][0]["id"],
@@ -281,7 +288,17 @@ fn concessions_take_their_value_and_authority() {
     let first = &r[0];
     assert_eq!(first["parties"][0]["roles"][0], "buyer");
     assert!(first["decp"].get("autoriteConcedante").is_none());
-    assert!(first["contracts"][0]["value"]["amount"].is_number());
+    // The value is the concession's valeurGlobale, the buyer its authority.
+    let doc: Value = serde_json::from_slice(
+        &std::fs::read(data("official/v2/json/concessions_avec_modifications.json")).unwrap(),
+    )
+    .unwrap();
+    let k = &doc["marches"]["contrat-concession"][0];
+    assert_eq!(first["contracts"][0]["value"]["amount"], k["valeurGlobale"]);
+    assert_eq!(
+        first["buyer"]["id"],
+        format!("SIRET-{}", k["autoriteConcedante"]["id"].as_str().unwrap())
+    );
     assert!(r.iter().any(|x| x["tag"][0] == "contractAmendment"));
 }
 
@@ -351,13 +368,13 @@ fn a_contract_met_twice_is_written_once_and_a_republication_keeps_unique_ids() {
             skipped.extend(
                 c.issues
                     .iter()
-                    .filter(|i| i.code == IssueCode::NotWritten)
+                    .filter(|i| i.code == IssueCode::Repeated)
                     .map(|i| i.path.clone()),
             );
             true
         })
         .unwrap();
-    assert_eq!((n.written, n.skipped), (2, 1));
+    assert_eq!((n.written, n.skipped, n.duplicates), (2, 0, 1));
     assert_eq!(skipped, ["/marches/marche/1"]);
     let p: Value = serde_json::from_slice(&w.finish().unwrap()).unwrap();
     assert_valid(&oracle(), &p, "republication");
@@ -372,4 +389,98 @@ fn a_contract_met_twice_is_written_once_and_a_republication_keeps_unique_ids() {
             "ocds-test01-21690123100011-A1-initial-r2"
         ]
     );
+}
+
+/// Every scalar of a record (a member's name with its value) is somewhere in
+/// its releases: mapped to an OCDS field, or in the `decp` object.
+fn assert_nothing_dropped(record: &Value, releases: &[Value], what: &str) {
+    let text = releases
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut leaves = Vec::new();
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            Value::String(s) => out.push(
+                serde_json::to_string(s)
+                    .unwrap()
+                    .trim_matches('"')
+                    .to_string(),
+            ),
+            Value::Number(n) => out.push(n.to_string()),
+            Value::Bool(b) => out.push(b.to_string()),
+            Value::Null => {}
+        }
+    }
+    walk(record, &mut leaves);
+    for leaf in leaves {
+        assert!(text.contains(&leaf), "{what}: {leaf:?} is in no release");
+    }
+}
+
+#[test]
+fn nothing_is_dropped_unknown_and_invalid_members_included() {
+    let extra = r#"{"marches": {"marche": [{
+      "id": "Z9", "acheteur": {"id": "21690123100011", "nom": "Ville de Lyon"},
+      "dateNotification": "2024-03-01", "montant": 100, "codeCPV": "45000000-7",
+      "procedure": "Appel d'offres ouvert", "objet": "Voirie", "offresRecues": 2,
+      "titulaires": [{"titulaire": {"typeIdentifiant": "SIREN", "id": "442293775", "denominationSociale": "ACME"}}],
+      "noteInterne": "à garder",
+      "modifications": [{"modification": {"id": "premier", "montant": 150,
+        "dateNotificationModification": "2024-05-01", "motif": "avenant 1"}}]
+    }]}}"#;
+    let mut inputs: Vec<(String, Vec<u8>)> = vec![("extra".into(), extra.as_bytes().to_vec())];
+    for dir in ["official/v2/json", "official/v1.5/json"] {
+        for e in std::fs::read_dir(data(dir)).unwrap() {
+            let p = e.unwrap().path();
+            inputs.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+        }
+    }
+    for (what, bytes) in inputs {
+        let mut reader = Reader::from_slice(&bytes).unwrap();
+        for item in reader.records() {
+            let Ok(d) = item else { continue };
+            let record = d.upgrade().record;
+            let mut w = PackageBuilder::new("ocds-test01").from_writer(Vec::new());
+            if w.write_record(&record).is_err() {
+                continue;
+            }
+            let p: Value = serde_json::from_slice(&w.finish().unwrap()).unwrap();
+            let v: Value = serde_json::from_str(&record.to_json(false)).unwrap();
+            assert_nothing_dropped(&v, releases(&p), &what);
+        }
+    }
+}
+
+#[test]
+fn edge_values_give_valid_packages_or_a_reason() {
+    let one = |fields: &str| {
+        format!(
+            r#"{{"marches": {{"marche": [{{"acheteur": {{"id": "21690123100011"}}, "dateNotification": "2024-03-01", {fields}}}]}}}}"#
+        )
+    };
+    // A duration past year 9999: no endDate (RFC 3339 cannot write it), dureeMois kept.
+    let (p, n) = package_of(one(r#""id": "A", "dureeMois": 99999"#).as_bytes());
+    assert_eq!(n.written, 1);
+    assert_valid(&oracle(), &p, "huge dureeMois");
+    let r = &releases(&p)[0];
+    assert!(r["contracts"][0]["period"].get("endDate").is_none());
+    assert_eq!(r["decp"]["dureeMois"], 99999);
+    // An empty id cannot make an ocid.
+    let (_, n) = package_of(one(r#""id": """#).as_bytes());
+    assert_eq!((n.written, n.skipped), (0, 1));
+    // The buyer's part encodes '-': buyer A-B with id C, buyer A with id B-C differ.
+    let a = r#"{"marches": {"marche": [{"id": "C", "acheteur": {"id": "A-B"}, "dateNotification": "2024-03-01"},
+        {"id": "B-C", "acheteur": {"id": "A"}, "dateNotification": "2024-03-01"}]}}"#;
+    let (p, n) = package_of(a.as_bytes());
+    assert_eq!(n.written, 2);
+    let ocids: Vec<&str> = releases(&p)
+        .iter()
+        .map(|r| r["ocid"].as_str().unwrap())
+        .collect();
+    assert_eq!(ocids, ["ocds-test01-A%2DB-C", "ocds-test01-A-B-C"]);
+    assert!(decp_core::ocds::check_prefix("").is_err());
 }

@@ -367,6 +367,7 @@ fn every_code_has_a_fixture_and_two_languages() {
                 | IssueCode::Doctype
                 | IssueCode::Duplicate
                 | IssueCode::NearDuplicate
+                | IssueCode::Repeated
         );
         if !elsewhere {
             assert!(

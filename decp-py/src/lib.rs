@@ -380,11 +380,8 @@ fn _to_ocds(
 ) -> PyResult<(String, Vec<Issue>)> {
     guarded(|| {
         let lang = parse_lang(lang)?;
-        if ocid_prefix.trim().is_empty() {
-            return Err(PyValueError::new_err(
-                "ocid_prefix is the publisher's registered ocid prefix, such as \"ocds-213czf\"",
-            ));
-        }
+        decp_core::ocds::check_prefix(ocid_prefix)
+            .map_err(|e| PyValueError::new_err(format!("ocid_prefix: {}", e.text(lang))))?;
         let o = ReadOpts {
             format: parse_format(format)?,
             mode: decp_core::Mode::Tolerant,
@@ -406,12 +403,19 @@ fn _to_ocds(
             let mut w = b.from_writer(Vec::new());
             let mut skipped = Vec::new();
             checker.convert(reader, &mut w, jobs, &|_| {}, |c| {
-                skipped.extend(
-                    c.issues
-                        .iter()
-                        .filter(|i| matches!(i.code, IssueCode::NotWritten | IssueCode::Syntax))
-                        .cloned(),
-                );
+                // A record not exported: unreadable, or refused by the package
+                // (its error finding says why). A repeat is not a loss.
+                let lost = c.is_record()
+                    && (c.record.is_none()
+                        || c.issues.iter().any(|i| i.code == IssueCode::NotWritten));
+                if lost {
+                    skipped.extend(
+                        c.issues
+                            .iter()
+                            .find(|i| i.severity() == decp_core::Severity::Error)
+                            .cloned(),
+                    );
+                }
                 true
             })?;
             let text = String::from_utf8(w.finish()?).unwrap_or_default();
@@ -444,11 +448,17 @@ fn _duplicates(
         };
         // Each source is read twice: paths and bytes only (a file object could not be).
         let mut sources = Vec::new();
-        for (k, src) in srcs.iter().enumerate() {
+        for src in &srcs {
             let (s, name) = source(src, false)?;
             let name = match &s {
                 Src::Path(_) => name,
-                Src::Bytes(_) | Src::Text(_) => format!("<bytes {}>", k + 1),
+                // Named by content, so that the report does not depend on the order.
+                Src::Bytes(b) | Src::Text(b) => {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::hash::DefaultHasher::new();
+                    b.hash(&mut h);
+                    format!("<bytes {:016x}>", h.finish())
+                }
                 _ => {
                     return Err(PyValueError::new_err(
                         "duplicates reads each source twice: give paths or bytes, not file objects",
@@ -465,16 +475,14 @@ fn _duplicates(
             _ => unreachable!("refused above"),
         };
         let jobs = threads(jobs);
-        let checker = Checker::new(DecodeOptions::default())
-            .validator(Validator::new(ValidatorOptions::default()));
         let result = py.detach(|| {
             let mut index = decp_core::dedup::Index::new(prefer);
             for (s, name) in &sources {
-                index.add(&checker, name.clone(), open(again(s), o)?, jobs, &|_| {})?;
+                index.add(name.clone(), open(again(s), o)?, jobs, &|_| {})?;
             }
             let mut d = index.finish();
             for (k, (s, _)) in sources.iter().enumerate() {
-                d.note_keys(&checker, k as u32, open(again(s), o)?, jobs)?;
+                d.note_keys(k as u32, open(again(s), o)?, jobs)?;
             }
             Ok::<_, decp_core::Error>(d.to_json())
         });

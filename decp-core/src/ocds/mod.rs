@@ -1,6 +1,7 @@
 //! The Open Contracting Data Standard (OCDS 1.1) export: every market and
 //! concession as releases of one release package, one release per contract
-//! state ([`crate::states`] order).
+//! state (the contract as published, then after each modification, by
+//! modification `id`, then date: the states of the `marches` table).
 //!
 //! ## Mapping
 //!
@@ -8,8 +9,11 @@
 //!   Contracting Partnership), `-`, the buyer's (or granting authority's) `id`,
 //!   `-`, the contract's `id`, both with every byte other than ASCII letters,
 //!   digits and `-._~` percent-encoded: the same for every state of a contract.
-//!   A record without a valid buyer id or contract id is not exported
-//!   (`convert.not_written`, with the reason).
+//!   A record without a valid, non-empty buyer id or contract id is not exported
+//!   (`convert.not_written`, with the reason); the very record met again under
+//!   its `ocid` is not repeated (`convert.repeated`, info); another record under
+//!   an `ocid` already written (a republication with other values) gets release
+//!   ids suffixed `-r2`, `-r3`…
 //! - Release `id`: `{ocid}-initial`, then `{ocid}-modification-{n}` for the
 //!   state after the n-th modification in order. `date`: the state's publication
 //!   date (`datePublicationDonnees`, then the modification's
@@ -30,19 +34,26 @@
 //!   concession, from its `nature`; `numberOfTenderers` from `offresRecues`;
 //!   `items`: one, classified by `codeCPV` (scheme `CPV`, with its label).
 //! - `awards[0]`: `id` the contract's id, `status` `active`, `date` the
-//!   notification (signature) date, `value` the state's `montant` (concession:
-//!   `valeurGlobale`) in `EUR` (excluding VAT), `suppliers` the state's holders.
-//! - `contracts[0]`: `id` and `awardID` the contract's id, `value` as the award's,
+//!   notification (signature) date, `value` the contract's initial `montant`
+//!   (concession: `valeurGlobale`) in `EUR` (excluding VAT), `suppliers` the
+//!   state's holders.
+//! - `contracts[0]`: `id` and `awardID` the contract's id, `value` the state's
+//!   `montant` (`valeurGlobale`),
 //!   `dateSigned` the notification (signature) date, `period.startDate` the
 //!   notification date (concession: `dateDebutExecution`), `period.endDate` the
 //!   start plus the state's `dureeMois` months (DECP rounds durations up to whole
-//!   months), `amendments` every modification up to this state (`id`, `date` of
-//!   notification or signature, `amendsReleaseID`, `releaseID`).
+//!   months; left out past year 9999), `amendments` the modification that made
+//!   the state (`id`, `date` of notification or signature, `amendsReleaseID`,
+//!   `releaseID`: arrays of objects merge by `id` when releases are compiled).
+//!   Amounts are written with the input's decimals.
 //! - `decp` (an extension object, not an OCDS field): every DECP member of the
 //!   state that the fields above do not carry, with its official name and shape
 //!   (`nature`, `dureeMois`, `lieuExecution`, `formePrix`, `techniques`,
-//!   `actesSousTraitance`, `donneesExecution`, …), and any mapped member whose
-//!   value did not fit its type (kept as it was): nothing is dropped.
+//!   `actesSousTraitance`, `donneesExecution`, …), members the schema does not
+//!   define, any mapped member whose value did not fit its type (kept as it was),
+//!   and the buyer, the holders and the modifications whole unless the fields
+//!   above carry every member of them: nothing is dropped (tested on every
+//!   official example). A record's releases are built and written one at a time.
 //!
 //! The package's `publishedDate` is the latest release date (OCDS: "the date of
 //! the last change to the underlying contents"), so the same input gives the same
@@ -81,6 +92,23 @@ use crate::raw::Raw;
 use crate::record::Record;
 use crate::write::WriteRecord;
 use crate::write_out::JsonOut;
+
+/// Checks an `ocid` prefix: not empty, no white space or control character.
+///
+/// # Errors
+///
+/// [`ErrorKind::Write`](crate::ErrorKind::Write) saying what is wrong.
+///
+/// ```
+/// assert!(decp_core::ocds::check_prefix("ocds-213czf").is_ok());
+/// assert!(decp_core::ocds::check_prefix(" ").is_err());
+/// ```
+pub fn check_prefix(prefix: &str) -> Result<()> {
+    if prefix.is_empty() || prefix.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::write(Message::OcdsPrefix));
+    }
+    Ok(())
+}
 
 /// The package's metadata and the output's layout; makes [`PackageWriter`]s.
 #[derive(Debug, Clone)]
@@ -140,6 +168,7 @@ impl PackageBuilder {
             releases: 0,
             latest: None,
             seen: HashMap::new(),
+            repeats: HashMap::new(),
         }
     }
 }
@@ -152,26 +181,17 @@ pub struct PackageWriter<W: Write> {
     out: JsonOut,
     releases: u64,
     latest: Option<String>,
-    /// By the hash of a contract's first release id: the hashes of the contents
-    /// written under it, and how many (8 bytes a contract and a few per repeat:
-    /// 2 million contracts take tens of megabytes).
-    seen: HashMap<u64, (Vec<u64>, u32)>,
+    /// By the hash of a contract's `ocid`: the hash of the record written under
+    /// it (16 bytes a contract in the table: 2 million contracts, about 64 MB).
+    seen: HashMap<u64, u64>,
+    /// The other records written under an `ocid` met more than once.
+    repeats: HashMap<u64, Vec<u64>>,
 }
 
 fn hash_of<T: Hash>(v: &T) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
-}
-
-fn release_id(r: &Raw) -> Option<&str> {
-    match r {
-        Raw::Object(m) => m
-            .iter()
-            .find(|(k, _)| k == "id")
-            .and_then(|(_, v)| v.as_text()),
-        _ => None,
-    }
 }
 
 impl<W: Write> PackageWriter<W> {
@@ -184,51 +204,65 @@ impl<W: Write> PackageWriter<W> {
     /// # Errors
     ///
     /// [`ErrorKind::Write`](crate::ErrorKind::Write) when the record lacks what its
-    /// `ocid` or its release date is made of (nothing is written; the package
-    /// stays whole); [`ErrorKind::Io`](crate::ErrorKind::Io) from the output.
+    /// `ocid` or its release date is made of, when it is the very record already
+    /// written under its `ocid` ([`Message::OcdsRepeated`]),
+    /// or when the prefix is not usable ([`check_prefix`]): nothing is written, the
+    /// package stays whole; [`ErrorKind::Io`](crate::ErrorKind::Io) from the output.
     pub fn write_record(&mut self, record: &Record) -> Result<()> {
-        let mut releases =
-            release::releases(record, &self.opts.prefix, "").map_err(Error::write)?;
-        // Release ids are unique within an ocid: a contract met again is skipped
-        // when its releases are the same, else written as a republication.
-        let Some(first) = releases.first() else {
-            return Ok(());
+        check_prefix(&self.opts.prefix)?;
+        let upgraded;
+        let record = if record.is_v1() {
+            upgraded = crate::upgrade(record).record;
+            &upgraded
+        } else {
+            record
         };
-        let (id, content) = (hash_of(&release_id(first)), hash_of(&releases));
-        match self.seen.entry(id) {
+        let ocid = release::ocid(record, &self.opts.prefix).map_err(Error::write)?;
+        let date = release::first_date(record).map_err(Error::write)?;
+        // Release ids are unique within an ocid: a contract met again is skipped
+        // when it is the same record, else written as a republication.
+        let content = hash_of(&record.to_json(false));
+        let again = match self.seen.entry(hash_of(&ocid)) {
             Entry::Vacant(v) => {
-                v.insert((vec![content], 1));
+                v.insert(content);
+                String::new()
             }
-            Entry::Occupied(mut o) => {
-                let (contents, n) = o.get_mut();
-                if contents.contains(&content) {
+            Entry::Occupied(o) => {
+                let others = self.repeats.entry(*o.key()).or_default();
+                if *o.get() == content || others.contains(&content) {
                     return Err(Error::write(Message::OcdsRepeated));
                 }
-                contents.push(content);
-                *n += 1;
-                releases = release::releases(record, &self.opts.prefix, &format!("-r{n}"))
-                    .map_err(Error::write)?;
+                others.push(content);
+                format!("-r{}", others.len() + 1)
             }
+        };
+        if self.releases == 0 {
+            self.write_head()?;
         }
-        for r in releases {
-            if self.releases == 0 {
-                self.write_head()?;
-            }
+        let PackageWriter {
+            w,
+            out,
+            releases,
+            latest,
+            ..
+        } = self;
+        let w = w.as_mut().expect("writer used after finish");
+        release::each_release(record, &ocid, date, &again, &mut |r| {
             if let Raw::Object(m) = &r
                 && let Some((_, Raw::String(d))) = m.iter().find(|(k, _)| k == "date")
-                && self.latest.as_ref().is_none_or(|l| d > l)
+                && latest.as_ref().is_none_or(|l| d > l)
             {
-                self.latest = Some(d.clone());
+                *latest = Some(d.clone());
             }
-            self.out.clear(2);
-            r.write_json(&mut self.out);
-            let sep: &[u8] = if self.releases > 0 { b"," } else { b"" };
-            let w = self.w.as_mut().expect("writer used after finish");
-            w.write_all(sep)?;
-            w.write_all(self.out.bytes())?;
-            self.releases += 1;
-        }
-        Ok(())
+            out.clear(2);
+            r.write_json(out);
+            if *releases > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(out.bytes())?;
+            *releases += 1;
+            Ok(())
+        })
     }
 
     /// The package's metadata and the opening of `releases`.

@@ -1,12 +1,16 @@
 //! One record's OCDS releases: the contract as published, then one per
-//! modification, in the order of [`crate::states`].
+//! modification, in the order of [`crate::states`], built and handed over one at
+//! a time (a record's releases are never all in memory).
 
-use chrono::{Months, NaiveDate};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::map::{concession_category, concession_method, cpv_category, marche_method};
+use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::model::{ContratConcession, Marche, Operateur};
+use crate::model::{Acheteur, ContratConcession, Marche, Operateur};
 use crate::raw::{Field, Raw, get};
 use crate::record::Record;
 use crate::states::{self, Modification};
@@ -35,25 +39,30 @@ fn s(x: impl Into<String>) -> Raw {
     Raw::String(x.into())
 }
 
-/// An OCDS date-time: DECP dates are days, given at midnight UTC.
-pub(crate) fn date_time(d: NaiveDate) -> String {
-    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+/// An OCDS date-time: DECP dates are days, given at midnight UTC; `None` past
+/// year 9999, which RFC 3339 cannot write.
+pub(crate) fn date_time(d: NaiveDate) -> Option<String> {
+    (1..=9999)
+        .contains(&d.year())
+        .then(|| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
 }
 
 fn amount(d: &Decimal) -> Raw {
-    let mut o = Obj::default();
-    o.put("amount", Raw::Number(d.to_string()))
+    Obj::default()
+        .put("amount", Raw::Number(d.to_string()))
         .put("currency", s("EUR"))
         .done()
 }
 
 /// The part of an `ocid` made of a DECP identifier: ASCII letters, digits and
-/// `-._~` as they are, every other byte percent-encoded (`2024 01/A` →
-/// `2024%2001%2FA`), so that the `ocid` is stable and unambiguous.
-pub(crate) fn encode(id: &str) -> String {
+/// `._~` as they are (and `-`, unless `dash` asks it encoded), every other byte
+/// percent-encoded (`2024 01/A` → `2024%2001%2FA`). The buyer's part encodes `-`,
+/// so the first `-` after the prefix and the buyer ends the buyer: the `ocid` is
+/// unambiguous.
+pub(crate) fn encode(id: &str, dash: bool) -> String {
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"._~".contains(&b) || (b == b'-' && !dash) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -72,7 +81,10 @@ struct Party {
 
 /// The parties of a release; an organisation in two roles is one party.
 #[derive(Default)]
-struct Parties(Vec<Party>);
+struct Parties {
+    list: Vec<Party>,
+    by_id: HashMap<String, usize>,
+}
 
 impl Parties {
     /// Adds an organisation in a role; returns its party `id`: the identifier
@@ -83,22 +95,29 @@ impl Parties {
             Some(sc) => format!("{sc}-{ident}"),
             None => ident.to_owned(),
         };
-        match self.0.iter_mut().find(|p| p.id == id) {
-            Some(p) if !p.roles.contains(&role) => p.roles.push(role),
-            Some(_) => {}
-            None => self.0.push(Party {
-                id: id.clone(),
-                scheme,
-                ident: ident.to_owned(),
-                roles: vec![role],
-            }),
+        match self.by_id.get(&id) {
+            Some(&k) => {
+                let p = &mut self.list[k];
+                if !p.roles.contains(&role) {
+                    p.roles.push(role);
+                }
+            }
+            None => {
+                self.by_id.insert(id.clone(), self.list.len());
+                self.list.push(Party {
+                    id: id.clone(),
+                    scheme,
+                    ident: ident.to_owned(),
+                    roles: vec![role],
+                });
+            }
         }
         id
     }
 
     fn to_raw(&self) -> Raw {
         Raw::Array(
-            self.0
+            self.list
                 .iter()
                 .map(|p| {
                     let mut ident = Obj::default();
@@ -114,28 +133,44 @@ impl Parties {
     }
 }
 
-/// The holders of a state as supplier references; `true` when every listed
-/// holder is valid and identified (the list is then fully mapped).
+/// A buyer OCDS carries whole: a valid object with a valid, non-empty `id` and
+/// nothing else.
+fn plain_buyer(a: &Option<Field<Acheteur>>) -> bool {
+    get(a).is_some_and(|a| a.unknown.is_empty() && get(&a.id).is_some_and(|i| !i.is_empty()))
+}
+
+/// A holder OCDS carries whole: a valid object with a valid `id`, a valid
+/// `typeIdentifiant` or none, and nothing else.
+fn plain_holder(o: &Field<Operateur>) -> bool {
+    o.valid().is_some_and(|o| {
+        o.unknown.is_empty()
+            && get(&o.id).is_some_and(|i| !i.is_empty())
+            && o.type_identifiant.as_ref().is_none_or(Field::is_valid)
+    })
+}
+
+/// The holders of a state as supplier references (each listed once); `true`
+/// when the list is carried whole (every holder plain, none repeated): it can
+/// then leave the `decp` object.
 fn suppliers(list: &Option<Field<Vec<Field<Operateur>>>>, parties: &mut Parties) -> (Raw, bool) {
     let mut refs = Vec::new();
-    let mut all = list.as_ref().is_some_and(Field::is_valid);
+    let mut seen = HashSet::new();
+    let mut whole = list.as_ref().is_some_and(Field::is_valid);
     for o in get(list).into_iter().flatten() {
-        match o.valid().and_then(|o| Some((o, get(&o.id)?))) {
-            Some((o, id)) => {
-                let scheme = get(&o.type_identifiant).map(|t| t.as_str());
-                let pid = parties.add(scheme, id, "supplier");
-                let r = Obj::default().put("id", s(pid)).done();
-                if refs.contains(&r) {
-                    // OCDS lists a supplier once; the repeated list stays in `decp`.
-                    all = false;
-                } else {
-                    refs.push(r);
-                }
-            }
-            None => all = false,
+        whole &= plain_holder(o);
+        let Some((o, id)) = o.valid().and_then(|o| Some((o, get(&o.id)?))) else {
+            continue;
+        };
+        let scheme = get(&o.type_identifiant).map(|t| t.as_str());
+        let pid = parties.add(scheme, id, "supplier");
+        if seen.insert(pid.clone()) {
+            refs.push(Obj::default().put("id", s(pid)).done());
+        } else {
+            // OCDS lists a supplier once; the repeated list stays in `decp`.
+            whole = false;
         }
     }
-    (Raw::Array(refs), all)
+    (Raw::Array(refs), whole)
 }
 
 /// What differs between a market and a concession, for the release builder.
@@ -149,6 +184,9 @@ struct Contract<'a> {
     category: Option<&'static str>,
     tenderers: Option<i64>,
     cpv: Option<&'a str>,
+    /// The award's value: the contract's initial value.
+    awarded: Option<&'a Decimal>,
+    /// The state's value.
     value: Option<&'a Decimal>,
     signed: Option<NaiveDate>,
     start: Option<NaiveDate>,
@@ -160,14 +198,15 @@ struct Contract<'a> {
 fn release(
     c: &Contract<'_>,
     release_id: &str,
-    date: NaiveDate,
+    date: &str,
     tags: &[&str],
     parties: &Parties,
     buyer: &str,
     suppliers: Raw,
-    amendments: &[Raw],
+    amendment: Option<Raw>,
     decp: Raw,
 ) -> Raw {
+    let day = |d: Option<NaiveDate>| d.and_then(date_time).map(s);
     let items = c.cpv.map(|code| {
         let mut class = Obj::default();
         class.put("scheme", s("CPV")).put("id", s(code));
@@ -194,34 +233,34 @@ fn release(
         .put("id", s(c.id))
         .opt("title", c.title.map(s))
         .put("status", s("active"))
-        .opt("date", c.signed.map(|d| s(date_time(d))))
-        .opt("value", c.value.map(amount))
+        .opt("date", day(c.signed))
+        .opt("value", c.awarded.map(amount))
         .put("suppliers", suppliers);
     let mut period = Obj::default();
-    period.opt("startDate", c.start.map(|d| s(date_time(d))));
+    period.opt("startDate", day(c.start));
     let end = c
         .start
         .zip(c.months)
         .and_then(|(d, m)| d.checked_add_months(Months::new(u32::try_from(m).ok()?)));
-    period.opt("endDate", end.map(|d| s(date_time(d))));
+    period.opt("endDate", day(end));
     let mut contract = Obj::default();
     contract
         .put("id", s(c.id))
         .put("awardID", s(c.id))
         .opt("title", c.title.map(s))
         .opt("value", c.value.map(amount))
-        .opt("dateSigned", c.signed.map(|d| s(date_time(d))))
+        .opt("dateSigned", day(c.signed))
         .opt("items", items);
     if !period.0.is_empty() {
         contract.put("period", period.done());
     }
-    if !amendments.is_empty() {
-        contract.put("amendments", Raw::Array(amendments.to_vec()));
-    }
+    // Arrays of objects with an `id` merge by `id` when releases are compiled:
+    // each amendment is in the release it made.
+    contract.opt("amendments", amendment.map(|a| Raw::Array(vec![a])));
     Obj::default()
         .put("ocid", s(c.ocid))
         .put("id", s(release_id))
-        .put("date", s(date_time(date)))
+        .put("date", s(date))
         .put("tag", Raw::Array(tags.iter().map(|t| s(*t)).collect()))
         .put("initiationType", s("tender"))
         .put("language", s("fr"))
@@ -234,236 +273,324 @@ fn release(
         .done()
 }
 
-/// The DECP members a state keeps for the `decp` extension object: every member
-/// but those mapped to OCDS fields.
-fn extension(value: Raw, mapped: &[&str]) -> Raw {
-    match value {
-        Raw::Object(m) => Raw::Object(
-            m.into_iter()
-                .filter(|(k, _)| !mapped.contains(&k.as_str()))
-                .collect(),
+/// The `ocid` of a v2 record, or what it lacks: a valid, non-empty buyer
+/// (authority) id and contract id.
+pub(crate) fn ocid(record: &Record, prefix: &str) -> std::result::Result<String, Message> {
+    let (owner, id, owner_name) = match record {
+        Record::Marche(m) => (
+            get(&m.acheteur).and_then(|a| get(&a.id)),
+            get(&m.id),
+            "acheteur/id",
         ),
-        other => other,
-    }
+        Record::Concession(k) => (
+            get(&k.autorite_concedante).and_then(|a| get(&a.id)),
+            get(&k.id),
+            "autoriteConcedante/id",
+        ),
+        _ => return Err(Message::OcdsMissing { field: "id" }),
+    };
+    let owner = owner
+        .filter(|o| !o.is_empty())
+        .ok_or(Message::OcdsMissing { field: owner_name })?;
+    let id = id
+        .filter(|i| !i.is_empty())
+        .ok_or(Message::OcdsMissing { field: "id" })?;
+    Ok(format!(
+        "{prefix}-{}-{}",
+        encode(owner, true),
+        encode(id, false)
+    ))
 }
 
-/// The releases of one record (a v1 record is upgraded first), or what it lacks
-/// to be exported.
-///
-/// `again` is empty, or the suffix of the release ids of a contract published
-/// again with other values under the same `ocid` (`-r2`, `-r3`…).
-pub(crate) fn releases(record: &Record, prefix: &str, again: &str) -> Result<Vec<Raw>, Message> {
+/// The date of the first release: the publication date, else the notification
+/// (signature) date; what it lacks otherwise.
+pub(crate) fn first_date(record: &Record) -> std::result::Result<String, Message> {
+    let d = match record {
+        Record::Marche(m) => get(&m.date_publication_donnees).or(get(&m.date_notification)),
+        Record::Concession(k) => get(&k.date_publication_donnees).or(get(&k.date_signature)),
+        _ => None,
+    };
+    d.copied().and_then(date_time).ok_or(Message::OcdsMissing {
+        field: "datePublicationDonnees",
+    })
+}
+
+/// Hands the releases of one v2 record, in order, to `emit`; `ocid` and `date`
+/// from [`ocid`] and [`first_date`]. `again` is empty, or the suffix of the
+/// release ids of a contract published again with other values under the same
+/// `ocid` (`-r2`, `-r3`…).
+pub(crate) fn each_release(
+    record: &Record,
+    ocid: &str,
+    date: String,
+    again: &str,
+    emit: &mut dyn FnMut(Raw) -> Result<()>,
+) -> Result<()> {
     match record {
-        Record::Marche(m) => marche(m, prefix, again),
-        Record::Concession(k) => concession(k, prefix, again),
-        v1 => releases(&crate::upgrade(v1).record, prefix, again),
+        Record::Marche(m) => marche(m, ocid, date, again, emit),
+        Record::Concession(k) => concession(k, ocid, date, again, emit),
+        _ => Err(Error::write(Message::OcdsMissing { field: "id" })),
     }
 }
 
-fn ocid(prefix: &str, owner: Option<&String>, id: Option<&String>) -> Result<String, Message> {
-    let owner = owner.ok_or(Message::OcdsMissing {
-        field: "acheteur/id",
-    })?;
-    let id = id.ok_or(Message::OcdsMissing { field: "id" })?;
-    Ok(format!("{prefix}-{}-{}", encode(owner), encode(id)))
+/// The amendment a modification made: its `id` and date, the releases before and
+/// after it.
+fn amendment(id: Option<i64>, date: Option<NaiveDate>, before: &str, after: &str) -> Raw {
+    let mut a = Obj::default();
+    a.opt("id", id.map(|i| s(i.to_string())))
+        .opt("date", date.and_then(date_time).map(s))
+        .put("amendsReleaseID", s(before))
+        .put("releaseID", s(after));
+    a.done()
 }
 
-fn marche(m: &Marche, prefix: &str, again: &str) -> Result<Vec<Raw>, Message> {
-    let buyer_id = get(&m.acheteur).and_then(|a| get(&a.id));
-    let ocid = ocid(prefix, buyer_id, get(&m.id))?;
-    let buyer_id = buyer_id.expect("checked by ocid");
-    let first_date = get(&m.date_publication_donnees)
-        .or(get(&m.date_notification))
-        .copied()
-        .ok_or(Message::OcdsMissing {
-            field: "datePublicationDonnees",
-        })?;
+fn marche(
+    m: &Marche,
+    ocid: &str,
+    mut date: String,
+    again: &str,
+    emit: &mut dyn FnMut(Raw) -> Result<()>,
+) -> Result<()> {
+    let buyer_id = get(&m.acheteur)
+        .and_then(|a| get(&a.id))
+        .map_or("", String::as_str);
     let mut state = m.clone();
     state.modifications = None;
     let mods = states::in_order(&m.modifications);
-    let all_mods_valid = get(&m.modifications).is_none_or(|l| l.iter().all(Field::is_valid));
+    // Modifications carried whole by the releases (the state they make and the
+    // amendment): every one valid, with valid members only.
+    let mods_whole = get(&m.modifications).is_some_and(|l| {
+        l.iter().all(|x| {
+            x.valid().is_some_and(|x| {
+                x.unknown.is_empty()
+                    && x.id.as_ref().is_none_or(Field::is_valid)
+                    && x.date_notification_modification
+                        .as_ref()
+                        .is_none_or(Field::is_valid)
+                    && x.date_publication_donnees_modification
+                        .as_ref()
+                        .is_none_or(Field::is_valid)
+                    && x.duree_mois.as_ref().is_none_or(Field::is_valid)
+                    && x.montant.as_ref().is_none_or(Field::is_valid)
+                    && x.titulaires
+                        .as_ref()
+                        .is_none_or(|t| t.valid().is_some_and(|t| t.iter().all(plain_holder)))
+            })
+        })
+    });
     let cpv = get(&m.code_cpv).map(String::as_str);
-    let mut out = Vec::with_capacity(mods.len() + 1);
-    let mut amendments = Vec::new();
-    let mut prev: Option<String> = None;
-    let mut date = first_date;
+    let mut prev = String::new();
     for k in 0..=mods.len() {
-        let (release_id, tags): (String, Vec<&str>) = if k == 0 {
-            (format!("{ocid}-initial{again}"), vec!["award", "contract"])
+        let (release_id, tags, made) = if k == 0 {
+            (
+                format!("{ocid}-initial{again}"),
+                &["award", "contract"][..],
+                None,
+            )
         } else {
             let md = mods[k - 1].1;
             let holders = md.apply_to(&mut state);
-            date = get(&md.date_publication_donnees_modification)
+            if let Some(d) = get(&md.date_publication_donnees_modification)
                 .or(get(&md.date_notification_modification))
-                .copied()
-                .unwrap_or(date);
+                .and_then(|d| date_time(*d))
+            {
+                date = d;
+            }
             let rid = format!("{ocid}-modification-{k}{again}");
-            let mut a = Obj::default();
-            a.opt("id", get(&md.id).map(|i| s(i.to_string())))
-                .opt(
-                    "date",
-                    get(&md.date_notification_modification).map(|d| s(date_time(*d))),
-                )
-                .opt("amendsReleaseID", prev.clone().map(s))
-                .put("releaseID", s(&*rid));
-            amendments.push(a.done());
-            let tags = if holders {
-                vec!["contractAmendment", "awardUpdate"]
+            let a = amendment(
+                get(&md.id).copied(),
+                get(&md.date_notification_modification).copied(),
+                &prev,
+                &rid,
+            );
+            let tags: &[&str] = if holders {
+                &["contractAmendment", "awardUpdate"]
             } else {
-                vec!["contractAmendment"]
+                &["contractAmendment"]
             };
-            (rid, tags)
+            (rid, tags, Some(a))
         };
         let mut parties = Parties::default();
         let buyer = parties.add(Some("SIRET"), buyer_id, "buyer");
-        let (sup, all_holders) = suppliers(&state.titulaires, &mut parties);
+        let (sup, holders_whole) = suppliers(&state.titulaires, &mut parties);
         let c = Contract {
-            ocid: &ocid,
-            id: get(&m.id).expect("checked by ocid"),
+            ocid,
+            id: get(&m.id).map_or("", String::as_str),
             title: get(&state.objet).map(String::as_str),
             method: get(&state.procedure).map(|p| (marche_method(*p), p.as_str())),
             category: cpv.and_then(cpv_category),
             tenderers: get(&state.offres_recues).copied(),
             cpv,
+            awarded: get(&m.montant),
             value: get(&state.montant),
             signed: get(&state.date_notification).copied(),
             start: get(&state.date_notification).copied(),
-            months: None,
+            months: get(&state.duree_mois).copied(),
         };
-        // What is mapped leaves the extension object; what is not (or not valid) stays.
-        let mut mapped = vec!["id", "acheteur", "modifications"];
-        for (name, yes) in [
-            ("objet", c.title.is_some()),
-            ("codeCPV", c.cpv.is_some()),
-            ("procedure", c.method.is_some()),
-            ("dateNotification", c.signed.is_some()),
-            ("montant", c.value.is_some()),
-            ("offresRecues", c.tenderers.is_some()),
-            ("titulaires", all_holders),
+        // The `decp` object: the state with the members the fields above carry
+        // whole taken out; the rest (unknown members, values that do not fit,
+        // members OCDS has no place for) stays, with its DECP name.
+        let mut ext = state.clone();
+        ext.id = None;
+        if mods_whole {
+            ext.modifications = None;
+        } else {
+            ext.modifications = m.modifications.clone();
+        }
+        if plain_buyer(&ext.acheteur) {
+            ext.acheteur = None;
+        }
+        if holders_whole {
+            ext.titulaires = None;
+        }
+        for (valid, f) in [
+            (c.title.is_some(), &mut ext.objet as &mut dyn Clear),
+            (cpv.is_some(), &mut ext.code_cpv),
+            (c.method.is_some(), &mut ext.procedure),
+            (c.signed.is_some(), &mut ext.date_notification),
+            (c.value.is_some(), &mut ext.montant),
+            (c.tenderers.is_some(), &mut ext.offres_recues),
         ] {
-            if yes {
-                mapped.push(name);
+            if valid {
+                f.clear();
             }
         }
-        if !all_mods_valid {
-            mapped.retain(|n| *n != "modifications");
-        }
-        let mut ext_state = state.clone();
-        if !all_mods_valid {
-            ext_state.modifications = m.modifications.clone();
-        }
-        let decp = extension(Record::Marche(ext_state).to_value(), &mapped);
-        let months = get(&state.duree_mois).copied();
-        let c = Contract { months, ..c };
-        out.push(release(
+        let decp = Record::Marche(ext).to_value();
+        emit(release(
             &c,
             &release_id,
-            date,
-            &tags,
+            &date,
+            tags,
             &parties,
             &buyer,
             sup,
-            &amendments,
+            made,
             decp,
-        ));
-        prev = Some(release_id);
+        ))?;
+        prev = release_id;
     }
-    Ok(out)
+    Ok(())
 }
 
-fn concession(k: &ContratConcession, prefix: &str, again: &str) -> Result<Vec<Raw>, Message> {
-    let owner = get(&k.autorite_concedante).and_then(|a| get(&a.id));
-    let ocid = ocid(prefix, owner, get(&k.id)).map_err(|e| match e {
-        Message::OcdsMissing {
-            field: "acheteur/id",
-        } => Message::OcdsMissing {
-            field: "autoriteConcedante/id",
-        },
-        e => e,
-    })?;
-    let owner = owner.expect("checked by ocid");
-    let first_date = get(&k.date_publication_donnees)
-        .or(get(&k.date_signature))
-        .copied()
-        .ok_or(Message::OcdsMissing {
-            field: "datePublicationDonnees",
-        })?;
+/// A field that can be emptied, whatever its type.
+trait Clear {
+    fn clear(&mut self);
+}
+
+impl<T> Clear for Option<T> {
+    fn clear(&mut self) {
+        *self = None;
+    }
+}
+
+fn concession(
+    k: &ContratConcession,
+    ocid: &str,
+    mut date: String,
+    again: &str,
+    emit: &mut dyn FnMut(Raw) -> Result<()>,
+) -> Result<()> {
+    let owner = get(&k.autorite_concedante)
+        .and_then(|a| get(&a.id))
+        .map_or("", String::as_str);
     let mut state = k.clone();
     state.modifications = None;
     let mods = states::in_order(&k.modifications);
-    let all_mods_valid = get(&k.modifications).is_none_or(|l| l.iter().all(Field::is_valid));
-    let mut out = Vec::with_capacity(mods.len() + 1);
-    let mut amendments = Vec::new();
-    let mut prev: Option<String> = None;
-    let mut date = first_date;
+    let mods_whole = get(&k.modifications).is_some_and(|l| {
+        l.iter().all(|x| {
+            x.valid().is_some_and(|x| {
+                x.unknown.is_empty()
+                    && x.id.as_ref().is_none_or(Field::is_valid)
+                    && x.date_signature_modification
+                        .as_ref()
+                        .is_none_or(Field::is_valid)
+                    && x.date_publication_donnees_modification
+                        .as_ref()
+                        .is_none_or(Field::is_valid)
+                    && x.duree_mois.as_ref().is_none_or(Field::is_valid)
+                    && x.valeur_globale.as_ref().is_none_or(Field::is_valid)
+            })
+        })
+    });
+    let mut prev = String::new();
     for n in 0..=mods.len() {
-        let (release_id, tags): (String, &[&str]) = if n == 0 {
-            (format!("{ocid}-initial{again}"), &["award", "contract"])
+        let (release_id, tags, made) = if n == 0 {
+            (
+                format!("{ocid}-initial{again}"),
+                &["award", "contract"][..],
+                None,
+            )
         } else {
             let md = mods[n - 1].1;
             md.apply_to(&mut state);
-            date = get(&md.date_publication_donnees_modification)
+            if let Some(d) = get(&md.date_publication_donnees_modification)
                 .or(get(&md.date_signature_modification))
-                .copied()
-                .unwrap_or(date);
+                .and_then(|d| date_time(*d))
+            {
+                date = d;
+            }
             let rid = format!("{ocid}-modification-{n}{again}");
-            let mut a = Obj::default();
-            a.opt("id", get(&md.id).map(|i| s(i.to_string())))
-                .opt(
-                    "date",
-                    get(&md.date_signature_modification).map(|d| s(date_time(*d))),
-                )
-                .opt("amendsReleaseID", prev.clone().map(s))
-                .put("releaseID", s(&*rid));
-            amendments.push(a.done());
-            (rid, &["contractAmendment"])
+            let a = amendment(
+                get(&md.id).copied(),
+                get(&md.date_signature_modification).copied(),
+                &prev,
+                &rid,
+            );
+            (rid, &["contractAmendment"][..], Some(a))
         };
         let mut parties = Parties::default();
         let buyer = parties.add(Some("SIRET"), owner, "buyer");
-        let (sup, all_holders) = suppliers(&state.concessionnaires, &mut parties);
+        let (sup, holders_whole) = suppliers(&state.concessionnaires, &mut parties);
         let c = Contract {
-            ocid: &ocid,
-            id: get(&k.id).expect("checked by ocid"),
+            ocid,
+            id: get(&k.id).map_or("", String::as_str),
             title: get(&state.objet).map(String::as_str),
             method: get(&state.procedure).map(|p| (concession_method(*p), p.as_str())),
             category: get(&state.nature).map(|n| concession_category(*n)),
             tenderers: None,
             cpv: None,
+            awarded: get(&k.valeur_globale),
             value: get(&state.valeur_globale),
             signed: get(&state.date_signature).copied(),
             start: get(&state.date_debut_execution).copied(),
             months: get(&state.duree_mois).copied(),
         };
-        let mut mapped = vec!["id", "autoriteConcedante"];
-        for (name, yes) in [
-            ("objet", c.title.is_some()),
-            ("procedure", c.method.is_some()),
-            ("dateSignature", c.signed.is_some()),
-            ("valeurGlobale", c.value.is_some()),
-            ("concessionnaires", all_holders),
-            ("modifications", all_mods_valid),
+        let mut ext = state.clone();
+        ext.id = None;
+        if mods_whole {
+            ext.modifications = None;
+        } else {
+            ext.modifications = k.modifications.clone();
+        }
+        if plain_buyer(&ext.autorite_concedante) {
+            ext.autorite_concedante = None;
+        }
+        if holders_whole {
+            ext.concessionnaires = None;
+        }
+        for (valid, f) in [
+            (c.title.is_some(), &mut ext.objet as &mut dyn Clear),
+            (c.method.is_some(), &mut ext.procedure),
+            (c.signed.is_some(), &mut ext.date_signature),
+            (c.value.is_some(), &mut ext.valeur_globale),
         ] {
-            if yes {
-                mapped.push(name);
+            if valid {
+                f.clear();
             }
         }
-        let mut ext_state = state.clone();
-        if !all_mods_valid {
-            ext_state.modifications = k.modifications.clone();
-        }
-        let decp = extension(Record::Concession(ext_state).to_value(), &mapped);
-        out.push(release(
+        let decp = Record::Concession(ext).to_value();
+        emit(release(
             &c,
             &release_id,
-            date,
+            &date,
             tags,
             &parties,
             &buyer,
             sup,
-            &amendments,
+            made,
             decp,
-        ));
-        prev = Some(release_id);
+        ))?;
+        prev = release_id;
     }
-    Ok(out)
+    Ok(())
 }

@@ -289,8 +289,8 @@ def duplicates(
 
 class OcdsWarning(UserWarning):
     """A record :func:`to_ocds` could not export (unreadable, or without the buyer's
-    or the contract's ``id`` that its ``ocid`` is made of, or repeated): the message
-    says which and why (finding ``convert.not_written``, or ``schema.syntax``)."""
+    or the contract's ``id`` that its ``ocid`` is made of): the message says which
+    and why (the record's error finding, e.g. ``convert.not_written``)."""
 
 
 def to_arrow(src: Any, **kwargs: Any) -> Any:

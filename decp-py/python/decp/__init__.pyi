@@ -382,7 +382,8 @@ def duplicates(
     jobs: int | None = None,
 ) -> dict[str, Any]:
     """The contracts published several times across sources (paths or ``bytes``;
-    each is read twice, so not file objects), as ``decp dedup --report`` gives them:
+    each is read twice, so not file objects; ``bytes`` are named ``<bytes HASH>``
+    by their content), as ``decp dedup --report`` gives them:
     ``{"records", "kept", "dropped", "groups": [{"key", "kept", "dropped"}],
     "near_duplicates": [[PLACE, …]]}``; a PLACE is ``{"source", "record"}`` (record
     from 0), a dropped one has a ``"reason"`` (the criterion that chose the kept
@@ -403,8 +404,9 @@ def duplicates(
 
 class OcdsWarning(UserWarning):
     """A record :func:`to_ocds` could not export (unreadable, or without the buyer's
-    or the contract's ``id`` that its ``ocid`` is made of, or identical to one
-    already exported): the message says which and why."""
+    or the contract's ``id`` that its ``ocid`` is made of): the message says which
+    and why. A record identical to one already exported is not repeated, and not
+    warned about."""
 
 def to_ocds(
     src: _Source,
