@@ -10,7 +10,9 @@ use rust_decimal::Decimal;
 use super::map::{concession_category, concession_method, cpv_category, marche_method};
 use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::model::{Acheteur, ContratConcession, Marche, Operateur};
+use crate::model::{
+    Acheteur, ContratConcession, Marche, ModificationConcession, ModificationMarche, Operateur,
+};
 use crate::raw::{Field, Raw, get};
 use crate::record::Record;
 use crate::states::{self, Modification};
@@ -333,15 +335,111 @@ pub(crate) fn each_release(
     }
 }
 
-/// The amendment a modification made: its `id` and date, the releases before and
-/// after it.
-fn amendment(id: Option<i64>, date: Option<NaiveDate>, before: &str, after: &str) -> Raw {
+/// What the export needs of a modification, beyond the states' rule.
+trait Amends: Modification {
+    /// Its `id`.
+    fn id(&self) -> Option<i64>;
+    /// Its notification (market) or signature (concession) date.
+    fn made(&self) -> Option<NaiveDate>;
+    /// Its publication date.
+    fn published(&self) -> Option<NaiveDate>;
+    /// Whether the releases carry it whole (the state it makes and the
+    /// amendment): valid members only, none unknown.
+    fn whole(&self) -> bool;
+}
+
+fn ok<T>(f: &Option<Field<T>>) -> bool {
+    f.as_ref().is_none_or(Field::is_valid)
+}
+
+impl Amends for ModificationMarche {
+    fn id(&self) -> Option<i64> {
+        get(&self.id).copied()
+    }
+    fn made(&self) -> Option<NaiveDate> {
+        get(&self.date_notification_modification).copied()
+    }
+    fn published(&self) -> Option<NaiveDate> {
+        get(&self.date_publication_donnees_modification).copied()
+    }
+    fn whole(&self) -> bool {
+        self.unknown.is_empty()
+            && ok(&self.id)
+            && ok(&self.date_notification_modification)
+            && ok(&self.date_publication_donnees_modification)
+            && ok(&self.duree_mois)
+            && ok(&self.montant)
+            && self
+                .titulaires
+                .as_ref()
+                .is_none_or(|t| t.valid().is_some_and(|t| t.iter().all(plain_holder)))
+    }
+}
+
+impl Amends for ModificationConcession {
+    fn id(&self) -> Option<i64> {
+        get(&self.id).copied()
+    }
+    fn made(&self) -> Option<NaiveDate> {
+        get(&self.date_signature_modification).copied()
+    }
+    fn published(&self) -> Option<NaiveDate> {
+        get(&self.date_publication_donnees_modification).copied()
+    }
+    fn whole(&self) -> bool {
+        self.unknown.is_empty()
+            && ok(&self.id)
+            && ok(&self.date_signature_modification)
+            && ok(&self.date_publication_donnees_modification)
+            && ok(&self.duree_mois)
+            && ok(&self.valeur_globale)
+    }
+}
+
+/// Whether every modification of a list is carried whole (then the list leaves
+/// the `decp` object).
+fn all_whole<M: Amends>(list: &Option<Field<Vec<Field<M>>>>) -> bool {
+    get(list).is_some_and(|l| l.iter().all(|x| x.valid().is_some_and(Amends::whole)))
+}
+
+/// The k-th state's release id, tags and amendment (none for the first), the
+/// modification applied to `state` and the release `date` moved to its
+/// publication (else its notification or signature) date; `awardUpdate` when it
+/// changed the holders.
+#[allow(clippy::too_many_arguments)]
+fn step<M: Amends>(
+    k: usize,
+    mods: &[(usize, &M)],
+    state: &mut M::Contract,
+    ocid: &str,
+    again: &str,
+    prev: &str,
+    date: &mut String,
+) -> (String, &'static [&'static str], Option<Raw>) {
+    if k == 0 {
+        return (
+            format!("{ocid}-initial{again}"),
+            &["award", "contract"],
+            None,
+        );
+    }
+    let md = mods[k - 1].1;
+    let holders = md.apply_to(state);
+    if let Some(d) = md.published().or(md.made()).and_then(date_time) {
+        *date = d;
+    }
+    let rid = format!("{ocid}-modification-{k}{again}");
     let mut a = Obj::default();
-    a.opt("id", id.map(|i| s(i.to_string())))
-        .opt("date", date.and_then(date_time).map(s))
-        .put("amendsReleaseID", s(before))
-        .put("releaseID", s(after));
-    a.done()
+    a.opt("id", md.id().map(|i| s(i.to_string())))
+        .opt("date", md.made().and_then(date_time).map(s))
+        .put("amendsReleaseID", s(prev))
+        .put("releaseID", s(&*rid));
+    let tags: &[&str] = if holders {
+        &["contractAmendment", "awardUpdate"]
+    } else {
+        &["contractAmendment"]
+    };
+    (rid, tags, Some(a.done()))
 }
 
 fn marche(
@@ -357,59 +455,11 @@ fn marche(
     let mut state = m.clone();
     state.modifications = None;
     let mods = states::in_order(&m.modifications);
-    // Modifications carried whole by the releases (the state they make and the
-    // amendment): every one valid, with valid members only.
-    let mods_whole = get(&m.modifications).is_some_and(|l| {
-        l.iter().all(|x| {
-            x.valid().is_some_and(|x| {
-                x.unknown.is_empty()
-                    && x.id.as_ref().is_none_or(Field::is_valid)
-                    && x.date_notification_modification
-                        .as_ref()
-                        .is_none_or(Field::is_valid)
-                    && x.date_publication_donnees_modification
-                        .as_ref()
-                        .is_none_or(Field::is_valid)
-                    && x.duree_mois.as_ref().is_none_or(Field::is_valid)
-                    && x.montant.as_ref().is_none_or(Field::is_valid)
-                    && x.titulaires
-                        .as_ref()
-                        .is_none_or(|t| t.valid().is_some_and(|t| t.iter().all(plain_holder)))
-            })
-        })
-    });
+    let mods_whole = all_whole(&m.modifications);
     let cpv = get(&m.code_cpv).map(String::as_str);
     let mut prev = String::new();
     for k in 0..=mods.len() {
-        let (release_id, tags, made) = if k == 0 {
-            (
-                format!("{ocid}-initial{again}"),
-                &["award", "contract"][..],
-                None,
-            )
-        } else {
-            let md = mods[k - 1].1;
-            let holders = md.apply_to(&mut state);
-            if let Some(d) = get(&md.date_publication_donnees_modification)
-                .or(get(&md.date_notification_modification))
-                .and_then(|d| date_time(*d))
-            {
-                date = d;
-            }
-            let rid = format!("{ocid}-modification-{k}{again}");
-            let a = amendment(
-                get(&md.id).copied(),
-                get(&md.date_notification_modification).copied(),
-                &prev,
-                &rid,
-            );
-            let tags: &[&str] = if holders {
-                &["contractAmendment", "awardUpdate"]
-            } else {
-                &["contractAmendment"]
-            };
-            (rid, tags, Some(a))
-        };
+        let (release_id, tags, made) = step(k, &mods, &mut state, ocid, again, &prev, &mut date);
         let mut parties = Parties::default();
         let buyer = parties.add(Some("SIRET"), buyer_id, "buyer");
         let (sup, holders_whole) = suppliers(&state.titulaires, &mut parties);
@@ -496,48 +546,10 @@ fn concession(
     let mut state = k.clone();
     state.modifications = None;
     let mods = states::in_order(&k.modifications);
-    let mods_whole = get(&k.modifications).is_some_and(|l| {
-        l.iter().all(|x| {
-            x.valid().is_some_and(|x| {
-                x.unknown.is_empty()
-                    && x.id.as_ref().is_none_or(Field::is_valid)
-                    && x.date_signature_modification
-                        .as_ref()
-                        .is_none_or(Field::is_valid)
-                    && x.date_publication_donnees_modification
-                        .as_ref()
-                        .is_none_or(Field::is_valid)
-                    && x.duree_mois.as_ref().is_none_or(Field::is_valid)
-                    && x.valeur_globale.as_ref().is_none_or(Field::is_valid)
-            })
-        })
-    });
+    let mods_whole = all_whole(&k.modifications);
     let mut prev = String::new();
     for n in 0..=mods.len() {
-        let (release_id, tags, made) = if n == 0 {
-            (
-                format!("{ocid}-initial{again}"),
-                &["award", "contract"][..],
-                None,
-            )
-        } else {
-            let md = mods[n - 1].1;
-            md.apply_to(&mut state);
-            if let Some(d) = get(&md.date_publication_donnees_modification)
-                .or(get(&md.date_signature_modification))
-                .and_then(|d| date_time(*d))
-            {
-                date = d;
-            }
-            let rid = format!("{ocid}-modification-{n}{again}");
-            let a = amendment(
-                get(&md.id).copied(),
-                get(&md.date_signature_modification).copied(),
-                &prev,
-                &rid,
-            );
-            (rid, &["contractAmendment"][..], Some(a))
-        };
+        let (release_id, tags, made) = step(n, &mods, &mut state, ocid, again, &prev, &mut date);
         let mut parties = Parties::default();
         let buyer = parties.add(Some("SIRET"), owner, "buyer");
         let (sup, holders_whole) = suppliers(&state.concessionnaires, &mut parties);
