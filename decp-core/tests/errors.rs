@@ -464,6 +464,17 @@ fn xml_record_ends_are_not_fooled() {
             "wrong end tag",
             "<marche><id>1</id></x></marche><marche><id>B</id></marche>",
         ),
+        // An element named like the list inside a record, or between records
+        // (fuzzing: the walk took its end tag for the list's, the byte search and
+        // the record parser did not).
+        (
+            "marches inside a record",
+            "<marche><id>A</id><marches>x</marches></marche><marche><id>B</id></marche>",
+        ),
+        (
+            "marches between records",
+            "<marches><x>y</x></marches><marche><id>B</id></marche>",
+        ),
     ];
     for (what, records) in cases {
         let doc = format!("<marches>\n{records}\n<marche><id>C</id></marche>\n</marches>\n");

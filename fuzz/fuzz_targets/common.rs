@@ -30,13 +30,10 @@ pub fn read_all(data: &[u8], format: Format) {
         // Records parsed in place, or walked and copied by the splitter as the
         // workers of several jobs get them (read a byte at a time, no record is
         // ever whole in the buffer: no in-place parse, no byte search): the same
-        // report (findings, places, counts, the fatal error). One job here:
-        // threads' exit makes LeakSanitizer report std's channel contexts.
-        // JSON only: on ill-formed XML, where an unreadable record ends can still
-        // depend on the buffer (the record parser's verdict on a whole buffer, the
-        // splitter's walk on a stream), fuzz/README.md.
+        // report (findings, places, counts, the fatal error), JSON and XML. One
+        // job here: threads' exit makes LeakSanitizer report std's channel
+        // contexts.
         if flags & 16 != 0
-            && format == Format::Json
             && let Ok(reader) = b.from_reader(OneByte(data))
         {
             let mut walked = FileReport::new("fuzz");

@@ -479,7 +479,23 @@ impl XmlSplitter {
                         self.c.begin(rec, kind, Format::Xml, at);
                         return Ok(Seek::At);
                     }
-                    match self.scan(src, at)? {
+                    let scanned = match self.scan(src, at) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            // A record's start tag cut by an error: the record's
+                            // error, as when the tag's name was seen in the buffer.
+                            let name = tag_name(&self.tag);
+                            return Err(match kind_of(name) {
+                                Some(kind) if self.tag.len() > 1 + name.len() => {
+                                    self.c.begin(rec, kind, Format::Xml, at);
+                                    let index = rec.position.record.unwrap_or(0);
+                                    e.with_record(index)
+                                }
+                                _ => e,
+                            });
+                        }
+                    };
+                    match scanned {
                         Markup::Other => {}
                         Markup::Text => {
                             return Err(Error::unsupported(at, Message::TextInMarches, true));
@@ -666,8 +682,20 @@ impl XmlSplitter {
                         self.name_ends.push(self.names.len());
                     }
                 }
-                // The list's end tag inside a record: the record is not closed.
-                Markup::End if closing == b"marches" => {
+                // The list's end tag inside a record: the record is not closed —
+                // unless it closes an element named `marches` open here (the
+                // innermost one, or the element itself once end tags no longer
+                // match), as the record parser and the byte search read it.
+                Markup::End
+                    if closing == b"marches"
+                        && !(if matching && extra == 0 {
+                            let top = self.name_ends.last().copied().unwrap_or(root);
+                            let from = self.name_ends.iter().rev().nth(1).copied().unwrap_or(0);
+                            self.names[from..top] == *b"marches"
+                        } else {
+                            self.names[..root] == *b"marches"
+                        }) =>
+                {
                     let from = self.name_ends.iter().rev().nth(1).copied().unwrap_or(0);
                     let top = self.name_ends.last().copied().unwrap_or(root);
                     return Err(Self::syntax(
