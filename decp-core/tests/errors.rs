@@ -475,6 +475,10 @@ fn xml_record_ends_are_not_fooled() {
             "marches between records",
             "<marches><x>y</x></marches><marche><id>B</id></marche>",
         ),
+        (
+            "marches between records, an element left open inside",
+            "<marches><x>y</marches><marche><id>B</id></marche>",
+        ),
     ];
     for (what, records) in cases {
         let doc = format!("<marches>\n{records}\n<marche><id>C</id></marche>\n</marches>\n");

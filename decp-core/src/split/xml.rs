@@ -683,17 +683,16 @@ impl XmlSplitter {
                     }
                 }
                 // The list's end tag inside a record: the record is not closed —
-                // unless it closes an element named `marches` open here (the
-                // innermost one, or the element itself once end tags no longer
-                // match), as the record parser and the byte search read it.
+                // unless the element walked is itself named `marches` (its own end
+                // tag, below) or the innermost element open is, as the record
+                // parser and the byte search read it.
                 Markup::End
                     if closing == b"marches"
-                        && !(if matching && extra == 0 {
+                        && self.names[..root] != *b"marches"
+                        && !(matching && extra == 0 && {
                             let top = self.name_ends.last().copied().unwrap_or(root);
                             let from = self.name_ends.iter().rev().nth(1).copied().unwrap_or(0);
                             self.names[from..top] == *b"marches"
-                        } else {
-                            self.names[..root] == *b"marches"
                         }) =>
                 {
                     let from = self.name_ends.iter().rev().nth(1).copied().unwrap_or(0);
