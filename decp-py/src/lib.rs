@@ -23,8 +23,8 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::objects::{Issue, RecordIterator, Report};
 use crate::source::{
-    DecpError, ParseError, ReadOpts, Src, ValidationError, open, parse_format, parse_mode, source,
-    to_py_err,
+    DecpError, ParseError, ReadOpts, Src, ValidationError, open, parse_format, parse_limits,
+    parse_mode, source, to_py_err,
 };
 use crate::values::{Numbers, PySink};
 
@@ -97,7 +97,7 @@ fn read_all(src: Src, o: ReadOpts, upgrade: bool) -> Result<Vec<Record>, decp_co
 
 /// Reads a whole document into plain Python objects (see `decp.load`).
 #[pyfunction]
-#[pyo3(signature = (src, *, text_is_document=false, format=None, normalize=false, upgrade=false, mode="tolerant", numbers="decimal", dates="date"))]
+#[pyo3(signature = (src, *, text_is_document=false, format=None, normalize=false, upgrade=false, mode="tolerant", numbers="decimal", dates="date", limits=None))]
 #[allow(clippy::too_many_arguments)]
 fn _load<'py>(
     py: Python<'py>,
@@ -109,12 +109,14 @@ fn _load<'py>(
     mode: &str,
     numbers: &str,
     dates: &str,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let o = ReadOpts {
             format: parse_format(format)?,
             mode: parse_mode(mode)?,
             normalize,
+            limits: parse_limits(limits)?,
         };
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
         let (src, _) = source(src, text_is_document)?;
@@ -175,6 +177,7 @@ fn _dumps(
             format: Some(decp_core::Format::Json),
             mode: decp_core::Mode::Tolerant,
             normalize: false,
+            limits: decp_core::Limits::default(),
         };
         let mut checker = Checker::new(DecodeOptions::default()).upgrade(upgrade);
         if check {
@@ -237,7 +240,7 @@ fn _dumps(
 
 /// Validates a document (see `decp.validate`).
 #[pyfunction]
-#[pyo3(signature = (src, *, lang="fr", normalize=false, strict=false, only=None, upgrade=false, format=None, max_issues=None, jobs=None))]
+#[pyo3(signature = (src, *, lang="fr", normalize=false, strict=false, only=None, upgrade=false, format=None, max_issues=None, jobs=None, limits=None))]
 #[allow(clippy::too_many_arguments)]
 fn validate(
     py: Python<'_>,
@@ -250,6 +253,7 @@ fn validate(
     format: Option<&str>,
     max_issues: Option<u64>,
     jobs: Option<usize>,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<Report> {
     guarded(|| {
         let lang = parse_lang(lang)?;
@@ -293,6 +297,7 @@ fn validate(
                 decp_core::Mode::Tolerant
             },
             normalize,
+            limits: parse_limits(limits)?,
         };
         let (src, name) = source(src, false)?;
         let is_value = matches!(src, Src::Value(_));
@@ -327,7 +332,7 @@ fn validate(
 
 /// The records of a document, one at a time (see `decp.iter_records`).
 #[pyfunction]
-#[pyo3(signature = (src, *, format=None, normalize=false, upgrade=false, mode="tolerant", validate=false, lang="fr", numbers="decimal", dates="date"))]
+#[pyo3(signature = (src, *, format=None, normalize=false, upgrade=false, mode="tolerant", validate=false, lang="fr", numbers="decimal", dates="date", limits=None))]
 #[allow(clippy::too_many_arguments)]
 fn iter_records(
     py: Python<'_>,
@@ -340,12 +345,14 @@ fn iter_records(
     lang: &str,
     numbers: &str,
     dates: &str,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<RecordIterator> {
     guarded(|| {
         let o = ReadOpts {
             format: parse_format(format)?,
             mode: parse_mode(mode)?,
             normalize,
+            limits: parse_limits(limits)?,
         };
         let lang = parse_lang(lang)?;
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
@@ -365,7 +372,7 @@ fn iter_records(
 /// JSON text and the findings of the records it could not carry
 /// (`convert.not_written`, and the unreadable records' syntax findings).
 #[pyfunction]
-#[pyo3(signature = (src, *, ocid_prefix, uri=None, publisher=None, format=None, normalize=false, jobs=None, lang="fr"))]
+#[pyo3(signature = (src, *, ocid_prefix, uri=None, publisher=None, format=None, normalize=false, jobs=None, lang="fr", limits=None))]
 #[allow(clippy::too_many_arguments)]
 fn _to_ocds(
     py: Python<'_>,
@@ -377,6 +384,7 @@ fn _to_ocds(
     normalize: bool,
     jobs: Option<usize>,
     lang: &str,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<(String, Vec<Issue>)> {
     guarded(|| {
         let lang = parse_lang(lang)?;
@@ -386,6 +394,7 @@ fn _to_ocds(
             format: parse_format(format)?,
             mode: decp_core::Mode::Tolerant,
             normalize,
+            limits: parse_limits(limits)?,
         };
         let (src, _) = source(src, false)?;
         let mut b = PackageBuilder::new(ocid_prefix);
@@ -431,7 +440,7 @@ fn _to_ocds(
 
 /// The duplicates report of a set of sources (see `decp.duplicates`), as JSON.
 #[pyfunction]
-#[pyo3(signature = (srcs, *, prefer=Vec::new(), format=None, normalize=false, jobs=None))]
+#[pyo3(signature = (srcs, *, prefer=Vec::new(), format=None, normalize=false, jobs=None, limits=None))]
 fn _duplicates(
     py: Python<'_>,
     srcs: Vec<Bound<'_, PyAny>>,
@@ -439,12 +448,14 @@ fn _duplicates(
     format: Option<&str>,
     normalize: bool,
     jobs: Option<usize>,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<String> {
     guarded(|| {
         let o = ReadOpts {
             format: parse_format(format)?,
             mode: decp_core::Mode::Tolerant,
             normalize,
+            limits: parse_limits(limits)?,
         };
         // Each source is read twice: paths and bytes only (a file object could not be).
         let mut sources = Vec::new();

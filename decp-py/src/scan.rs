@@ -11,7 +11,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::source::{DecpError, ReadOpts, Src, open, open_boxed, parse_format, source, to_py_err};
+use crate::source::{
+    DecpError, ReadOpts, Src, open, open_boxed, parse_format, parse_limits, source, to_py_err,
+};
 
 /// Where a scan reads from, kept so that each stream re-opens it.
 enum Origin {
@@ -38,7 +40,7 @@ pub struct Scan {
 
 /// Reads a flat table (see `decp.scan`).
 #[pyfunction]
-#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, state="all", float=false, batch_size=65536, jobs=None))]
+#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, state="all", float=false, batch_size=65536, jobs=None, limits=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
     src: &Bound<'_, PyAny>,
@@ -49,6 +51,7 @@ pub fn scan(
     float: bool,
     batch_size: usize,
     jobs: Option<usize>,
+    limits: Option<std::collections::HashMap<String, u64>>,
 ) -> PyResult<Scan> {
     crate::guarded(|| {
         let table = Table::from_name(table).ok_or_else(|| {
@@ -85,6 +88,7 @@ pub fn scan(
                 format: parse_format(format)?,
                 mode: decp_core::Mode::Tolerant,
                 normalize,
+                limits: parse_limits(limits)?,
             },
             table,
             current_only,

@@ -174,6 +174,34 @@ pub struct ReadOpts {
     pub format: Option<Format>,
     pub mode: Mode,
     pub normalize: bool,
+    pub limits: decp_core::Limits,
+}
+
+/// The `limits` argument: a mapping of `decp_core::Limits` field names to
+/// values; the others keep their defaults.
+pub fn parse_limits(
+    limits: Option<std::collections::HashMap<String, u64>>,
+) -> PyResult<decp_core::Limits> {
+    let mut l = decp_core::Limits::default();
+    for (k, v) in limits.unwrap_or_default() {
+        let size = || {
+            usize::try_from(v)
+                .map_err(|_| PyValueError::new_err(format!("limits[{k:?}] is too large")))
+        };
+        l = match k.as_str() {
+            "max_record_bytes" => l.max_record_bytes(size()?),
+            "max_depth" => l.max_depth(size()?),
+            "max_members" => l.max_members(size()?),
+            "max_value_bytes" => l.max_value_bytes(size()?),
+            "max_records" => l.max_records(v),
+            o => {
+                return Err(PyValueError::new_err(format!(
+                    "limits takes \"max_record_bytes\", \"max_depth\", \"max_members\", \"max_value_bytes\" and \"max_records\", not {o:?}"
+                )));
+            }
+        };
+    }
+    Ok(l)
 }
 
 /// `"json"`, `"xml"` or `None`.
@@ -220,7 +248,10 @@ pub fn open_boxed(
     decoded: bool,
 ) -> Result<DynReader, Error> {
     let mut b = ReaderBuilder::new();
-    b.mode(o.mode).normalize(o.normalize).decoded_text(decoded);
+    b.mode(o.mode)
+        .normalize(o.normalize)
+        .decoded_text(decoded)
+        .limits(o.limits);
     if let Some(f) = format {
         b.format(f);
     }

@@ -154,3 +154,22 @@ def test_one_language_per_call() -> None:
     assert en.fatal is not None and en.fatal.startswith("XML syntax error at line 1")
     with pytest.raises(decp.ParseError, match="XML syntax error at line 1"):
         decp.loads(broken, mode="strict")
+
+
+def test_limits_are_the_cores_and_checked() -> None:
+    deep = b'{"marches": {"marche": [{"id": "A", "x": ' + b"[" * 20 + b"]" * 20 + b"}]}}"
+    # Within the default limits: read.
+    assert decp.loads(deep)["marches"]["marche"][0]["id"] == "A"
+    # Past a lower depth limit: one unreadable record, at its place.
+    report = decp.validate(deep, limits={"max_depth": 8})
+    assert [i.code for i in report.issues] == ["schema.syntax"]
+    assert report.issues[0].path == "/marches/marche/0"
+    with pytest.raises(decp.ParseError):
+        decp.loads(deep, limits={"max_depth": 8})
+    two = b'{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}'
+    with pytest.raises(decp.ParseError):
+        decp.loads(two, limits={"max_records": 1})
+    records = decp.iter_records(two, limits={"max_records": 2})
+    assert [(r.data or {})["id"] for r in records] == ["A", "B"]
+    with pytest.raises(ValueError, match="max_depth"):
+        decp.loads(two, limits={"depth": 3})  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ the shapes, units and exceptions of each function.
 from __future__ import annotations
 
 import pathlib
-from typing import Any
+from typing import Any, TypedDict
 
 from . import _decp
 from ._decp import (
@@ -38,6 +38,7 @@ from ._decp import (
 __all__ = [
     "DecpError",
     "Issue",
+    "Limits",
     "OcdsWarning",
     "ParseError",
     "Record",
@@ -74,6 +75,7 @@ def validate(
     format: str | None = None,
     max_issues: int | None = None,
     jobs: int | None = None,
+    limits: Any = None,
 ) -> Report:
     return _decp.validate(
         src,
@@ -85,6 +87,7 @@ def validate(
         format=format,
         max_issues=max_issues,
         jobs=jobs,
+        limits=limits,
     )
 
 
@@ -99,6 +102,7 @@ def iter_records(
     lang: str = "fr",
     numbers: str = "decimal",
     dates: str = "date",
+    limits: Any = None,
 ) -> RecordIterator:
     return _decp.iter_records(
         src,
@@ -110,6 +114,7 @@ def iter_records(
         lang=lang,
         numbers=numbers,
         dates=dates,
+        limits=limits,
     )
 
 
@@ -127,6 +132,7 @@ def scan(
     float: bool = False,
     batch_size: int = 65536,
     jobs: int | None = None,
+    limits: Any = None,
 ) -> Scan:
     return _decp.scan(
         src,
@@ -137,6 +143,7 @@ def scan(
         float=float,
         batch_size=batch_size,
         jobs=jobs,
+        limits=limits,
     )
 
 
@@ -149,6 +156,7 @@ def load(
     mode: str = "tolerant",
     numbers: str = "decimal",
     dates: str = "date",
+    limits: Any = None,
 ) -> dict[str, Any]:
     if isinstance(fp, str):
         fp = pathlib.Path(fp)
@@ -160,6 +168,7 @@ def load(
         mode=mode,
         numbers=numbers,
         dates=dates,
+        limits=limits,
     )
 
 
@@ -172,6 +181,7 @@ def loads(
     mode: str = "tolerant",
     numbers: str = "decimal",
     dates: str = "date",
+    limits: Any = None,
 ) -> dict[str, Any]:
     if not isinstance(s, (str, bytes, bytearray)):
         raise TypeError(f"the DECP document must be str, bytes or bytearray, not {type(s).__name__}")
@@ -184,6 +194,7 @@ def loads(
         mode=mode,
         numbers=numbers,
         dates=dates,
+        limits=limits,
     )
 
 
@@ -234,8 +245,11 @@ def upgrade(
     normalize: bool = False,
     numbers: str = "decimal",
     dates: str = "date",
+    limits: Any = None,
 ) -> dict[str, Any]:
-    return _decp._load(src, format=format, normalize=normalize, upgrade=True, numbers=numbers, dates=dates)
+    return _decp._load(
+        src, format=format, normalize=normalize, upgrade=True, numbers=numbers, dates=dates, limits=limits
+    )
 
 
 def to_ocds(
@@ -248,6 +262,7 @@ def to_ocds(
     normalize: bool = False,
     jobs: int | None = None,
     lang: str = "fr",
+    limits: Any = None,
 ) -> dict[str, Any]:
     import decimal
     import json
@@ -262,6 +277,7 @@ def to_ocds(
         normalize=normalize,
         jobs=jobs,
         lang=lang,
+        limits=limits,
     )
     for issue in skipped:
         warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
@@ -275,6 +291,7 @@ def duplicates(
     format: str | None = None,
     normalize: bool = False,
     jobs: int | None = None,
+    limits: Any = None,
 ) -> dict[str, Any]:
     import decimal
     import json
@@ -282,9 +299,19 @@ def duplicates(
     if isinstance(srcs, (str, bytes, bytearray)) or hasattr(srcs, "__fspath__"):
         srcs = [srcs]
     text = _decp._duplicates(
-        list(srcs), prefer=list(prefer), format=format, normalize=normalize, jobs=jobs
+        list(srcs), prefer=list(prefer), format=format, normalize=normalize, jobs=jobs, limits=limits
     )
     return json.loads(text, parse_float=decimal.Decimal)  # type: ignore[no-any-return]
+
+
+class Limits(TypedDict, total=False):
+    """Limits that keep hostile input from using unbounded memory (see the stubs)."""
+
+    max_record_bytes: int
+    max_depth: int
+    max_members: int
+    max_value_bytes: int
+    max_records: int
 
 
 class OcdsWarning(UserWarning):

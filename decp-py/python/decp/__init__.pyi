@@ -9,11 +9,12 @@ identical to the ``decp`` command-line tool's.
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any, Literal, Protocol, final
+from typing import Any, Literal, Protocol, TypedDict, final
 
 __all__ = [
     "DecpError",
     "Issue",
+    "Limits",
     "OcdsWarning",
     "ParseError",
     "Record",
@@ -39,6 +40,26 @@ __all__ = [
 ]
 
 __version__: str
+
+class Limits(TypedDict, total=False):
+    """Limits that keep hostile input from using unbounded memory (the
+    ``limits=`` argument of the reading functions); what is left out keeps its
+    default. A record over a limit is one unreadable record (a ``schema.syntax``
+    finding at its place, or :class:`ParseError` where reading stops), never a
+    crash; the same limits as the Rust core's ``decp_core::Limits``."""
+
+    max_record_bytes: int
+    """The largest record, in bytes (default 64 MiB)."""
+    max_depth: int
+    """The deepest nesting of objects, arrays or elements (default 64; DECP needs 7)."""
+    max_members: int
+    """The most members of one object, items of one array, attributes and children
+    of one element (default 100 000)."""
+    max_value_bytes: int
+    """The longest string, number or XML text, in bytes (default 1 MiB)."""
+    max_records: int
+    """The most records in one input (default: no limit); past it, reading stops
+    with :class:`ParseError`."""
 
 class _SupportsRead(Protocol):
     def read(self, size: int, /) -> bytes | str: ...
@@ -246,6 +267,7 @@ def load(
     mode: _Mode = "tolerant",
     numbers: _Numbers = "decimal",
     dates: _Dates = "date",
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """Read a whole document from a path or a file object, as :mod:`json` does.
 
@@ -276,6 +298,7 @@ def loads(
     mode: _Mode = "tolerant",
     numbers: _Numbers = "decimal",
     dates: _Dates = "date",
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """:func:`load` from the document's text or bytes (``TypeError`` for anything else)."""
 
@@ -328,6 +351,7 @@ def iter_records(
     lang: _Lang = "fr",
     numbers: _Numbers = "decimal",
     dates: _Dates = "date",
+    limits: Limits | None = None,
 ) -> RecordIterator:
     """The records of a document one at a time, in constant memory (multi-GB files).
 
@@ -348,6 +372,7 @@ def validate(
     format: _Format | None = None,
     max_issues: int | None = None,
     jobs: int | None = None,
+    limits: Limits | None = None,
 ) -> Report:
     """Validate a document as ``decp validate`` does: same codes, paths, positions, counts.
 
@@ -370,6 +395,7 @@ def upgrade(
     normalize: bool = False,
     numbers: _Numbers = "decimal",
     dates: _Dates = "date",
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """A document, v1 or v2, as a v2 document in Python objects (see :func:`load`)."""
 
@@ -380,6 +406,7 @@ def duplicates(
     format: _Format | None = None,
     normalize: bool = False,
     jobs: int | None = None,
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """The contracts published several times across sources (paths or ``bytes``;
     each is read twice, so not file objects; ``bytes`` are named ``<bytes HASH>``
@@ -418,6 +445,7 @@ def to_ocds(
     normalize: bool = False,
     jobs: int | None = None,
     lang: _Lang = "fr",
+    limits: Limits | None = None,
 ) -> dict[str, Any]:
     """A document (v1 or v2, JSON or XML; a path, file object, ``bytes`` or
     ``str``) as an OCDS 1.1 release package, as Python objects: amounts exact,
@@ -458,6 +486,7 @@ def scan(
     float: bool = False,
     batch_size: int = 65536,
     jobs: int | None = None,
+    limits: Limits | None = None,
 ) -> Scan:
     """A flat table of the document, read when a consumer asks for its Arrow stream
     (no copy, no runtime dependency); the tables of ``decp flatten``.
