@@ -19,13 +19,14 @@
 #![allow(clippy::missing_safety_doc)]
 
 use std::cell::RefCell;
-use std::ffi::{CStr, CString, c_char, c_void};
+use std::ffi::{CStr, CString, c_char};
 use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use decp_core::{
-    Checker, DecodeOptions, Error, ErrorKind, FileReport, Format, Issue, Lang, Mode, RawRecord,
-    Reader, ReaderBuilder, RecordKind, Severity, Validator, ValidatorOptions, WriterBuilder,
+    Checker, DecodeOptions, Error, ErrorKind, FileReport, Format, Issue, Lang, Limits, Mode,
+    RawRecord, Reader, ReaderBuilder, RecordKind, Severity, Validator, ValidatorOptions,
+    WriterBuilder,
 };
 
 /// The outcome of a call. Values are grouped by kind and never renumbered.
@@ -36,7 +37,7 @@ pub enum decp_status {
     DECP_STATUS_OK = 0,
     /// `decp_reader_next`: no more records (not an error).
     DECP_STATUS_END = 1,
-    /// An argument is invalid (an unknown enum value, `reserved` not NULL, an
+    /// An argument is invalid (an unknown enum value, an
     /// index out of range, a path that is not UTF-8).
     DECP_STATUS_INVALID_ARGUMENT = 100,
     /// A required pointer argument is NULL.
@@ -139,8 +140,53 @@ pub struct decp_options {
     pub normalize: bool,
     /// Upgrade v1 records to v2.
     pub upgrade: bool,
-    /// Must be NULL (room for later options).
-    pub reserved: *const c_void,
+    /// Limits on hostile input, or NULL for the defaults (`decp_limits_default()`).
+    /// Read during the call only.
+    pub limits: *const decp_limits,
+}
+
+/// Limits that keep hostile input from using unbounded memory. Start from
+/// `decp_limits_default()` and lower what you need. A record over a limit is one
+/// unreadable record (a `schema.syntax` finding at its place); the other records
+/// are read. The same limits as the Rust core's `decp_core::Limits`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct decp_limits {
+    /// The largest record, in bytes (default 64 MiB).
+    pub max_record_bytes: u64,
+    /// The deepest nesting of objects, arrays or elements (default 64; DECP needs 7).
+    pub max_depth: u64,
+    /// The most members of one object, items of one array, attributes and children
+    /// of one element (default 100 000).
+    pub max_members: u64,
+    /// The longest string, number or XML text, in bytes (default 1 MiB).
+    pub max_value_bytes: u64,
+    /// The most records in one input (default: `UINT64_MAX`, no limit); past it,
+    /// reading stops with an error.
+    pub max_records: u64,
+}
+
+/// The default limits (see `decp_limits`).
+#[unsafe(no_mangle)]
+pub extern "C" fn decp_limits_default() -> decp_limits {
+    let l = Limits::default();
+    decp_limits {
+        max_record_bytes: l.max_record_bytes as u64,
+        max_depth: l.max_depth as u64,
+        max_members: l.max_members as u64,
+        max_value_bytes: l.max_value_bytes as u64,
+        max_records: l.max_records,
+    }
+}
+
+fn limits_of(l: &decp_limits) -> Limits {
+    let size = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    Limits::default()
+        .max_record_bytes(size(l.max_record_bytes))
+        .max_depth(size(l.max_depth))
+        .max_members(size(l.max_members))
+        .max_value_bytes(size(l.max_value_bytes))
+        .max_records(l.max_records)
 }
 
 /// A string owned by the library: UTF-8, NUL-terminated at `data[len]`. Free it
@@ -249,32 +295,40 @@ fn guard_value<T>(default: T, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(default)
 }
 
+/// What the options say: format, language, mode, normaliser, upgrade, limits.
+type Opts = (Option<Format>, Lang, Mode, bool, bool, Limits);
+
 /// Reads options, refusing unknown enum values (read as integers, never as
-/// possibly invalid enums) and a non-NULL `reserved`.
-unsafe fn read_options(
-    opts: *const decp_options,
-) -> Result<(Option<Format>, Lang, Mode, bool, bool), decp_status> {
+/// possibly invalid enums).
+unsafe fn read_options(opts: *const decp_options) -> Result<Opts, decp_status> {
     if opts.is_null() {
-        return Ok((None, Lang::Fr, Mode::Tolerant, false, false));
+        return Ok((
+            None,
+            Lang::Fr,
+            Mode::Tolerant,
+            false,
+            false,
+            Limits::default(),
+        ));
     }
     // SAFETY: `opts` is not NULL and, per the header, points to a decp_options; the
     // enum fields are read as their underlying integers.
-    let (format, lang, strict, normalize, upgrade, reserved) = unsafe {
+    let (format, lang, strict, normalize, upgrade, limits) = unsafe {
         (
             std::ptr::read(std::ptr::addr_of!((*opts).format).cast::<u32>()),
             std::ptr::read(std::ptr::addr_of!((*opts).lang).cast::<u32>()),
             std::ptr::read(std::ptr::addr_of!((*opts).strict).cast::<u8>()),
             std::ptr::read(std::ptr::addr_of!((*opts).normalize).cast::<u8>()),
             std::ptr::read(std::ptr::addr_of!((*opts).upgrade).cast::<u8>()),
-            (*opts).reserved,
+            (*opts).limits,
         )
     };
-    if !reserved.is_null() {
-        return Err(fail(
-            DECP_STATUS_INVALID_ARGUMENT,
-            "decp_options.reserved must be NULL",
-        ));
-    }
+    let limits = if limits.is_null() {
+        Limits::default()
+    } else {
+        // SAFETY: not NULL, and per the header a readable decp_limits.
+        limits_of(unsafe { &*limits })
+    };
     let format = match format {
         0 => None,
         1 => Some(Format::Json),
@@ -301,7 +355,7 @@ unsafe fn read_options(
     } else {
         Mode::Tolerant
     };
-    Ok((format, lang, mode, normalize != 0, upgrade != 0))
+    Ok((format, lang, mode, normalize != 0, upgrade != 0, limits))
 }
 
 /// The bytes `data[0..len]`; NULL is allowed only with `len` 0.
@@ -333,9 +387,10 @@ fn reader_of(
     format: Option<Format>,
     mode: Mode,
     normalize: bool,
+    limits: Limits,
 ) -> Result<Reader<Box<dyn Read + Send>>, Error> {
     let mut b = ReaderBuilder::new();
-    b.mode(mode).normalize(normalize);
+    b.mode(mode).normalize(normalize).limits(limits);
     if let Some(f) = format {
         b.format(f);
     }
@@ -461,7 +516,7 @@ pub extern "C" fn decp_options_default() -> decp_options {
         strict: false,
         normalize: false,
         upgrade: false,
-        reserved: std::ptr::null(),
+        limits: std::ptr::null(),
     }
 }
 
@@ -486,7 +541,7 @@ pub unsafe extern "C" fn decp_validate(
         // SAFETY: `out` is not NULL.
         unsafe { *out = std::ptr::null_mut() };
         // SAFETY: the caller passes options and bytes as the header says.
-        let ((format, lang, mode, normalize, upgrade), data) =
+        let ((format, lang, mode, normalize, upgrade, limits), data) =
             match unsafe { read_options(opts).and_then(|o| bytes(data, len).map(|d| (o, d))) } {
                 Ok(v) => v,
                 Err(s) => return s,
@@ -494,7 +549,7 @@ pub unsafe extern "C" fn decp_validate(
         let rd: Box<dyn Read + Send> = Box::new(Cursor::new(data.to_vec()));
         let r = validate_reader(
             "-".into(),
-            reader_of(rd, format, mode, normalize),
+            reader_of(rd, format, mode, normalize, limits),
             lang,
             upgrade,
         );
@@ -521,14 +576,14 @@ pub unsafe extern "C" fn decp_validate_file(
         // SAFETY: `out` is not NULL.
         unsafe { *out = std::ptr::null_mut() };
         // SAFETY: as the header says.
-        let (path, (format, lang, mode, normalize, upgrade)) =
+        let (path, (format, lang, mode, normalize, upgrade, limits)) =
             match unsafe { path_arg(path).and_then(|p| read_options(opts).map(|o| (p, o))) } {
                 Ok(v) => v,
                 Err(s) => return s,
             };
         let reader = std::fs::File::open(&path)
             .map_err(Error::from)
-            .and_then(|f| reader_of(Box::new(f), format, mode, normalize));
+            .and_then(|f| reader_of(Box::new(f), format, mode, normalize, limits));
         let r = validate_reader(path, reader, lang, upgrade);
         // SAFETY: `out` is not NULL.
         unsafe { *out = Box::into_raw(r) };
@@ -722,7 +777,7 @@ pub unsafe extern "C" fn decp_convert(
             })
         };
         // SAFETY: as the header says.
-        let ((format, lang, mode, normalize, upgrade), data) =
+        let ((format, lang, mode, normalize, upgrade, limits), data) =
             match unsafe { read_options(opts).and_then(|o| bytes(data, len).map(|d| (o, d))) } {
                 Ok(v) => v,
                 Err(s) => return s,
@@ -736,6 +791,7 @@ pub unsafe extern "C" fn decp_convert(
             format,
             mode,
             normalize,
+            limits,
         ) {
             Ok(r) => r,
             Err(e) => return fail_with(&e),
@@ -801,14 +857,14 @@ pub unsafe extern "C" fn decp_reader_open(
         // SAFETY: `out` is not NULL.
         unsafe { *out = std::ptr::null_mut() };
         // SAFETY: as the header says.
-        let (path, (format, _lang, mode, normalize, upgrade)) =
+        let (path, (format, _lang, mode, normalize, upgrade, limits)) =
             match unsafe { path_arg(path).and_then(|p| read_options(opts).map(|o| (p, o))) } {
                 Ok(v) => v,
                 Err(s) => return s,
             };
         let reader = match std::fs::File::open(&path)
             .map_err(Error::from)
-            .and_then(|f| reader_of(Box::new(f), format, mode, normalize))
+            .and_then(|f| reader_of(Box::new(f), format, mode, normalize, limits))
         {
             Ok(r) => r,
             Err(e) => return fail_with(&e),
@@ -925,12 +981,15 @@ pub unsafe extern "C" fn decp_record_check(
             Err(s) => return s,
         };
         // SAFETY: as the header says.
-        let ((_format, lang, mode, normalize, upgrade), data) =
+        let ((_format, lang, mode, normalize, upgrade, limits), data) =
             match unsafe { read_options(opts).and_then(|o| bytes(json, len).map(|d| (o, d))) } {
                 Ok(v) => v,
                 Err(s) => return s,
             };
-        let decode = DecodeOptions::default().mode(mode).normalize(normalize);
+        let decode = DecodeOptions::default()
+            .mode(mode)
+            .normalize(normalize)
+            .limits(limits);
         let raw = RawRecord::new(Format::Json, kind, data.to_vec());
         let checker = Checker::new(decode)
             .validator(Validator::new(ValidatorOptions::default()))

@@ -70,7 +70,7 @@ typedef enum {
    */
   DECP_STATUS_END = 1,
   /**
-   * An argument is invalid (an unknown enum value, `reserved` not NULL, an
+   * An argument is invalid (an unknown enum value, an
    * index out of range, a path that is not UTF-8).
    */
   DECP_STATUS_INVALID_ARGUMENT = 100,
@@ -152,6 +152,37 @@ typedef struct decp_reader decp_reader;
 typedef struct decp_report decp_report;
 
 /**
+ * Limits that keep hostile input from using unbounded memory. Start from
+ * `decp_limits_default()` and lower what you need. A record over a limit is one
+ * unreadable record (a `schema.syntax` finding at its place); the other records
+ * are read. The same limits as the Rust core's `decp_core::Limits`.
+ */
+typedef struct {
+  /**
+   * The largest record, in bytes (default 64 MiB).
+   */
+  uint64_t max_record_bytes;
+  /**
+   * The deepest nesting of objects, arrays or elements (default 64; DECP needs 7).
+   */
+  uint64_t max_depth;
+  /**
+   * The most members of one object, items of one array, attributes and children
+   * of one element (default 100 000).
+   */
+  uint64_t max_members;
+  /**
+   * The longest string, number or XML text, in bytes (default 1 MiB).
+   */
+  uint64_t max_value_bytes;
+  /**
+   * The most records in one input (default: `UINT64_MAX`, no limit); past it,
+   * reading stops with an error.
+   */
+  uint64_t max_records;
+} decp_limits;
+
+/**
  * Options of the reading, validating and converting calls. Start from
  * `decp_options_default()` and set fields, so that fields added later keep their
  * defaults.
@@ -180,9 +211,10 @@ typedef struct {
    */
   bool upgrade;
   /**
-   * Must be NULL (room for later options).
+   * Limits on hostile input, or NULL for the defaults (`decp_limits_default()`).
+   * Read during the call only.
    */
-  const void *reserved;
+  const decp_limits *limits;
 } decp_options;
 
 /**
@@ -238,6 +270,11 @@ typedef struct {
    */
   size_t len;
 } decp_str;
+
+/**
+ * The default limits (see `decp_limits`).
+ */
+decp_limits decp_limits_default(void);
 
 /**
  * The library's version, e.g. `"0.1.0"` (static: never freed).

@@ -55,7 +55,13 @@ static void test_basics(void) {
     CHECK(strcmp(decp_status_str((decp_status)-1), "unknown status") == 0);
     CHECK(strcmp(decp_status_str((decp_status)2), "unknown status") == 0);
     CHECK(o.format == DECP_FORMAT_AUTO && o.lang == DECP_LANG_FR);
-    CHECK(!o.strict && !o.normalize && !o.upgrade && o.reserved == NULL);
+    CHECK(!o.strict && !o.normalize && !o.upgrade && o.limits == NULL);
+    {
+        decp_limits l = decp_limits_default();
+        CHECK(l.max_depth == 64 && l.max_record_bytes == (uint64_t)64 << 20);
+        CHECK(l.max_members == 100000 && l.max_value_bytes == 1 << 20);
+        CHECK(l.max_records == UINT64_MAX);
+    }
     /* Every free function accepts NULL / empty. */
     decp_report_free(NULL);
     decp_reader_free(NULL);
@@ -157,10 +163,30 @@ static void test_validate_memory(void) {
     CHECK(decp_validate(NULL, 5, NULL, &r) == DECP_STATUS_NULL_POINTER);
     CHECK(r == NULL);
     CHECK(decp_validate(ok, strlen(ok), NULL, NULL) == DECP_STATUS_NULL_POINTER);
-    o = decp_options_default();
-    o.reserved = &o;
-    CHECK(decp_validate(ok, strlen(ok), &o, &r) == DECP_STATUS_INVALID_ARGUMENT);
-    CHECK(r == NULL);
+    /* Limits: a record nested past max_depth is one unreadable record at its
+       place; the one after it is read. */
+    {
+        const char *deep = "{\"marches\": {\"marche\": [{\"id\": \"A\", \"x\": [[[[[[[[[[]]]]]]]]]]},"
+                           " {\"id\": \"B\"}]}}";
+        decp_limits l = decp_limits_default();
+        decp_issue issue;
+        o = decp_options_default();
+        CHECK(decp_validate(deep, strlen(deep), &o, &r) == DECP_STATUS_OK);
+        CHECK(decp_report_record_count(r) == 2);
+        for (size_t i = 0; i < decp_report_issue_count(r); i++) {
+            CHECK(decp_report_issue(r, i, &issue) == DECP_STATUS_OK);
+            CHECK(strcmp(issue.code, "schema.syntax") != 0);
+        }
+        decp_report_free(r);
+        l.max_depth = 6;
+        o.limits = &l;
+        CHECK(decp_validate(deep, strlen(deep), &o, &r) == DECP_STATUS_OK);
+        CHECK(decp_report_record_count(r) == 2);
+        CHECK(decp_report_issue(r, 0, &issue) == DECP_STATUS_OK);
+        CHECK(strcmp(issue.code, "schema.syntax") == 0);
+        CHECK(strcmp(issue.path, "/marches/marche/0") == 0);
+        decp_report_free(r);
+    }
     o = decp_options_default();
     o.format = (decp_format)7;
     CHECK(decp_validate(ok, strlen(ok), &o, &r) == DECP_STATUS_INVALID_ARGUMENT);
