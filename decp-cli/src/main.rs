@@ -456,11 +456,9 @@ fn run_convert(input: PathBuf, output: &std::path::Path, o: &convert::Options) -
     }
 }
 
-/// Worker threads: all cores by default; at most four per core (more only costs
-/// memory: each holds batches of records), whatever was asked.
+/// Worker threads: the core's rule (`decp_core::pipeline::jobs`).
 fn jobs(j: Option<usize>) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    j.unwrap_or(cores).clamp(1, cores.saturating_mul(4).max(4))
+    decp_core::pipeline::jobs(j)
 }
 
 fn main() -> ExitCode {

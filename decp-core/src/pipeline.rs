@@ -18,6 +18,23 @@ const BATCH: usize = 64;
 /// (the envelope's, or a record's that could not be cut out).
 pub type Item = Result<RawRecord, Error>;
 
+/// The number of threads to run: `asked`, or every core when `None`; at least
+/// one, and at most four per core (more only costs memory: each holds batches of
+/// records in flight). The CLI's `-j` and the bindings' `jobs=` both go through it.
+///
+/// ```
+/// let cores = std::thread::available_parallelism().map_or(1, usize::from);
+/// assert_eq!(decp_core::pipeline::jobs(None), cores);
+/// assert_eq!(decp_core::pipeline::jobs(Some(0)), 1);
+/// assert_eq!(decp_core::pipeline::jobs(Some(100_000)), (4 * cores).max(4));
+/// ```
+pub fn jobs(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    asked
+        .unwrap_or(cores)
+        .clamp(1, cores.saturating_mul(4).max(4))
+}
+
 /// Runs `work` on every item of `reader` on `jobs` threads (`0` or `1`: on this
 /// thread) and passes the results to `sink` in document order; `progress` is told
 /// the bytes read so far, from the reading thread. `sink` returns `false` to stop

@@ -63,10 +63,9 @@ fn parse_dates(s: &str) -> PyResult<bool> {
     }
 }
 
-/// Worker threads: `None` is every core.
+/// Worker threads: the core's rule (`decp_core::pipeline::jobs`), as the CLI's `-j`.
 fn threads(j: Option<usize>) -> usize {
-    j.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1)
+    decp_core::pipeline::jobs(j)
 }
 
 /// The records of a document, read to the end (syntax errors and, in strict mode,
