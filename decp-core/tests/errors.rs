@@ -479,6 +479,15 @@ fn xml_record_ends_are_not_fooled() {
             "marches between records, an element left open inside",
             "<marches><x>y</marches><marche><id>B</id></marche>",
         ),
+        // A start tag of the element's own name broken by `<` (review).
+        (
+            "own name broken by <, between records",
+            "<x><x<</x><marche><id>A</id></marche></x><marche><id>B</id></marche>",
+        ),
+        (
+            "own name broken by <, in a record",
+            "<marche><marche<</marche><id>A</id></marche><marche><id>B</id></marche>",
+        ),
     ];
     for (what, records) in cases {
         let doc = format!("<marches>\n{records}\n<marche><id>C</id></marche>\n</marches>\n");
@@ -534,4 +543,56 @@ fn whole_buffer_and_stream_agree_on_a_broken_root_record() {
     let whole = checked(doc, 1, false);
     let stream = checked(doc, 1, true);
     assert_eq!(whole, stream);
+}
+
+/// Reading a whole buffer and reading a byte at a time agree at the document's
+/// edges (review of the session-7 splitter changes): a record past
+/// `max_records` whose start is cut, and an end tag cut by the end of input
+/// (no record of its own).
+#[test]
+fn whole_buffer_and_stream_agree_at_the_edges() {
+    let report = |doc: &[u8], limits: Limits, trickle: bool| {
+        let items = read_items(doc, limits, trickle);
+        items
+            .iter()
+            .map(|r| match r {
+                Ok(d) => format!("ok {:?}", d.record.id()),
+                Err(e) => format!("err {} {:?}", e.is_fatal(), e.position()),
+            })
+            .collect::<Vec<_>>()
+    };
+    let cases: [(&[u8], Limits); 3] = [
+        (
+            b"<marches><marche/><marche>",
+            Limits::default().max_records(1),
+        ),
+        (
+            b"<marches><marche/><marche",
+            Limits::default().max_records(1),
+        ),
+        (
+            b"<marches><marche><id>A</id></marche></marche ",
+            Limits::default(),
+        ),
+    ];
+    for (k, (doc, limits)) in cases.into_iter().enumerate() {
+        let whole = report(doc, limits, false);
+        assert_eq!(
+            whole,
+            report(doc, limits, true),
+            "{}",
+            String::from_utf8_lossy(doc)
+        );
+        if k == 0 {
+            let items = read_items(doc, limits, false);
+            let e = items.last().unwrap().as_ref().unwrap_err();
+            assert!(e.to_string().contains("1 record"), "{e}");
+        } else {
+            // A name cut by the end, or a cut end tag: no record; the error
+            // belongs to none.
+            let items = read_items(doc, limits, true);
+            let e = items.last().unwrap().as_ref().unwrap_err();
+            assert_eq!(e.position().and_then(|p| p.record), None, "{e}");
+        }
+    }
 }

@@ -19,7 +19,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use std::cell::RefCell;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CStr, CString, c_char, c_void};
 use std::io::{Cursor, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -37,7 +37,7 @@ pub enum decp_status {
     DECP_STATUS_OK = 0,
     /// `decp_reader_next`: no more records (not an error).
     DECP_STATUS_END = 1,
-    /// An argument is invalid (an unknown enum value, an
+    /// An argument is invalid (an unknown enum value, `reserved` not NULL, an
     /// index out of range, a path that is not UTF-8).
     DECP_STATUS_INVALID_ARGUMENT = 100,
     /// A required pointer argument is NULL.
@@ -143,12 +143,18 @@ pub struct decp_options {
     /// Limits on hostile input, or NULL for the defaults (`decp_limits_default()`).
     /// Read during the call only.
     pub limits: *const decp_limits,
+    /// Must be NULL (room for later options).
+    pub reserved: *const c_void,
 }
 
 /// Limits that keep hostile input from using unbounded memory. Start from
 /// `decp_limits_default()` and lower what you need. A record over a limit is one
-/// unreadable record (a `schema.syntax` finding at its place); the other records
-/// are read. The same limits as the Rust core's `decp_core::Limits`.
+/// unreadable record (a `schema.syntax` finding at its place) and the other
+/// records are read, except past `max_records`, and for an XML start tag or a
+/// JSON envelope member larger than `max_record_bytes`: reading stops there (the
+/// report's `fatal`). The same limits as the Rust core's `decp_core::Limits`.
+/// `decp_record_check` (one record already in memory) applies the depth, member
+/// and value limits only.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct decp_limits {
@@ -313,7 +319,7 @@ unsafe fn read_options(opts: *const decp_options) -> Result<Opts, decp_status> {
     }
     // SAFETY: `opts` is not NULL and, per the header, points to a decp_options; the
     // enum fields are read as their underlying integers.
-    let (format, lang, strict, normalize, upgrade, limits) = unsafe {
+    let (format, lang, strict, normalize, upgrade, limits, reserved) = unsafe {
         (
             std::ptr::read(std::ptr::addr_of!((*opts).format).cast::<u32>()),
             std::ptr::read(std::ptr::addr_of!((*opts).lang).cast::<u32>()),
@@ -321,8 +327,15 @@ unsafe fn read_options(opts: *const decp_options) -> Result<Opts, decp_status> {
             std::ptr::read(std::ptr::addr_of!((*opts).normalize).cast::<u8>()),
             std::ptr::read(std::ptr::addr_of!((*opts).upgrade).cast::<u8>()),
             (*opts).limits,
+            (*opts).reserved,
         )
     };
+    if !reserved.is_null() {
+        return Err(fail(
+            DECP_STATUS_INVALID_ARGUMENT,
+            "decp_options.reserved must be NULL",
+        ));
+    }
     let limits = if limits.is_null() {
         Limits::default()
     } else {
@@ -517,6 +530,7 @@ pub extern "C" fn decp_options_default() -> decp_options {
         normalize: false,
         upgrade: false,
         limits: std::ptr::null(),
+        reserved: std::ptr::null(),
     }
 }
 

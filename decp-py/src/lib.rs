@@ -108,7 +108,7 @@ fn _load<'py>(
     mode: &str,
     numbers: &str,
     dates: &str,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
         let o = ReadOpts {
@@ -176,7 +176,12 @@ fn _dumps(
             format: Some(decp_core::Format::Json),
             mode: decp_core::Mode::Tolerant,
             normalize: false,
-            limits: decp_core::Limits::default(),
+            // The objects are in memory already: only the depth the decoders can
+            // recurse safely is kept.
+            limits: decp_core::Limits::default()
+                .max_record_bytes(usize::MAX)
+                .max_members(usize::MAX)
+                .max_value_bytes(usize::MAX),
         };
         let mut checker = Checker::new(DecodeOptions::default()).upgrade(upgrade);
         if check {
@@ -252,7 +257,7 @@ fn validate(
     format: Option<&str>,
     max_issues: Option<u64>,
     jobs: Option<usize>,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Report> {
     guarded(|| {
         let lang = parse_lang(lang)?;
@@ -344,7 +349,7 @@ fn iter_records(
     lang: &str,
     numbers: &str,
     dates: &str,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<RecordIterator> {
     guarded(|| {
         let o = ReadOpts {
@@ -383,7 +388,7 @@ fn _to_ocds(
     normalize: bool,
     jobs: Option<usize>,
     lang: &str,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<(String, Vec<Issue>)> {
     guarded(|| {
         let lang = parse_lang(lang)?;
@@ -447,7 +452,7 @@ fn _duplicates(
     format: Option<&str>,
     normalize: bool,
     jobs: Option<usize>,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<String> {
     guarded(|| {
         let o = ReadOpts {

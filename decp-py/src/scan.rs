@@ -51,7 +51,7 @@ pub fn scan(
     float: bool,
     batch_size: usize,
     jobs: Option<usize>,
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Scan> {
     crate::guarded(|| {
         let table = Table::from_name(table).ok_or_else(|| {

@@ -180,10 +180,15 @@ pub struct ReadOpts {
 /// The `limits` argument: a mapping of `decp_core::Limits` field names to
 /// values; the others keep their defaults.
 pub fn parse_limits(
-    limits: Option<std::collections::HashMap<String, u64>>,
+    limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<decp_core::Limits> {
     let mut l = decp_core::Limits::default();
     for (k, v) in limits.unwrap_or_default() {
+        let v = u64::try_from(v).ok().filter(|v| *v >= 1).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "limits[{k:?}] must be an int from 1 to 2**64-1, not {v}"
+            ))
+        })?;
         let size = || {
             usize::try_from(v)
                 .map_err(|_| PyValueError::new_err(format!("limits[{k:?}] is too large")))

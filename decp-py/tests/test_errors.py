@@ -173,3 +173,9 @@ def test_limits_are_the_cores_and_checked() -> None:
     assert [(r.data or {})["id"] for r in records] == ["A", "B"]
     with pytest.raises(ValueError, match="max_depth"):
         decp.loads(two, limits={"depth": 3})  # type: ignore[arg-type]
+    for bad in (0, -1, 2**64):
+        with pytest.raises(ValueError, match="from 1"):
+            decp.loads(two, limits={"max_depth": bad})
+    # What was loaded with wider limits is written back (the objects are in memory).
+    wide = decp.loads(deep, limits={"max_depth": 100})
+    assert "[[[[" in decp.dumps(wide).replace(" ", "").replace("\n", "")

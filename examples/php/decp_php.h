@@ -70,7 +70,7 @@ typedef enum {
    */
   DECP_STATUS_END = 1,
   /**
-   * An argument is invalid (an unknown enum value, an
+   * An argument is invalid (an unknown enum value, `reserved` not NULL, an
    * index out of range, a path that is not UTF-8).
    */
   DECP_STATUS_INVALID_ARGUMENT = 100,
@@ -154,8 +154,12 @@ typedef struct decp_report decp_report;
 /**
  * Limits that keep hostile input from using unbounded memory. Start from
  * `decp_limits_default()` and lower what you need. A record over a limit is one
- * unreadable record (a `schema.syntax` finding at its place); the other records
- * are read. The same limits as the Rust core's `decp_core::Limits`.
+ * unreadable record (a `schema.syntax` finding at its place) and the other
+ * records are read, except past `max_records`, and for an XML start tag or a
+ * JSON envelope member larger than `max_record_bytes`: reading stops there (the
+ * report's `fatal`). The same limits as the Rust core's `decp_core::Limits`.
+ * `decp_record_check` (one record already in memory) applies the depth, member
+ * and value limits only.
  */
 typedef struct {
   /**
@@ -215,6 +219,10 @@ typedef struct {
    * Read during the call only.
    */
   const decp_limits *limits;
+  /**
+   * Must be NULL (room for later options).
+   */
+  const void *reserved;
 } decp_options;
 
 /**

@@ -157,7 +157,12 @@ impl Common {
     /// ends the input; a record past `Limits::max_records` is a fatal error.
     fn counted(&mut self, r: crate::Result<Seek>, rec: &RawRecord) -> crate::Result<Seek> {
         let r = match r {
-            Ok(Seek::At | Seek::Copied) if self.index > self.limits.max_records => {
+            // A record past the limit is refused whether it was read or failed
+            // (a start tag cut, an unclosed record), as whatever the reads' sizes.
+            Ok(Seek::At | Seek::Copied) | Err(_)
+                if self.index > self.limits.max_records
+                    && rec.position.record == Some(self.index - 1) =>
+            {
                 Err(Error::limit(
                     rec.position,
                     crate::message::Message::TooManyRecords {

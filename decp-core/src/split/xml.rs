@@ -486,7 +486,10 @@ impl XmlSplitter {
                             // error, as when the tag's name was seen in the buffer.
                             let name = tag_name(&self.tag);
                             return Err(match kind_of(name) {
-                                Some(kind) if self.tag.len() > 1 + name.len() => {
+                                Some(kind)
+                                    if !self.tag.starts_with(b"</")
+                                        && self.tag.len() > 1 + name.len() =>
+                                {
                                     self.c.begin(rec, kind, Format::Xml, at);
                                     let index = rec.position.record.unwrap_or(0);
                                     e.with_record(index)
@@ -787,7 +790,7 @@ fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
             || (next.starts_with(name)
                 && matches!(
                     next.get(name.len()),
-                    None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>')
+                    None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>' | b'<')
                 ))
         {
             return None;

@@ -55,7 +55,7 @@ static void test_basics(void) {
     CHECK(strcmp(decp_status_str((decp_status)-1), "unknown status") == 0);
     CHECK(strcmp(decp_status_str((decp_status)2), "unknown status") == 0);
     CHECK(o.format == DECP_FORMAT_AUTO && o.lang == DECP_LANG_FR);
-    CHECK(!o.strict && !o.normalize && !o.upgrade && o.limits == NULL);
+    CHECK(!o.strict && !o.normalize && !o.upgrade && o.limits == NULL && o.reserved == NULL);
     {
         decp_limits l = decp_limits_default();
         CHECK(l.max_depth == 64 && l.max_record_bytes == (uint64_t)64 << 20);
@@ -163,6 +163,10 @@ static void test_validate_memory(void) {
     CHECK(decp_validate(NULL, 5, NULL, &r) == DECP_STATUS_NULL_POINTER);
     CHECK(r == NULL);
     CHECK(decp_validate(ok, strlen(ok), NULL, NULL) == DECP_STATUS_NULL_POINTER);
+    o = decp_options_default();
+    o.reserved = &o;
+    CHECK(decp_validate(ok, strlen(ok), &o, &r) == DECP_STATUS_INVALID_ARGUMENT);
+    CHECK(r == NULL);
     /* Limits: a record nested past max_depth is one unreadable record at its
        place; the one after it is read. */
     {

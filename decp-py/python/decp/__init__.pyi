@@ -379,7 +379,8 @@ def validate(
     ``only`` runs only these families (``"schema"`` or ``["schema"]`` is the
     official schemas' verdict; an empty list is a ``ValueError``); ``strict`` refuses values that do not fit their types (a refused
     record is one finding); ``max_issues`` keeps at most that many findings (counts
-    stay exact); ``jobs`` is the number of threads (None: every core). A document
+    stay exact); ``jobs`` is the number of threads (None: every core; at least 1, at most
+    4 per core, as the CLI's ``-j``). A document
     given as Python objects has findings without ``line``/``column``: ``path`` and
     ``loc`` say where. A file that cannot be read gives a report with ``fatal``.
 
