@@ -61,6 +61,11 @@ pub fn index(
 /// Deduplicates; findings go to stderr. Exit code 0, 1 when a record could not be
 /// read or written, 2 when an input cannot be read or the output written.
 pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
+    // The report's place is checked before the work, not after it.
+    let mut report_out = match &o.report {
+        Some(path) => Some((path, Output::open_for(path, inputs, o.lang)?)),
+        None => None,
+    };
     let mut dedup = index(
         inputs,
         o.from,
@@ -113,6 +118,10 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
             Ok(n) => n,
             Err(ConvertError::Read(e)) => return Err(format!("{name}: {}", e.text(o.lang))),
             Err(ConvertError::Write(e)) => {
+                if broken_pipe(&e) {
+                    // A closed pipe (`| head`): stop quietly, as SIGPIPE would.
+                    return Ok(141);
+                }
                 return Err(format!("{}: {}", o.output.display(), e.text(o.lang)));
             }
         };
@@ -121,12 +130,13 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
         dropped += n.duplicates;
         bad |= n.unreadable > 0 || n.errors > 0;
     }
-    let out = writer
-        .finish()
-        .map_err(|e| format!("{}: {}", o.output.display(), e.text(o.lang)))?;
+    let out = match writer.finish() {
+        Ok(out) => out,
+        Err(e) if broken_pipe(&e) => return Ok(141),
+        Err(e) => return Err(format!("{}: {}", o.output.display(), e.text(o.lang))),
+    };
     out.commit(o.lang)?;
-    if let Some(path) = &o.report {
-        let mut r = Output::open_for(path, inputs, o.lang)?;
+    if let Some((path, mut r)) = report_out.take() {
         dedup
             .write_report(&mut r)
             .and_then(|()| r.write_all(b"\n"))
@@ -156,4 +166,9 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
         }
     }
     Ok(u8::from(bad))
+}
+
+/// Whether writing failed because the reader of a pipe went away (`| head`).
+fn broken_pipe(e: &decp_core::Error) -> bool {
+    matches!(e.kind(), decp_core::ErrorKind::Io(io) if io.kind() == io::ErrorKind::BrokenPipe)
 }

@@ -81,7 +81,7 @@ fn dedup_writes_one_document_a_report_and_the_same_for_any_input_order() {
         "{stderr}"
     );
     let report = std::fs::read_to_string(&rep1).unwrap();
-    assert!(report.starts_with(r#"{"records":5,"kept":4,"dropped":1,"groups":[{"key":{"acheteur":"21690123100011","id":"2024001A""#), "{report}");
+    assert!(report.starts_with(r#"{"records":5,"kept":4,"dropped":1,"unreadable":0,"groups":[{"key":{"acheteur":"21690123100011","id":"2024001A""#), "{report}");
     assert!(
         report.contains(r#""reason":"datePublicationDonnees""#),
         "{report}"
@@ -108,6 +108,27 @@ fn dedup_writes_one_document_a_report_and_the_same_for_any_input_order() {
         report,
         std::fs::read_to_string(&rep2).unwrap(),
         "the report does not depend on the order"
+    );
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_refused_before_the_work() {
+    let dir = tmp("report");
+    let (a, b) = sources(&dir);
+    let out = dir.join("out.json");
+    let o = decp()
+        .args(["dedup", "-q", "-o"])
+        .arg(&out)
+        .arg("--report")
+        .arg(dir.join("missing/dir/r.json"))
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        !out.exists(),
+        "nothing is written when the report cannot be"
     );
 }
 

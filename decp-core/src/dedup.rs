@@ -290,6 +290,7 @@ pub struct Index {
     sources: Vec<String>,
     entries: Vec<Entry>,
     records: u64,
+    unreadable: u64,
 }
 
 impl Index {
@@ -330,14 +331,16 @@ impl Index {
         let checker = Checker::new(reader.decode_options())
             .validator(Validator::new(ValidatorOptions::default()))
             .upgrade(true);
-        let (entries, records) = (&mut self.entries, &mut self.records);
+        let (entries, records, unreadable) =
+            (&mut self.entries, &mut self.records, &mut self.unreadable);
         checker.for_each(
             reader,
             jobs,
             progress,
-            |c| (c.is_record(), entry(&c, source, rank)),
-            |(is_record, e)| {
+            |c| (c.is_record(), c.record.is_none(), entry(&c, source, rank)),
+            |(is_record, failed, e)| {
                 *records += u64::from(is_record);
+                *unreadable += u64::from(is_record && failed);
                 entries.extend(e);
                 true
             },
@@ -446,6 +449,7 @@ impl Index {
             sources,
             collect_keys: false,
             records: self.records,
+            unreadable: self.unreadable,
             groups,
             decisions,
             near,
@@ -524,6 +528,7 @@ pub struct Dedup {
     /// Whether [`Dedup::convert`] notes the groups' keys for the report.
     collect_keys: bool,
     records: u64,
+    unreadable: u64,
     groups: Vec<Group>,
     /// The records left out (only those: about 50 bytes each).
     decisions: HashMap<Place, Dropped>,
@@ -536,6 +541,11 @@ impl Dedup {
     /// Records read (readable or not) in every source.
     pub fn records(&self) -> u64 {
         self.records
+    }
+
+    /// Records that could not be read (neither kept nor left out).
+    pub fn unreadable(&self) -> u64 {
+        self.unreadable
     }
 
     /// Records left out as duplicates.
@@ -714,7 +724,7 @@ impl Dedup {
     }
 
     /// Writes the duplicates report as compact JSON, one group at a time:
-    /// `{"records", "kept", "dropped", "groups": [{"key", "kept": PLACE,
+    /// `{"records", "kept", "dropped", "unreadable", "groups": [{"key", "kept": PLACE,
     /// "dropped": [PLACE + "reason"]}], "near_duplicates": [[PLACE…]]}` where a
     /// PLACE is `{"source", "record"}` (record from 0, as in the findings) and
     /// `key` is the group's [`Key::to_value`] (null when no second pass noted it).
@@ -731,10 +741,11 @@ impl Dedup {
         };
         write!(
             w,
-            r#"{{"records":{},"kept":{},"dropped":{},"groups":["#,
+            r#"{{"records":{},"kept":{},"dropped":{},"unreadable":{},"groups":["#,
             self.records,
-            self.records - self.dropped(),
-            self.dropped()
+            self.records - self.dropped() - self.unreadable,
+            self.dropped(),
+            self.unreadable
         )?;
         for (k, g) in self.groups.iter().enumerate() {
             let dropped: Vec<String> = g

@@ -641,16 +641,18 @@ impl Message {
                 format!("value longer than {max} bytes (see Limits::max_value_bytes)")
             }
             Message::TooManyRecords { max } if fr => format!(
-                "plus de {max} enregistrements : lecture arrêtée (voir Limits::max_records)"
+                "plus de {max} enregistrement{} : lecture arrêtée (limite max_records)",
+                if *max > 1 { "s" } else { "" }
             ),
-            Message::TooManyRecords { max } => {
-                format!("more than {max} records: reading stopped (see Limits::max_records)")
-            }
+            Message::TooManyRecords { max } => format!(
+                "more than {max} record{}: reading stopped (limit max_records)",
+                if *max == 1 { "" } else { "s" }
+            ),
             Message::RecordTooLarge { max } if fr => {
-                format!("enregistrement de plus de {max} octets (voir Limits::max_record_bytes)")
+                format!("enregistrement de plus de {max} octets (limite max_record_bytes)")
             }
             Message::RecordTooLarge { max } => {
-                format!("record larger than {max} bytes (see Limits::max_record_bytes)")
+                format!("record larger than {max} bytes (limit max_record_bytes)")
             }
             Message::XmlCharacter { code } if fr => {
                 format!("le caractère U+{code:04X} ne peut pas être écrit en XML 1.0")

@@ -87,6 +87,15 @@ def test_duplicates_is_the_clis_report(tmp_path: pathlib.Path) -> None:
     )
     ours = decp.duplicates([a, b])
     assert ours == decp.duplicates([str(b), str(a)])  # whatever the order
+    # One preferred source may be given as a string (not split into letters): equal
+    # records, the preferred source's is kept.
+    same = '{"marches": {"marche": [%s]}}' % _marche("Z1", "21690123100011", "5", "2024-03-02")
+    x = tmp_path / "x_profil.json"
+    y = tmp_path / "y_plateforme.json"
+    x.write_text(same, encoding="utf-8")
+    y.write_text(same, encoding="utf-8")
+    kept = decp.duplicates([x, y], prefer="plateforme")["groups"][0]["kept"]
+    assert kept == {"source": str(y), "record": 0}
     assert (ours["records"], ours["kept"], ours["dropped"]) == (3, 2, 1)
     group = ours["groups"][0]
     assert group["kept"] == {"source": str(b), "record": 0}

@@ -298,6 +298,8 @@ def duplicates(
 
     if isinstance(srcs, (str, bytes, bytearray)) or hasattr(srcs, "__fspath__"):
         srcs = [srcs]
+    if isinstance(prefer, str):
+        prefer = [prefer]
     text = _decp._duplicates(
         list(srcs), prefer=list(prefer), format=format, normalize=normalize, jobs=jobs, limits=limits
     )

@@ -284,6 +284,9 @@ def load(
     defects (``"12 000,50"``, dates with a time zone…) as ``decp validate
     --normalize`` does. ``format`` is detected when None.
 
+    ``limits``: the limits on hostile input (:class:`Limits`); a record over one
+    raises ``ParseError``.
+
     Raises ``ParseError`` (broken JSON/XML, not a DECP document), ``ValidationError``
     (strict mode), ``DecpError`` (a document mixing v1 and v2 records without
     ``upgrade``), ``OSError``.
@@ -384,6 +387,9 @@ def validate(
     given as Python objects has findings without ``line``/``column``: ``path`` and
     ``loc`` say where. A file that cannot be read gives a report with ``fatal``.
 
+    ``limits`` lowers (or raises) the limits on hostile input (:class:`Limits`:
+    ``{"max_depth": 16}``...): a record over one is a ``schema.syntax`` finding.
+
     Raises ``TypeError`` for a source of another type (or a value of another type
     in a document given as objects), ``ValueError`` for a bad option or a
     non-finite number, and the exception a file object's ``read()`` raised.
@@ -403,7 +409,7 @@ def upgrade(
 def duplicates(
     srcs: _Source | Iterable[_Source],
     *,
-    prefer: Iterable[str] = (),
+    prefer: str | Iterable[str] = (),
     format: _Format | None = None,
     normalize: bool = False,
     jobs: int | None = None,
