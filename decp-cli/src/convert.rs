@@ -222,6 +222,15 @@ pub fn run(input: &Input, output: &Path, o: &Options) -> Result<u8, String> {
         Format::Json => OutFormat::Json,
         Format::Xml => OutFormat::Xml,
     });
+    if to != OutFormat::Ocds
+        && (o.ocds.ocid_prefix.is_some() || o.ocds.uri.is_some() || o.ocds.publisher.is_some())
+    {
+        // Options of the OCDS package given for another output: a mistake, not ignored.
+        return Err(match o.lang {
+            Lang::Fr => "--ocid-prefix, --package-uri et --publisher vont avec --to ocds".into(),
+            Lang::En => "--ocid-prefix, --package-uri and --publisher go with --to ocds".into(),
+        });
+    }
     let package = match (to, &o.ocds.ocid_prefix) {
         (OutFormat::Ocds, None) => {
             return Err(match o.lang {

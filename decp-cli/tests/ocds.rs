@@ -151,3 +151,23 @@ fn an_empty_prefix_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--ocid-prefix"));
 }
+
+#[test]
+fn package_options_without_ocds_are_refused() {
+    let o = decp()
+        .args([
+            "convert",
+            "--to",
+            "json",
+            "--ocid-prefix",
+            "ocds-abc123",
+            "--lang",
+            "en",
+        ])
+        .arg(sample("v2/json/concessions.json"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("go with --to ocds"));
+    assert!(o.stdout.is_empty());
+}
