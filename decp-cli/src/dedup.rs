@@ -75,6 +75,8 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
         o.quiet,
         o.lang,
     )?;
+    // The groups' keys are noted for the report only.
+    dedup.collect_keys(report_out.is_some());
     let first_format = match inputs.first() {
         Some(i) => i
             .reader(Mode::Tolerant, o.from, o.normalize)

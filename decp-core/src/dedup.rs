@@ -674,7 +674,7 @@ impl Dedup {
         writer: &mut O,
         jobs: usize,
         progress: &P,
-        mut each: E,
+        each: E,
     ) -> Result<Converted, ConvertError>
     where
         R: Read + Send,
@@ -683,37 +683,22 @@ impl Dedup {
         E: FnMut(&Checked) -> bool,
     {
         let checker = Checker::new(reader.decode_options()).upgrade(true);
-        let mut n = Converted::default();
-        let mut write_error = None;
-        let r = checker.for_each(
+        checker.convert_keeping(
             reader,
+            writer,
             jobs,
             progress,
-            |c| c,
-            |mut c| {
-                self.note(source, &c);
-                let found = self.findings(source, &c);
+            |c| {
+                if self.collect_keys {
+                    self.note(source, c);
+                }
+                let found = self.findings(source, c);
                 let dropped = found.iter().any(|i| i.code == IssueCode::Duplicate);
                 c.issues.extend(found);
-                if dropped {
-                    n.duplicates += 1;
-                    n.records += 1;
-                    return each(&c);
-                }
-                match n.write(writer, &mut c) {
-                    Ok(()) => each(&c),
-                    Err(e) => {
-                        write_error = Some(e);
-                        false
-                    }
-                }
+                !dropped
             },
-        );
-        if let Some(e) = write_error {
-            return Err(ConvertError::Write(e));
-        }
-        r.map_err(ConvertError::Read)?;
-        Ok(n)
+            each,
+        )
     }
 
     /// The duplicates report as JSON (see [`Dedup::write_report`]).

@@ -390,12 +390,34 @@ impl Checker {
         writer: &mut O,
         jobs: usize,
         progress: &P,
+        each: E,
+    ) -> std::result::Result<Converted, ConvertError>
+    where
+        R: Read + Send,
+        O: WriteRecord + ?Sized,
+        P: Fn(u64) + Sync + ?Sized,
+        E: FnMut(&Checked) -> bool,
+    {
+        self.convert_keeping(reader, writer, jobs, progress, |_| true, each)
+    }
+
+    /// [`Checker::convert`], where `keep` sees each checked record first (and may
+    /// add findings to it): a record it refuses is not written, and counted in
+    /// [`Converted::duplicates`] (deduplication's second pass).
+    pub(crate) fn convert_keeping<R, O, P, K, E>(
+        &self,
+        reader: Reader<R>,
+        writer: &mut O,
+        jobs: usize,
+        progress: &P,
+        mut keep: K,
         mut each: E,
     ) -> std::result::Result<Converted, ConvertError>
     where
         R: Read + Send,
         O: WriteRecord + ?Sized,
         P: Fn(u64) + Sync + ?Sized,
+        K: FnMut(&mut Checked) -> bool,
         E: FnMut(&Checked) -> bool,
     {
         let mut n = Converted::default();
@@ -406,11 +428,18 @@ impl Checker {
             jobs,
             progress,
             |c| c,
-            |mut c| match n.write(writer, &mut c) {
-                Ok(()) => each(&c),
-                Err(e) => {
-                    write_error = Some(e);
-                    false
+            |mut c| {
+                if !keep(&mut c) {
+                    n.duplicates += 1;
+                    n.records += 1;
+                    return each(&c);
+                }
+                match n.write(writer, &mut c) {
+                    Ok(()) => each(&c),
+                    Err(e) => {
+                        write_error = Some(e);
+                        false
+                    }
                 }
             },
         );

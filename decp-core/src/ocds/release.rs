@@ -482,9 +482,7 @@ fn marche(
         // members OCDS has no place for) stays, with its DECP name.
         let mut ext = state.clone();
         ext.id = None;
-        if mods_whole {
-            ext.modifications = None;
-        } else {
+        if !mods_whole {
             ext.modifications = m.modifications.clone();
         }
         if plain_buyer(&ext.acheteur) {
@@ -493,17 +491,24 @@ fn marche(
         if holders_whole {
             ext.titulaires = None;
         }
-        for (valid, f) in [
-            (c.title.is_some(), &mut ext.objet as &mut dyn Clear),
-            (cpv.is_some(), &mut ext.code_cpv),
-            (c.method.is_some(), &mut ext.procedure),
-            (c.signed.is_some(), &mut ext.date_notification),
-            (c.value.is_some(), &mut ext.montant),
-            (c.tenderers.is_some(), &mut ext.offres_recues),
-        ] {
-            if valid {
-                f.clear();
-            }
+        // A field whose value is valid is mapped above; an invalid one stays.
+        if c.title.is_some() {
+            ext.objet = None;
+        }
+        if cpv.is_some() {
+            ext.code_cpv = None;
+        }
+        if c.method.is_some() {
+            ext.procedure = None;
+        }
+        if c.signed.is_some() {
+            ext.date_notification = None;
+        }
+        if c.value.is_some() {
+            ext.montant = None;
+        }
+        if c.tenderers.is_some() {
+            ext.offres_recues = None;
         }
         let decp = Record::Marche(ext).to_value();
         emit(release(
@@ -520,17 +525,6 @@ fn marche(
         prev = release_id;
     }
     Ok(())
-}
-
-/// A field that can be emptied, whatever its type.
-trait Clear {
-    fn clear(&mut self);
-}
-
-impl<T> Clear for Option<T> {
-    fn clear(&mut self) {
-        *self = None;
-    }
 }
 
 fn concession(
@@ -569,9 +563,7 @@ fn concession(
         };
         let mut ext = state.clone();
         ext.id = None;
-        if mods_whole {
-            ext.modifications = None;
-        } else {
+        if !mods_whole {
             ext.modifications = k.modifications.clone();
         }
         if plain_buyer(&ext.autorite_concedante) {
@@ -580,15 +572,17 @@ fn concession(
         if holders_whole {
             ext.concessionnaires = None;
         }
-        for (valid, f) in [
-            (c.title.is_some(), &mut ext.objet as &mut dyn Clear),
-            (c.method.is_some(), &mut ext.procedure),
-            (c.signed.is_some(), &mut ext.date_signature),
-            (c.value.is_some(), &mut ext.valeur_globale),
-        ] {
-            if valid {
-                f.clear();
-            }
+        if c.title.is_some() {
+            ext.objet = None;
+        }
+        if c.method.is_some() {
+            ext.procedure = None;
+        }
+        if c.signed.is_some() {
+            ext.date_signature = None;
+        }
+        if c.value.is_some() {
+            ext.valeur_globale = None;
         }
         let decp = Record::Concession(ext).to_value();
         emit(release(
