@@ -71,11 +71,15 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         let progress = Progress::new(input.size(), o.quiet, &name);
         let checker = Checker::new(reader.decode_options()).validator(validator.clone());
         let mut write_error = None;
-        let r = checker.for_each(
+        // The workers make each batch's rows into the files' content (Arrow
+        // columns, CSV text); this thread only writes it, in document order.
+        let empty = files.chunk();
+        let r = checker.fold_batches(
             reader,
             o.jobs,
             &|n| progress.bytes(n),
-            |c| {
+            || (0u64, empty.fresh(), None),
+            |(n, chunk, failed), c| {
                 let mut set = rows_of(&c, &name, &opts);
                 let place = c.position.and_then(|p| p.record);
                 if let (Some(d), Some(r)) = (&dedup, place)
@@ -83,11 +87,14 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
                 {
                     set.mark_duplicate_of(d.source_name(s), kept);
                 }
-                (c.is_record(), set)
+                *n += u64::from(c.is_record());
+                if let Err(e) = chunk.add(set) {
+                    failed.get_or_insert(e);
+                }
             },
-            |(is_record, set)| {
-                records += u64::from(is_record);
-                match files.write(set) {
+            |(n, chunk, failed)| {
+                records += n;
+                match failed.map_or_else(|| files.write_chunk(chunk), Err) {
                     Ok(()) => true,
                     Err(e) => {
                         write_error = Some(e);

@@ -23,7 +23,8 @@ fn ids(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn json_to_xml_file_and_back_through_stdin() {
-    let dir = std::env::temp_dir().join(format!("decp-cli-test-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let xml = dir.join("out.xml");
     decp()
@@ -215,7 +216,8 @@ fn upgrade_keeps_the_input_format_and_v1_convert_stays_v1() {
 /// that fails leaves the output as it was (written beside it, renamed on success).
 #[test]
 fn outputs_are_never_lost_or_half_written() {
-    let dir = std::env::temp_dir().join(format!("decp-convert-out-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-convert-out-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let input = dir.join("marches.json");
     std::fs::copy(sample("json/marches_concessions.json"), &input).unwrap();

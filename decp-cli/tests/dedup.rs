@@ -45,7 +45,8 @@ fn sources(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("decp-dedup-{name}-{}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-dedup-{name}-{}", std::process::id()))
 }
 
 #[test]

@@ -24,7 +24,8 @@ fn decp() -> Command {
 }
 
 fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("decp-flatten-{}-{name}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-flatten-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     d
 }
@@ -243,6 +244,53 @@ fn states_and_holders_of_the_fixture() {
     assert_eq!(cur.len(), 2);
     assert!(cur.iter().all(|r| r["donneesActuelles"] == "true"));
     assert!(!d2.join("concessions.csv").exists(), "only the table asked");
+}
+
+/// Columns that flatten makes (the key, the state's modification, the duplicate
+/// marks) are never filled by an unknown member of the record with their name.
+#[test]
+fn made_columns_are_not_filled_by_unknown_members() {
+    let d = out_dir("made");
+    let input = d.with_extension("json");
+    std::fs::write(
+        &input,
+        br#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "21690123100011"},
+            "duplicate": {"of_sourceFile": "evil.json"}, "uid": "zzz", "sourceFile": "x",
+            "modification": {"id": "7"}, "donneesActuelles": false}],
+          "contrat-concession": [{"id": "K", "duplicate": {"of_sourceFile": "evil.json"}}]}}"#,
+    )
+    .unwrap();
+    for jobs in ["1", "2"] {
+        for format in ["csv", "parquet"] {
+            let (code, err) = flatten(&[
+                input.to_str().unwrap(),
+                "--format",
+                format,
+                "-j",
+                jobs,
+                "-o",
+                d.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            for table in ["marches", "concessions"] {
+                let path = d.join(format!("{table}.{format}"));
+                let rows = if format == "csv" {
+                    read_csv(&path)
+                } else {
+                    parquet_rows(&path)
+                };
+                assert_eq!(rows.len(), 1, "{table} {format} -j{jobs}");
+                let r = &rows[0];
+                assert_eq!(r["duplicate_of_sourceFile"], "", "{table} {format}");
+                assert_eq!(r["sourceFile"], input.to_str().unwrap());
+                assert_eq!(r["donneesActuelles"], "true");
+                if table == "marches" {
+                    assert_eq!(r["uid"], "21690123100011A");
+                    assert_eq!(r["modification_id"], "");
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -221,7 +221,8 @@ fn unquoted(s: &str) -> String {
 }
 
 fn check(lang: &str, foreign: &[&str]) {
-    let dir = std::env::temp_dir().join(format!("decp-lang-{lang}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-lang-{lang}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
     for (name, bytes) in broken() {

@@ -113,7 +113,8 @@ fn the_prefix_is_required() {
 }
 
 fn tempfile_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("decp-ocds-test-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-ocds-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -25,7 +25,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 fn temp(name: &str, content: &[u8]) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("decp-cli-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-cli-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     let p = d.join(name);
     std::fs::write(&p, content).unwrap();
@@ -368,7 +369,8 @@ fn files_that_are_not_decp_and_empty_directories() {
     assert_eq!(out.matches("[schema.not_decp]").count(), 2, "{out}");
     assert!(!out.contains("additional_property"), "{out}");
     assert!(err.contains("aucun fichier DECP"), "{err}");
-    let empty = std::env::temp_dir().join(format!("decp-empty-dir-{}", std::process::id()));
+    let empty = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-empty-dir-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
     let (code, _, err) = run(&["validate", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -532,7 +534,8 @@ fn strict_messages_are_the_decoders_findings() {
 /// forever) and does not follow symbolic links; `--jobs` out of reason is capped.
 #[test]
 fn walks_open_only_regular_files_and_jobs_are_capped() {
-    let dir = std::env::temp_dir().join(format!("decp-walk-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-walk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(
         root().join("tests/data/official/v2/json/marches_concessions.json"),

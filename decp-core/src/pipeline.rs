@@ -84,12 +84,85 @@ where
             }
         }
     }
+    for_each_batch_ordered(
+        reader,
+        jobs,
+        BATCH,
+        progress,
+        |batch| batch.into_iter().map(&work).collect::<Vec<T>>(),
+        |out| out.into_iter().all(&mut sink),
+    )
+}
+
+/// [`for_each_ordered`] a batch at a time: `work` gets up to `records` items in
+/// document order and makes one result of them (a worker's share of a table, a
+/// buffer of output), and `sink` gets the results in document order. The step
+/// for work whose results are cheaper to combine per batch than per record.
+///
+/// # Errors
+///
+/// The fatal error of the reader (I/O, a broken envelope), after every batch
+/// before it has gone through `sink`.
+///
+/// ```
+/// use decp_core::{Reader, pipeline};
+/// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}, {"id": "C"}]}}"#;
+/// let mut sizes = Vec::new();
+/// pipeline::for_each_batch_ordered(Reader::from_slice(json)?, 2, 2, &|_| {}, |batch| batch.len(), |n| {
+///     sizes.push(n);
+///     true
+/// })?;
+/// assert_eq!(sizes, [2, 1]);
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub fn for_each_batch_ordered<R, T, W, S, P>(
+    mut reader: Reader<R>,
+    jobs: usize,
+    records: usize,
+    progress: &P,
+    work: W,
+    mut sink: S,
+) -> Result<(), Error>
+where
+    R: Read + Send,
+    T: Send,
+    W: Fn(Vec<Item>) -> T + Sync,
+    S: FnMut(T) -> bool,
+    P: Fn(u64) + Sync + ?Sized,
+{
+    let records = records.max(1);
+    // One batch read from `reader`; `Err` when reading stopped on a fatal error.
+    let read_batch = |reader: &mut Reader<R>| -> (Vec<Item>, bool, Result<(), Error>) {
+        let mut batch = Vec::with_capacity(records.min(1024));
+        while batch.len() < records {
+            let mut raw = RawRecord::default();
+            match reader.read_raw(&mut raw) {
+                Ok(true) => batch.push(Ok(raw)),
+                Ok(false) => return (batch, true, Ok(())),
+                Err(e) if e.is_fatal() => return (batch, true, Err(e)),
+                Err(e) => batch.push(Err(e)),
+            }
+        }
+        (batch, false, Ok(()))
+    };
+    if jobs <= 1 {
+        loop {
+            let (batch, done, end) = read_batch(&mut reader);
+            progress(reader.bytes_read());
+            if !batch.is_empty() && !sink(work(batch)) {
+                return Ok(());
+            }
+            if done {
+                return end;
+            }
+        }
+    }
     std::thread::scope(|scope| {
         let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<Item>)>(jobs * 2);
         let raw_rx = Arc::new(Mutex::new(raw_rx));
         // A worker's panic travels to this thread as a result, so that the output
         // stops waiting for its batch, and is resumed here once reading has stopped.
-        let (out_tx, out_rx) = channel::<(u64, std::thread::Result<Vec<T>>)>();
+        let (out_tx, out_rx) = channel::<(u64, std::thread::Result<T>)>();
         // One ticket per batch in flight: the reader takes one before sending a
         // batch, the output gives it back once the batch is written.
         let in_flight = jobs * 4;
@@ -100,25 +173,7 @@ where
         let reading = scope.spawn(move || -> Result<(), Error> {
             let mut n = 0u64;
             loop {
-                let mut batch = Vec::with_capacity(BATCH);
-                let mut end = Ok(());
-                let mut done = false;
-                while batch.len() < BATCH {
-                    let mut raw = RawRecord::default();
-                    match reader.read_raw(&mut raw) {
-                        Ok(true) => batch.push(Ok(raw)),
-                        Ok(false) => {
-                            done = true;
-                            break;
-                        }
-                        Err(e) if e.is_fatal() => {
-                            end = Err(e);
-                            done = true;
-                            break;
-                        }
-                        Err(e) => batch.push(Err(e)),
-                    }
-                }
+                let (batch, done, end) = read_batch(&mut reader);
                 progress(reader.bytes_read());
                 if !batch.is_empty()
                     && (ticket_rx.recv().is_err() || raw_tx.send((n, batch)).is_err())
@@ -139,9 +194,8 @@ where
                 loop {
                     let next = rx.lock().map(|r| r.recv());
                     let Ok(Ok((n, batch))) = next else { return };
-                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        batch.into_iter().map(work).collect::<Vec<T>>()
-                    }));
+                    let out =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(batch)));
                     let failed = out.is_err();
                     if tx.send((n, out)).is_err() || failed {
                         return;
@@ -165,11 +219,9 @@ where
                         break 'out;
                     }
                 };
-                for t in out {
-                    if !sink(t) {
-                        // The reader waits for a ticket: none will come.
-                        break 'out;
-                    }
+                if !sink(out) {
+                    // The reader waits for a ticket: none will come.
+                    break 'out;
                 }
                 next += 1;
                 let _ = ticket_tx.send(());

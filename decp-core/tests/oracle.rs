@@ -360,7 +360,8 @@ fn xmllint(files: &[PathBuf]) -> Option<Vec<bool>> {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("decp-oracle-{name}-{}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-oracle-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

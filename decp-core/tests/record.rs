@@ -386,7 +386,8 @@ fn vendor_builds_validates_and_writes_xml() {
         .collect();
     assert!(schema.is_empty(), "{schema:?}");
     let xml = write(&[good.record], Format::Xml, true);
-    let dir = std::env::temp_dir().join(format!("decp-vendor-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decp-vendor-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("marche.xml");
     std::fs::write(&f, &xml).unwrap();

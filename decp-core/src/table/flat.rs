@@ -6,15 +6,16 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::schema::{Col, Column, Table};
+use super::schema::{Col, Column, Names, Table};
 use crate::codec::Codec;
 use crate::sink::Sink;
 
 /// A cell's value, typed by its column.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
-    /// Shared: a contract's texts repeat on each of its holders' and states' rows.
-    Text(Arc<str>),
+    /// Inline up to 23 bytes, shared beyond: a contract's texts repeat on each
+    /// of its holders' and states' rows.
+    Text(smol_str::SmolStr),
     Int(i64),
     Dec(Decimal),
     Date(NaiveDate),
@@ -31,9 +32,12 @@ pub(crate) enum Value {
 pub(crate) struct Flat {
     table: Table,
     cols: &'static [Column],
+    /// The columns of the members of the object being walked at depth 2.
+    children: Option<&'static Names>,
+    /// The last key at depth 1, and the column it names.
     parent: String,
+    parent_col: Option<usize>,
     key: Option<usize>,
-    name: String,
     /// The list column being filled, and the depth of arrays inside it.
     list: Option<usize>,
     in_array: usize,
@@ -47,9 +51,10 @@ impl Flat {
         Flat {
             table,
             cols,
+            children: None,
             parent: String::new(),
+            parent_col: None,
             key: None,
-            name: String::new(),
             list: None,
             in_array: 0,
             objects: 0,
@@ -92,12 +97,9 @@ impl Sink for Flat {
     fn begin_object(&mut self) {
         if self.in_array == 0 {
             if self.objects == 1 {
-                self.parent.clone_from(&self.name);
+                self.children = self.table.children(&self.parent);
                 // `techniques: {technique: [...]}`: a list column's wrapper.
-                self.list = self
-                    .table
-                    .index(&self.name)
-                    .filter(|&i| self.cols[i].1 == Col::List);
+                self.list = self.parent_col.filter(|&i| self.cols[i].1 == Col::List);
             }
             self.objects += 1;
         }
@@ -107,13 +109,15 @@ impl Sink for Flat {
         if self.in_array > 0 || !(1..=2).contains(&self.objects) {
             return;
         }
-        self.name.clear();
         if self.objects == 2 {
-            self.name.push_str(&self.parent);
-            self.name.push('_');
+            self.key = self.children.and_then(|c| c.get(key).copied());
+        } else {
+            self.key = self.table.index(key);
+            // The parent of the members to come, if this key opens an object.
+            self.parent.clear();
+            self.parent.push_str(key);
+            self.parent_col = self.key;
         }
-        self.name.push_str(key);
-        self.key = self.table.index(&self.name);
     }
     fn end_object(&mut self) {
         if self.in_array == 0 {

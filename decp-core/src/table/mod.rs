@@ -44,7 +44,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 pub use rows::{Row, RowOptions, RowSet, rows_of};
 pub use schema::{DECIMAL_PRECISION, DECIMAL_SCALE, Table, frictionless_schema};
-pub use write::{OutputFormat, Partition, TableFiles};
+pub use write::{OutputFormat, Partition, TableChunk, TableFiles};
 
 use crate::read::{RawRecord, Reader};
 use crate::workflow::Checker;
@@ -237,6 +237,13 @@ impl TableBuilder {
         }
     }
 
+    /// Appends one row, taking it.
+    pub(crate) fn push(&mut self, row: Row) {
+        for (b, v) in self.builders.iter_mut().zip(row.0) {
+            b.append(v);
+        }
+    }
+
     /// Appends rows, taking them.
     pub fn extend_owned(&mut self, rows: Vec<Row>) {
         for row in rows {
@@ -256,13 +263,15 @@ impl TableBuilder {
 
 /// Records read ahead and turned into rows together (on `jobs` threads) while a
 /// batch fills.
-const READ_AHEAD: usize = 2048;
+const READ_AHEAD: usize = 4096;
 
 /// Reads one table from an input, batch by batch: an Arrow [`RecordBatchReader`]
 /// (what Arrow's C stream interface exports). Each record goes through `checker`
 /// (decoding with the reader's options, its validator and findings when it has
 /// one) and [`rows_of`]. The calling thread cuts records; with `jobs` > 1, `jobs`
-/// threads check them and make their rows, appended in document order.
+/// threads (the calling one among them) check a few thousand at a time and make
+/// their rows into Arrow columns: batches then come in document order, each of at
+/// most `batch_size` rows but often fewer.
 ///
 /// A fatal read error ends the stream with an [`ArrowError::ExternalError`]
 /// holding the [`Error`](crate::Error).
@@ -285,6 +294,8 @@ pub struct TableReader<R> {
     batch_size: usize,
     jobs: usize,
     done: bool,
+    /// Batches made by the threads, not yet returned.
+    ready: std::collections::VecDeque<RecordBatch>,
 }
 
 impl<R> std::fmt::Debug for TableReader<R> {
@@ -311,6 +322,7 @@ impl<R: Read> TableReader<R> {
             batch_size: 65_536,
             jobs: 1,
             done: false,
+            ready: Default::default(),
         }
     }
 
@@ -346,6 +358,9 @@ impl<R: Read> TableReader<R> {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        if let Some(b) = self.ready.pop_front() {
+            return Ok(Some(b));
+        }
         let table = self.builder.table;
         if self.jobs <= 1 && table != Table::Findings {
             // One job and a data table: records decoded in place in the reader's
@@ -414,19 +429,46 @@ impl<R: Read> TableReader<R> {
                 }
                 continue;
             }
+            // Each thread makes its share's rows into Arrow columns; this thread
+            // takes the last share instead of waiting.
+            let float = self.builder.float;
+            let build = |c: &[RawRecord]| {
+                let mut b = TableBuilder::new(table, float);
+                for r in c {
+                    b.extend_owned(make(r));
+                }
+                b.finish()
+            };
             let chunk = got.div_ceil(self.jobs);
-            let rows: Vec<Vec<Vec<Row>>> = std::thread::scope(|s| {
-                let handles: Vec<_> = raws[..got]
-                    .chunks(chunk)
-                    .map(|c| s.spawn(move || c.iter().map(make).collect()))
+            let mut shares: Vec<&[RawRecord]> = raws[..got].chunks(chunk).collect();
+            let last = shares.pop().unwrap_or(&[]);
+            let batches: Vec<RecordBatch> = std::thread::scope(|s| {
+                let handles: Vec<_> = shares
+                    .into_iter()
+                    .map(|c| s.spawn(move || build(c)))
                     .collect();
-                handles
+                let mine = build(last);
+                let mut out: Vec<RecordBatch> = handles
                     .into_iter()
                     .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
+                    .collect();
+                out.push(mine);
+                out
             });
-            for r in rows.into_iter().flatten() {
-                self.builder.extend_owned(r);
+            // The rows gathered so far come first.
+            if !self.builder.is_empty() {
+                self.ready.push_back(self.builder.finish());
+            }
+            for b in batches {
+                let mut at = 0;
+                while at < b.num_rows() {
+                    let n = (b.num_rows() - at).min(self.batch_size);
+                    self.ready.push_back(b.slice(at, n));
+                    at += n;
+                }
+            }
+            if let Some(b) = self.ready.pop_front() {
+                return Ok(Some(b));
             }
         }
         Ok((!self.builder.is_empty()).then(|| self.builder.finish()))

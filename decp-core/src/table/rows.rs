@@ -98,7 +98,7 @@ impl RowSet {
             ) else {
                 continue;
             };
-            let file: Arc<str> = source_file.into();
+            let file = smol_str::SmolStr::from(source_file);
             for row in &mut self.rows[slot(t)] {
                 row.0[f] = Some(Value::Text(file.clone()));
                 row.0[r] = Some(Value::Index(record));
@@ -112,7 +112,7 @@ impl RowSet {
 }
 
 pub(crate) fn slot(t: Table) -> usize {
-    Table::ALL.iter().position(|x| *x == t).unwrap_or(0)
+    t as usize
 }
 
 /// A row being filled by column name.
@@ -353,35 +353,57 @@ fn state_rows<T: Codec>(
     set: &mut RowSet,
 ) {
     let flat = Flat::of(cols.table, rec);
+    // The state's cells, common to its holders' rows, are set once.
+    let mut base = RowBuf {
+        table: cols.table,
+        values: flat.values,
+    };
+    ctx.fill(&mut base);
+    base.text(cols.nom, nom);
+    // Every column made here is set, null included: an unknown member of the
+    // record with a made column's name (`"duplicate": {"of_sourceFile": …}`)
+    // never fills it.
+    let (id, date, published) = made.unwrap_or_default();
+    base.set("modification_id", id.map(Value::Int));
+    base.set(cols.date, date.map(Value::Date));
+    base.set(
+        "datePublicationDonneesModification",
+        published.map(Value::Date),
+    );
+    base.set("duplicate_of_sourceFile", None);
+    base.set("duplicate_of_record", None);
+    base.set("donneesActuelles", Some(Value::Bool(current)));
     let holders = operators(holders);
     let holders: Vec<_> = if holders.is_empty() {
         vec![(None, None)]
     } else {
         holders
     };
-    for (rang, (hid, htype)) in holders.iter().enumerate() {
-        let mut r = RowBuf {
-            table: cols.table,
-            values: flat.values.clone(),
+    let (hid_col, htype_col, hrang_col) = (
+        cols.table.index(cols.holder_id),
+        cols.table.index(cols.holder_type),
+        cols.table.index(cols.holder_rang),
+    );
+    let last = holders.len() - 1;
+    let mut base = Some(base.values);
+    for (rang, (hid, htype)) in holders.into_iter().enumerate() {
+        // The last holder's row takes the state's cells instead of a copy.
+        let mut values = if rang == last {
+            base.take().unwrap_or_default()
+        } else {
+            base.clone().unwrap_or_default()
         };
-        ctx.fill(&mut r);
-        r.text(cols.nom, nom);
-        r.text(cols.holder_id, hid.as_deref());
-        r.text(cols.holder_type, *htype);
-        r.set(
-            cols.holder_rang,
-            (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1)),
-        );
-        if let Some((id, date, published)) = made {
-            r.set("modification_id", id.map(Value::Int));
-            r.set(cols.date, date.map(Value::Date));
-            r.set(
-                "datePublicationDonneesModification",
-                published.map(Value::Date),
-            );
+        let rank = (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1));
+        for (col, v) in [
+            (hid_col, hid.map(|h| Value::Text(h.into()))),
+            (htype_col, htype.map(|t| Value::Text(t.into()))),
+            (hrang_col, rank),
+        ] {
+            if let Some(cell) = col.and_then(|c| values.get_mut(c)) {
+                *cell = v;
+            }
         }
-        r.set("donneesActuelles", Some(Value::Bool(current)));
-        set.push(cols.table, r.done());
+        set.push(cols.table, Row(values));
     }
 }
 

@@ -25,33 +25,16 @@ pub enum Table {
     Findings,
 }
 
-/// FNV-1a: column names are short and trusted, SipHash's defence is not needed.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
+/// Column indices by name. foldhash hashes a word at a time (FNV, byte by
+/// byte, was a tenth of `flatten`'s instructions); names are trusted, no random
+/// seed is needed.
+pub(crate) type Names = std::collections::HashMap<&'static str, usize, foldhash::fast::FixedState>;
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0)
-    }
-}
+/// A table's columns by name, and by parent object then member name.
+type Lookup = (
+    Names,
+    std::collections::HashMap<&'static str, Names, foldhash::fast::FixedState>,
+);
 
 /// The type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -466,22 +449,38 @@ impl Table {
 
     /// The index of the column `name`, by a hash lookup (rows are filled by name).
     pub(crate) fn index(self, name: &str) -> Option<usize> {
-        static MAPS: std::sync::OnceLock<Vec<std::collections::HashMap<&'static str, usize, Fnv>>> =
-            std::sync::OnceLock::new();
+        self.lookup().0.get(name).copied()
+    }
+
+    /// The columns named `{parent}_{name}`, by `name`: the members of the
+    /// object `parent` that have a column (`acheteur` → `id` → `acheteur_id`).
+    pub(crate) fn children(self, parent: &str) -> Option<&'static Names> {
+        self.lookup().1.get(parent)
+    }
+
+    fn lookup(self) -> &'static Lookup {
+        static MAPS: std::sync::OnceLock<Vec<Lookup>> = std::sync::OnceLock::new();
         let maps = MAPS.get_or_init(|| {
             Table::ALL
                 .iter()
                 .map(|t| {
-                    t.columns()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (c.0, i))
-                        .collect()
+                    let mut names = Names::default();
+                    let mut children: std::collections::HashMap<_, Names, _> = Default::default();
+                    for (i, c) in t.columns().iter().enumerate() {
+                        names.insert(c.0, i);
+                        // Every split at a `_`, as a record's walk would join them.
+                        for (at, _) in c.0.match_indices('_') {
+                            children
+                                .entry(&c.0[..at])
+                                .or_default()
+                                .insert(&c.0[at + 1..], i);
+                        }
+                    }
+                    (names, children)
                 })
                 .collect()
         });
-        let k = Table::ALL.iter().position(|t| *t == self)?;
-        maps[k].get(name).copied()
+        &maps[self as usize]
     }
 
     pub(crate) fn columns(self) -> &'static [Column] {
@@ -576,3 +575,12 @@ pub fn frictionless_schema(float: bool, csv: bool) -> String {
 fn json_str(s: &str) -> String {
     crate::raw::Raw::String(s.to_owned()).to_json()
 }
+
+// `Table as usize` is a table's place in `Table::ALL` (lookups index by it).
+const _: () = {
+    let mut i = 0;
+    while i < Table::ALL.len() {
+        assert!(Table::ALL[i] as usize == i);
+        i += 1;
+    }
+};

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::TableBuilder;
@@ -59,7 +59,7 @@ pub enum Partition {
 const BATCH_ROWS: usize = 32_768;
 
 enum Out {
-    Csv(Box<csv::Writer<BufWriter<File>>>),
+    Csv(BufWriter<File>),
     #[cfg(feature = "parquet")]
     Parquet(Box<parquet::arrow::ArrowWriter<File>>, TableBuilder),
     /// Parquet asked without the feature: never built (see [`TableFiles::new`]).
@@ -96,19 +96,27 @@ struct OneFile {
 /// ```
 pub struct TableFiles {
     dir: PathBuf,
+    spec: Spec,
+    files: BTreeMap<(Table, String), OneFile>,
+    /// Rows given one record at a time ([`TableFiles::write`]), not yet written.
+    pending: Option<TableChunk>,
+}
+
+/// What the files are: a chunk's content depends on it.
+#[derive(Debug, Clone)]
+struct Spec {
     format: OutputFormat,
     partition: Partition,
     tables: Vec<Table>,
     float: bool,
-    files: BTreeMap<(Table, String), OneFile>,
 }
 
 impl std::fmt::Debug for TableFiles {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TableFiles")
             .field("dir", &self.dir)
-            .field("format", &self.format)
-            .field("tables", &self.tables)
+            .field("format", &self.spec.format)
+            .field("tables", &self.spec.tables)
             .field("files", &self.files.len())
             .finish()
     }
@@ -135,48 +143,245 @@ impl TableFiles {
         std::fs::create_dir_all(dir.as_ref())?;
         Ok(TableFiles {
             dir: dir.as_ref().to_path_buf(),
-            format,
-            partition,
-            tables: tables.to_vec(),
-            float,
+            spec: Spec {
+                format,
+                partition,
+                tables: tables.to_vec(),
+                float,
+            },
             files: BTreeMap::new(),
+            pending: None,
         })
     }
 
-    /// Writes one record's rows (of the tables asked).
+    /// An empty chunk for these files, to fill with [`TableChunk::add`] (on any
+    /// thread) and write with [`TableFiles::write_chunk`].
+    pub fn chunk(&self) -> TableChunk {
+        TableChunk::empty(&self.spec)
+    }
+
+    /// Writes one record's rows (of the tables asked). They are gathered and
+    /// written a few thousand rows at a time; [`TableFiles::chunk`] lets other
+    /// threads prepare them instead.
     ///
     /// # Errors
     ///
     /// The output's I/O errors.
-    pub fn write(&mut self, mut set: RowSet) -> Result<()> {
-        for k in 0..self.tables.len() {
-            let t = self.tables[k];
-            for row in std::mem::take(&mut set.rows[slot(t)]) {
-                let part = self.partition_of(t, &row);
-                let file = match self.files.entry((t, part.clone())) {
+    pub fn write(&mut self, set: RowSet) -> Result<()> {
+        let mut chunk = match self.pending.take() {
+            Some(c) => c,
+            None => self.chunk(),
+        };
+        chunk.add(set)?;
+        if chunk.rows >= PENDING_ROWS {
+            self.write_parts(chunk)
+        } else {
+            self.pending = Some(chunk);
+            Ok(())
+        }
+    }
+
+    /// Writes a chunk's rows after every row written before: chunks written in
+    /// the order of their records give the files in document order.
+    ///
+    /// # Errors
+    ///
+    /// The output's I/O errors.
+    pub fn write_chunk(&mut self, chunk: TableChunk) -> Result<()> {
+        if let Some(p) = self.pending.take() {
+            self.write_parts(p)?;
+        }
+        self.write_parts(chunk)
+    }
+
+    fn write_parts(&mut self, chunk: TableChunk) -> Result<()> {
+        for (k, parts) in chunk.parts.into_iter().enumerate() {
+            let t = Table::ALL[k];
+            for (part, content) in parts {
+                let file = match self.files.entry((t, part)) {
                     std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                     std::collections::btree_map::Entry::Vacant(e) => {
-                        let f = open(&self.dir, t, &part, self.format, self.partition, self.float)?;
+                        let f = open(&self.dir, t, &e.key().1, &self.spec)?;
                         e.insert(f)
                     }
                 };
-                file.rows += 1;
-                match &mut file.out {
-                    Out::Csv(w) => write_csv_row(w, row, self.float)?,
-                    #[cfg(feature = "parquet")]
-                    Out::Parquet(w, b) => {
-                        b.extend_owned(vec![row]);
-                        if b.len() >= BATCH_ROWS {
-                            w.write(&b.finish()).map_err(parquet_err)?;
-                        }
+                match (&mut file.out, content) {
+                    (Out::Csv(w), Part::Csv(c, rows)) => {
+                        file.rows += rows;
+                        // `into_inner` flushes the CSV writer's own buffer.
+                        let text = c.into_inner().map_err(|e| Error::from(e.into_error()))?;
+                        w.write_all(&text)?;
                     }
-                    Out::None(_) => {}
+                    #[cfg(feature = "parquet")]
+                    (Out::Parquet(w, _), Part::Arrow(mut b)) => {
+                        file.rows += b.len() as u64;
+                        w.write(&b.finish()).map_err(parquet_err)?;
+                    }
+                    // The chunk was made for these files: the formats agree.
+                    _ => {}
                 }
             }
         }
         Ok(())
     }
 
+    /// Completes every file and moves it to its name; returns each file's path
+    /// and row count, in table order. Tables without rows get an empty file
+    /// (a header, or an empty Parquet file with the schema) when not partitioned.
+    ///
+    /// # Errors
+    ///
+    /// The output's I/O errors (no file is then renamed).
+    pub fn finish(mut self) -> Result<Vec<(PathBuf, u64)>> {
+        if let Some(p) = self.pending.take() {
+            self.write_parts(p)?;
+        }
+        if self.spec.partition == Partition::None {
+            for t in self.spec.tables.clone() {
+                if let std::collections::btree_map::Entry::Vacant(e) =
+                    self.files.entry((t, String::new()))
+                {
+                    let f = open(&self.dir, t, "", &self.spec)?;
+                    e.insert(f);
+                }
+            }
+        }
+        let mut done = Vec::new();
+        for (_, f) in std::mem::take(&mut self.files) {
+            match f.out {
+                Out::Csv(w) => {
+                    w.into_inner()
+                        .map_err(|e| Error::from(e.into_error()))?
+                        .sync_all()?;
+                }
+                #[cfg(feature = "parquet")]
+                Out::Parquet(mut w, mut b) => {
+                    if !b.is_empty() {
+                        w.write(&b.finish()).map_err(parquet_err)?;
+                    }
+                    w.close().map_err(parquet_err)?;
+                }
+                Out::None(_) => {}
+            }
+            done.push((f.tmp, f.path, f.rows));
+        }
+        let mut out = Vec::new();
+        for (tmp, path, rows) in done {
+            std::fs::rename(&tmp, &path)?;
+            out.push((path, rows));
+        }
+        Ok(out)
+    }
+}
+
+/// Rows gathered by [`TableFiles::write`] before they are written.
+const PENDING_ROWS: u64 = 4096;
+
+/// A share of the tables' content, made off the writing thread: rows as Arrow
+/// columns (Parquet) or as CSV text, per file. Made by [`TableFiles::chunk`],
+/// filled by [`TableChunk::add`], written by [`TableFiles::write_chunk`].
+///
+/// ```
+/// use decp_core::{Checker, DecodeOptions, Reader, table::{OutputFormat, Partition, RowOptions, Table, TableFiles, rows_of}};
+/// let json = br#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "21690123100011"}}, {"id": "B"}]}}"#;
+/// let dir = std::env::temp_dir().join(format!("decp-doc-chunk-{}", std::process::id()));
+/// let mut files = TableFiles::new(&dir, OutputFormat::Csv, Partition::None, &[Table::Marches], false)?;
+/// let checker = Checker::new(DecodeOptions::default());
+/// let mut chunk = files.chunk();
+/// checker.for_each(Reader::from_slice(json)?, 1, &|_| {}, |c| rows_of(&c, "a.json", &RowOptions::default()), |set| {
+///     chunk.add(set).is_ok()
+/// })?;
+/// assert_eq!(chunk.rows(), 2);
+/// files.write_chunk(chunk)?;
+/// let written = files.finish()?;
+/// assert_eq!(written[0].1, 2);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), decp_core::Error>(())
+/// ```
+pub struct TableChunk {
+    spec: Spec,
+    /// Per table (in [`Table::ALL`] order): each partition's content.
+    parts: [Vec<(String, Part)>; 6],
+    rows: u64,
+}
+
+enum Part {
+    /// CSV text and its number of rows.
+    Csv(Box<csv::Writer<Vec<u8>>>, u64),
+    Arrow(TableBuilder),
+}
+
+impl std::fmt::Debug for TableChunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TableChunk")
+            .field("format", &self.spec.format)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl TableChunk {
+    /// Adds one record's rows (of the files' tables).
+    ///
+    /// # Errors
+    ///
+    /// None in practice (the rows are kept in memory); the CSV writer's error
+    /// type is kept.
+    pub fn add(&mut self, mut set: RowSet) -> Result<()> {
+        for k in 0..self.spec.tables.len() {
+            let t = self.spec.tables[k];
+            for row in std::mem::take(&mut set.rows[slot(t)]) {
+                let part = self.spec.partition_of(t, &row);
+                let parts = &mut self.parts[slot(t)];
+                let i = match parts.iter().position(|(p, _)| *p == part) {
+                    Some(i) => i,
+                    None => {
+                        let content = match self.spec.format {
+                            OutputFormat::Csv => {
+                                Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
+                            }
+                            OutputFormat::Parquet => {
+                                Part::Arrow(TableBuilder::new(t, self.spec.float))
+                            }
+                        };
+                        parts.push((part, content));
+                        parts.len() - 1
+                    }
+                };
+                match &mut parts[i].1 {
+                    Part::Csv(w, n) => {
+                        write_csv_row(w, row, self.spec.float)?;
+                        *n += 1;
+                    }
+                    Part::Arrow(b) => b.push(row),
+                }
+                self.rows += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// An empty chunk for the same files (one per batch of records).
+    pub fn fresh(&self) -> TableChunk {
+        TableChunk::empty(&self.spec)
+    }
+
+    fn empty(spec: &Spec) -> TableChunk {
+        TableChunk {
+            spec: spec.clone(),
+            parts: Default::default(),
+            rows: 0,
+        }
+    }
+
+    /// The number of rows added.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+impl Spec {
+    /// The partition a row of `t` goes to (`""` when not partitioned).
     fn partition_of(&self, t: Table, row: &Row) -> String {
         match self.partition {
             Partition::None => String::new(),
@@ -216,54 +421,6 @@ impl TableFiles {
             }
         }
     }
-
-    /// Completes every file and moves it to its name; returns each file's path
-    /// and row count, in table order. Tables without rows get an empty file
-    /// (a header, or an empty Parquet file with the schema) when not partitioned.
-    ///
-    /// # Errors
-    ///
-    /// The output's I/O errors (no file is then renamed).
-    pub fn finish(mut self) -> Result<Vec<(PathBuf, u64)>> {
-        if self.partition == Partition::None {
-            for t in self.tables.clone() {
-                if let std::collections::btree_map::Entry::Vacant(e) =
-                    self.files.entry((t, String::new()))
-                {
-                    let f = open(&self.dir, t, "", self.format, self.partition, self.float)?;
-                    e.insert(f);
-                }
-            }
-        }
-        let mut done = Vec::new();
-        for (_, f) in std::mem::take(&mut self.files) {
-            match f.out {
-                Out::Csv(mut w) => {
-                    w.flush()?;
-                    let inner = w.into_inner().map_err(|e| Error::from(e.into_error()))?;
-                    inner
-                        .into_inner()
-                        .map_err(|e| Error::from(e.into_error()))?
-                        .sync_all()?;
-                }
-                #[cfg(feature = "parquet")]
-                Out::Parquet(mut w, mut b) => {
-                    if !b.is_empty() {
-                        w.write(&b.finish()).map_err(parquet_err)?;
-                    }
-                    w.close().map_err(parquet_err)?;
-                }
-                Out::None(_) => {}
-            }
-            done.push((f.tmp, f.path, f.rows));
-        }
-        let mut out = Vec::new();
-        for (tmp, path, rows) in done {
-            std::fs::rename(&tmp, &path)?;
-            out.push((path, rows));
-        }
-        Ok(out)
-    }
 }
 
 impl Drop for TableFiles {
@@ -291,16 +448,10 @@ fn escape(s: &str) -> String {
     out
 }
 
-fn open(
-    dir: &Path,
-    t: Table,
-    part: &str,
-    format: OutputFormat,
-    partition: Partition,
-    float: bool,
-) -> Result<OneFile> {
-    let ext = format.extension();
-    let path = if partition == Partition::None {
+fn open(dir: &Path, t: Table, part: &str, spec: &Spec) -> Result<OneFile> {
+    let float = spec.float;
+    let ext = spec.format.extension();
+    let path = if spec.partition == Partition::None {
         dir.join(format!("{}.{ext}", t.name()))
     } else {
         let d = dir.join(t.name()).join(part);
@@ -310,11 +461,16 @@ fn open(
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let file = File::create(&tmp)?;
-    let out = match format {
+    let out = match spec.format {
         OutputFormat::Csv => {
-            let mut w = csv::Writer::from_writer(BufWriter::new(file));
-            w.write_record(t.column_names()).map_err(csv_err)?;
-            Out::Csv(Box::new(w))
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(t.column_names()).map_err(csv_err)?;
+            let header = header
+                .into_inner()
+                .map_err(|e| Error::from(e.into_error()))?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            w.write_all(&header)?;
+            Out::Csv(w)
         }
         #[cfg(feature = "parquet")]
         OutputFormat::Parquet => {
@@ -358,53 +514,48 @@ fn csv_err(e: csv::Error) -> Error {
     }
 }
 
-fn write_csv_row(w: &mut csv::Writer<BufWriter<File>>, row: Row, float: bool) -> Result<()> {
+fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, row: Row, float: bool) -> Result<()> {
     use std::fmt::Write as _;
     let mut buf = String::new();
-    for v in row.0 {
+    for v in &row.0 {
         buf.clear();
-        let cell: &str = match v {
-            None => "",
-            Some(Value::Text(s)) => {
-                buf.push_str(&s);
-                &buf
-            }
+        let cell: &[u8] = match v {
+            None => b"",
+            Some(Value::Text(s)) => s.as_bytes(),
             Some(Value::Int(i)) => {
                 let _ = write!(buf, "{i}");
-                &buf
+                buf.as_bytes()
             }
             Some(Value::Index(i)) => {
                 let _ = write!(buf, "{i}");
-                &buf
+                buf.as_bytes()
             }
-            Some(Value::Bool(b)) => {
-                if b {
-                    "true"
-                } else {
-                    "false"
-                }
-            }
+            Some(Value::Bool(true)) => b"true",
+            Some(Value::Bool(false)) => b"false",
             Some(Value::Date(d)) => {
-                buf = crate::lexical::format_date(&d);
-                &buf
+                buf = crate::lexical::format_date(d);
+                buf.as_bytes()
             }
             Some(Value::Dec(d)) if float => {
-                if let Some(f) = rust_decimal::prelude::ToPrimitive::to_f64(&d) {
+                if let Some(f) = rust_decimal::prelude::ToPrimitive::to_f64(d) {
                     let _ = write!(buf, "{f}");
                 }
-                &buf
+                buf.as_bytes()
             }
             // Every digit, no exponent, no trailing zero beyond the input's.
             Some(Value::Dec(d)) => {
                 let _ = write!(buf, "{d}");
-                &buf
+                buf.as_bytes()
             }
             Some(Value::List(items)) => {
-                buf = crate::raw::Raw::Array(
-                    items.iter().cloned().map(crate::raw::Raw::String).collect(),
-                )
-                .to_json();
-                &buf
+                let mut o = crate::write_out::JsonOut::new(false);
+                o.begin_array();
+                for i in items.iter() {
+                    o.string(i);
+                }
+                o.end_array();
+                w.write_field(o.into_inner()).map_err(csv_err)?;
+                continue;
             }
         };
         w.write_field(cell).map_err(csv_err)?;
