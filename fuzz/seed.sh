@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../tests/data
-mkdir -p corpus/json_reader corpus/xml_reader corpus/one_record corpus/json_differential corpus/xml_differential
+mkdir -p corpus/json_reader corpus/xml_reader corpus/one_record corpus/json_differential corpus/xml_differential corpus/exports
 n=0
 for f in "$data"/official/*/json/*.json "$data"/cases/*.json "$data"/normalize/*.json "$data"/legacy-2.0.0/*.json "$data"/valid/*.json; do
     for flags in '\x00' '\x02' '\x05' '\x10' '\x16'; do
@@ -32,3 +32,15 @@ done
 printf '\x00{"id": "A", "montant": 12.5, "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "73282932000074"}}]}' > corpus/one_record/json
 printf '\x02<marche><id>A</id><montant>12.5</montant><titulaires><titulaire><typeIdentifiant>SIRET</typeIdentifiant><id>73282932000074</id></titulaire></titulaires></marche>' > corpus/one_record/xml
 printf '\x05{"id": "2024-001", "dureeMois": 12, "dateNotification": "2024-02-29"}' > corpus/one_record/strict
+# The exports (tables, OCDS, deduplication): the official examples, the tables'
+# fixture and the real-world cases; flag bit 1 = XML.
+for f in "$data"/official/*/json/*.json "$data"/cases/*.json "$data"/tables/*.json; do
+    for flags in '\x00' '\x0c' '\x32'; do
+        { printf "$flags"; cat "$f"; } > "corpus/exports/$n"; n=$((n + 1))
+    done
+done
+for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml; do
+    for flags in '\x01' '\x3d'; do
+        { printf "$flags"; cat "$f"; } > "corpus/exports/$n"; n=$((n + 1))
+    done
+done

@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use decp_core::{Error, Format, Mode, Reader, ReaderBuilder};
 
@@ -52,27 +52,6 @@ impl Input {
     }
 }
 
-/// The DECP files under `dir`: regular `*.json` and `*.xml` files, in name order.
-/// Symbolic links are not followed (no loop through the file system) and nothing
-/// but regular files is opened (a FIFO named `x.json` would block forever).
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    let mut entries: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(dir)?
-        .map(|e| e.and_then(|e| Ok((e.path(), e.file_type()?))))
-        .collect::<Result<_, _>>()?;
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (p, t) in entries {
-        if t.is_dir() {
-            walk(&p, out)?;
-        } else if t.is_file()
-            && p.extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("xml"))
-        {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Expands the command line's paths: directories become their DECP files, sorted.
 pub fn expand(paths: &[PathBuf], lang: decp_core::Lang) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
@@ -80,8 +59,7 @@ pub fn expand(paths: &[PathBuf], lang: decp_core::Lang) -> Result<Vec<Input>, St
         if p.as_os_str() == "-" {
             out.push(Input::Stdin);
         } else if p.is_dir() {
-            let mut files = Vec::new();
-            walk(p, &mut files)
+            let files = decp_core::files::decp_files(p)
                 .map_err(|e| format!("{}: {}", p.display(), crate::validate::io_text(e, lang)))?;
             if files.is_empty() {
                 return Err(format!(

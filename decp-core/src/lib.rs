@@ -104,6 +104,7 @@ pub mod dedup;
 mod detect;
 mod encoding;
 mod error;
+pub mod files;
 mod format;
 mod issue;
 mod legacy;

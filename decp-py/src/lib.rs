@@ -465,6 +465,22 @@ fn _duplicates(
         let mut sources = Vec::new();
         for src in &srcs {
             let (s, name) = source(src, false)?;
+            // A directory stands for its DECP files, as on the command line.
+            if let Src::Path(p) = &s
+                && p.is_dir()
+            {
+                let files = decp_core::files::decp_files(p)?;
+                if files.is_empty() {
+                    return Err(PyValueError::new_err(format!(
+                        "{name}: no *.json or *.xml file in this directory"
+                    )));
+                }
+                for f in files {
+                    let name = f.display().to_string();
+                    sources.push((Src::Path(f), name));
+                }
+                continue;
+            }
             let name = match &s {
                 Src::Path(_) => name,
                 // Named by content, so that the report does not depend on the order.
@@ -553,6 +569,8 @@ fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RecordIterator>()?;
     m.add_class::<scan::Scan>()?;
     m.add_function(wrap_pyfunction!(_load, m)?)?;
+    m.add_function(wrap_pyfunction!(objects::_issue_from_state, m)?)?;
+    m.add_function(wrap_pyfunction!(objects::_report_from_state, m)?)?;
     m.add_function(wrap_pyfunction!(_dumps, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(iter_records, m)?)?;

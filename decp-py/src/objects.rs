@@ -46,7 +46,7 @@ pub struct Issue {
 }
 
 /// One step of a `loc` tuple.
-#[derive(Debug, Clone, PartialEq, IntoPyObject)]
+#[derive(Debug, Clone, PartialEq, IntoPyObject, FromPyObject)]
 pub enum LocPart {
     Key(String),
     Index(u64),
@@ -99,6 +99,30 @@ impl Issue {
         Ok(d)
     }
 
+    /// Pickling: the fields, rebuilt by `decp._restore_issue` (no public constructor).
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let state = (
+            &self.code,
+            &self.family,
+            &self.severity,
+            &self.path,
+            self.loc.clone(),
+            self.line,
+            self.column,
+            self.record,
+            &self.value,
+            &self.message,
+        )
+            .into_pyobject(py)?;
+        Ok((
+            py.import("decp")?.getattr("_restore_issue")?,
+            PyTuple::new(py, [state])?,
+        ))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Issue(code={:?}, severity={:?}, path={:?}, line={}, column={}, message={:?})",
@@ -128,18 +152,63 @@ impl Issue {
 /// What validation found in one input.
 #[pyclass(module = "decp", frozen)]
 pub struct Report {
-    pub report: FileReport,
-    pub lang: Lang,
-    pub issues: Py<PyList>,
+    summary: Summary,
+    entry: Entry,
+    issues: Py<PyList>,
+}
+
+/// A report's figures, as the getters give them.
+#[derive(Clone)]
+struct Summary {
+    valid: bool,
+    records: u64,
+    path: String,
+    format: Option<String>,
+    version: Option<String>,
+    fatal: Option<String>,
+    errors: u64,
+    warnings: u64,
+}
+
+/// The CLI's JSON report entry: made from the core's report when asked, or kept
+/// as text by an unpickled report.
+enum Entry {
+    Live(FileReport, Lang),
+    Restored { compact: String, pretty: String },
+}
+
+impl Entry {
+    fn json(&self, pretty: bool) -> String {
+        match self {
+            Entry::Live(r, lang) => r.to_json(*lang, pretty),
+            Entry::Restored { compact, pretty: p } => {
+                if pretty {
+                    p.clone()
+                } else {
+                    compact.clone()
+                }
+            }
+        }
+    }
 }
 
 impl Report {
     pub fn new(py: Python<'_>, report: FileReport, lang: Lang) -> PyResult<Report> {
         let issues: Vec<Issue> = report.issues.iter().map(|i| Issue::new(i, lang)).collect();
+        let summary = Summary {
+            valid: report.valid(),
+            records: report.records,
+            path: report.path.clone(),
+            format: report.format.map(|f| f.extension().to_owned()),
+            version: report.version(),
+            fatal: report.fatal.as_ref().map(|e| e.text(lang)),
+            errors: report.errors,
+            warnings: report.warnings,
+        };
         Ok(Report {
             issues: PyList::new(py, issues)?.unbind(),
-            report,
-            lang,
+            summary,
+            entry: Entry::Live(report, lang),
         })
     }
 
@@ -154,17 +223,83 @@ impl Report {
     }
 }
 
+/// `decp._restore_issue`'s work: an `Issue` from its pickled fields.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (code, family, severity, path, loc, line, column, record, value, message))]
+pub fn _issue_from_state(
+    code: String,
+    family: String,
+    severity: String,
+    path: String,
+    loc: Vec<LocPart>,
+    line: Option<u64>,
+    column: Option<u64>,
+    record: Option<u64>,
+    value: Option<String>,
+    message: String,
+) -> Issue {
+    Issue {
+        code,
+        family,
+        severity,
+        path,
+        loc,
+        line,
+        column,
+        record,
+        value,
+        message,
+    }
+}
+
+/// `decp._restore_report`'s work: a `Report` from its pickled state.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (valid, records, path, format, version, fatal, errors, warnings, issues, compact, pretty))]
+pub fn _report_from_state(
+    valid: bool,
+    records: u64,
+    path: String,
+    format: Option<String>,
+    version: Option<String>,
+    fatal: Option<String>,
+    errors: u64,
+    warnings: u64,
+    issues: Bound<'_, PyList>,
+    compact: String,
+    pretty: String,
+) -> PyResult<Report> {
+    for i in issues.iter() {
+        i.cast::<Issue>()?;
+    }
+    Ok(Report {
+        summary: Summary {
+            valid,
+            records,
+            path,
+            format,
+            version,
+            fatal,
+            errors,
+            warnings,
+        },
+        entry: Entry::Restored { compact, pretty },
+        issues: issues.unbind(),
+    })
+}
+
 #[pymethods]
 impl Report {
     /// No error finding, and the input could be read to the end.
     #[getter]
     fn valid(&self) -> bool {
-        self.report.valid()
+        self.summary.valid
     }
     /// Records read (those that could not be decoded count too).
     #[getter]
     fn records(&self) -> u64 {
-        self.report.records
+        self.summary.records
     }
     /// Every finding, in document order.
     #[getter]
@@ -174,32 +309,32 @@ impl Report {
     /// The input's name: the path as given, `"<bytes>"`, `"<string>"`, a file's `name`.
     #[getter]
     fn path(&self) -> &str {
-        &self.report.path
+        &self.summary.path
     }
     /// `"json"`, `"xml"`, or None when the input could not be read.
     #[getter]
-    fn format(&self) -> Option<&'static str> {
-        self.report.format.map(|f| f.extension())
+    fn format(&self) -> Option<&str> {
+        self.summary.format.as_deref()
     }
     /// The detected version (`"2"`, `"1.5"`, `"1.5+2"`…), or None.
     #[getter]
-    fn version(&self) -> Option<String> {
-        self.report.version()
+    fn version(&self) -> Option<&str> {
+        self.summary.version.as_deref()
     }
     /// The error that stopped reading, or None.
     #[getter]
-    fn fatal(&self) -> Option<String> {
-        self.report.fatal.as_ref().map(|e| e.text(self.lang))
+    fn fatal(&self) -> Option<&str> {
+        self.summary.fatal.as_deref()
     }
     /// Number of error findings.
     #[getter]
     fn error_count(&self) -> u64 {
-        self.report.errors
+        self.summary.errors
     }
     /// Number of warning findings.
     #[getter]
     fn warning_count(&self) -> u64 {
-        self.report.warnings
+        self.summary.warnings
     }
     /// The error findings.
     fn errors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -211,7 +346,7 @@ impl Report {
     }
     /// The CLI's JSON report entry for this input, as a dict (identical).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = self.report.to_json(self.lang, false);
+        let json = self.entry.json(false);
         py.import("json")?.getattr("loads")?.call1((json,))
     }
     /// The same entry as JSON text; `indent` (any int, or True) pretty-prints.
@@ -221,19 +356,43 @@ impl Report {
             None => false,
             Some(i) => i.is_truthy()? || i.extract::<i64>().is_ok_and(|n| n == 0),
         };
-        Ok(self.report.to_json(self.lang, pretty))
+        Ok(self.entry.json(pretty))
+    }
+    /// Pickling: the figures, the findings and the JSON entry (compact and
+    /// indented, so that `to_json` stays the CLI's text), rebuilt by
+    /// `decp._restore_report`.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let s = &self.summary;
+        let state = (
+            s.valid,
+            s.records,
+            &s.path,
+            &s.format,
+            &s.version,
+            &s.fatal,
+            s.errors,
+            s.warnings,
+            self.issues.bind(py),
+            self.entry.json(false),
+            self.entry.json(true),
+        )
+            .into_pyobject(py)?;
+        Ok((py.import("decp")?.getattr("_restore_report")?, state))
     }
     fn __bool__(&self) -> bool {
-        self.report.valid()
+        self.summary.valid
     }
     fn __repr__(&self) -> String {
         format!(
             "Report(path={:?}, valid={}, records={}, errors={}, warnings={})",
-            self.report.path,
-            if self.report.valid() { "True" } else { "False" },
-            self.report.records,
-            self.report.errors,
-            self.report.warnings
+            self.summary.path,
+            if self.summary.valid { "True" } else { "False" },
+            self.summary.records,
+            self.summary.errors,
+            self.summary.warnings
         )
     }
 }

@@ -109,3 +109,30 @@ def test_duplicates_is_the_clis_report(tmp_path: pathlib.Path) -> None:
     assert ours == json.loads(report.read_text(encoding="utf-8"), parse_float=decimal.Decimal)
     with open(a, "rb") as f, pytest.raises(ValueError):
         decp.duplicates([f])
+
+
+def test_duplicates_reads_a_directory_as_the_cli_does(tmp_path: pathlib.Path) -> None:
+    d = tmp_path / "decp"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.json").write_text(
+        '{"marches": {"marche": [%s]}}' % _marche("2024-001", "21690123100011", "10", "2024-03-02"),
+        encoding="utf-8",
+    )
+    (d / "sub" / "b.json").write_text(
+        '{"marches": {"marche": [%s]}}' % _marche("2024-001", "21690123100011", "10", "2024-04-02"),
+        encoding="utf-8",
+    )
+    (d / "notes.txt").write_text("not DECP", encoding="utf-8")
+    ours = decp.duplicates(d)
+    assert (ours["records"], ours["kept"], ours["dropped"]) == (2, 1, 1)
+    assert ours["groups"][0]["kept"] == {"source": str(d / "sub" / "b.json"), "record": 0}
+    report = tmp_path / "report.json"
+    subprocess.run(
+        [cli(), "dedup", "-q", "-o", str(tmp_path / "out.json"), "--report", str(report), str(d)],
+        check=True,
+    )
+    assert ours == json.loads(report.read_text(encoding="utf-8"), parse_float=decimal.Decimal)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="no \\*.json"):
+        decp.duplicates(empty)

@@ -346,6 +346,16 @@ def to_pandas(src: Any, **kwargs: Any) -> Any:
     return pyarrow.table(s).to_pandas()
 
 
+def _restore_issue(state: tuple[Any, ...]) -> Issue:
+    """Unpickles an ``Issue`` (its ``__reduce__`` names this function)."""
+    return _decp._issue_from_state(*state)
+
+
+def _restore_report(*state: Any) -> Report:
+    """Unpickles a ``Report`` (its ``__reduce__`` names this function)."""
+    return _decp._report_from_state(*state)
+
+
 def _docs_from_stubs() -> None:
     """Give the functions the docstrings of the stubs (``__init__.pyi``), the one
     place the API is documented, so that ``help()`` and Jupyter's ``?`` show them."""

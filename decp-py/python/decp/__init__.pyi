@@ -107,7 +107,8 @@ class Issue:
     """One finding: what is wrong (or repaired), where, and why.
 
     The catalogue of codes is :func:`rules`; the JSON form is :meth:`to_dict`,
-    identical to an entry of the CLI's JSON report."""
+    identical to an entry of the CLI's JSON report. Issues compare equal field by
+    field and pickle (to come back from ``multiprocessing`` workers)."""
 
     @property
     def code(self) -> str:
@@ -148,7 +149,10 @@ class Issue:
 
 @final
 class Report:
-    """What :func:`validate` found in one input. True when valid."""
+    """What :func:`validate` found in one input. True when valid.
+
+    A report pickles with its findings and its JSON entry: unpickled, every
+    property and :meth:`to_dict` / :meth:`to_json` give what the original gave."""
 
     @property
     def valid(self) -> bool:
@@ -416,8 +420,9 @@ def duplicates(
     limits: Limits | None = None,
 ) -> dict[str, Any]:
     """The contracts published several times across sources (paths or ``bytes``;
-    each is read twice, so not file objects; ``bytes`` are named ``<bytes HASH>``
-    by their content), as ``decp dedup --report`` gives them:
+    each is read twice, so not file objects; a directory stands for its ``*.json``
+    and ``*.xml`` files, recursively, as on the command line; ``bytes`` are named
+    ``<bytes HASH>`` by their content), as ``decp dedup --report`` gives them:
     ``{"records", "kept", "dropped", "groups": [{"key", "kept", "dropped"}],
     "near_duplicates": [[PLACE, …]]}``; a PLACE is ``{"source", "record"}`` (record
     from 0), a dropped one has a ``"reason"`` (the criterion that chose the kept
@@ -433,7 +438,7 @@ def duplicates(
     the order of ``srcs``. Same buyer, id and date with another amount or other
     holders: near duplicates, reported, never merged. Memory: about 150 bytes per
     record at the peak, not the records. Raises :class:`ParseError` when a source cannot be read,
-    ``ValueError`` for a file object.
+    ``ValueError`` for a file object or a directory without DECP files.
     """
 
 class OcdsWarning(UserWarning):

@@ -1,0 +1,102 @@
+//! The exports on arbitrary documents: every record's table rows (all tables,
+//! every state or the current one, exact decimals or floats) as Arrow batches and
+//! as CSV text, its OCDS releases, its deduplication key and findings. Any panic
+//! is a bug; so is a batch whose row count differs from the rows made, or an OCDS
+//! package that is not JSON.
+#![no_main]
+
+use std::sync::{Mutex, OnceLock};
+
+use decp_core::dedup::{Index, Key};
+use decp_core::ocds::PackageBuilder;
+use decp_core::table::{
+    OutputFormat, Partition, RowOptions, Table, TableBuilder, TableFiles, rows_of,
+};
+use decp_core::{Checker, Format, Mode, ReaderBuilder, Validator, ValidatorOptions};
+
+/// CSV files that are never written: only their chunks (text in memory) are used.
+fn csv_files(partition: Partition) -> &'static Mutex<TableFiles> {
+    static FILES: OnceLock<[Mutex<TableFiles>; 2]> = OnceLock::new();
+    let files = FILES.get_or_init(|| {
+        [Partition::None, Partition::Year].map(|p| {
+            let dir =
+                std::env::temp_dir().join(format!("decp-fuzz-exports-{}", std::process::id()));
+            Mutex::new(
+                TableFiles::new(dir, OutputFormat::Csv, p, &Table::ALL, false)
+                    .expect("a temporary directory"),
+            )
+        })
+    });
+    &files[usize::from(partition == Partition::Year)]
+}
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let Some((&flags, data)) = data.split_first() else {
+        return;
+    };
+    let mut b = ReaderBuilder::new();
+    b.format(if flags & 1 == 0 {
+        Format::Json
+    } else {
+        Format::Xml
+    })
+    .mode(Mode::Tolerant)
+    .normalize(flags & 2 != 0);
+    let Ok(reader) = b.from_slice(data) else {
+        return;
+    };
+    let checker = Checker::new(reader.decode_options())
+        .validator(Validator::new(ValidatorOptions::default()))
+        .upgrade(flags & 4 != 0);
+    let float = flags & 16 != 0;
+    let opts = RowOptions::default()
+        .current_only(flags & 8 != 0)
+        .float(float);
+    let partition = if flags & 32 != 0 {
+        Partition::Year
+    } else {
+        Partition::None
+    };
+    let mut chunk = csv_files(partition)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .chunk();
+    // Deduplication's first pass over the same bytes, then its findings per record.
+    let mut index = Index::new(Vec::new());
+    let indexed = b
+        .from_slice(data)
+        .is_ok_and(|r| index.add("fuzz", r, 1, &|_| {}).is_ok());
+    let dedup = indexed.then(|| index.finish());
+    let mut ocds = PackageBuilder::new("ocds-fuzz00-").from_writer(Vec::new());
+    let _ = checker.for_each(
+        reader,
+        1,
+        &|_| {},
+        |c| c,
+        |c| {
+            let set = rows_of(&c, "fuzz.json", &opts);
+            for t in Table::ALL {
+                let mut tb = TableBuilder::new(t, float);
+                tb.extend(set.rows(t));
+                assert_eq!(tb.finish().num_rows(), set.rows(t).len(), "{t:?}");
+            }
+            let rows: usize = Table::ALL.iter().map(|t| set.rows(*t).len()).sum();
+            let before = chunk.rows();
+            chunk.add(set).expect("rows in memory");
+            assert_eq!(chunk.rows() - before, rows as u64);
+            if let Some(d) = &dedup {
+                let _ = d.findings(0, &c);
+            }
+            if let Some(r) = &c.record {
+                if let Some(k) = Key::of(r) {
+                    let _ = k.to_value().to_json();
+                }
+                let _ = ocds.write_record(r);
+            }
+            true
+        },
+    );
+    if let Ok(out) = ocds.finish() {
+        serde_json::from_slice::<serde_json::Value>(&out).expect("the OCDS package is JSON");
+    }
+});
