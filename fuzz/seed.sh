@@ -33,7 +33,7 @@ printf '\x00{"id": "A", "montant": 12.5, "titulaires": [{"titulaire": {"typeIden
 printf '\x02<marche><id>A</id><montant>12.5</montant><titulaires><titulaire><typeIdentifiant>SIRET</typeIdentifiant><id>73282932000074</id></titulaire></titulaires></marche>' > corpus/one_record/xml
 printf '\x05{"id": "2024-001", "dureeMois": 12, "dateNotification": "2024-02-29"}' > corpus/one_record/strict
 # The exports (tables, OCDS, deduplication): the official examples, the tables'
-# fixture and the real-world cases; flag bit 1 = XML.
+# fixture and the real-world cases; flag bit 0 (value 1) = XML.
 for f in "$data"/official/*/json/*.json "$data"/cases/*.json "$data"/tables/*.json; do
     for flags in '\x00' '\x0c' '\x32'; do
         { printf "$flags"; cat "$f"; } > "corpus/exports/$n"; n=$((n + 1))

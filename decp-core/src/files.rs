@@ -15,9 +15,14 @@ use std::path::{Path, PathBuf};
 /// The file system's errors (a directory that cannot be listed).
 ///
 /// ```
-/// let files = decp_core::files::decp_files("../tests/data/tables".as_ref())?;
-/// assert!(files.iter().any(|p| p.ends_with("etats.json")));
-/// assert!(files.iter().all(|p| p.extension().is_some_and(|x| x == "json" || x == "xml")));
+/// let dir = std::env::temp_dir().join(format!("decp-doc-files-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("2024"))?;
+/// for name in ["b.json", "2024/a.XML", "notes.txt"] {
+///     std::fs::write(dir.join(name), "")?;
+/// }
+/// let files = decp_core::files::decp_files(&dir)?;
+/// assert_eq!(files, [dir.join("2024/a.XML"), dir.join("b.json")]);
+/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn decp_files(dir: &Path) -> io::Result<Vec<PathBuf>> {

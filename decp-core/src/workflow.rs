@@ -376,6 +376,7 @@ impl Checker {
                     if n > 0 {
                         sink(acc);
                     }
+                    progress(reader.bytes_read());
                     return Err(e);
                 }
             };

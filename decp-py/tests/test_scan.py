@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from decimal import Decimal
+from typing import Literal
 
 import decp
 import pytest
@@ -112,6 +113,24 @@ def test_broken_document_raises_in_the_consumer() -> None:
         pa.table(decp.scan('{"marches": {"marche": [{"id": "A"}'))
     with pytest.raises(FileNotFoundError):
         decp.scan("/nonexistent/decp.json")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("table", ["marches", "findings"])
+def test_rows_before_a_fatal_error_come_out_before_it(
+    jobs: int, table: Literal["marches", "findings"]
+) -> None:
+    cut = '{"marches": {"marche": [{"id": "A"}, {"id": "B"}, {"id": "C"}, {"id": "D"'
+    whole = cut + "}]}}"
+    expected = pa.table(decp.scan(whole, table=table, jobs=jobs)).to_pylist()
+    reader = pa.RecordBatchReader.from_stream(decp.scan(cut, table=table, jobs=jobs))
+    rows: list[dict[str, object]] = []
+    with pytest.raises(pa.ArrowInvalid, match="syntax"):
+        while True:
+            rows += reader.read_next_batch().to_pylist()
+    # Every record before the cut, none after: A, B and C (D is the broken one).
+    assert rows == [r for r in expected if r["id"] in ("A", "B", "C")]
+    assert {r["id"] for r in rows} == {"A", "B", "C"}
 
 
 def test_v1_files_are_read_as_v2_with_their_dates() -> None:

@@ -268,13 +268,15 @@ const READ_AHEAD: usize = 4096;
 /// Reads one table from an input, batch by batch: an Arrow [`RecordBatchReader`]
 /// (what Arrow's C stream interface exports). Each record goes through `checker`
 /// (decoding with the reader's options, its validator and findings when it has
-/// one) and [`rows_of`]. The calling thread cuts records; with `jobs` > 1, `jobs`
-/// threads (the calling one among them) check a few thousand at a time and make
-/// their rows into Arrow columns: batches then come in document order, each of at
-/// most `batch_size` rows but often fewer.
+/// one) and [`rows_of`]. The calling thread cuts records. With one job, a batch
+/// holds about `batch_size` rows (a record's rows stay together, so the last
+/// record may take it a few rows past). With `jobs` > 1, `jobs` threads (the
+/// calling one among them) check a few thousand records at a time and make their
+/// rows into Arrow columns: batches come in document order, each of at most
+/// `batch_size` rows and often fewer (one thread's share).
 ///
-/// A fatal read error ends the stream with an [`ArrowError::ExternalError`]
-/// holding the [`Error`](crate::Error).
+/// A fatal read error ends the stream, after the rows of every record read before
+/// it, with an [`ArrowError::ExternalError`] holding the [`Error`](crate::Error).
 ///
 /// ```
 /// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
@@ -296,6 +298,8 @@ pub struct TableReader<R> {
     done: bool,
     /// Batches made by the threads, not yet returned.
     ready: std::collections::VecDeque<RecordBatch>,
+    /// The fatal error that stopped reading, returned after the rows before it.
+    fatal: Option<crate::Error>,
 }
 
 impl<R> std::fmt::Debug for TableReader<R> {
@@ -323,6 +327,7 @@ impl<R: Read> TableReader<R> {
             jobs: 1,
             done: false,
             ready: Default::default(),
+            fatal: None,
         }
     }
 
@@ -358,6 +363,22 @@ impl<R: Read> TableReader<R> {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        let batch = self.fill()?;
+        // A fatal error comes after every row of the records read before it.
+        match (batch, self.fatal.take()) {
+            (Some(b), fatal) => {
+                self.fatal = fatal;
+                Ok(Some(b))
+            }
+            (None, Some(e)) => Err(e),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The next batch of rows; a fatal error met while reading is kept in
+    /// `self.fatal` (reading stops) for [`TableReader::next_batch`] to return once
+    /// the rows before it are out.
+    fn fill(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
         if let Some(b) = self.ready.pop_front() {
             return Ok(Some(b));
         }
@@ -378,7 +399,7 @@ impl<R: Read> TableReader<R> {
                     }
                     Some(Err(e)) if e.is_fatal() => {
                         self.done = true;
-                        return Err(e);
+                        self.fatal = Some(e);
                     }
                     // A record that cannot be read gives no row (its finding is in
                     // the findings table); an envelope finding neither.
@@ -403,8 +424,10 @@ impl<R: Read> TableReader<R> {
                         break;
                     }
                     Err(e) if e.is_fatal() => {
+                        // The records read before it are made into rows first.
                         self.done = true;
-                        return Err(e);
+                        self.fatal = Some(e);
+                        break;
                     }
                     // A finding about the envelope: a row of `findings`.
                     Err(e) => envelope.push(e),

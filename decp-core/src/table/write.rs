@@ -54,17 +54,17 @@ pub enum Partition {
     Source,
 }
 
-/// Rows buffered per file before a Parquet batch is written.
+/// The rows of a Parquet row group, at most (the writer buffers one per file).
 #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 const BATCH_ROWS: usize = 32_768;
 
 enum Out {
     Csv(BufWriter<File>),
     #[cfg(feature = "parquet")]
-    Parquet(Box<parquet::arrow::ArrowWriter<File>>, TableBuilder),
+    Parquet(Box<parquet::arrow::ArrowWriter<File>>),
     /// Parquet asked without the feature: never built (see [`TableFiles::new`]).
     #[allow(dead_code)]
-    None(TableBuilder),
+    None,
 }
 
 struct OneFile {
@@ -103,7 +103,7 @@ pub struct TableFiles {
 }
 
 /// What the files are: a chunk's content depends on it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct Spec {
     format: OutputFormat,
     partition: Partition,
@@ -188,6 +188,11 @@ impl TableFiles {
     ///
     /// The output's I/O errors.
     pub fn write_chunk(&mut self, chunk: TableChunk) -> Result<()> {
+        if chunk.spec != self.spec {
+            return Err(Error::write(Message::Other(
+                "a table chunk made for other files (format, partition, tables or decimals)".into(),
+            )));
+        }
         if let Some(p) = self.pending.take() {
             self.write_parts(p)?;
         }
@@ -213,7 +218,7 @@ impl TableFiles {
                         w.write_all(&text)?;
                     }
                     #[cfg(feature = "parquet")]
-                    (Out::Parquet(w, _), Part::Arrow(mut b)) => {
+                    (Out::Parquet(w), Part::Arrow(mut b)) => {
                         file.rows += b.len() as u64;
                         w.write(&b.finish()).map_err(parquet_err)?;
                     }
@@ -246,31 +251,38 @@ impl TableFiles {
                 }
             }
         }
-        let mut done = Vec::new();
-        for (_, f) in std::mem::take(&mut self.files) {
-            match f.out {
-                Out::Csv(w) => {
-                    w.into_inner()
-                        .map_err(|e| Error::from(e.into_error()))?
-                        .sync_all()?;
-                }
-                #[cfg(feature = "parquet")]
-                Out::Parquet(mut w, mut b) => {
-                    if !b.is_empty() {
-                        w.write(&b.finish()).map_err(parquet_err)?;
+        let files = std::mem::take(&mut self.files);
+        let tmps: Vec<PathBuf> = files.values().map(|f| f.tmp.clone()).collect();
+        let complete = || -> Result<Vec<(PathBuf, u64)>> {
+            let mut done = Vec::new();
+            for (_, f) in files {
+                match f.out {
+                    Out::Csv(w) => {
+                        w.into_inner()
+                            .map_err(|e| Error::from(e.into_error()))?
+                            .sync_all()?;
                     }
-                    w.close().map_err(parquet_err)?;
+                    #[cfg(feature = "parquet")]
+                    Out::Parquet(w) => {
+                        w.close().map_err(parquet_err)?;
+                    }
+                    Out::None => {}
                 }
-                Out::None(_) => {}
+                done.push((f.tmp, f.path, f.rows));
             }
-            done.push((f.tmp, f.path, f.rows));
-        }
-        let mut out = Vec::new();
-        for (tmp, path, rows) in done {
-            std::fs::rename(&tmp, &path)?;
-            out.push((path, rows));
-        }
-        Ok(out)
+            let mut out = Vec::new();
+            for (tmp, path, rows) in done {
+                std::fs::rename(&tmp, &path)?;
+                out.push((path, rows));
+            }
+            Ok(out)
+        };
+        complete().inspect_err(|_| {
+            // No half-written file left behind (those renamed are complete).
+            for t in &tmps {
+                let _ = std::fs::remove_file(t);
+            }
+        })
     }
 }
 
@@ -449,7 +461,6 @@ fn escape(s: &str) -> String {
 }
 
 fn open(dir: &Path, t: Table, part: &str, spec: &Spec) -> Result<OneFile> {
-    let float = spec.float;
     let ext = spec.format.extension();
     let path = if spec.partition == Partition::None {
         dir.join(format!("{}.{ext}", t.name()))
@@ -480,12 +491,12 @@ fn open(dir: &Path, t: Table, part: &str, spec: &Spec) -> Result<OneFile> {
                 .set_compression(Compression::ZSTD(ZstdLevel::default()))
                 .set_max_row_group_row_count(Some(BATCH_ROWS))
                 .build();
-            let w = parquet::arrow::ArrowWriter::try_new(file, t.schema(float), Some(props))
+            let w = parquet::arrow::ArrowWriter::try_new(file, t.schema(spec.float), Some(props))
                 .map_err(parquet_err)?;
-            Out::Parquet(Box::new(w), TableBuilder::new(t, float))
+            Out::Parquet(Box::new(w))
         }
         #[cfg(not(feature = "parquet"))]
-        OutputFormat::Parquet => Out::None(TableBuilder::new(t, float)),
+        OutputFormat::Parquet => Out::None,
     };
     Ok(OneFile {
         tmp,

@@ -517,9 +517,15 @@ def scan(
     cannot be read gives no row: ``table="findings"`` lists both, with the value.
     ``decp flatten --schema`` describes every column.
 
+    ``batch_size``: rows per record batch, at most (with one job, a record's rows
+    stay together, so the last record of a batch may take it a few rows past);
+    with ``jobs`` above 1 each thread makes a few thousand records' rows at a time,
+    so batches are often smaller. ``jobs``: threads (default: every core).
+
     Errors surface in the consumer, with decp's message: ``pyarrow.ArrowInvalid``,
-    ``polars.ComputeError``, ``duckdb.InvalidInputException``. A path that does not
-    exist raises ``FileNotFoundError`` at once.
+    ``polars.ComputeError``, ``duckdb.InvalidInputException``, after the rows of
+    every record read before the error. A path that does not exist raises
+    ``FileNotFoundError`` at once.
     """
 
 def to_arrow(src: _Source, **kwargs: Any) -> Any:
