@@ -485,6 +485,47 @@ fn generated_corpus_reconciles() {
     reconcile(&[p.to_str().unwrap()], "genx");
 }
 
+/// Without the findings table, records are not validated: the data tables are
+/// the same, byte for byte, as when every table is made.
+#[test]
+fn data_tables_do_not_depend_on_the_findings_table() {
+    use std::io::Read;
+    let mut text = Vec::new();
+    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 11, 1 << 20)
+        .dirty(true)
+        .read_to_end(&mut text)
+        .unwrap();
+    let p = out_dir("nofindings").with_extension("json");
+    std::fs::write(&p, &text).unwrap();
+    let all = out_dir("nofindings-all");
+    let some = out_dir("nofindings-some");
+    for (d, extra) in [
+        (&all, &[][..]),
+        (
+            &some,
+            &["--table", "marches", "--table", "modifications"][..],
+        ),
+    ] {
+        let mut args = vec![
+            p.to_str().unwrap(),
+            "--format",
+            "csv",
+            "-o",
+            d.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, err) = flatten(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    for t in ["marches", "modifications"] {
+        let a = std::fs::read(all.join(format!("{t}.csv"))).unwrap();
+        let b = std::fs::read(some.join(format!("{t}.csv"))).unwrap();
+        assert!(a.len() > 1000, "{t}: rows made");
+        assert!(a == b, "{t}: the same rows");
+    }
+    assert!(!some.join("findings.csv").exists());
+}
+
 #[test]
 fn partitions_by_year_hold_every_row() {
     let d = out_dir("part");
