@@ -391,55 +391,147 @@ fn _to_ocds(
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<(String, Vec<Issue>)> {
     guarded(|| {
+        let o = OcdsOpts::new(
+            ocid_prefix,
+            uri,
+            publisher,
+            format,
+            normalize,
+            jobs,
+            lang,
+            limits,
+        )?;
+        let (bytes, skipped) = ocds_package(py, src, Vec::new(), &o)?;
+        Ok((String::from_utf8(bytes).unwrap_or_default(), skipped))
+    })
+}
+
+/// A document as an OCDS release package written to a file object as it is made
+/// (see `decp.dump_ocds`); returns the findings of the records not carried.
+#[pyfunction]
+#[pyo3(signature = (src, fp, *, ocid_prefix, uri=None, publisher=None, format=None, normalize=false, jobs=None, lang="fr", limits=None))]
+#[allow(clippy::too_many_arguments)]
+fn _dump_ocds(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    fp: &Bound<'_, PyAny>,
+    ocid_prefix: &str,
+    uri: Option<String>,
+    publisher: Option<String>,
+    format: Option<&str>,
+    normalize: bool,
+    jobs: Option<usize>,
+    lang: &str,
+    limits: Option<std::collections::HashMap<String, i128>>,
+) -> PyResult<Vec<Issue>> {
+    guarded(|| {
+        let o = OcdsOpts::new(
+            ocid_prefix,
+            uri,
+            publisher,
+            format,
+            normalize,
+            jobs,
+            lang,
+            limits,
+        )?;
+        let w = source::PyWriter::new(fp)?;
+        let failed = std::sync::Arc::clone(&w.error);
+        let result = ocds_package(py, src, w, &o);
+        // The file object's own exception, raised as itself.
+        if let Some(e) = failed.lock().ok().and_then(|mut e| e.take()) {
+            return Err(e);
+        }
+        let (mut w, skipped) = result?;
+        std::io::Write::flush(&mut w)?;
+        if let Some(e) = failed.lock().ok().and_then(|mut e| e.take()) {
+            return Err(e);
+        }
+        Ok(skipped)
+    })
+}
+
+/// The options of an OCDS export, checked.
+struct OcdsOpts {
+    package: PackageBuilder,
+    read: ReadOpts,
+    jobs: usize,
+    lang: Lang,
+}
+
+impl OcdsOpts {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        ocid_prefix: &str,
+        uri: Option<String>,
+        publisher: Option<String>,
+        format: Option<&str>,
+        normalize: bool,
+        jobs: Option<usize>,
+        lang: &str,
+        limits: Option<std::collections::HashMap<String, i128>>,
+    ) -> PyResult<OcdsOpts> {
         let lang = parse_lang(lang)?;
         decp_core::ocds::check_prefix(ocid_prefix)
             .map_err(|e| PyValueError::new_err(format!("ocid_prefix: {}", e.text(lang))))?;
-        let o = ReadOpts {
-            format: parse_format(format)?,
-            mode: decp_core::Mode::Tolerant,
-            normalize,
-            limits: parse_limits(limits)?,
-        };
-        let (src, _) = source(src, false)?;
-        let mut b = PackageBuilder::new(ocid_prefix);
+        let mut package = PackageBuilder::new(ocid_prefix);
         if let Some(u) = uri {
-            b.uri(u);
+            package.uri(u);
         }
         if let Some(p) = publisher {
-            b.publisher(p);
+            package.publisher(p);
         }
-        let jobs = threads(jobs);
-        source::READ_ERROR.with(|r| r.borrow_mut().take());
-        let result = py.detach(|| {
-            let reader = open(src, o)?;
-            let checker = Checker::new(reader.decode_options()).upgrade(true);
-            let mut w = b.from_writer(Vec::new());
-            let mut skipped = Vec::new();
-            checker.convert(reader, &mut w, jobs, &|_| {}, |c| {
-                // A record not exported: unreadable, or refused by the package
-                // (its error finding says why). A repeat is not a loss.
-                let lost = c.is_record()
-                    && (c.record.is_none()
-                        || c.issues.iter().any(|i| i.code == IssueCode::NotWritten));
-                if lost {
-                    skipped.extend(
-                        c.issues
-                            .iter()
-                            .find(|i| i.severity() == decp_core::Severity::Error)
-                            .cloned(),
-                    );
-                }
-                true
-            })?;
-            let text = String::from_utf8(w.finish()?).unwrap_or_default();
-            Ok::<_, decp_core::Error>((text, skipped))
-        });
-        if let Some(e) = source::READ_ERROR.with(|r| r.borrow_mut().take()) {
-            return Err(e);
-        }
-        let (text, skipped) = result.map_err(|e| to_py_err(py, e, lang))?;
-        Ok((text, skipped.iter().map(|i| Issue::new(i, lang)).collect()))
-    })
+        Ok(OcdsOpts {
+            package,
+            read: ReadOpts {
+                format: parse_format(format)?,
+                mode: decp_core::Mode::Tolerant,
+                normalize,
+                limits: parse_limits(limits)?,
+            },
+            jobs: threads(jobs),
+            lang,
+        })
+    }
+}
+
+/// Writes the release package of `src` into `out`; returns `out` and the findings
+/// of the records not carried (unreadable, or refused by the package).
+fn ocds_package<W: std::io::Write + Send>(
+    py: Python<'_>,
+    src: &Bound<'_, PyAny>,
+    out: W,
+    o: &OcdsOpts,
+) -> PyResult<(W, Vec<Issue>)> {
+    let (src, _) = source(src, false)?;
+    source::READ_ERROR.with(|r| r.borrow_mut().take());
+    let result = py.detach(|| {
+        let reader = open(src, o.read)?;
+        let checker = Checker::new(reader.decode_options()).upgrade(true);
+        let mut w = o.package.from_writer(out);
+        let mut skipped = Vec::new();
+        checker.convert(reader, &mut w, o.jobs, &|_| {}, |c| {
+            // A record not exported: unreadable, or refused by the package (its
+            // error finding says why). A repeat is not a loss.
+            let lost = c.is_record()
+                && (c.record.is_none() || c.issues.iter().any(|i| i.code == IssueCode::NotWritten));
+            if lost {
+                skipped.extend(
+                    c.issues
+                        .iter()
+                        .find(|i| i.severity() == decp_core::Severity::Error)
+                        .cloned(),
+                );
+            }
+            true
+        })?;
+        Ok::<_, decp_core::Error>((w.finish()?, skipped))
+    });
+    if let Some(e) = source::READ_ERROR.with(|r| r.borrow_mut().take()) {
+        return Err(e);
+    }
+    let (out, skipped) = result.map_err(|e| to_py_err(py, e, o.lang))?;
+    Ok((out, skipped.iter().map(|i| Issue::new(i, o.lang)).collect()))
 }
 
 /// The duplicates report of a set of sources (see `decp.duplicates`), as JSON.
@@ -576,6 +668,7 @@ fn _decp(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(iter_records, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(_to_ocds, m)?)?;
+    m.add_function(wrap_pyfunction!(_dump_ocds, m)?)?;
     m.add_function(wrap_pyfunction!(_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
     Ok(())

@@ -300,3 +300,87 @@ pub fn to_py_err(py: Python<'_>, e: Error, lang: decp_core::Lang) -> PyErr {
         }
     }
 }
+
+/// A Python file object as a byte writer, for output too large to build in
+/// memory: bytes gather up to 64 KiB, then `write()` is called with the GIL taken
+/// for the call only. A text file (an `io.TextIOBase`) gets `str`, cut on UTF-8
+/// character boundaries. An exception from `write()` is kept in `error` and
+/// raised as itself.
+pub struct PyWriter {
+    file: Py<PyAny>,
+    text: bool,
+    buf: Vec<u8>,
+    /// The exception `write()` raised, shared with the caller (the writer itself
+    /// may be out of reach when the error surfaces).
+    pub error: std::sync::Arc<std::sync::Mutex<Option<PyErr>>>,
+}
+
+impl PyWriter {
+    pub fn new(file: &Bound<'_, PyAny>) -> PyResult<PyWriter> {
+        let py = file.py();
+        if !file.hasattr("write")? {
+            return Err(PyTypeError::new_err(format!(
+                "expected a file object with write(), not {}",
+                file.get_type()
+            )));
+        }
+        let text = file.is_instance(&py.import("io")?.getattr("TextIOBase")?)?;
+        Ok(PyWriter {
+            file: file.clone().unbind(),
+            text,
+            buf: Vec::with_capacity(1 << 16),
+            error: Default::default(),
+        })
+    }
+
+    /// Hands the gathered bytes to `write()`; with `all`, a text file's last
+    /// incomplete character too (an error: the output is UTF-8).
+    fn drain(&mut self, all: bool) -> std::io::Result<()> {
+        if self.error.lock().map_or(true, |e| e.is_some()) {
+            return Err(std::io::Error::other("the file object's write() failed"));
+        }
+        let n = if self.text {
+            match std::str::from_utf8(&self.buf) {
+                Ok(_) => self.buf.len(),
+                Err(e) if e.error_len().is_none() && !all => e.valid_up_to(),
+                Err(e) => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+            }
+        } else {
+            self.buf.len()
+        };
+        if n == 0 {
+            return Ok(());
+        }
+        let r = Python::attach(|py| -> PyResult<()> {
+            let f = self.file.bind(py);
+            if self.text {
+                let s = std::str::from_utf8(&self.buf[..n]).unwrap_or_default();
+                f.call_method1("write", (s,))?;
+            } else {
+                f.call_method1("write", (PyBytes::new(py, &self.buf[..n]),))?;
+            }
+            Ok(())
+        });
+        self.buf.drain(..n);
+        r.map_err(|e| {
+            if let Ok(mut slot) = self.error.lock() {
+                *slot = Some(e);
+            }
+            std::io::Error::other("the file object's write() failed")
+        })
+    }
+}
+
+impl std::io::Write for PyWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= 1 << 16 {
+            self.drain(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.drain(true)
+    }
+}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import decimal
+import io
 import json
 import pathlib
 import subprocess
 import warnings
+from typing import Any
 
 import pytest
 
@@ -136,3 +138,37 @@ def test_duplicates_reads_a_directory_as_the_cli_does(tmp_path: pathlib.Path) ->
     empty.mkdir()
     with pytest.raises(ValueError, match="no \\*.json"):
         decp.duplicates(empty)
+
+
+def test_dump_ocds_streams_what_to_ocds_and_the_cli_give(tmp_path: pathlib.Path) -> None:
+    src = OFFICIAL / "v2/json/marches_avec_modifications.json"
+    as_objects = decp.to_ocds(src, ocid_prefix="ocds-abc123")
+    binary = tmp_path / "package.json"
+    with open(binary, "wb") as f:
+        decp.dump_ocds(src, f, ocid_prefix="ocds-abc123")
+    text = io.StringIO()
+    decp.dump_ocds(src, text, ocid_prefix="ocds-abc123")
+    assert text.getvalue() == binary.read_text(encoding="utf-8")
+    assert json.loads(binary.read_text(encoding="utf-8"), parse_float=decimal.Decimal) == as_objects
+    cli_out = tmp_path / "cli.json"
+    subprocess.run(
+        [cli(), "convert", "-q", "--to", "ocds", "--ocid-prefix", "ocds-abc123", "-o", str(cli_out), str(src)],
+        check=True,
+    )
+    assert binary.read_bytes() == cli_out.read_bytes()
+
+
+def test_dump_ocds_raises_the_file_objects_error_and_refuses_non_files() -> None:
+    class Full(io.RawIOBase):
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: Any) -> int:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        decp.dump_ocds(OFFICIAL / "v2/json/marches_concessions.json", Full(), ocid_prefix="ocds-abc123")
+    with pytest.raises(TypeError):
+        decp.dump_ocds(OFFICIAL / "v2/json/marches_concessions.json", object(), ocid_prefix="ocds-abc123")
+    with pytest.raises(decp.ParseError):
+        decp.dump_ocds(b'{"marches": ', io.BytesIO(), ocid_prefix="ocds-abc123")

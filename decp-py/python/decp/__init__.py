@@ -48,6 +48,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dump_ocds",
     "duplicates",
     "dumps",
     "iter_records",
@@ -282,6 +283,37 @@ def to_ocds(
     for issue in skipped:
         warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
     return json.loads(text, parse_float=decimal.Decimal)
+
+
+def dump_ocds(
+    src: Any,
+    fp: Any,
+    *,
+    ocid_prefix: str,
+    uri: str | None = None,
+    publisher: str | None = None,
+    format: str | None = None,
+    normalize: bool = False,
+    jobs: int | None = None,
+    lang: str = "fr",
+    limits: Any = None,
+) -> None:
+    import warnings
+
+    skipped = _decp._dump_ocds(
+        src,
+        fp,
+        ocid_prefix=ocid_prefix,
+        uri=uri,
+        publisher=publisher,
+        format=format,
+        normalize=normalize,
+        jobs=jobs,
+        lang=lang,
+        limits=limits,
+    )
+    for issue in skipped:
+        warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
 
 
 def duplicates(

@@ -24,6 +24,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "dump",
+    "dump_ocds",
     "duplicates",
     "dumps",
     "iter_records",
@@ -481,6 +482,32 @@ def to_ocds(
     Records that cannot be exported are skipped with an :class:`OcdsWarning` each
     (message in ``lang``). Raises :class:`ParseError` when the document cannot be
     read, ``ValueError`` for an empty ``ocid_prefix``.
+    """
+
+def dump_ocds(
+    src: _Source,
+    fp: Any,
+    *,
+    ocid_prefix: str,
+    uri: str | None = None,
+    publisher: str | None = None,
+    format: _Format | None = None,
+    normalize: bool = False,
+    jobs: int | None = None,
+    lang: _Lang = "fr",
+    limits: Limits | None = None,
+) -> None:
+    """:func:`to_ocds` written to ``fp`` as it is made, as :func:`json.dump` does:
+    the release package's JSON text, byte for byte what ``decp convert --to ocds``
+    writes, in memory that does not grow with the document (for national files of
+    several gigabytes, where :func:`to_ocds`'s objects would not fit). ``fp`` is a
+    binary file (``open(path, "wb")``: UTF-8 bytes) or a text file (``str``).
+
+    Records that cannot be exported are skipped with an :class:`OcdsWarning` each.
+    Raises :class:`ParseError` when the document cannot be read (what was written
+    before stays in ``fp``: write to a temporary file and rename it once this
+    returns), ``ValueError`` for an empty ``ocid_prefix``, ``TypeError`` when ``fp``
+    has no ``write``, and whatever ``fp.write`` raises.
     """
 
 def rules(lang: _Lang = "fr") -> list[dict[str, Any]]:
