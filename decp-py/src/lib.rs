@@ -119,6 +119,7 @@ fn _load<'py>(
         };
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
         let (src, _) = source(src, text_is_document)?;
+        source::check_path(py, &src)?;
         let records = py
             .detach(|| read_all(src, o, upgrade))
             // `load` has no `lang`: its exceptions speak English, as Python's do.
@@ -361,6 +362,7 @@ fn iter_records(
         let lang = parse_lang(lang)?;
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
         let (src, _) = source(src, false)?;
+        source::check_path(py, &src)?;
         let reader = py
             .detach(|| open(src, o))
             .map_err(|e| to_py_err(py, e, lang))?;
@@ -504,34 +506,51 @@ fn ocds_package<W: std::io::Write + Send>(
     o: &OcdsOpts,
 ) -> PyResult<(W, Vec<Issue>)> {
     let (src, _) = source(src, false)?;
+    source::check_path(py, &src)?;
     source::READ_ERROR.with(|r| r.borrow_mut().take());
     let result = py.detach(|| {
         let reader = open(src, o.read)?;
         let checker = Checker::new(reader.decode_options()).upgrade(true);
         let mut w = o.package.from_writer(out);
         let mut skipped = Vec::new();
+        let mut not_decp = None;
         checker.convert(reader, &mut w, o.jobs, &|_| {}, |c| {
+            let error = || {
+                c.issues
+                    .iter()
+                    .find(|i| i.severity() == decp_core::Severity::Error)
+                    .cloned()
+            };
+            if !c.is_record() {
+                // A document that is not DECP cannot be read, as `load` says;
+                // another error about the envelope (stray text between records)
+                // is warned about, as the CLI reports it.
+                if let Some(i) = c.issues.iter().find(|i| i.code == IssueCode::NotDecp) {
+                    not_decp = Some(i.clone());
+                    return false;
+                }
+                skipped.extend(error());
+                return true;
+            }
             // A record not exported: unreadable, or refused by the package (its
             // error finding says why). A repeat is not a loss.
-            let lost = c.is_record()
-                && (c.record.is_none() || c.issues.iter().any(|i| i.code == IssueCode::NotWritten));
-            if lost {
-                skipped.extend(
-                    c.issues
-                        .iter()
-                        .find(|i| i.severity() == decp_core::Severity::Error)
-                        .cloned(),
-                );
+            if c.record.is_none() || c.issues.iter().any(|i| i.code == IssueCode::NotWritten) {
+                skipped.extend(error());
             }
             true
         })?;
-        Ok::<_, decp_core::Error>((w.finish()?, skipped))
+        if let Some(i) = not_decp {
+            return Ok(Err(i));
+        }
+        Ok::<_, decp_core::Error>(Ok((w.finish()?, skipped)))
     });
     if let Some(e) = source::READ_ERROR.with(|r| r.borrow_mut().take()) {
         return Err(e);
     }
-    let (out, skipped) = result.map_err(|e| to_py_err(py, e, o.lang))?;
-    Ok((out, skipped.iter().map(|i| Issue::new(i, o.lang)).collect()))
+    match result.map_err(|e| to_py_err(py, e, o.lang))? {
+        Err(i) => Err(source::parse_error(py, i.message(o.lang), i.position)),
+        Ok((out, skipped)) => Ok((out, skipped.iter().map(|i| Issue::new(i, o.lang)).collect())),
+    }
 }
 
 /// The duplicates report of a set of sources (see `decp.duplicates`), as JSON.
@@ -557,6 +576,9 @@ fn _duplicates(
         let mut sources = Vec::new();
         for src in &srcs {
             let (s, name) = source(src, false)?;
+            if !matches!(&s, Src::Path(p) if p.is_dir()) {
+                source::check_path(py, &s)?;
+            }
             // A directory stands for its DECP files, as on the command line.
             if let Src::Path(p) = &s
                 && p.is_dir()

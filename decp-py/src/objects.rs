@@ -11,8 +11,8 @@ use crate::source::{DynReader, to_py_err};
 use crate::values::{Numbers, PySink};
 
 /// One finding.
-#[pyclass(module = "decp", frozen, eq)]
-#[derive(Debug, Clone, PartialEq)]
+#[pyclass(module = "decp", frozen, eq, hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Issue {
     /// The stable code, e.g. `"schema.enum"`.
     #[pyo3(get)]
@@ -46,7 +46,7 @@ pub struct Issue {
 }
 
 /// One step of a `loc` tuple.
-#[derive(Debug, Clone, PartialEq, IntoPyObject, FromPyObject)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, IntoPyObject, FromPyObject)]
 pub enum LocPart {
     Key(String),
     Index(u64),

@@ -70,11 +70,12 @@ pub fn scan(
         if batch_size == 0 {
             return Err(PyValueError::new_err("batch_size must be at least 1"));
         }
+        let src_py = src.py();
         let (src, name) = source(src, false)?;
         let origin = match src {
             Src::Path(p) => {
                 // A path that cannot be read fails now, not in the consumer.
-                std::fs::File::open(&p)?;
+                crate::source::check_path(src_py, &Src::Path(p.clone()))?;
                 Origin::Path(p)
             }
             Src::Bytes(b) | Src::Value(b) => Origin::Bytes(Arc::new(b), false),

@@ -289,15 +289,7 @@ pub fn to_py_err(py: Python<'_>, e: Error, lang: decp_core::Lang) -> PyErr {
             err
         }
         ErrorKind::Write { .. } => DecpError::new_err(message),
-        _ => {
-            let err = ParseError::new_err(message);
-            let v = err.value(py);
-            let _ = v.setattr("line", pos.map(|p| p.line));
-            let _ = v.setattr("column", pos.map(|p| p.column));
-            let _ = v.setattr("offset", pos.map(|p| p.byte));
-            let _ = v.setattr("record", pos.and_then(|p| p.record));
-            err
-        }
+        _ => parse_error(py, message, pos),
     }
 }
 
@@ -383,4 +375,43 @@ impl std::io::Write for PyWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         self.drain(true)
     }
+}
+
+/// A path that cannot be read raises now, as Python's `open()` would: an
+/// `OSError` subclass with `errno`, `strerror` and `filename` (a directory:
+/// `IsADirectoryError`). Other sources pass.
+pub fn check_path(py: Python<'_>, src: &Src) -> PyResult<()> {
+    let Src::Path(p) = src else { return Ok(()) };
+    let errno = if p.is_dir() {
+        Some(py.import("errno")?.getattr("EISDIR")?.extract::<i32>()?)
+    } else {
+        match std::fs::File::open(p) {
+            Ok(_) => None,
+            Err(e) => match e.raw_os_error() {
+                Some(n) => Some(n),
+                None => return Err(e.into()),
+            },
+        }
+    };
+    match errno {
+        None => Ok(()),
+        Some(n) => {
+            let strerror = py.import("os")?.getattr("strerror")?.call1((n,))?;
+            let err =
+                py.get_type::<pyo3::exceptions::PyOSError>()
+                    .call1((n, strerror, p.as_os_str()))?;
+            Err(PyErr::from_value(err))
+        }
+    }
+}
+
+/// A `ParseError` with its position (`line`, `column`, `offset`, `record`).
+pub fn parse_error(py: Python<'_>, message: String, pos: Option<decp_core::Position>) -> PyErr {
+    let err = ParseError::new_err(message);
+    let v = err.value(py);
+    let _ = v.setattr("line", pos.map(|p| p.line));
+    let _ = v.setattr("column", pos.map(|p| p.column));
+    let _ = v.setattr("offset", pos.map(|p| p.byte));
+    let _ = v.setattr("record", pos.and_then(|p| p.record));
+    err
 }

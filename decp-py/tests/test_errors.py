@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pathlib
+from typing import Callable
 
 import decp
 import pytest
@@ -179,3 +180,24 @@ def test_limits_are_the_cores_and_checked() -> None:
     # What was loaded with wider limits is written back (the objects are in memory).
     wide = decp.loads(deep, limits={"max_depth": 100})
     assert "[[[[" in decp.dumps(wide).replace(" ", "").replace("\n", "")
+
+
+def test_os_errors_name_the_file_as_open_does(tmp_path: pathlib.Path) -> None:
+    import errno
+
+    missing = tmp_path / "absent.json"
+    calls: list[Callable[[], object]] = [
+        lambda: decp.load(missing),
+        lambda: decp.iter_records(missing),
+        lambda: decp.scan(missing),
+        lambda: decp.to_ocds(missing, ocid_prefix="ocds-abc123"),
+        lambda: decp.duplicates([missing]),
+    ]
+    for call in calls:
+        with pytest.raises(FileNotFoundError) as e:
+            call()
+        assert e.value.errno == errno.ENOENT
+        assert e.value.filename == str(missing)
+    with pytest.raises(IsADirectoryError) as d:
+        decp.load(tmp_path)
+    assert d.value.filename == str(tmp_path)

@@ -110,7 +110,7 @@ def test_duplicates_is_the_clis_report(tmp_path: pathlib.Path) -> None:
     )
     assert ours == json.loads(report.read_text(encoding="utf-8"), parse_float=decimal.Decimal)
     with open(a, "rb") as f, pytest.raises(ValueError):
-        decp.duplicates([f])
+        decp.duplicates([f])  # type: ignore[list-item]
 
 
 def test_duplicates_reads_a_directory_as_the_cli_does(tmp_path: pathlib.Path) -> None:
@@ -172,3 +172,21 @@ def test_dump_ocds_raises_the_file_objects_error_and_refuses_non_files() -> None
         decp.dump_ocds(OFFICIAL / "v2/json/marches_concessions.json", object(), ocid_prefix="ocds-abc123")
     with pytest.raises(decp.ParseError):
         decp.dump_ocds(b'{"marches": ', io.BytesIO(), ocid_prefix="ocds-abc123")
+
+
+def test_a_document_that_is_not_decp_is_a_parse_error_not_an_empty_package() -> None:
+    for export in (
+        lambda: decp.to_ocds(b'{"a": 1}', ocid_prefix="ocds-abc123"),
+        lambda: decp.dump_ocds(b'{"a": 1}', io.BytesIO(), ocid_prefix="ocds-abc123"),
+    ):
+        with pytest.raises(decp.ParseError):
+            export()
+    with pytest.raises(decp.ParseError):
+        decp.loads(b'{"a": 1}')
+
+
+def test_stray_text_between_records_is_warned_about() -> None:
+    (case,) = (OFFICIAL.parent / "cases").glob("17-*.json")
+    with pytest.warns(decp.OcdsWarning):
+        package = decp.to_ocds(case, ocid_prefix="ocds-abc123")
+    assert package["releases"]

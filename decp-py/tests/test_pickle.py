@@ -49,6 +49,8 @@ def test_an_issue_pickles_equal() -> None:
     assert back.loc == issue.loc == ("marches", "marche", 0, "dureeMois")
     assert (back.line, back.column, back.message) == (issue.line, issue.column, issue.message)
     assert back.to_dict() == issue.to_dict()
+    # Equal issues hash alike: sets of findings work.
+    assert len({issue, back}) == 1
 
 
 def test_validation_error_pickles_with_its_issues() -> None:

@@ -69,6 +69,8 @@ class _SupportsWrite(Protocol):
     def write(self, data: Any, /) -> object: ...
 
 _Source = str | bytes | bytearray | os.PathLike[str] | _SupportsRead | dict[str, Any]
+# What `duplicates` reads twice: paths (files or directories) and bytes.
+_DupSource = str | bytes | bytearray | os.PathLike[str]
 """A document: a path (``str`` not starting with ``{``, ``[`` or ``<``, or
 ``os.PathLike``), its text (``str`` starting with ``{``, ``[`` or ``<``: already
 decoded, so an XML declaration's ``encoding`` is ignored), its bytes (the
@@ -109,7 +111,8 @@ class Issue:
 
     The catalogue of codes is :func:`rules`; the JSON form is :meth:`to_dict`,
     identical to an entry of the CLI's JSON report. Issues compare equal field by
-    field and pickle (to come back from ``multiprocessing`` workers)."""
+    field, hash (sets, dict keys) and pickle (to come back from ``multiprocessing``
+    workers)."""
 
     @property
     def code(self) -> str:
@@ -412,7 +415,7 @@ def upgrade(
     """A document, v1 or v2, as a v2 document in Python objects (see :func:`load`)."""
 
 def duplicates(
-    srcs: _Source | Iterable[_Source],
+    srcs: _DupSource | Iterable[_DupSource],
     *,
     prefer: str | Iterable[str] = (),
     format: _Format | None = None,
@@ -424,7 +427,7 @@ def duplicates(
     each is read twice, so not file objects; a directory stands for its ``*.json``
     and ``*.xml`` files, recursively, as on the command line; ``bytes`` are named
     ``<bytes HASH>`` by their content), as ``decp dedup --report`` gives them:
-    ``{"records", "kept", "dropped", "groups": [{"key", "kept", "dropped"}],
+    ``{"records", "kept", "dropped", "unreadable", "groups": [{"key", "kept", "dropped"}],
     "near_duplicates": [[PLACE, …]]}``; a PLACE is ``{"source", "record"}`` (record
     from 0), a dropped one has a ``"reason"`` (the criterion that chose the kept
     record: ``datePublicationDonnees``, ``findings``, ``fields``, ``prefer``,
@@ -480,8 +483,10 @@ def to_ocds(
     ``publishedDate`` is the latest release date.
 
     Records that cannot be exported are skipped with an :class:`OcdsWarning` each
-    (message in ``lang``). Raises :class:`ParseError` when the document cannot be
-    read, ``ValueError`` for an empty ``ocid_prefix``.
+    (message in ``lang``), as are errors about the envelope (text between records).
+    Raises :class:`ParseError` when the document cannot be read or is not DECP,
+    ``OSError`` (``FileNotFoundError``…, with ``filename``) for a path that cannot be
+    opened, ``ValueError`` for an empty ``ocid_prefix``.
     """
 
 def dump_ocds(
