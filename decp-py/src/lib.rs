@@ -63,9 +63,18 @@ fn parse_dates(s: &str) -> PyResult<bool> {
     }
 }
 
-/// Worker threads: the core's rule (`decp_core::pipeline::jobs`), as the CLI's `-j`.
-fn threads(j: Option<usize>) -> usize {
-    decp_core::pipeline::jobs(j)
+/// Worker threads: the core's rule (`decp_core::pipeline::jobs`), as the CLI's `-j`;
+/// a negative number is a `ValueError` (not the `OverflowError` of a conversion).
+fn threads(j: Option<i64>) -> PyResult<usize> {
+    match j {
+        Some(n) if n < 0 => Err(PyValueError::new_err(format!(
+            "jobs must be 0 or more (0 or 1: one thread), not {n}"
+        ))),
+        Some(n) => Ok(decp_core::pipeline::jobs(Some(
+            usize::try_from(n).unwrap_or(usize::MAX),
+        ))),
+        None => Ok(decp_core::pipeline::jobs(None)),
+    }
 }
 
 /// The records of a document, read to the end (syntax errors and, in strict mode,
@@ -257,7 +266,7 @@ fn validate(
     upgrade: bool,
     format: Option<&str>,
     max_issues: Option<u64>,
-    jobs: Option<usize>,
+    jobs: Option<i64>,
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Report> {
     guarded(|| {
@@ -310,7 +319,7 @@ fn validate(
         let checker = Checker::new(DecodeOptions::default())
             .validator(validator)
             .upgrade(upgrade);
-        let jobs = threads(jobs);
+        let jobs = threads(jobs)?;
         source::READ_ERROR.with(|r| r.borrow_mut().take());
         let mut report = py.detach(|| {
             let mut fr = FileReport::new(name);
@@ -388,7 +397,7 @@ fn _to_ocds(
     publisher: Option<String>,
     format: Option<&str>,
     normalize: bool,
-    jobs: Option<usize>,
+    jobs: Option<i64>,
     lang: &str,
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<(String, Vec<Issue>)> {
@@ -422,7 +431,7 @@ fn _dump_ocds(
     publisher: Option<String>,
     format: Option<&str>,
     normalize: bool,
-    jobs: Option<usize>,
+    jobs: Option<i64>,
     lang: &str,
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Vec<Issue>> {
@@ -469,7 +478,7 @@ impl OcdsOpts {
         publisher: Option<String>,
         format: Option<&str>,
         normalize: bool,
-        jobs: Option<usize>,
+        jobs: Option<i64>,
         lang: &str,
         limits: Option<std::collections::HashMap<String, i128>>,
     ) -> PyResult<OcdsOpts> {
@@ -491,7 +500,7 @@ impl OcdsOpts {
                 normalize,
                 limits: parse_limits(limits)?,
             },
-            jobs: threads(jobs),
+            jobs: threads(jobs)?,
             lang,
         })
     }
@@ -562,7 +571,7 @@ fn _duplicates(
     prefer: Vec<String>,
     format: Option<&str>,
     normalize: bool,
-    jobs: Option<usize>,
+    jobs: Option<i64>,
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<String> {
     guarded(|| {
@@ -619,7 +628,7 @@ fn _duplicates(
             Src::Text(b) => Src::Text(b.clone()),
             _ => unreachable!("refused above"),
         };
-        let jobs = threads(jobs);
+        let jobs = threads(jobs)?;
         let result = py.detach(|| {
             let mut index = decp_core::dedup::Index::new(prefer);
             for (s, name) in &sources {

@@ -158,7 +158,7 @@ pub struct Report {
 }
 
 /// A report's figures, as the getters give them.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Summary {
     valid: bool,
     records: u64,
@@ -384,6 +384,21 @@ impl Report {
     }
     fn __bool__(&self) -> bool {
         self.summary.valid
+    }
+    /// Equal when the figures and the JSON entry are (the same input validated
+    /// twice, a report and its unpickled copy); `NotImplemented` for another type.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let py = other.py();
+        match other.cast::<Report>() {
+            Ok(o) => {
+                let o = o.get();
+                let same =
+                    self.summary == o.summary && self.entry.json(false) == o.entry.json(false);
+                same.into_pyobject(py)
+                    .map_or_else(|_| py.None(), |b| b.to_owned().into_any().unbind())
+            }
+            Err(_) => py.NotImplemented(),
+        }
     }
     fn __repr__(&self) -> String {
         format!(

@@ -49,8 +49,8 @@ pub fn scan(
     normalize: bool,
     state: &str,
     float: bool,
-    batch_size: usize,
-    jobs: Option<usize>,
+    batch_size: i64,
+    jobs: Option<i64>,
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Scan> {
     crate::guarded(|| {
@@ -67,9 +67,14 @@ pub fn scan(
                 )));
             }
         };
-        if batch_size == 0 {
-            return Err(PyValueError::new_err("batch_size must be at least 1"));
-        }
+        let batch_size = match usize::try_from(batch_size) {
+            Ok(n) if n > 0 => n,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "batch_size must be at least 1, not {batch_size}"
+                )));
+            }
+        };
         let src_py = src.py();
         let (src, name) = source(src, false)?;
         let origin = match src {
@@ -96,7 +101,7 @@ pub fn scan(
             float,
             source: name,
             batch_size,
-            jobs: crate::threads(jobs),
+            jobs: crate::threads(jobs)?,
         })
     })
 }

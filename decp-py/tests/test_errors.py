@@ -201,3 +201,16 @@ def test_os_errors_name_the_file_as_open_does(tmp_path: pathlib.Path) -> None:
     with pytest.raises(IsADirectoryError) as d:
         decp.load(tmp_path)
     assert d.value.filename == str(tmp_path)
+
+
+def test_negative_counts_are_value_errors() -> None:
+    doc = '{"marches": {"marche": [{"id": "A"}]}}'
+    with pytest.raises(ValueError, match="jobs"):
+        decp.validate(doc, jobs=-1)
+    with pytest.raises(ValueError, match="jobs"):
+        decp.scan(doc, jobs=-2)
+    with pytest.raises(ValueError, match="batch_size"):
+        decp.scan(doc, batch_size=-1)
+    with pytest.raises(ValueError, match="batch_size"):
+        decp.scan(doc, batch_size=0)
+    assert decp.validate(doc, jobs=0).records == 1

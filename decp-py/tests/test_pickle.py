@@ -32,6 +32,12 @@ def test_a_report_pickles_with_its_findings_and_its_json() -> None:
         assert back.to_json() == r.to_json()
         assert back.to_json(indent=2) == r.to_json(indent=2)
         assert repr(back) == repr(r)
+        assert back == r
+    # Reports compare by value: the same input validated twice, not another one.
+    assert decp.validate(DOC, lang="en") == r
+    assert decp.validate(DOC, lang="fr") != r
+    assert decp.validate('{"marches": {"marche": []}}') != r
+    assert r != object()
 
 
 def test_a_report_on_unreadable_input_keeps_its_fatal_error() -> None:

@@ -156,7 +156,8 @@ class Report:
     """What :func:`validate` found in one input. True when valid.
 
     A report pickles with its findings and its JSON entry: unpickled, every
-    property and :meth:`to_dict` / :meth:`to_json` give what the original gave."""
+    property and :meth:`to_dict` / :meth:`to_json` give what the original gave.
+    Reports compare equal when their figures and JSON entries are (unhashable)."""
 
     @property
     def valid(self) -> bool:
