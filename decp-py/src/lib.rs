@@ -23,8 +23,8 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::objects::{Issue, RecordIterator, Report};
 use crate::source::{
-    DecpError, ParseError, ReadOpts, Src, ValidationError, open, parse_format, parse_limits,
-    parse_mode, source, to_py_err,
+    DecpError, ParseError, ReadOpts, Src, ValidationError, open, parse_format, parse_mode, source,
+    to_py_err,
 };
 use crate::values::{Numbers, PySink};
 
@@ -120,12 +120,7 @@ fn _load<'py>(
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guarded(|| {
-        let o = ReadOpts {
-            format: parse_format(format)?,
-            mode: parse_mode(mode)?,
-            normalize,
-            limits: parse_limits(limits)?,
-        };
+        let o = ReadOpts::parse(format, parse_mode(mode)?, normalize, limits)?;
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
         let (src, _) = source(src, text_is_document)?;
         source::check_path(py, &src)?;
@@ -303,16 +298,12 @@ fn validate(
                 Families::of(&fs)
             }
         };
-        let o = ReadOpts {
-            format: parse_format(format)?,
-            mode: if strict {
-                decp_core::Mode::Strict
-            } else {
-                decp_core::Mode::Tolerant
-            },
-            normalize,
-            limits: parse_limits(limits)?,
+        let mode = if strict {
+            decp_core::Mode::Strict
+        } else {
+            decp_core::Mode::Tolerant
         };
+        let o = ReadOpts::parse(format, mode, normalize, limits)?;
         let (src, name) = source(src, false)?;
         let is_value = matches!(src, Src::Value(_));
         let validator = Validator::new(ValidatorOptions::default().families(families));
@@ -362,12 +353,7 @@ fn iter_records(
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<RecordIterator> {
     guarded(|| {
-        let o = ReadOpts {
-            format: parse_format(format)?,
-            mode: parse_mode(mode)?,
-            normalize,
-            limits: parse_limits(limits)?,
-        };
+        let o = ReadOpts::parse(format, parse_mode(mode)?, normalize, limits)?;
         let lang = parse_lang(lang)?;
         let (numbers, dates) = (Numbers::parse(numbers)?, parse_dates(dates)?);
         let (src, _) = source(src, false)?;
@@ -494,12 +480,7 @@ impl OcdsOpts {
         }
         Ok(OcdsOpts {
             package,
-            read: ReadOpts {
-                format: parse_format(format)?,
-                mode: decp_core::Mode::Tolerant,
-                normalize,
-                limits: parse_limits(limits)?,
-            },
+            read: ReadOpts::parse(format, decp_core::Mode::Tolerant, normalize, limits)?,
             jobs: threads(jobs)?,
             lang,
         })
@@ -575,12 +556,7 @@ fn _duplicates(
     limits: Option<std::collections::HashMap<String, i128>>,
 ) -> PyResult<String> {
     guarded(|| {
-        let o = ReadOpts {
-            format: parse_format(format)?,
-            mode: decp_core::Mode::Tolerant,
-            normalize,
-            limits: parse_limits(limits)?,
-        };
+        let o = ReadOpts::parse(format, decp_core::Mode::Tolerant, normalize, limits)?;
         // Each source is read twice: paths and bytes only (a file object could not be).
         let mut sources = Vec::new();
         for src in &srcs {

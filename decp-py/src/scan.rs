@@ -11,9 +11,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 
-use crate::source::{
-    DecpError, ReadOpts, Src, open, open_boxed, parse_format, parse_limits, source, to_py_err,
-};
+use crate::source::{DecpError, ReadOpts, Src, open, open_boxed, source, to_py_err};
 
 /// Where a scan reads from, kept so that each stream re-opens it.
 enum Origin {
@@ -90,12 +88,7 @@ pub fn scan(
         };
         Ok(Scan {
             origin,
-            opts: ReadOpts {
-                format: parse_format(format)?,
-                mode: decp_core::Mode::Tolerant,
-                normalize,
-                limits: parse_limits(limits)?,
-            },
+            opts: ReadOpts::parse(format, decp_core::Mode::Tolerant, normalize, limits)?,
             table,
             current_only,
             float,

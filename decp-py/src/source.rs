@@ -177,6 +177,24 @@ pub struct ReadOpts {
     pub limits: decp_core::Limits,
 }
 
+impl ReadOpts {
+    /// The reading options of a call, from its Python arguments (`format=` and
+    /// `limits=` checked, a `ValueError` naming what is wrong).
+    pub fn parse(
+        format: Option<&str>,
+        mode: Mode,
+        normalize: bool,
+        limits: Option<std::collections::HashMap<String, i128>>,
+    ) -> PyResult<ReadOpts> {
+        Ok(ReadOpts {
+            format: parse_format(format)?,
+            mode,
+            normalize,
+            limits: parse_limits(limits)?,
+        })
+    }
+}
+
 /// The `limits` argument: a mapping of `decp_core::Limits` field names to
 /// values; the others keep their defaults.
 pub fn parse_limits(

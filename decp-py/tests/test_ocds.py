@@ -187,6 +187,10 @@ def test_a_document_that_is_not_decp_is_a_parse_error_not_an_empty_package() -> 
 
 def test_stray_text_between_records_is_warned_about() -> None:
     (case,) = (OFFICIAL.parent / "cases").glob("17-*.json")
-    with pytest.warns(decp.OcdsWarning):
+    with pytest.warns(decp.OcdsWarning) as w:
         package = decp.to_ocds(case, ocid_prefix="ocds-abc123")
     assert package["releases"]
+    with pytest.warns(decp.OcdsWarning) as d:
+        decp.dump_ocds(case, io.BytesIO(), ocid_prefix="ocds-abc123")
+    # Each warning points at the caller's line, not inside the package.
+    assert {r.filename for r in [*w, *d]} == {__file__}

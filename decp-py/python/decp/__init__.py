@@ -267,7 +267,6 @@ def to_ocds(
 ) -> dict[str, Any]:
     import decimal
     import json
-    import warnings
 
     text, skipped = _decp._to_ocds(
         src,
@@ -280,9 +279,17 @@ def to_ocds(
         lang=lang,
         limits=limits,
     )
-    for issue in skipped:
-        warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
+    _warn_not_exported(skipped)
     return json.loads(text, parse_float=decimal.Decimal)
+
+
+def _warn_not_exported(skipped: list[Issue]) -> None:
+    """One ``OcdsWarning`` per record (or envelope error) the package left out,
+    pointing at the caller of ``to_ocds`` / ``dump_ocds``."""
+    import warnings
+
+    for issue in skipped:
+        warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=3)
 
 
 def dump_ocds(
@@ -298,8 +305,6 @@ def dump_ocds(
     lang: str = "fr",
     limits: Any = None,
 ) -> None:
-    import warnings
-
     skipped = _decp._dump_ocds(
         src,
         fp,
@@ -312,8 +317,7 @@ def dump_ocds(
         lang=lang,
         limits=limits,
     )
-    for issue in skipped:
-        warnings.warn(f"{issue.path}: {issue.message}", OcdsWarning, stacklevel=2)
+    _warn_not_exported(skipped)
 
 
 def duplicates(
