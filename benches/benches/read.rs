@@ -6,6 +6,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use decp_benches::{corpus, dirty_corpus};
 use decp_core::{
     Checker, DecodeOptions, Format, RawRecord, Reader, Validator, ValidatorOptions, Writer,
+    pipeline,
 };
 use std::hint::black_box;
 
@@ -46,6 +47,27 @@ fn read(c: &mut Criterion) {
                 while r.read_raw(&mut raw).unwrap() {
                     n += 1;
                 }
+                black_box(n)
+            })
+        });
+
+        // The serial stage of several jobs: the reading thread's work alone
+        // (records cut out in batches, as `pipeline` hands them to workers).
+        g.bench_function("split for workers", |b| {
+            b.iter(|| {
+                let mut n = 0usize;
+                pipeline::for_each_batch_ordered(
+                    Reader::from_slice(black_box(&data)).unwrap(),
+                    1,
+                    256,
+                    &|_| {},
+                    |batch| batch.len(),
+                    |k| {
+                        n += k;
+                        true
+                    },
+                )
+                .unwrap();
                 black_box(n)
             })
         });

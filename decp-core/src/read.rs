@@ -23,6 +23,14 @@ pub use crate::split::{Limits, RawRecord};
 use crate::tree;
 use crate::v1;
 
+/// Above this many bytes, a thread's tree arena is dropped after the record.
+const ARENA_KEPT: usize = 1 << 20;
+
+thread_local! {
+    /// The arena of the record trees parsed on this thread ([`RawRecord::with_tree`]).
+    static ARENA: std::cell::RefCell<Bump> = std::cell::RefCell::new(Bump::new());
+}
+
 impl RawRecord {
     /// Decodes the record's bytes into the typed model.
     ///
@@ -69,25 +77,39 @@ impl RawRecord {
         };
         let transcoded;
         let mut encoding_repair = false;
-        let text = match tree::utf8(&self.bytes) {
+        let text = match tree::utf8(self.bytes()) {
             Ok(t) => t,
             Err(_) if opts.normalize => {
-                let mut v = Vec::with_capacity(self.bytes.len() + 16);
-                SingleByte::WINDOWS_1252.decode_into(&self.bytes, &mut v);
+                let mut v = Vec::with_capacity(self.bytes().len() + 16);
+                SingleByte::WINDOWS_1252.decode_into(self.bytes(), &mut v);
                 transcoded = String::from_utf8(v).unwrap_or_default();
                 encoding_repair = true;
                 transcoded.as_str()
             }
             Err(e) => return Err(syntax(e.off, e.msg)),
         };
-        // The tree's arena: about what the record's text takes, grown as needed.
-        let bump = Bump::with_capacity(2 * text.len());
-        let node = match self.format {
-            Format::Json => tree::parse_json(text, limits, opts.normalize, &bump),
-            Format::Xml => tree::parse_xml(text, limits, &bump).map(|(_, n)| n),
-        }
-        .map_err(|e| syntax(e.off, e.msg))?;
-        f(&node, text.as_bytes(), encoding_repair)
+        let run = |bump: &Bump| {
+            let node = match self.format {
+                Format::Json => tree::parse_json(text, limits, opts.normalize, bump),
+                Format::Xml => tree::parse_xml(text, limits, bump).map(|(_, n)| n),
+            }
+            .map_err(|e| syntax(e.off, e.msg))?;
+            f(&node, text.as_bytes(), encoding_repair)
+        };
+        // The tree's arena: this thread's, reset per record (no allocation per
+        // record once it has grown to the records' size), unless in use already.
+        ARENA.with(|arena| match arena.try_borrow_mut() {
+            Ok(mut bump) => {
+                bump.reset();
+                let r = run(&bump);
+                if bump.allocated_bytes() > ARENA_KEPT {
+                    // A very large record's arena is not kept for the next ones.
+                    *bump = Bump::new();
+                }
+                r
+            }
+            Err(_) => run(&Bump::with_capacity(2 * text.len())),
+        })
     }
 
     /// Decodes a tree built elsewhere (from a generic value): no bytes to place
@@ -282,7 +304,7 @@ impl RawRecord {
                     .filter(|r| r.is_empty() || r.starts_with('/'))
             })
             .unwrap_or(pointer);
-        let Ok(text) = tree::utf8(&self.bytes) else {
+        let Ok(text) = tree::utf8(self.bytes()) else {
             return self.position;
         };
         let bump = Bump::new();
@@ -527,6 +549,19 @@ impl<R: Read> Reader<R> {
         match &mut self.split {
             Splitter::Json(s) => s.next(&mut self.src, raw),
             Splitter::Xml(s) => s.next(&mut self.src, raw),
+        }
+    }
+
+    /// Up to `max` more records for the parallel driver's reading thread, cut by
+    /// the splitter's fast path (a JSON list of records whose next records are
+    /// whole in the buffer) and given to `push`; 0 when the next record is for
+    /// [`Reader::read_raw`] (an XML record, the envelope, an error, a record
+    /// straddling a refill or over a limit). The records are those `read_raw`
+    /// would give, with the same positions.
+    pub(crate) fn read_run(&mut self, max: usize, push: impl FnMut(RawRecord)) -> usize {
+        match &mut self.split {
+            Splitter::Json(s) => s.next_run(&mut self.src, max, push),
+            Splitter::Xml(_) => 0,
         }
     }
 

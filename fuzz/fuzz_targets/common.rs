@@ -3,8 +3,8 @@
 //! read, and write it back; any panic is a bug.
 
 use decp_core::{
-    Checker, FileReport, Format, Mode, ReaderBuilder, Validator, ValidatorOptions, Writer,
-    WriterBuilder,
+    Checker, FileReport, Format, Mode, RawRecord, ReaderBuilder, Validator, ValidatorOptions,
+    Writer, WriterBuilder, pipeline,
 };
 
 pub fn read_all(data: &[u8], format: Format) {
@@ -19,6 +19,7 @@ pub fn read_all(data: &[u8], format: Format) {
             Mode::Strict
         })
         .normalize(flags & 2 != 0);
+    same_cuts(data, &b);
     // The per-record step and the file workflow, as the CLI runs them.
     if let Ok(reader) = b.from_slice(data) {
         let checker = Checker::new(reader.decode_options())
@@ -68,6 +69,52 @@ pub fn read_all(data: &[u8], format: Format) {
             }
         }
     }
+}
+
+/// The reading of the parallel driver (runs of whole records cut from the buffer,
+/// their ends found 64 bytes at a time) gives what the splitter's walk gives, one
+/// record at a time: the same records, bytes, positions and errors.
+fn same_cuts(data: &[u8], b: &ReaderBuilder) {
+    let describe = |item: &Result<RawRecord, decp_core::Error>| match item {
+        Ok(r) => format!(
+            "{:?} {} {:?} {:?}",
+            r.kind(),
+            r.kind_index(),
+            r.position(),
+            r.bytes()
+        ),
+        Err(e) => format!("error: {e}"),
+    };
+    let Ok(mut reader) = b.from_slice(data) else {
+        return;
+    };
+    let mut walked = Vec::new();
+    let mut raw = RawRecord::default();
+    let end = loop {
+        match reader.read_raw(&mut raw) {
+            Ok(true) => walked.push(describe(&Ok(raw.clone()))),
+            Ok(false) => break None,
+            Err(e) if e.is_fatal() => break Some(e.to_string()),
+            Err(e) => walked.push(describe(&Err(e))),
+        }
+    };
+    let Ok(reader) = b.from_slice(data) else {
+        panic!("the same bytes read twice");
+    };
+    let mut cut = Vec::new();
+    let stop = pipeline::for_each_batch_ordered(
+        reader,
+        1,
+        7,
+        &|_| {},
+        |batch| batch.iter().map(describe).collect::<Vec<_>>(),
+        |v| {
+            cut.extend(v);
+            true
+        },
+    );
+    assert_eq!(walked, cut, "the driver's reading and the walk differ");
+    assert_eq!(end, stop.err().map(|e| e.to_string()));
 }
 
 /// Gives one byte per read.

@@ -4,8 +4,8 @@
 use std::io::Read;
 
 use super::Limits;
-use super::source::{Source, advance_pos};
-use super::{Common, RawRecord, Seek, kind_of, too_large_skipped};
+use super::source::{Source, advance_counted, advance_pos};
+use super::{Common, RawRecord, Seek, Shared, index, kind_of, too_large_skipped};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -94,6 +94,9 @@ pub(crate) struct JsonSplitter {
     pending: std::collections::VecDeque<Error>,
     /// Where the root object starts.
     root_at: Position,
+    /// The records of a run of the fast path (start, end, position), kept for
+    /// its capacity.
+    run: Vec<(usize, usize, Position)>,
 }
 
 impl JsonSplitter {
@@ -108,6 +111,7 @@ impl JsonSplitter {
             deferred: Vec::new(),
             pending: std::collections::VecDeque::new(),
             root_at: Position::START,
+            run: Vec::new(),
         }
     }
 
@@ -422,6 +426,95 @@ impl JsonSplitter {
         ))
     }
 
+    /// Describes a record of a list that starts at `at` (v1's list: `kind` is `None`).
+    fn begin_item(&mut self, rec: &mut RawRecord, kind: Option<RecordKind>, at: Position) {
+        self.c
+            .begin(rec, kind.unwrap_or(RecordKind::Marche), Format::Json, at);
+        if kind.is_none() {
+            rec.envelope = Envelope::Array;
+            rec.kind_index = rec.position.record.unwrap_or(0);
+        }
+    }
+
+    /// The fast path through a list of records (see [`Reader::read_run`]): cuts
+    /// up to `max` records that are whole in the buffered input, finding each end
+    /// with [`index::object_end`] instead of the token walk, copies them at once
+    /// into one shared buffer and gives them to `push`. Returns how many; 0 when
+    /// the next record is not plainly there (not an object, not whole in the
+    /// buffer, over a limit, the end of the list, an error due): the general path
+    /// ([`JsonSplitter::next`]) then takes it. Each record is the one `next` gives,
+    /// with the same position.
+    ///
+    /// [`Reader::read_run`]: crate::Reader
+    pub fn next_run<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        max: usize,
+        mut push: impl FnMut(RawRecord),
+    ) -> usize {
+        let JState::Array { kind, mut first } = self.state else {
+            return 0;
+        };
+        if self.c.done || !self.pending.is_empty() {
+            return 0;
+        }
+        let limits = self.c.limits;
+        let room = limits.max_records.saturating_sub(self.c.index);
+        let text = src.chunk();
+        let ws = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
+        let mut pos = src.pos;
+        let mut at = 0;
+        let mut found = std::mem::take(&mut self.run);
+        found.clear();
+        while found.len() < max && (found.len() as u64) < room {
+            let mut j = at + text[at..].iter().take_while(|b| ws(b)).count();
+            if !first {
+                if text.get(j) != Some(&b',') {
+                    break;
+                }
+                j += 1;
+                j += text[j..].iter().take_while(|b| ws(b)).count();
+            }
+            if text.get(j) != Some(&b'{') {
+                break;
+            }
+            let index::ObjectEnd::At {
+                end,
+                newlines,
+                last_newline,
+            } = index::object_end(&text[j..], limits.max_depth, limits.max_record_bytes)
+            else {
+                break;
+            };
+            advance_pos(&mut pos, &text[at..j]);
+            let start = pos;
+            advance_counted(&mut pos, &text[j..j + end], newlines, last_newline);
+            found.push((j, j + end, start));
+            at = j + end;
+            first = false;
+        }
+        let n = found.len();
+        if n > 0 {
+            let lo = found[0].0;
+            let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..at]);
+            for &(start, end, pos) in &found {
+                let mut rec = RawRecord::default();
+                self.begin_item(&mut rec, kind, pos);
+                rec.shared = Some(Shared {
+                    buf: std::sync::Arc::clone(&buf),
+                    start: start - lo,
+                    end: end - lo,
+                });
+                guess_kind(&mut rec, None);
+                push(rec);
+            }
+            self.state = JState::Array { kind, first: false };
+            src.consume_to(at, pos);
+        }
+        self.run = found;
+        n
+    }
+
     pub fn next<R: Read>(&mut self, src: &mut Source<R>, rec: &mut RawRecord) -> Result<bool> {
         match self.seek_record(src, rec)? {
             Seek::End => Ok(false),
@@ -658,16 +751,7 @@ impl JsonSplitter {
                         return Err(self.resync(src, kind)?);
                     }
                     self.state = JState::Array { kind, first: false };
-                    self.c.begin(
-                        rec,
-                        kind.unwrap_or(RecordKind::Marche),
-                        Format::Json,
-                        src.pos,
-                    );
-                    if kind.is_none() {
-                        rec.envelope = Envelope::Array;
-                        rec.kind_index = rec.position.record.unwrap_or(0);
-                    }
+                    self.begin_item(rec, kind, src.pos);
                     return Ok(true);
                 }
                 JState::Lines => {
@@ -714,9 +798,8 @@ fn at_in(start: Position, before: &[u8]) -> Position {
 /// header, `RawRecord::kind`), the same whether it was copied or read in place.
 /// `bytes`: the record's text when not in `rec.bytes`.
 pub(crate) fn guess_kind(rec: &mut RawRecord, bytes: Option<&[u8]>) {
-    let bytes = bytes.unwrap_or(&rec.bytes);
     if rec.envelope == Envelope::Array
-        && memchr::memmem::find(bytes, b"\"autoriteConcedante\"").is_some()
+        && memchr::memmem::find(bytes.unwrap_or(rec.bytes()), b"\"autoriteConcedante\"").is_some()
     {
         rec.kind = RecordKind::Concession;
     }

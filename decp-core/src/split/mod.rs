@@ -36,6 +36,7 @@ use crate::record::RecordKind;
 
 pub use crate::limits::Limits;
 
+mod index;
 mod json;
 mod source;
 mod xml;
@@ -62,6 +63,18 @@ pub struct RawRecord {
     /// Why the record could not be kept, when the splitter read it to its end but
     /// refused it (over a limit): decoding gives this error, at the record's place.
     pub(crate) failed: Option<Box<Error>>,
+    /// The record's bytes when they are a range of a buffer shared with the other
+    /// records cut in the same run (then `bytes` is empty).
+    pub(crate) shared: Option<Shared>,
+}
+
+/// A range of a buffer shared by the records cut in one run of the splitter's
+/// fast path: one copy for all of them, freed with the last.
+#[derive(Debug, Clone)]
+pub(crate) struct Shared {
+    pub buf: std::sync::Arc<[u8]>,
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Default for RawRecord {
@@ -75,6 +88,7 @@ impl Default for RawRecord {
             envelope: Envelope::Object,
             path: None,
             failed: None,
+            shared: None,
         }
     }
 }
@@ -107,6 +121,7 @@ impl RawRecord {
             },
             path: Some(String::new()),
             failed: None,
+            shared: None,
         }
     }
 
@@ -127,7 +142,10 @@ impl RawRecord {
     }
     /// The record's bytes, exactly as in the input (one JSON value or one XML element).
     pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+        match &self.shared {
+            Some(s) => &s.buf[s.start..s.end],
+            None => &self.bytes,
+        }
     }
     /// Where the record starts; `position().record` is its index in the document.
     pub fn position(&self) -> Position {
@@ -140,7 +158,7 @@ impl RawRecord {
     }
     /// The position of byte `offset` of the record.
     pub fn locate(&self, offset: usize) -> Position {
-        locate(&self.bytes, self.position, offset)
+        locate(self.bytes(), self.position, offset)
     }
 }
 
@@ -195,6 +213,7 @@ impl Common {
         rec.bytes.clear();
         rec.path = None;
         rec.failed = None;
+        rec.shared = None;
         rec.position = Position {
             record: Some(self.index),
             ..pos

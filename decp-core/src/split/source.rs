@@ -25,6 +25,19 @@ pub(crate) fn advance_pos(pos: &mut Position, s: &[u8]) {
     }
 }
 
+/// Moves `pos` over `s`, whose line feeds are already counted: `newlines` of
+/// them, the last at `last`.
+pub(crate) fn advance_counted(pos: &mut Position, s: &[u8], newlines: u64, last: Option<usize>) {
+    pos.byte += s.len() as u64;
+    match last {
+        Some(last) => {
+            pos.line += newlines;
+            pos.column = 1 + count_chars(&s[last + 1..]);
+        }
+        None => pos.column += count_chars(s),
+    }
+}
+
 /// The position of byte `off` of a record that starts at `start`.
 pub(crate) fn locate(bytes: &[u8], start: Position, off: usize) -> Position {
     let mut p = start;
@@ -163,6 +176,13 @@ impl<R: Read> Source<R> {
         }
         advance_pos(&mut self.pos, s);
         self.start += n;
+    }
+
+    /// Consumes `n` available bytes whose end is at `pos` (computed by the caller).
+    pub fn consume_to(&mut self, n: usize, pos: Position) {
+        debug_assert!(n <= self.end - self.start);
+        self.start += n;
+        self.pos = pos;
     }
 
     /// Buffers up to `n` bytes (fewer only at the end of input) and returns what is

@@ -248,3 +248,112 @@ fn only_the_declaration_at_the_start_names_the_encoding() {
     let got = same_in_pieces(doc.as_bytes(), Format::Xml);
     assert!(got.iter().all(Result::is_ok), "{got:?}");
 }
+
+/// Every record (kind, kind index, record index, line, column, byte, bytes,
+/// failure) or error, read with the fast path first when `runs` (as the parallel
+/// driver's reading thread does), else with the general path alone.
+fn split_json(doc: &[u8], n: usize, limits: Limits, runs: bool) -> (Seen, Vec<u64>, u64) {
+    let mut src = Source::new(Trickle { data: doc, n });
+    let mut json = JsonSplitter::new(limits);
+    let mut out = Vec::new();
+    let mut bytes = Vec::new();
+    let mut fast = 0;
+    let mut seen = |rec: &RawRecord, out: &mut Seen| {
+        let p = rec.position();
+        bytes.push(p.byte);
+        out.push(Ok((
+            rec.kind(),
+            rec.kind_index(),
+            p.record.unwrap(),
+            p.line,
+            p.column,
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(rec.bytes()),
+                rec.failed
+                    .as_ref()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
+            ),
+        )));
+    };
+    for _ in 0..10_000 {
+        if runs {
+            let mut got = Vec::new();
+            let k = json.next_run(&mut src, 3, |r| got.push(r));
+            assert_eq!(k, got.len());
+            fast += k as u64;
+            for rec in &got {
+                seen(rec, &mut out);
+            }
+            if k > 0 {
+                continue;
+            }
+        }
+        let mut rec = RawRecord::default();
+        match json.next(&mut src, &mut rec) {
+            Ok(true) => seen(&rec, &mut out),
+            Ok(false) => break,
+            Err(e) => {
+                let fatal = e.is_fatal();
+                out.push(Err(e.to_string()));
+                if fatal {
+                    break;
+                }
+            }
+        }
+    }
+    (out, bytes, fast)
+}
+
+/// The fast path (whole records found 64 bytes at a time) gives what the token
+/// walk gives: the same records, positions and errors, whatever the reads' sizes
+/// and the limits, and leaves what it cannot take (a record cut by a refill, too
+/// deep, too long, stray text, the end of the list) to the walk.
+#[test]
+fn the_fast_path_cuts_what_the_walk_cuts() {
+    let record = |i: usize| {
+        format!(
+            "{{\"id\": \"{i}\", \"objet\": \"a {{ b }} \\\" c \\\\\", \"n\": {{\"x\": [1, {{\"y\": \"é\"}}]}},\n  \"t\": \"{}\"}}",
+            "ü}".repeat(i % 40)
+        )
+    };
+    let list: Vec<String> = (0..40).map(record).collect();
+    let docs = [
+        format!(
+            "{{\"marches\": {{\"marche\": [{}], \"contrat-concession\": [{}]}}}}",
+            list.join(", "),
+            list[..3].join(",\n    ")
+        ),
+        format!(
+            "{{\"marches\": [\n  {}\n]}}",
+            list.join(",\n  ")
+                .replace("\"n\"", "\"autoriteConcedante\"")
+        ),
+        format!(
+            "{{\"marches\": {{\"marche\": [{}, x {}, {{\"a\": }}, \"s\"]}}}}",
+            list[0], list[1]
+        ),
+        format!("{{\"marches\": {{\"marche\": [{} {}]}}}}", list[0], list[1]),
+        format!("{{\"marches\": {{\"marche\": [{}, {}", list[0], list[1]),
+    ];
+    let limits = [
+        Limits::default(),
+        Limits::default().max_depth(4),
+        Limits::default().max_record_bytes(120),
+        Limits::default().max_records(7),
+    ];
+    // Each record but the first of each list (read with the envelope).
+    let run = split_json(docs[0].as_bytes(), usize::MAX, Limits::default(), true);
+    assert_eq!((run.0.len(), run.2), (43, 41));
+    for doc in &docs {
+        for limits in limits {
+            for n in [1, 5, 64, 200, 1000, usize::MAX] {
+                let walk = split_json(doc.as_bytes(), n, limits, false);
+                let run = split_json(doc.as_bytes(), n, limits, true);
+                assert_eq!(run.0, walk.0, "reads of {n}, {limits:?}, {doc}");
+                assert_eq!(run.1, walk.1, "byte offsets: reads of {n}, {limits:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Where a JSON object ends, found 64 bytes at a time (issue 16's serial stage).
+//!
+//! The splitter's general walk ([`super::JsonSplitter`]) looks at the bytes one
+//! token at a time, which is what a reader thread cannot afford when several
+//! workers wait for records. This module finds the end of an object the way
+//! structural indexers do (simdjson's stage 1, in safe code): each block of 64
+//! bytes becomes bit masks (quotes, backslashes, braces, line feeds) from 16-byte
+//! vector compares (`wide`), escaped characters and string interiors become masks
+//! by carries and a prefix XOR, and the depth of braces moves by population counts,
+//! the bits being looked at one by one only in a block where the object may end or
+//! get too deep. The result is the general walk's on every input (tested against
+//! it, and fuzzed by the `json_reader` target): the same end, the same refusal of
+//! an object too deep or too long (left to the general walk, which reports it).
+
+use wide::u8x16;
+
+const EVEN: u64 = 0x5555_5555_5555_5555;
+
+/// The masks of one block of 64 bytes (bit `i`: byte `i`).
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+    newline: u64,
+}
+
+fn classify(block: &[u8; 64]) -> Masks {
+    let (q, b, o, c, n) = (
+        u8x16::splat(b'"'),
+        u8x16::splat(b'\\'),
+        u8x16::splat(b'{'),
+        u8x16::splat(b'}'),
+        u8x16::splat(b'\n'),
+    );
+    let mut m = Masks {
+        quote: 0,
+        backslash: 0,
+        open: 0,
+        close: 0,
+        newline: 0,
+    };
+    for (k, part) in block.chunks_exact(16).enumerate() {
+        let mut a = [0u8; 16];
+        a.copy_from_slice(part);
+        let v = u8x16::new(a);
+        let bits = |x: u8x16| u64::from(v.simd_eq(x).to_bitmask()) << (16 * k);
+        m.quote |= bits(q);
+        m.backslash |= bits(b);
+        m.open |= bits(o);
+        m.close |= bits(c);
+        m.newline |= bits(n);
+    }
+    m
+}
+
+/// Bit `i` is the XOR of bits `0..=i`: set inside a string (its opening quote
+/// included, its closing quote not).
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// The characters escaped by a backslash (the one after an odd run of them).
+/// `carry` is 1 when the previous block ended with an unpaired backslash; it is
+/// updated for the next block.
+fn escaped(backslash: u64, carry: &mut u64) -> u64 {
+    let backslash = backslash & !*carry;
+    let follows = (backslash << 1) | *carry;
+    let odd_starts = backslash & !EVEN & !follows;
+    let (even_runs, overflow) = odd_starts.overflowing_add(backslash);
+    *carry = u64::from(overflow);
+    (EVEN ^ (even_runs << 1)) & follows
+}
+
+/// Where the object that starts at `text[0]` ends, as far as it can be told from
+/// `text` alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ObjectEnd {
+    /// The object is `text[..end]`; it holds `newlines` line feeds, the last at
+    /// `last_newline`.
+    At {
+        end: usize,
+        newlines: u64,
+        last_newline: Option<usize>,
+    },
+    /// `text` ends (or `max_len` bytes pass) before the object does, or the object
+    /// nests more than `max_depth` braces: the general walk decides.
+    Unknown,
+}
+
+/// Finds the end of the JSON object starting at `text[0]` (which must be `{`): the
+/// brace that closes it outside strings. Only braces and strings count, as in the
+/// splitter's walk of an object (a bracket out of place is the record parser's to
+/// report). `Unknown` when it nests deeper than `max_depth` braces, is longer than
+/// `max_len` bytes, is not whole in `text`, or has a backslash outside strings.
+pub(crate) fn object_end(text: &[u8], max_depth: usize, max_len: usize) -> ObjectEnd {
+    debug_assert_eq!(text.first(), Some(&b'{'));
+    let limit = text.len().min(max_len.saturating_add(1));
+    let max_depth = max_depth as u64;
+    let mut depth = 0u64;
+    let mut in_string = 0u64;
+    let mut carry = 0u64;
+    let mut newlines = 0u64;
+    let mut last_newline = None;
+    let mut base = 0usize;
+    while base < limit {
+        let block: [u8; 64] = match text.get(base..base + 64) {
+            Some(b) => b.try_into().unwrap_or([b' '; 64]),
+            None => {
+                // The last, partial block: padded with spaces, which mean nothing.
+                let mut b = [b' '; 64];
+                b[..text.len() - base].copy_from_slice(&text[base..]);
+                b
+            }
+        };
+        let m = classify(&block);
+        let quotes = m.quote & !escaped(m.backslash, &mut carry);
+        let strings = prefix_xor(quotes) ^ in_string;
+        in_string = 0u64.wrapping_sub(strings >> 63);
+        // A backslash outside strings (broken JSON) escapes nothing for the walk,
+        // but would here: past the first one, the walk decides. Up to it, both
+        // read the same strings, so none goes unseen.
+        let stray = m.backslash & !strings;
+        let open = m.open & !strings;
+        let close = m.close & !strings;
+        // Braces are few (one per block, about, in DECP files): each is looked
+        // at (a population count costs more without the POPCNT instruction).
+        let mut bits = open | close;
+        while bits != 0 {
+            let i = bits.trailing_zeros();
+            bits &= bits - 1;
+            if open >> i & 1 == 1 {
+                depth += 1;
+                if depth > max_depth {
+                    return ObjectEnd::Unknown;
+                }
+            } else {
+                depth -= 1;
+                if depth == 0 {
+                    let end = base + i as usize + 1;
+                    let upto = u64::MAX >> (63 - i);
+                    if end > max_len || stray & upto != 0 {
+                        return ObjectEnd::Unknown;
+                    }
+                    let nl = m.newline & upto;
+                    if nl != 0 {
+                        last_newline = Some(base + 63 - nl.leading_zeros() as usize);
+                    }
+                    newlines += u64::from(nl.count_ones());
+                    return ObjectEnd::At {
+                        end,
+                        newlines,
+                        last_newline,
+                    };
+                }
+            }
+        }
+        if stray != 0 {
+            return ObjectEnd::Unknown;
+        }
+        if m.newline != 0 {
+            newlines += u64::from(m.newline.count_ones());
+            last_newline = Some(base + 63 - m.newline.leading_zeros() as usize);
+        }
+        base += 64;
+    }
+    ObjectEnd::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The end by a byte-at-a-time walk: the reference (with the same refusal of
+    /// a backslash outside strings).
+    fn reference(text: &[u8], max_depth: usize, max_len: usize) -> ObjectEnd {
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        for (i, &b) in text.iter().enumerate() {
+            if i >= max_len.saturating_add(1) {
+                return ObjectEnd::Unknown;
+            }
+            if in_str {
+                if esc {
+                    esc = false;
+                } else if b == b'\\' {
+                    esc = true;
+                } else if b == b'"' {
+                    in_str = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_str = true,
+                b'\\' => return ObjectEnd::Unknown,
+                b'{' => {
+                    depth += 1;
+                    if depth > max_depth {
+                        return ObjectEnd::Unknown;
+                    }
+                }
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if i + 1 > max_len {
+                            return ObjectEnd::Unknown;
+                        }
+                        let head = &text[..=i];
+                        return ObjectEnd::At {
+                            end: i + 1,
+                            newlines: head.iter().filter(|&&c| c == b'\n').count() as u64,
+                            last_newline: head.iter().rposition(|&c| c == b'\n'),
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        ObjectEnd::Unknown
+    }
+
+    #[test]
+    fn escapes_strings_and_braces_across_blocks() {
+        let cases: &[&[u8]] = &[
+            b"{}",
+            b"{\"a\": \"}\"}",
+            b"{\"a\": \"\\\"}\"}",
+            b"{\"a\": \"\\\\\"}",
+            b"{\"a\": \"\\\\\\\"}\"} }",
+            b"{\"a\": {\"b\": {\"c\": 1}}, \"d\": \"{{{\"}\n,",
+            b"{\n  \"a\": 1\n}\n",
+            b"{\"a\": 1",
+            b"{\"a\": \"}",
+        ];
+        for case in cases {
+            for pad in 0..70 {
+                // The same object shifted across block boundaries by white space
+                // inside it.
+                let mut t = b"{".to_vec();
+                t.extend(std::iter::repeat_n(b' ', pad));
+                t.extend_from_slice(&case[1..]);
+                for (depth, len) in [(64, usize::MAX), (2, usize::MAX), (64, 10), (1, 80)] {
+                    assert_eq!(
+                        object_end(&t, depth, len),
+                        reference(&t, depth, len),
+                        "{:?} depth {depth} len {len}",
+                        String::from_utf8_lossy(&t)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn runs_of_backslashes_of_every_length() {
+        for run in 0..140 {
+            for pad in 0..64 {
+                let mut t = b"{\"".to_vec();
+                t.extend(std::iter::repeat_n(b'x', pad));
+                t.extend(std::iter::repeat_n(b'\\', run));
+                t.extend_from_slice(b"\"}\"}");
+                assert_eq!(
+                    object_end(&t, 64, usize::MAX),
+                    reference(&t, 64, usize::MAX),
+                    "run {run} pad {pad}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn random_texts_agree_with_the_reference() {
+        // A small xorshift generator: the bytes that matter, often.
+        let mut s = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let alphabet = b"{}{}\"\"\\\\\n a[],:";
+        for _ in 0..20_000 {
+            let len = (next() % 300) as usize;
+            let mut t = vec![b'{'];
+            for _ in 0..len {
+                t.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            for (depth, max) in [(64, usize::MAX), (3, usize::MAX), (64, 100)] {
+                assert_eq!(object_end(&t, depth, max), reference(&t, depth, max));
+            }
+        }
+    }
+}
