@@ -553,15 +553,15 @@ impl<R: Read> Reader<R> {
     }
 
     /// Up to `max` more records for the parallel driver's reading thread, cut by
-    /// the splitter's fast path (a JSON list of records whose next records are
-    /// whole in the buffer) and given to `push`; 0 when the next record is for
-    /// [`Reader::read_raw`] (an XML record, the envelope, an error, a record
-    /// straddling a refill or over a limit). The records are those `read_raw`
+    /// the splitter's fast path (a list of records whose next records are whole
+    /// in the buffer) and given to `push`; 0 when the next record is for
+    /// [`Reader::read_raw`] (the envelope, an error, a record straddling a refill
+    /// or over a limit, one whose end only a walk can tell). The records are those `read_raw`
     /// would give, with the same positions.
     pub(crate) fn read_run(&mut self, max: usize, push: impl FnMut(RawRecord)) -> usize {
         match &mut self.split {
             Splitter::Json(s) => s.next_run(&mut self.src, max, push),
-            Splitter::Xml(_) => 0,
+            Splitter::Xml(s) => s.next_run(&mut self.src, max, push),
         }
     }
 

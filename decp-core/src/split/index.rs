@@ -1,4 +1,5 @@
-//! Where a JSON object ends, found 64 bytes at a time (issue 16's serial stage).
+//! Where a record ends, found fast: a JSON object's end 64 bytes at a time, an XML
+//! element's end by a search for its end tag (issue 16's serial stage).
 //!
 //! The splitter's general walk ([`super::JsonSplitter`]) looks at the bytes one
 //! token at a time, which is what a reader thread cannot afford when several
@@ -52,6 +53,40 @@ fn classify(block: &[u8; 64]) -> Masks {
         m.newline |= bits(n);
     }
     m
+}
+
+/// The positions of `byte` in `buf`, in order, found 64 bytes at a time: for
+/// bytes that come often (an XML record's `<`, every dozen bytes or so), where a
+/// search call per occurrence costs more than the masks.
+pub(crate) fn positions(buf: &[u8], byte: u8) -> impl Iterator<Item = usize> + '_ {
+    let needle = u8x16::splat(byte);
+    let mut base = 0usize;
+    let mut bits = 0u64;
+    std::iter::from_fn(move || {
+        while bits == 0 {
+            if base >= buf.len() {
+                return None;
+            }
+            let mut block = [0u8; 64];
+            let end = buf.len().min(base + 64);
+            block[..end - base].copy_from_slice(&buf[base..end]);
+            let mut m = 0u64;
+            for (k, part) in block.chunks_exact(16).enumerate() {
+                let mut a = [0u8; 16];
+                a.copy_from_slice(part);
+                m |= u64::from(u8x16::new(a).simd_eq(needle).to_bitmask()) << (16 * k);
+            }
+            // Bytes past the end (zeros) are not the byte unless it is zero.
+            if end - base < 64 {
+                m &= (1u64 << (end - base)) - 1;
+            }
+            bits = m;
+            base += 64;
+        }
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        Some(base - 64 + i)
+    })
 }
 
 /// Bit `i` is the XOR of bits `0..=i`: set inside a string (its opening quote
@@ -173,6 +208,63 @@ pub(crate) fn object_end(text: &[u8], max_depth: usize, max_len: usize) -> Objec
     ObjectEnd::Unknown
 }
 
+/// The length of an element's content up to and including its end tag `</name>`,
+/// when all of it is in `buf` and its end can be told by a byte search: the
+/// splitter's fast path, instead of a walk through every tag. It gives up (`None`,
+/// the caller walks) whenever the first `</name>` might not be the element's end:
+/// a comment, CDATA section or processing instruction before it (`<!`, `<?`), an
+/// element of the same name inside (`<name`), a quote since the last `<` before it
+/// (the end tag could be inside an attribute value), the list's end tag
+/// `</marches` (the record is not closed before it), an end tag that is not
+/// exactly `</name>` (white space allowed), or an end cut by the buffer.
+pub(crate) fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
+    let name_char =
+        |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':') || c >= 0x80;
+    // One pass over the markup: each `<` either ends the element, or makes the
+    // search unsure (the walk decides), or is passed.
+    let mut last_markup = 0;
+    for i in positions(buf, b'<') {
+        let next = &buf[i + 1..];
+        match next.first() {
+            Some(b'/') => {
+                let after = &next[1..];
+                if after.starts_with(name) && !after.get(name.len()).is_some_and(|&c| name_char(c))
+                {
+                    let rest = &after[name.len()..];
+                    let ws = rest
+                        .iter()
+                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                        .count();
+                    // Not exactly `</name>`, or a quote since the last markup (the
+                    // end tag could be inside an attribute value).
+                    if rest.get(ws) != Some(&b'>')
+                        || memchr::memchr2(b'"', b'\'', &buf[last_markup..i]).is_some()
+                    {
+                        return None;
+                    }
+                    return Some(i + 2 + name.len() + ws + 1);
+                }
+                // The list's end tag inside: the walk says where the record stops.
+                if after.starts_with(b"marches") {
+                    return None;
+                }
+            }
+            Some(b'!' | b'?') => return None,
+            _ if next.starts_with(name)
+                && matches!(
+                    next.get(name.len()),
+                    None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>' | b'<')
+                ) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+        last_markup = i;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +344,29 @@ mod tests {
                         String::from_utf8_lossy(&t)
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn positions_are_memchrs() {
+        let text: Vec<u8> = (0..300u32)
+            .map(|i| {
+                if i % 7 == 0 || i % 64 == 63 {
+                    b'<'
+                } else {
+                    b'a'
+                }
+            })
+            .collect();
+        for len in 0..text.len() {
+            for byte in [b'<', b'a', 0] {
+                let want: Vec<usize> = memchr::memchr_iter(byte, &text[..len]).collect();
+                assert_eq!(
+                    positions(&text[..len], byte).collect::<Vec<_>>(),
+                    want,
+                    "{len}"
+                );
             }
         }
     }

@@ -143,7 +143,13 @@ impl<R: Read> Source<R> {
                 return Ok(false);
             }
             match self.read_more() {
-                Ok(0) => self.eof = true,
+                Ok(0) => {
+                    // Transcoding clears the buffer before a read: nothing is
+                    // buffered any more, at the same offsets.
+                    self.eof = true;
+                    self.start = 0;
+                    self.end = 0;
+                }
                 Ok(n) => {
                     self.start = 0;
                     self.end = n;

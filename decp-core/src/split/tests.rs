@@ -252,9 +252,16 @@ fn only_the_declaration_at_the_start_names_the_encoding() {
 /// Every record (kind, kind index, record index, line, column, byte, bytes,
 /// failure) or error, read with the fast path first when `runs` (as the parallel
 /// driver's reading thread does), else with the general path alone.
-fn split_json(doc: &[u8], n: usize, limits: Limits, runs: bool) -> (Seen, Vec<u64>, u64) {
+fn split_runs(
+    doc: &[u8],
+    format: Format,
+    n: usize,
+    limits: Limits,
+    runs: bool,
+) -> (Seen, Vec<u64>, u64) {
     let mut src = Source::new(Trickle { data: doc, n });
     let mut json = JsonSplitter::new(limits);
+    let mut xml = XmlSplitter::new(limits);
     let mut out = Vec::new();
     let mut bytes = Vec::new();
     let mut fast = 0;
@@ -280,7 +287,10 @@ fn split_json(doc: &[u8], n: usize, limits: Limits, runs: bool) -> (Seen, Vec<u6
     for _ in 0..10_000 {
         if runs {
             let mut got = Vec::new();
-            let k = json.next_run(&mut src, 3, |r| got.push(r));
+            let k = match format {
+                Format::Json => json.next_run(&mut src, 3, |r| got.push(r)),
+                Format::Xml => xml.next_run(&mut src, 3, |r| got.push(r)),
+            };
             assert_eq!(k, got.len());
             fast += k as u64;
             for rec in &got {
@@ -291,7 +301,11 @@ fn split_json(doc: &[u8], n: usize, limits: Limits, runs: bool) -> (Seen, Vec<u6
             }
         }
         let mut rec = RawRecord::default();
-        match json.next(&mut src, &mut rec) {
+        let r = match format {
+            Format::Json => json.next(&mut src, &mut rec),
+            Format::Xml => xml.next(&mut src, &mut rec),
+        };
+        match r {
             Ok(true) => seen(&rec, &mut out),
             Ok(false) => break,
             Err(e) => {
@@ -344,13 +358,74 @@ fn the_fast_path_cuts_what_the_walk_cuts() {
         Limits::default().max_records(7),
     ];
     // Each record but the first of each list (read with the envelope).
-    let run = split_json(docs[0].as_bytes(), usize::MAX, Limits::default(), true);
+    let run = split_runs(
+        docs[0].as_bytes(),
+        Format::Json,
+        usize::MAX,
+        Limits::default(),
+        true,
+    );
     assert_eq!((run.0.len(), run.2), (43, 41));
     for doc in &docs {
         for limits in limits {
             for n in [1, 5, 64, 200, 1000, usize::MAX] {
-                let walk = split_json(doc.as_bytes(), n, limits, false);
-                let run = split_json(doc.as_bytes(), n, limits, true);
+                let walk = split_runs(doc.as_bytes(), Format::Json, n, limits, false);
+                let run = split_runs(doc.as_bytes(), Format::Json, n, limits, true);
+                assert_eq!(run.0, walk.0, "reads of {n}, {limits:?}, {doc}");
+                assert_eq!(run.1, walk.1, "byte offsets: reads of {n}, {limits:?}");
+            }
+        }
+    }
+}
+
+/// The same for XML: records cut by the byte search for their end tag, in runs,
+/// are those the walk cuts, and what the search cannot tell is left to the walk.
+#[test]
+fn the_xml_fast_path_cuts_what_the_walk_cuts() {
+    let record = |i: usize| {
+        format!(
+            "<marche>\n  <id>{i}</id>\n  <objet>a &lt; b é{}</objet>\n  <titulaires><titulaire><id>1</id></titulaire></titulaires>\n</marche>",
+            "ü".repeat(i % 30)
+        )
+    };
+    let list: Vec<String> = (0..40).map(record).collect();
+    let docs = [
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<marches>\n{}\n<contrat-concession><id>C</id></contrat-concession>\n</marches>\n",
+            list.join("\n")
+        ),
+        format!(
+            "<marches>{}<!-- c --><marche a=\"1\"><id>x</id></marche>{}<marche><x><marche>y</marche></x></marche>{}<marche><![CDATA[</marche>]]></marche>{}</marches>",
+            list[0], list[1], list[2], list[3]
+        ),
+        format!(
+            "<marches>{} stray {}<other>z</other>{}<marche/>{}</marches>",
+            list[0], list[1], list[2], list[3]
+        ),
+        format!(
+            "<marches>{}<marche><id>A</id></marche foo>{}<marche><id>1</id></x></marche>{}",
+            list[0], list[1], list[2]
+        ),
+    ];
+    let limits = [
+        Limits::default(),
+        Limits::default().max_record_bytes(150),
+        Limits::default().max_records(7),
+    ];
+    let run = split_runs(
+        docs[0].as_bytes(),
+        Format::Xml,
+        usize::MAX,
+        Limits::default(),
+        true,
+    );
+    // Each record but the first (read with the envelope).
+    assert_eq!((run.0.len(), run.2), (41, 40));
+    for doc in &docs {
+        for limits in limits {
+            for n in [1, 5, 64, 200, 1000, usize::MAX] {
+                let walk = split_runs(doc.as_bytes(), Format::Xml, n, limits, false);
+                let run = split_runs(doc.as_bytes(), Format::Xml, n, limits, true);
                 assert_eq!(run.0, walk.0, "reads of {n}, {limits:?}, {doc}");
                 assert_eq!(run.1, walk.1, "byte offsets: reads of {n}, {limits:?}");
             }

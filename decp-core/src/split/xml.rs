@@ -4,8 +4,9 @@
 use std::io::Read;
 
 use super::Limits;
-use super::source::Source;
-use super::{Common, RawRecord, Seek, kind_of, too_large, too_large_skipped};
+use super::index::whole_element;
+use super::source::{Source, advance_pos};
+use super::{Common, RawRecord, Seek, Shared, kind_of, too_large, too_large_skipped};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -83,6 +84,9 @@ pub(crate) struct XmlSplitter {
     /// Names of the open elements of the record being copied, end to end.
     names: Vec<u8>,
     name_ends: Vec<usize>,
+    /// The records of a run of the fast path (start, end, position, kind), kept
+    /// for its capacity.
+    run: Vec<(usize, usize, Position, RecordKind)>,
 }
 
 fn tag_name(tag: &[u8]) -> &[u8] {
@@ -108,7 +112,80 @@ impl XmlSplitter {
             tag_overflow: false,
             names: Vec::new(),
             name_ends: Vec::new(),
+            run: Vec::new(),
         }
+    }
+
+    /// The fast path between the records of `<marches>` (see
+    /// [`Reader::read_run`](crate::Reader)): cuts up to `max` records that are
+    /// whole in the buffered input, each a start tag without attributes
+    /// (`<marche>`) and an element whose end the byte search of
+    /// [`whole_element`] can tell, copies them at once into one shared buffer and
+    /// gives them to `push`. Returns how many; 0 when the next record is not
+    /// plainly there (text, a comment, attributes, a record cut by a refill or
+    /// over the size limit, the end of the list, an error due): the general path
+    /// ([`XmlSplitter::next`]) then takes it. Each record is the one `next` gives,
+    /// with the same position.
+    pub fn next_run<R: Read>(
+        &mut self,
+        src: &mut Source<R>,
+        max: usize,
+        mut push: impl FnMut(RawRecord),
+    ) -> usize {
+        if self.state != XState::InRoot || self.c.done {
+            return 0;
+        }
+        let limits = self.c.limits;
+        let room = limits.max_records.saturating_sub(self.c.index);
+        let text = src.chunk();
+        let mut pos = src.pos;
+        let mut at = 0;
+        let mut found = std::mem::take(&mut self.run);
+        found.clear();
+        while found.len() < max && (found.len() as u64) < room {
+            let j = at
+                + text[at..]
+                    .iter()
+                    .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+                    .count();
+            let Some(tag) = text.get(j..).filter(|t| t.first() == Some(&b'<')) else {
+                break;
+            };
+            let name = tag_name(tag);
+            let (Some(kind), Some(b'>')) = (kind_of(name), tag.get(1 + name.len())) else {
+                break;
+            };
+            let open = 2 + name.len();
+            let Some(n) = whole_element(&tag[open..], name) else {
+                break;
+            };
+            if open + n > limits.max_record_bytes {
+                break;
+            }
+            advance_pos(&mut pos, &text[at..j]);
+            let start = pos;
+            advance_pos(&mut pos, &tag[..open + n]);
+            found.push((j, j + open + n, start, kind));
+            at = j + open + n;
+        }
+        let n = found.len();
+        if n > 0 {
+            let lo = found[0].0;
+            let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..at]);
+            for &(start, end, pos, kind) in &found {
+                let mut rec = RawRecord::default();
+                self.c.begin(&mut rec, kind, Format::Xml, pos);
+                rec.shared = Some(Shared {
+                    buf: std::sync::Arc::clone(&buf),
+                    start: start - lo,
+                    end: end - lo,
+                });
+                push(rec);
+            }
+            src.consume_to(at, pos);
+        }
+        self.run = found;
+        n
     }
 
     fn syntax(pos: Position, msg: Message) -> Error {
@@ -744,61 +821,4 @@ impl XmlSplitter {
             Err(too_large_skipped(at, limits))
         }
     }
-}
-
-/// The length of an element's content up to and including its end tag `</name>`,
-/// when all of it is in `buf` and its end can be told by a byte search: the
-/// splitter's fast path, instead of a walk through every tag. It gives up (`None`,
-/// the caller walks) whenever the first `</name>` might not be the element's end:
-/// a comment, CDATA section or processing instruction before it (`<!`, `<?`), an
-/// element of the same name inside (`<name`), a quote since the last `<` before it
-/// (the end tag could be inside an attribute value), the list's end tag
-/// `</marches` (the record is not closed before it), an end tag that is not
-/// exactly `</name>` (white space allowed), or an end cut by the buffer.
-fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
-    let finder = memchr::memmem::Finder::new(b"</");
-    let mut from = 0;
-    let k = loop {
-        let k = from + finder.find(&buf[from..])?;
-        let after = &buf[k + 2..];
-        if after.starts_with(name) {
-            match after.get(name.len()) {
-                // `</namex…`: another element's end.
-                Some(&c)
-                    if c.is_ascii_alphanumeric()
-                        || matches!(c, b'-' | b'_' | b'.' | b':')
-                        || c >= 0x80 => {}
-                _ => break k,
-            }
-        }
-        from = k + 2;
-    };
-    let rest = &buf[k + 2 + name.len()..];
-    let ws = rest
-        .iter()
-        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        .count();
-    if rest.get(ws) != Some(&b'>') {
-        return None;
-    }
-    let body = &buf[..k];
-    for i in memchr::memchr_iter(b'<', body) {
-        let next = &body[i + 1..];
-        if matches!(next.first(), Some(b'!' | b'?'))
-            // The list's end tag inside: the walk says where the record stops.
-            || next.starts_with(b"/marches")
-            || (next.starts_with(name)
-                && matches!(
-                    next.get(name.len()),
-                    None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>' | b'<')
-                ))
-        {
-            return None;
-        }
-    }
-    let last_markup = memchr::memrchr(b'<', body).unwrap_or(0);
-    if memchr::memchr2(b'"', b'\'', &body[last_markup..]).is_some() {
-        return None;
-    }
-    Some(k + 2 + name.len() + ws + 1)
 }
