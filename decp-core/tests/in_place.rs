@@ -163,3 +163,58 @@ fn size_and_depth_limits_hold_in_place() {
     assert!(got[0].contains("larger than 40 bytes"), "{got:?}");
     assert_eq!(got, outcomes(&b, Trickle { data, n: 0 }));
 }
+
+/// A reader that gives its pieces one per read, as cut.
+struct Pieces<'a>(Vec<&'a [u8]>);
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(p) = self.0.first_mut() else {
+            return Ok(0);
+        };
+        let k = p.len().min(buf.len());
+        buf[..k].copy_from_slice(&p[..k]);
+        *p = &p[k..];
+        if p.is_empty() {
+            self.0.remove(0);
+        }
+        Ok(k)
+    }
+}
+
+/// A record parsed in place from the start of a refill, then the end of the
+/// input right after a list opens (a cut file): the end is an error, not the
+/// record read again from the last buffer's text (review of d633018, where the
+/// end of input emptied the buffer without telling its text copy: a phantom
+/// record, then a panic).
+#[test]
+fn the_end_of_input_after_a_refill_is_not_the_last_buffer_again() {
+    // The first read is long enough for the envelope's look-ahead (64 bytes):
+    // the record then starts the second buffer.
+    let head = format!("{{\"marches\": {{\"marche\": [{}", " ".repeat(64));
+    let pieces = [
+        head.as_bytes(),
+        &b"{\"id\": \"A\"}], \"contrat-concession\": ["[..],
+    ];
+    let b = ReaderBuilder::new();
+    let got = outcomes(&b, Pieces(pieces.to_vec()));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(got[0].contains("\"A\""), "{got:#?}");
+    assert!(got[1].starts_with("error"), "{got:#?}");
+    // The workflow of one job (parsed in place) says the same.
+    let checker = decp_core::Checker::new(DecodeOptions::default());
+    let mut seen = 0;
+    let end = checker.for_each(
+        b.from_reader(Pieces(pieces.to_vec())).unwrap(),
+        1,
+        &|_| {},
+        |c| c.record.is_some(),
+        |ok| {
+            assert!(ok);
+            seen += 1;
+            true
+        },
+    );
+    assert_eq!(seen, 1);
+    assert!(end.is_err_and(|e| e.is_fatal()));
+}

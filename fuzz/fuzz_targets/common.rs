@@ -3,8 +3,8 @@
 //! read, and write it back; any panic is a bug.
 
 use decp_core::{
-    Checker, FileReport, Format, Mode, RawRecord, ReaderBuilder, Validator, ValidatorOptions,
-    Writer, WriterBuilder, pipeline,
+    Checker, FileReport, Format, Limits, Mode, RawRecord, ReaderBuilder, Validator,
+    ValidatorOptions, Writer, WriterBuilder, pipeline,
 };
 
 pub fn read_all(data: &[u8], format: Format) {
@@ -19,7 +19,7 @@ pub fn read_all(data: &[u8], format: Format) {
             Mode::Strict
         })
         .normalize(flags & 2 != 0);
-    same_cuts(data, &b);
+    same_cuts(data, flags, &b);
     // The per-record step and the file workflow, as the CLI runs them.
     if let Ok(reader) = b.from_slice(data) {
         let checker = Checker::new(reader.decode_options())
@@ -73,48 +73,78 @@ pub fn read_all(data: &[u8], format: Format) {
 
 /// The reading of the parallel driver (runs of whole records cut from the buffer,
 /// their ends found 64 bytes at a time) gives what the splitter's walk gives, one
-/// record at a time: the same records, bytes, positions and errors.
-fn same_cuts(data: &[u8], b: &ReaderBuilder) {
+/// record at a time: the same records, bytes, positions and errors. Read whole,
+/// and in reads of a size taken from the input (records cut by refills, the end
+/// after a refill); with the default limits, or with small ones (flag 32) so that
+/// depth and size limits are met.
+fn same_cuts(data: &[u8], flags: u8, b: &ReaderBuilder) {
+    let mut b = b.clone();
+    if flags & 32 != 0 {
+        b.limits(
+            Limits::default()
+                .max_depth(5)
+                .max_record_bytes(200)
+                .max_records(40),
+        );
+    }
     let describe = |item: &Result<RawRecord, decp_core::Error>| match item {
         Ok(r) => format!(
-            "{:?} {} {:?} {:?}",
+            "{:?} {} {:?} {:?} {:?}",
             r.kind(),
             r.kind_index(),
             r.position(),
-            r.bytes()
+            r.bytes(),
+            r.decode(Mode::Tolerant).err().map(|e| e.to_string())
         ),
         Err(e) => format!("error: {e}"),
     };
-    let Ok(mut reader) = b.from_slice(data) else {
-        return;
-    };
-    let mut walked = Vec::new();
-    let mut raw = RawRecord::default();
-    let end = loop {
-        match reader.read_raw(&mut raw) {
-            Ok(true) => walked.push(describe(&Ok(raw.clone()))),
-            Ok(false) => break None,
-            Err(e) if e.is_fatal() => break Some(e.to_string()),
-            Err(e) => walked.push(describe(&Err(e))),
-        }
-    };
-    let Ok(reader) = b.from_slice(data) else {
-        panic!("the same bytes read twice");
-    };
-    let mut cut = Vec::new();
-    let stop = pipeline::for_each_batch_ordered(
-        reader,
-        1,
-        7,
-        &|_| {},
-        |batch| batch.iter().map(describe).collect::<Vec<_>>(),
-        |v| {
-            cut.extend(v);
-            true
-        },
-    );
-    assert_eq!(walked, cut, "the driver's reading and the walk differ");
-    assert_eq!(end, stop.err().map(|e| e.to_string()));
+    for piece in [usize::MAX, 16 + data.len() % 251] {
+        let Ok(mut reader) = b.from_reader(Pieces(data, piece)) else {
+            return;
+        };
+        let mut walked = Vec::new();
+        let mut raw = RawRecord::default();
+        let end = loop {
+            match reader.read_raw(&mut raw) {
+                Ok(true) => walked.push(describe(&Ok(raw.clone()))),
+                Ok(false) => break None,
+                Err(e) if e.is_fatal() => break Some(e.to_string()),
+                Err(e) => walked.push(describe(&Err(e))),
+            }
+        };
+        let Ok(reader) = b.from_reader(Pieces(data, piece)) else {
+            panic!("the same bytes read twice");
+        };
+        let mut cut = Vec::new();
+        let stop = pipeline::for_each_batch_ordered(
+            reader,
+            1,
+            7,
+            &|_| {},
+            |batch| batch.iter().map(describe).collect::<Vec<_>>(),
+            |v| {
+                cut.extend(v);
+                true
+            },
+        );
+        assert_eq!(
+            walked, cut,
+            "the driver's reading and the walk differ (reads of {piece})"
+        );
+        assert_eq!(end, stop.err().map(|e| e.to_string()));
+    }
+}
+
+/// Gives `n` bytes per read.
+struct Pieces<'a>(&'a [u8], usize);
+
+impl std::io::Read for Pieces<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.len().min(out.len()).min(self.1);
+        out[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
 }
 
 /// Gives one byte per read.

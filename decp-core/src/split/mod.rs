@@ -48,8 +48,11 @@ pub(crate) use xml::XmlSplitter;
 /// One record's bytes, as found in the input, not decoded yet.
 ///
 /// Obtained from [`Reader::read_raw`](crate::Reader::read_raw); decode it with
-/// [`RawRecord::decode`], possibly on another thread.
-#[derive(Debug, Clone)]
+/// [`RawRecord::decode`], possibly on another thread. A record that the parallel
+/// driver ([`pipeline`](crate::pipeline)) hands out may share one buffer with the
+/// other records of its run (up to the reader's 64 KiB buffer): keeping it keeps
+/// that buffer; a clone owns its bytes.
+#[derive(Debug)]
 pub struct RawRecord {
     pub(crate) kind: RecordKind,
     pub(crate) format: Format,
@@ -70,11 +73,36 @@ pub struct RawRecord {
 
 /// A range of a buffer shared by the records cut in one run of the splitter's
 /// fast path: one copy for all of them, freed with the last.
-#[derive(Debug, Clone)]
 pub(crate) struct Shared {
     pub buf: std::sync::Arc<[u8]>,
     pub start: usize,
     pub end: usize,
+}
+
+impl std::fmt::Debug for Shared {
+    /// The record's own bytes, not the whole run's.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Shared")
+            .field(&&self.buf[self.start..self.end])
+            .finish()
+    }
+}
+
+impl Clone for RawRecord {
+    /// A copy that owns its bytes, whether or not they were shared.
+    fn clone(&self) -> RawRecord {
+        RawRecord {
+            kind: self.kind,
+            format: self.format,
+            bytes: self.bytes().to_vec(),
+            position: self.position,
+            kind_index: self.kind_index,
+            envelope: self.envelope,
+            path: self.path.clone(),
+            failed: self.failed.clone(),
+            shared: None,
+        }
+    }
 }
 
 impl Default for RawRecord {

@@ -145,10 +145,12 @@ impl<R: Read> Source<R> {
             match self.read_more() {
                 Ok(0) => {
                     // Transcoding clears the buffer before a read: nothing is
-                    // buffered any more, at the same offsets.
+                    // buffered any more, at the same offsets. The buffer changed:
+                    // its text copy (`text`) must not be served again.
                     self.eof = true;
                     self.start = 0;
                     self.end = 0;
+                    self.generation += 1;
                 }
                 Ok(n) => {
                     self.start = 0;

@@ -432,3 +432,31 @@ fn the_xml_fast_path_cuts_what_the_walk_cuts() {
         }
     }
 }
+
+/// A record of a run shares the run's buffer; its clone owns its bytes (so that
+/// keeping a clone does not keep the run).
+#[test]
+fn a_clone_of_a_shared_record_owns_its_bytes() {
+    let doc = b"{\"marches\": {\"marche\": [{\"id\": \"A\"}, {\"id\": \"B\"}, {\"id\": \"C\"}]}}";
+    let mut src = Source::new(&doc[..]);
+    let mut json = JsonSplitter::new(Limits::default());
+    let mut rec = RawRecord::default();
+    assert!(json.next(&mut src, &mut rec).unwrap());
+    let mut got = Vec::new();
+    assert_eq!(json.next_run(&mut src, 10, |r| got.push(r)), 2);
+    assert!(got[0].shared.is_some() && got[0].bytes == b"");
+    let c = got[0].clone();
+    assert!(c.shared.is_none());
+    assert_eq!(c.bytes(), b"{\"id\": \"B\"}");
+    assert_eq!(
+        (c.kind_index(), c.position()),
+        (got[0].kind_index(), got[0].position())
+    );
+    // Debug shows the record's bytes, not the run's.
+    let shown = format!("{:?}", got[0]);
+    assert!(
+        shown.contains(&format!("{:?}", b"{\"id\": \"B\"}"))
+            && !shown.contains(&format!("{:?}", b"\"C\"")),
+        "{shown}"
+    );
+}
