@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::Limits;
 use super::source::{Source, advance_counted, advance_pos};
-use super::{Common, RawRecord, Seek, Shared, index, kind_of, too_large_skipped};
+use super::{Common, RawRecord, Seek, index, kind_of, shared_run, too_large_skipped};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -495,16 +495,10 @@ impl JsonSplitter {
         }
         let n = found.len();
         if n > 0 {
-            let lo = found[0].0;
-            let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..at]);
-            for &(start, end, pos) in &found {
+            for (shared, pos) in shared_run(text, &found) {
                 let mut rec = RawRecord::default();
                 self.begin_item(&mut rec, kind, pos);
-                rec.shared = Some(Shared {
-                    buf: std::sync::Arc::clone(&buf),
-                    start: start - lo,
-                    end: end - lo,
-                });
+                rec.shared = Some(shared);
                 guess_kind(&mut rec, None);
                 push(rec);
             }

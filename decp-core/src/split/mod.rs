@@ -79,6 +79,26 @@ pub(crate) struct Shared {
     pub end: usize,
 }
 
+/// The records of one run of a fast path, `text[start..end]` each, in order:
+/// one copy of the bytes from the first's start to the last's end, shared by all,
+/// with each record's `T` (its description).
+pub(crate) fn shared_run<'a, T: Copy>(
+    text: &[u8],
+    found: &'a [(usize, usize, T)],
+) -> impl Iterator<Item = (Shared, T)> + 'a {
+    let lo = found.first().map_or(0, |f| f.0);
+    let hi = found.last().map_or(0, |f| f.1);
+    let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..hi]);
+    found.iter().map(move |&(start, end, t)| {
+        let shared = Shared {
+            buf: std::sync::Arc::clone(&buf),
+            start: start - lo,
+            end: end - lo,
+        };
+        (shared, t)
+    })
+}
+
 impl std::fmt::Debug for Shared {
     /// The record's own bytes, not the whole run's.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

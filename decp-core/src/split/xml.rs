@@ -6,7 +6,7 @@ use std::io::Read;
 use super::Limits;
 use super::index::whole_element;
 use super::source::{Source, advance_pos};
-use super::{Common, RawRecord, Seek, Shared, kind_of, too_large, too_large_skipped};
+use super::{Common, RawRecord, Seek, kind_of, shared_run, too_large, too_large_skipped};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -86,7 +86,7 @@ pub(crate) struct XmlSplitter {
     name_ends: Vec<usize>,
     /// The records of a run of the fast path (start, end, position, kind), kept
     /// for its capacity.
-    run: Vec<(usize, usize, Position, RecordKind)>,
+    run: Vec<(usize, usize, (Position, RecordKind))>,
 }
 
 fn tag_name(tag: &[u8]) -> &[u8] {
@@ -165,21 +165,15 @@ impl XmlSplitter {
             advance_pos(&mut pos, &text[at..j]);
             let start = pos;
             advance_pos(&mut pos, &tag[..open + n]);
-            found.push((j, j + open + n, start, kind));
+            found.push((j, j + open + n, (start, kind)));
             at = j + open + n;
         }
         let n = found.len();
         if n > 0 {
-            let lo = found[0].0;
-            let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..at]);
-            for &(start, end, pos, kind) in &found {
+            for (shared, (pos, kind)) in shared_run(text, &found) {
                 let mut rec = RawRecord::default();
                 self.c.begin(&mut rec, kind, Format::Xml, pos);
-                rec.shared = Some(Shared {
-                    buf: std::sync::Arc::clone(&buf),
-                    start: start - lo,
-                    end: end - lo,
-                });
+                rec.shared = Some(shared);
                 push(rec);
             }
             src.consume_to(at, pos);
