@@ -61,12 +61,26 @@ pub struct Checked {
     /// Every finding, placed, in document order: decoding (a record that cannot be
     /// read is one finding), upgrade, then rules, as the families asked.
     pub issues: Vec<Issue>,
+    /// The record's `id` when the record itself was dropped once checked
+    /// ([`Checker::validate`]).
+    id_of_dropped: Option<String>,
 }
 
 impl Checked {
-    /// The record's `id`, when it has a valid one.
+    /// The record's `id`, when it has a valid one (kept when the record itself
+    /// was dropped once checked, as [`Checker::validate`] does).
     pub fn id(&self) -> Option<&str> {
-        self.record.as_ref().and_then(Record::id)
+        self.record
+            .as_ref()
+            .and_then(Record::id)
+            .or(self.id_of_dropped.as_deref())
+    }
+
+    /// Drops the decoded record, keeping its id ([`Checked::id`]).
+    fn drop_record(&mut self) {
+        if let Some(r) = self.record.take() {
+            self.id_of_dropped = r.id().map(str::to_owned);
+        }
     }
 
     /// A decoded record as the per-record step's result, its decoding findings as
@@ -81,6 +95,7 @@ impl Checked {
             path: Some(d.path),
             issues: d.findings,
             record: Some(d.record),
+            id_of_dropped: None,
         }
     }
 
@@ -106,6 +121,7 @@ impl Checked {
             position: raw.map(RawRecord::position),
             path,
             issues,
+            id_of_dropped: None,
         }
     }
 }
@@ -236,6 +252,7 @@ impl Checker {
                 position: Some(d.position),
                 path: Some(d.path),
                 issues,
+                id_of_dropped: None,
             })
         }
     }
@@ -417,8 +434,10 @@ impl Checker {
 
     /// Validates a whole input into `report` on `jobs` threads: every record goes
     /// through [`Checker::check`], in document order, then to `each` (a renderer:
-    /// return `false` to stop) and into the report (counts, versions, findings
-    /// kept up to `max_issues`). A fatal read error is the report's `fatal`.
+    /// return `false` to stop; it sees the findings, the place and the id, the
+    /// decoded record being dropped once checked: use [`Checker::for_each`] to
+    /// keep records) and into the report (counts, versions, findings kept up to
+    /// `max_issues`). A fatal read error is the report's `fatal`.
     /// Records are decoded with the reader's options ([`Reader::decode_options`]),
     /// which split them; the checker's validator and upgrade apply.
     ///
@@ -427,9 +446,15 @@ impl Checker {
     /// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B", "dureeMois": "x"}]}}"#;
     /// let checker = Checker::new(DecodeOptions::default()).validator(Validator::new(ValidatorOptions::default()));
     /// let mut report = FileReport::new("a.json");
-    /// checker.validate(Reader::from_slice(json)?, 1, None, &mut report, &|_| {}, |_| true);
+    /// let mut ids = Vec::new();
+    /// checker.validate(Reader::from_slice(json)?, 2, None, &mut report, &|_| {}, |c| {
+    ///     // The id stays; the decoded record is gone.
+    ///     ids.push((c.id().map(str::to_owned), c.record.is_none()));
+    ///     true
+    /// });
     /// assert_eq!(report.records, 2);
     /// assert!(!report.valid());
+    /// assert_eq!(ids, [(Some("A".to_owned()), true), (Some("B".to_owned()), true)]);
     /// # Ok::<(), decp_core::Error>(())
     /// ```
     pub fn validate<R, P, E>(
@@ -451,7 +476,12 @@ impl Checker {
             reader,
             jobs,
             progress,
-            |c| c,
+            // Freed where it was made: freeing it on the reporting thread costs
+            // every job a lock per allocation (5 % of the instructions with 2 jobs).
+            |mut c| {
+                c.drop_record();
+                c
+            },
             |c| {
                 let go = each(&c);
                 report.absorb(c, max_issues);

@@ -412,7 +412,7 @@ fn doctype_is_reported_and_not_applied() {
 /// Every record, readable or not, in order, with its finding codes and path: what
 /// `Checker::validate` reports with `jobs` threads (1: records parsed in place).
 fn checked(doc: &[u8], jobs: usize, trickle: bool) -> (Vec<String>, Option<String>) {
-    use decp_core::{Checker, DecodeOptions, FileReport};
+    use decp_core::{Checker, DecodeOptions};
     let reader = if trickle {
         ReaderBuilder::new()
             .from_reader(Box::new(Trickle(doc)) as Box<dyn std::io::Read + Send + '_>)
@@ -422,21 +422,29 @@ fn checked(doc: &[u8], jobs: usize, trickle: bool) -> (Vec<String>, Option<Strin
     .unwrap();
     let checker = Checker::new(DecodeOptions::default());
     let mut seen = Vec::new();
-    let mut report = FileReport::new("t");
-    checker.validate(reader, jobs, None, &mut report, &|_| {}, |c| {
-        let id = c
-            .record
-            .as_ref()
-            .map(|r| match r {
-                decp_core::Record::Marche(m) => decp_core::get(&m.id).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .unwrap_or_else(|| "unreadable".into());
-        let codes: Vec<&str> = c.issues.iter().map(|i| i.code.as_str()).collect();
-        seen.push(format!("{id} {:?} {codes:?}", c.path));
-        true
-    });
-    (seen, report.fatal.map(|e| e.to_string()))
+    // `for_each`: `validate` drops each record once checked.
+    let r = checker.for_each(
+        reader,
+        jobs,
+        &|_| {},
+        |c| c,
+        |c| {
+            let id = c
+                .record
+                .as_ref()
+                .map(|r| match r {
+                    decp_core::Record::Marche(m) => {
+                        decp_core::get(&m.id).cloned().unwrap_or_default()
+                    }
+                    _ => String::new(),
+                })
+                .unwrap_or_else(|| "unreadable".into());
+            let codes: Vec<&str> = c.issues.iter().map(|i| i.code.as_str()).collect();
+            seen.push(format!("{id} {:?} {codes:?}", c.path));
+            true
+        },
+    );
+    (seen, r.err().map(|e| e.to_string()))
 }
 
 /// Where the XML splitter's byte search for a record's end tag could be fooled
