@@ -15,9 +15,17 @@ use std::sync::{Arc, Mutex};
 use crate::error::Error;
 use crate::read::{RawRecord, Reader};
 
-/// Records per batch: enough that handing batches between threads (a lock and
-/// often a wake-up each) costs little next to the work on them.
-const BATCH: usize = 256;
+/// Records in flight at most (read, being worked on, or waiting for their turn),
+/// whatever the number of jobs: with decoded records in the results, memory is
+/// about this many records' worth.
+const IN_FLIGHT_RECORDS: usize = 1024;
+
+/// Records per batch for `jobs` threads: as large as the records in flight allow
+/// (handing a batch between threads costs a lock and often a wake-up), 256 with
+/// two jobs, at least 16.
+fn batch_for(jobs: usize) -> usize {
+    (IN_FLIGHT_RECORDS / (jobs + 2)).max(16)
+}
 
 /// What a worker gets: a record's bytes, or a recoverable error met while reading
 /// (the envelope's, or a record's that could not be cut out).
@@ -92,7 +100,7 @@ where
     for_each_batch_ordered(
         reader,
         jobs,
-        BATCH,
+        batch_for(jobs),
         progress,
         |batch| batch.into_iter().map(&work).collect::<Vec<T>>(),
         |out| out.into_iter().all(&mut sink),
@@ -291,7 +299,10 @@ mod tests {
         // In document order, none lost.
         assert!(ids.iter().enumerate().all(|(i, r)| *r == Some(i as u64)));
         // Never more than the batches in flight (2 jobs + 2) worked ahead of the output.
-        assert!(ahead <= (2 + 2) * BATCH, "{ahead} records worked ahead");
+        assert!(
+            ahead <= (2 + 2) * batch_for(2),
+            "{ahead} records worked ahead"
+        );
     }
 
     #[test]
@@ -321,6 +332,16 @@ mod tests {
     }
 
     #[test]
+    fn the_records_in_flight_do_not_grow_with_the_jobs() {
+        assert_eq!(batch_for(2), 256);
+        for jobs in 1..=64 {
+            // Tickets: jobs + 2 batches at most.
+            let records = (jobs + 2) * batch_for(jobs);
+            assert!(records <= IN_FLIGHT_RECORDS.max((jobs + 2) * 16), "{jobs}");
+        }
+    }
+
+    #[test]
     fn a_closed_output_stops_reading() {
         let mut doc = String::from("{\"marches\": {\"marche\": [");
         for i in 0..20_000 {
@@ -347,7 +368,7 @@ mod tests {
             assert_eq!(sunk, 10);
             // No more than the batches in flight were read past the stop.
             assert!(
-                worked.load(Ordering::SeqCst) <= 10 + (2 + 2) * BATCH + BATCH,
+                worked.load(Ordering::SeqCst) <= 10 + IN_FLIGHT_RECORDS + batch_for(jobs),
                 "jobs {jobs}"
             );
         }
