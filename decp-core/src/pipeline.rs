@@ -1,8 +1,9 @@
 //! The parallel driver: a reader thread cuts raw records, worker threads run the
 //! per-record step on them, and results come back in document order. The reader
-//! thread's work is the serial part of every run: in a JSON list of records it
-//! finds record ends 64 bytes at a time and copies a run of whole records once
-//! (records share that copy); elsewhere it walks and copies record by record. At most a
+//! thread's work is the serial part of every run: in a list of records it finds
+//! record ends fast (JSON 64 bytes at a time, XML by a search for the end tag)
+//! and copies a run of whole records once (records share that copy); elsewhere
+//! it walks and copies record by record. At most a
 //! fixed number of batches are in flight (read, being worked on, or waiting for
 //! their turn), so memory stays constant whatever the input size and however slow
 //! the output is.

@@ -7,9 +7,8 @@
 //! structural indexers do (simdjson's stage 1, in safe code): each block of 64
 //! bytes becomes bit masks (quotes, backslashes, braces, line feeds) from 16-byte
 //! vector compares (`wide`), escaped characters and string interiors become masks
-//! by carries and a prefix XOR, and the depth of braces moves by population counts,
-//! the bits being looked at one by one only in a block where the object may end or
-//! get too deep. The result is the general walk's on every input (tested against
+//! by carries and a prefix XOR, and the depth moves at each brace outside strings
+//! (a few per block). The result is the general walk's on every input (tested against
 //! it, and fuzzed by the `json_reader` target): the same end, the same refusal of
 //! an object too deep or too long (left to the general walk, which reports it).
 
@@ -27,39 +26,43 @@ struct Masks {
 }
 
 fn classify(block: &[u8; 64]) -> Masks {
-    let (q, b, o, c, n) = (
-        u8x16::splat(b'"'),
-        u8x16::splat(b'\\'),
-        u8x16::splat(b'{'),
-        u8x16::splat(b'}'),
-        u8x16::splat(b'\n'),
-    );
-    let mut m = Masks {
-        quote: 0,
-        backslash: 0,
-        open: 0,
-        close: 0,
-        newline: 0,
-    };
+    Masks {
+        quote: eq_mask(block, b'"'),
+        backslash: eq_mask(block, b'\\'),
+        open: eq_mask(block, b'{'),
+        close: eq_mask(block, b'}'),
+        newline: eq_mask(block, b'\n'),
+    }
+}
+
+/// Bit `i` set when `block[i] == byte`: four 16-byte compares.
+fn eq_mask(block: &[u8; 64], byte: u8) -> u64 {
+    let needle = u8x16::splat(byte);
+    let mut m = 0u64;
     for (k, part) in block.chunks_exact(16).enumerate() {
         let mut a = [0u8; 16];
         a.copy_from_slice(part);
-        let v = u8x16::new(a);
-        let bits = |x: u8x16| u64::from(v.simd_eq(x).to_bitmask()) << (16 * k);
-        m.quote |= bits(q);
-        m.backslash |= bits(b);
-        m.open |= bits(o);
-        m.close |= bits(c);
-        m.newline |= bits(n);
+        m |= u64::from(u8x16::new(a).simd_eq(needle).to_bitmask()) << (16 * k);
     }
     m
+}
+
+/// The 64 bytes of `buf` from `base`, the last block padded with `pad`; with how
+/// many are `buf`'s.
+fn block_at(buf: &[u8], base: usize, pad: u8) -> ([u8; 64], usize) {
+    if let Some(Ok(block)) = buf.get(base..base + 64).map(<[u8; 64]>::try_from) {
+        return (block, 64);
+    }
+    let n = buf.len().saturating_sub(base).min(64);
+    let mut block = [pad; 64];
+    block[..n].copy_from_slice(&buf[base..base + n]);
+    (block, n)
 }
 
 /// The positions of `byte` in `buf`, in order, found 64 bytes at a time: for
 /// bytes that come often (an XML record's `<`, every dozen bytes or so), where a
 /// search call per occurrence costs more than the masks.
 pub(crate) fn positions(buf: &[u8], byte: u8) -> impl Iterator<Item = usize> + '_ {
-    let needle = u8x16::splat(byte);
     let mut base = 0usize;
     let mut bits = 0u64;
     std::iter::from_fn(move || {
@@ -67,20 +70,12 @@ pub(crate) fn positions(buf: &[u8], byte: u8) -> impl Iterator<Item = usize> + '
             if base >= buf.len() {
                 return None;
             }
-            let mut block = [0u8; 64];
-            let end = buf.len().min(base + 64);
-            block[..end - base].copy_from_slice(&buf[base..end]);
-            let mut m = 0u64;
-            for (k, part) in block.chunks_exact(16).enumerate() {
-                let mut a = [0u8; 16];
-                a.copy_from_slice(part);
-                m |= u64::from(u8x16::new(a).simd_eq(needle).to_bitmask()) << (16 * k);
+            let (block, n) = block_at(buf, base, 0);
+            bits = eq_mask(&block, byte);
+            // Padding bytes are not the byte, even a zero.
+            if n < 64 {
+                bits &= (1u64 << n) - 1;
             }
-            // Bytes past the end (zeros) are not the byte unless it is zero.
-            if end - base < 64 {
-                m &= (1u64 << (end - base)) - 1;
-            }
-            bits = m;
             base += 64;
         }
         let i = bits.trailing_zeros() as usize;
@@ -145,15 +140,8 @@ pub(crate) fn object_end(text: &[u8], max_depth: usize, max_len: usize) -> Objec
     let mut last_newline = None;
     let mut base = 0usize;
     while base < limit {
-        let block: [u8; 64] = match text.get(base..base + 64) {
-            Some(b) => b.try_into().unwrap_or([b' '; 64]),
-            None => {
-                // The last, partial block: padded with spaces, which mean nothing.
-                let mut b = [b' '; 64];
-                b[..text.len() - base].copy_from_slice(&text[base..]);
-                b
-            }
-        };
+        // The last, partial block is padded with spaces, which mean nothing.
+        let (block, _) = block_at(text, base, b' ');
         let m = classify(&block);
         let quotes = m.quote & !escaped(m.backslash, &mut carry);
         let strings = prefix_xor(quotes) ^ in_string;
@@ -231,10 +219,7 @@ pub(crate) fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
                 if after.starts_with(name) && !after.get(name.len()).is_some_and(|&c| name_char(c))
                 {
                     let rest = &after[name.len()..];
-                    let ws = rest
-                        .iter()
-                        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                        .count();
+                    let ws = super::ws_len(rest);
                     // Not exactly `</name>`, or a quote since the last markup (the
                     // end tag could be inside an attribute value).
                     if rest.get(ws) != Some(&b'>')

@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::Limits;
 use super::source::{Source, advance_counted, advance_pos};
-use super::{Common, RawRecord, Seek, index, kind_of, shared_run, too_large_skipped};
+use super::{Common, RawRecord, Seek, index, kind_of, shared_run, too_large_skipped, ws_len};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -461,19 +461,17 @@ impl JsonSplitter {
         let limits = self.c.limits;
         let room = limits.max_records.saturating_sub(self.c.index);
         let text = src.chunk();
-        let ws = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
         let mut pos = src.pos;
         let mut at = 0;
         let mut found = std::mem::take(&mut self.run);
         found.clear();
         while found.len() < max && (found.len() as u64) < room {
-            let mut j = at + text[at..].iter().take_while(|b| ws(b)).count();
+            let mut j = at + ws_len(&text[at..]);
             if !first {
                 if text.get(j) != Some(&b',') {
                     break;
                 }
-                j += 1;
-                j += text[j..].iter().take_while(|b| ws(b)).count();
+                j += 1 + ws_len(&text[j + 1..]);
             }
             if text.get(j) != Some(&b'{') {
                 break;

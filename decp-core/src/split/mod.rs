@@ -293,6 +293,14 @@ fn too_large_skipped(at: Position, limits: Limits) -> Error {
     )
 }
 
+/// The length of the white space (JSON's and XML's: space, tab, CR, LF) that
+/// `s` starts with.
+pub(crate) fn ws_len(s: &[u8]) -> usize {
+    s.iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .count()
+}
+
 fn kind_of(name: &[u8]) -> Option<RecordKind> {
     RecordKind::from_name(std::str::from_utf8(name).ok()?)
 }

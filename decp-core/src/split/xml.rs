@@ -6,7 +6,7 @@ use std::io::Read;
 use super::Limits;
 use super::index::whole_element;
 use super::source::{Source, advance_pos};
-use super::{Common, RawRecord, Seek, kind_of, shared_run, too_large, too_large_skipped};
+use super::{Common, RawRecord, Seek, kind_of, shared_run, too_large, too_large_skipped, ws_len};
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 use crate::format::Format;
@@ -143,11 +143,7 @@ impl XmlSplitter {
         let mut found = std::mem::take(&mut self.run);
         found.clear();
         while found.len() < max && (found.len() as u64) < room {
-            let j = at
-                + text[at..]
-                    .iter()
-                    .take_while(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-                    .count();
+            let j = at + ws_len(&text[at..]);
             let Some(tag) = text.get(j..).filter(|t| t.first() == Some(&b'<')) else {
                 break;
             };
