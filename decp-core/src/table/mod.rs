@@ -25,6 +25,7 @@
 //! `acheteur_nom` / `autoriteConcedante_nom`.
 
 mod flat;
+mod names;
 mod rows;
 mod schema;
 mod write;

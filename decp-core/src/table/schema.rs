@@ -25,16 +25,11 @@ pub enum Table {
     Findings,
 }
 
-/// Column indices by name. foldhash hashes a word at a time (FNV, byte by
-/// byte, was a tenth of `flatten`'s instructions); names are trusted, no random
-/// seed is needed.
-pub(crate) type Names = std::collections::HashMap<&'static str, usize, foldhash::fast::FixedState>;
+use super::names::NameMap;
+pub(crate) use super::names::Names;
 
 /// A table's columns by name, and by parent object then member name.
-type Lookup = (
-    Names,
-    std::collections::HashMap<&'static str, Names, foldhash::fast::FixedState>,
-);
+type Lookup = (Names, NameMap<Names>);
 
 /// The type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -447,7 +442,7 @@ impl Table {
         }
     }
 
-    /// The index of the column `name`, by a hash lookup (rows are filled by name).
+    /// The index of the column `name` (rows are filled by name).
     pub(crate) fn index(self, name: &str) -> Option<usize> {
         self.lookup().0.get(name).copied()
     }
@@ -464,19 +459,24 @@ impl Table {
             Table::ALL
                 .iter()
                 .map(|t| {
-                    let mut names = Names::default();
-                    let mut children: std::collections::HashMap<_, Names, _> = Default::default();
+                    let mut names = Vec::new();
+                    let mut children: Vec<(&'static str, Vec<(&'static str, usize)>)> = Vec::new();
                     for (i, c) in t.columns().iter().enumerate() {
-                        names.insert(c.0, i);
+                        names.push((c.0, i));
                         // Every split at a `_`, as a record's walk would join them.
                         for (at, _) in c.0.match_indices('_') {
-                            children
-                                .entry(&c.0[..at])
-                                .or_default()
-                                .insert(&c.0[at + 1..], i);
+                            let (parent, member) = (&c.0[..at], &c.0[at + 1..]);
+                            match children.iter_mut().find(|(p, _)| *p == parent) {
+                                Some((_, m)) => m.push((member, i)),
+                                None => children.push((parent, vec![(member, i)])),
+                            }
                         }
                     }
-                    (names, children)
+                    let children = children
+                        .into_iter()
+                        .map(|(p, m)| (p, Names::new(m)))
+                        .collect();
+                    (Names::new(names), NameMap::new(children))
                 })
                 .collect()
         });
