@@ -1,6 +1,6 @@
-//! The parallel driver: a reader thread cuts raw records, worker threads run the
-//! per-record step on them, and results come back in document order. The reader
-//! thread's work is the serial part of every run: in a list of records it finds
+//! The parallel driver: worker threads take turns at the reader to cut a batch of
+//! raw records, run the per-record step on it, and results come back in document
+//! order. Reading is the serial part of every run: in a list of records it finds
 //! record ends fast (JSON 64 bytes at a time, XML by a search for the end tag)
 //! and copies a run of whole records once (records share that copy); elsewhere
 //! it walks and copies record by record. At most a
@@ -10,8 +10,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::Mutex;
 use std::sync::mpsc::{channel, sync_channel};
-use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
 use crate::read::{RawRecord, Reader};
@@ -51,7 +51,7 @@ pub fn jobs(asked: Option<usize>) -> usize {
 
 /// Runs `work` on every item of `reader` on `jobs` threads (`0` or `1`: on this
 /// thread) and passes the results to `sink` in document order; `progress` is told
-/// the bytes read so far, from the reading thread. `sink` returns `false` to stop
+/// the bytes read so far, from the thread that read them. `sink` returns `false` to stop
 /// (a closed output): reading stops at once. Returns the fatal error that stopped
 /// reading, if any, after every item before it has gone through `sink`.
 ///
@@ -175,87 +175,120 @@ where
             }
         }
     }
-    std::thread::scope(|scope| {
-        let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<Item>)>(jobs * 2);
-        let raw_rx = Arc::new(Mutex::new(raw_rx));
-        // A worker's panic travels to this thread as a result, so that the output
-        // stops waiting for its batch, and is resumed here once reading has stopped.
-        let (out_tx, out_rx) = channel::<(u64, std::thread::Result<T>)>();
-        // One ticket per batch in flight: the reader takes one before sending a
-        // batch, the output gives it back once the batch is written. A batch per
-        // job, one read ahead and one waiting for its turn keep the jobs busy;
-        // more only holds memory (decoded records wait in the results).
-        let in_flight = jobs + 2;
-        let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
-        for _ in 0..in_flight {
-            let _ = ticket_tx.send(());
-        }
-        let reading = scope.spawn(move || -> Result<(), Error> {
-            let mut n = 0u64;
-            loop {
-                let (batch, done, end) = read_batch(&mut reader);
-                progress(reader.bytes_read());
-                if !batch.is_empty()
-                    && (ticket_rx.recv().is_err() || raw_tx.send((n, batch)).is_err())
-                {
-                    return end;
-                }
-                n += 1;
-                if done {
-                    return end;
-                }
-            }
-        });
+    // The reader, shared: the workers take turns at it (under its lock), each
+    // reading the batch it will work on next. A reading thread of its own cost a
+    // thread more than the cores (and its wake-ups), and handed every batch to
+    // another core's cache.
+    let reading = Mutex::new(Reading {
+        reader,
+        next: 0,
+        over: false,
+        end: Ok(()),
+    });
+    // One ticket per batch in flight: a worker takes one before reading a batch,
+    // the output gives it back once the batch is written. A batch per job, one
+    // read ahead and one waiting for its turn keep the jobs busy; more only holds
+    // memory (decoded records wait in the results).
+    let in_flight = jobs + 2;
+    let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = ticket_tx.send(());
+    }
+    let ticket_rx = Mutex::new(ticket_rx);
+    let panicked = std::thread::scope(|scope| {
+        // A worker's panic travels to this thread as a message, so that the output
+        // stops waiting for its batch, and is resumed here once every worker stopped.
+        let (out_tx, out_rx) = channel::<Out<T>>();
+        // Dropped when this closure returns, before the workers are joined: a
+        // worker waiting for a ticket then stops.
+        let ticket_tx = ticket_tx;
         for _ in 0..jobs {
-            let rx = Arc::clone(&raw_rx);
             let tx = out_tx.clone();
-            let work = &work;
+            let (reading, ticket_rx, work, read_batch) = (&reading, &ticket_rx, &work, &read_batch);
             scope.spawn(move || {
                 loop {
-                    let next = rx.lock().map(|r| r.recv());
-                    let Ok(Ok((n, batch))) = next else { return };
-                    let out =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(batch)));
-                    let failed = out.is_err();
-                    if tx.send((n, out)).is_err() || failed {
+                    // No ticket: the output stopped (or failed).
+                    if !ticket_rx.lock().is_ok_and(|t| t.recv().is_ok()) {
                         return;
+                    }
+                    let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        // Poisoned: another worker panicked while reading.
+                        let mut r = reading.lock().ok()?;
+                        if r.over {
+                            return None;
+                        }
+                        let (batch, done, end) = read_batch(&mut r.reader);
+                        progress(r.reader.bytes_read());
+                        if done {
+                            r.over = true;
+                            r.end = end;
+                        }
+                        if batch.is_empty() {
+                            return None;
+                        }
+                        let n = r.next;
+                        r.next += 1;
+                        drop(r);
+                        Some((n, work(batch)))
+                    }));
+                    match step {
+                        Ok(Some((n, out))) => {
+                            if tx.send(Out::Done(n, out)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(None) => return,
+                        Err(p) => {
+                            let _ = tx.send(Out::Panicked(p));
+                            return;
+                        }
                     }
                 }
             });
         }
         drop(out_tx);
-        // Only the workers hold the records' receiver: when they stop, the reader stops.
-        drop(raw_rx);
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
-        let mut panicked = None;
-        'out: for (n, out) in out_rx {
+        'out: for out in out_rx {
+            let (n, out) = match out {
+                Out::Done(n, out) => (n, out),
+                Out::Panicked(p) => return Some(p),
+            };
             pending.insert(n, out);
             while let Some(out) = pending.remove(&next) {
-                let out = match out {
-                    Ok(out) => out,
-                    Err(p) => {
-                        panicked = Some(p);
-                        break 'out;
-                    }
-                };
                 if !sink(out) {
-                    // The reader waits for a ticket: none will come.
+                    // The workers wait for a ticket: none will come.
                     break 'out;
                 }
                 next += 1;
                 let _ = ticket_tx.send(());
             }
         }
-        drop(ticket_tx);
-        let read = reading
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        if let Some(p) = panicked {
-            std::panic::resume_unwind(p);
-        }
-        read
-    })
+        None
+    });
+    // Every worker has stopped (the scope joined them).
+    if let Some(p) = panicked {
+        std::panic::resume_unwind(p);
+    }
+    reading.into_inner().map_or(Ok(()), |r| r.end)
+}
+
+/// The reader the workers share, with what they learnt from it.
+struct Reading<R> {
+    reader: Reader<R>,
+    /// The number of the next batch read, in document order.
+    next: u64,
+    /// Reading is over: the end of input, or a fatal error (in `end`).
+    over: bool,
+    end: Result<(), Error>,
+}
+
+/// What a worker sends the output.
+enum Out<T> {
+    /// The result of the batch of this number.
+    Done(u64, T),
+    /// The worker panicked (in `work`, or while reading).
+    Panicked(Box<dyn std::any::Any + Send>),
 }
 
 #[cfg(test)]
