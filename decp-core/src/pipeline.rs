@@ -366,6 +366,39 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_reading_reaches_the_caller_instead_of_hanging() {
+        // `progress` runs where the batch was read, under the reader's lock: a
+        // panic there poisons the lock the other worker waits for.
+        let mut doc = String::from("{\"marches\": {\"marche\": [");
+        for i in 0..5_000 {
+            if i > 0 {
+                doc.push(',');
+            }
+            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
+        }
+        doc.push_str("]}}");
+        for jobs in [2, 3] {
+            let calls = AtomicUsize::new(0);
+            let sunk = AtomicUsize::new(0);
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                for_each_ordered(
+                    Reader::from_slice(doc.as_bytes()).unwrap(),
+                    jobs,
+                    &|_| assert!(calls.fetch_add(1, Ordering::SeqCst) != 3, "boom"),
+                    |item| item.is_ok(),
+                    |_| {
+                        sunk.fetch_add(1, Ordering::SeqCst);
+                        true
+                    },
+                )
+            }));
+            assert!(r.is_err(), "jobs {jobs}");
+            // The output stopped before the end.
+            assert!(sunk.load(Ordering::SeqCst) < 5_000, "jobs {jobs}");
+        }
+    }
+
+    #[test]
     fn the_records_in_flight_do_not_grow_with_the_jobs() {
         assert_eq!(batch_for(2), 256);
         for jobs in 1..=64 {
