@@ -552,17 +552,29 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// Up to `max` more records for the parallel driver's reading thread, cut by
-    /// the splitter's fast path (a list of records whose next records are whole
-    /// in the buffer) and given to `push`; 0 when the next record is for
-    /// [`Reader::read_raw`] (the envelope, an error, a record straddling a refill
-    /// or over a limit, one whose end only a walk can tell). The records are those `read_raw`
-    /// would give, with the same positions.
-    pub(crate) fn read_run(&mut self, max: usize, push: impl FnMut(RawRecord)) -> usize {
-        match &mut self.split {
-            Splitter::Json(s) => s.next_run(&mut self.src, max, push),
-            Splitter::Xml(s) => s.next_run(&mut self.src, max, push),
+    /// Up to `max` more records for the parallel driver's reading, cut by the
+    /// splitter's fast path (a list of records whose next records are whole in
+    /// the buffer) and given to `push`. When none is whole in the buffer, the
+    /// next may be cut by its end: the buffer is refilled behind it once
+    /// ([`Source::refill_keeping`](crate::split::source::Source::refill_keeping))
+    /// and the fast path tried again. 0 when the next record is for
+    /// [`Reader::read_raw`] (the envelope, an error, a record larger than the
+    /// buffer or over a limit, one whose end only a walk can tell). The records
+    /// are those `read_raw` would give, with the same positions.
+    pub(crate) fn read_run(&mut self, max: usize, mut push: impl FnMut(RawRecord)) -> usize {
+        for refilled in [false, true] {
+            if refilled && !self.src.refill_keeping() {
+                break;
+            }
+            let n = match &mut self.split {
+                Splitter::Json(s) => s.next_run(&mut self.src, max, &mut push),
+                Splitter::Xml(s) => s.next_run(&mut self.src, max, &mut push),
+            };
+            if n > 0 {
+                return n;
+            }
         }
+        0
     }
 
     /// Reads and decodes the next record; `None` at the end or after a fatal error.
@@ -613,7 +625,12 @@ impl<R: Read> Reader<R> {
             Err(e) => Some(Err(e)),
             Ok(seek) => {
                 let mut done = None;
-                if seek == Seek::At {
+                // A record cut by the buffer's end (one per refill) is tried once
+                // more with the buffer refilled behind it, rather than walked.
+                for refilled in [false, true] {
+                    if seek != Seek::At || (refilled && !self.src.refill_keeping()) {
+                        break;
+                    }
                     let opts = self.opts;
                     self.bump.reset();
                     let text = self.src.text();
@@ -623,6 +640,7 @@ impl<R: Read> Reader<R> {
                         }
                         done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
                         self.src.consume(end, None);
+                        break;
                     }
                 }
                 match done {
@@ -655,19 +673,29 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads the record `raw` describes straight from the input buffer, when it is
-    /// whole there and well formed (nearly always): no copy, one parse. Anything
-    /// else (a record cut by the end of the buffer, a syntax error, a record over
-    /// the size limit) is left to the splitter, which copies the record and reports
-    /// what is wrong with it exactly as when reading raw records; `None` then, and
-    /// nothing is consumed.
+    /// whole there and well formed (nearly always): no copy, one parse. A record
+    /// cut by the end of the buffer is tried once more after the buffer is
+    /// refilled behind it ([`Source::refill_keeping`](crate::split::source::Source::refill_keeping)).
+    /// Anything else (a syntax error, a record over the size limit, a record
+    /// larger than the buffer) is left to the splitter, which copies the record
+    /// and reports what is wrong with it exactly as when reading raw records;
+    /// `None` then, and nothing is consumed.
     fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
         let opts = self.opts;
-        self.bump.reset();
-        let text = self.src.text();
-        let (node, end) = parse_prefix(self.format, text, &opts, &self.bump)?;
-        let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
-        self.src.consume(end, None);
-        Some(d)
+        for refilled in [false, true] {
+            // Cut by the buffer's end: once more with the buffer refilled after it.
+            if refilled && !self.src.refill_keeping() {
+                break;
+            }
+            self.bump.reset();
+            let text = self.src.text();
+            if let Some((node, end)) = parse_prefix(self.format, text, &opts, &self.bump) {
+                let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
+                self.src.consume(end, None);
+                return Some(d);
+            }
+        }
+        None
     }
 
     /// An iterator over the records, borrowing the reader.

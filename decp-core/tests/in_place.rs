@@ -218,3 +218,80 @@ fn the_end_of_input_after_a_refill_is_not_the_last_buffer_again() {
     assert_eq!(seen, 1);
     assert!(end.is_err_and(|e| e.is_fatal()));
 }
+
+/// [`Pieces`], then a read error on every later read.
+struct PiecesThenFail<'a>(Pieces<'a>);
+
+impl Read for PiecesThenFail<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(std::io::Error::other("the disk went away")),
+            n => Ok(n),
+        }
+    }
+}
+
+/// Every result of reading raw records then decoding them (the splitter's way).
+fn raw_outcomes_from<R: Read>(b: &ReaderBuilder, rdr: R) -> Vec<String> {
+    let mut r = b.from_reader(rdr).unwrap();
+    let opts = r.decode_options();
+    let mut raw = RawRecord::default();
+    let mut out = Vec::new();
+    loop {
+        match r.read_raw(&mut raw) {
+            Ok(true) => out.push(match raw.decode_with(&opts) {
+                Ok(d) => format!("{d:?}"),
+                Err(e) => format!("error {:?}: {e}", e.position()),
+            }),
+            Ok(false) => break,
+            Err(e) => {
+                out.push(format!("error {:?}: {e}", e.position()));
+                if e.is_fatal() {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A record cut by the end of a read is read in place once the buffer is
+/// refilled behind it (its start moved to the front); a broken record cut the
+/// same way still goes to the splitter; a read error met while refilling is
+/// reported where the reader meets it, after the records before it.
+#[test]
+fn records_cut_by_a_read_are_read_the_same_after_a_refill() {
+    let head = format!("{{\"marches\": {{\"marche\": [{}", " ".repeat(64));
+    let docs: [&[&[u8]]; 3] = [
+        &[
+            head.as_bytes(),
+            b"{\"id\": \"A\", \"montant\": 12.5},\n{\"id\": \"B\", \"obj",
+            b"et\": \"cut here\", \"montant\": 3}, {\"id\": \"C\"}]}}",
+        ],
+        &[
+            head.as_bytes(),
+            b"{\"id\": \"A\"}, {\"id\": \"B\",, \"obj",
+            b"et\": \"broken\"}, {\"id\": \"C\"}]}}",
+        ],
+        &[
+            b"<?xml version=\"1.0\"?>\n<marches><marche><id>A</id></marche>\n<marche><id>B</id><obj",
+            b"et>cut here</objet></marche><marche><id>C</id></marche></marches>",
+        ],
+    ];
+    let b = ReaderBuilder::new();
+    for pieces in docs {
+        let whole: Vec<u8> = pieces.concat();
+        let expected = raw_outcomes(&b, &whole, &b.from_slice(&whole).unwrap().decode_options());
+        assert_eq!(outcomes(&b, Pieces(pieces.to_vec())), expected);
+        assert_eq!(raw_outcomes_from(&b, Pieces(pieces.to_vec())), expected);
+        // The read after the first piece fails.
+        let first = &pieces[..pieces.len() - 1];
+        let failing = outcomes(&b, PiecesThenFail(Pieces(first.to_vec())));
+        assert_eq!(
+            failing,
+            raw_outcomes_from(&b, PiecesThenFail(Pieces(first.to_vec())))
+        );
+        let last = failing.last().unwrap();
+        assert!(last.contains("disk went away"), "{failing:#?}");
+    }
+}

@@ -64,6 +64,9 @@ pub(crate) struct Source<R> {
     text: String,
     text_at: usize,
     text_generation: u64,
+    /// A read error met by [`Source::refill_keeping`], returned by the next
+    /// [`Source::fill`] (where the reader would have met it).
+    pending: Option<io::Error>,
 }
 
 impl<R: Read> Source<R> {
@@ -81,6 +84,7 @@ impl<R: Read> Source<R> {
             text: String::new(),
             text_at: 0,
             text_generation: u64::MAX,
+            pending: None,
         }
     }
 
@@ -136,9 +140,62 @@ impl<R: Read> Source<R> {
         }
     }
 
+    /// Moves the unread bytes to the front of the buffer and reads more after
+    /// them, so that a record cut by the buffer's end can be read in place: only
+    /// when less than half a chunk is unread (the buffer stays within one and a
+    /// half chunks). `false` when nothing more was read: the end of input, a
+    /// read error (kept for the next [`Source::fill`]), or too much unread.
+    pub fn refill_keeping(&mut self) -> bool {
+        let kept = self.end - self.start;
+        if self.eof || self.pending.is_some() || kept >= CHUNK / 2 {
+            return false;
+        }
+        self.buf.copy_within(self.start..self.end, 0);
+        self.start = 0;
+        self.end = kept;
+        // The bytes moved: the text copy's offsets are stale.
+        self.generation += 1;
+        loop {
+            let read = match self.transcode {
+                None => {
+                    if self.buf.len() < kept + CHUNK {
+                        self.buf.resize(kept + CHUNK, 0);
+                    }
+                    self.rdr.read(&mut self.buf[kept..])
+                }
+                Some(enc) => {
+                    self.raw.resize(CHUNK / 3, 0);
+                    self.rdr.read(&mut self.raw).map(|n| {
+                        self.buf.truncate(kept);
+                        enc.decode_into(&self.raw[..n], &mut self.buf);
+                        self.buf.len() - kept
+                    })
+                }
+            };
+            match read {
+                Ok(0) => {
+                    self.eof = true;
+                    return false;
+                }
+                Ok(n) => {
+                    self.end = kept + n;
+                    return true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.pending = Some(e);
+                    return false;
+                }
+            }
+        }
+    }
+
     /// Makes at least one byte available; `false` at the end of input.
     pub fn fill(&mut self) -> io::Result<bool> {
         while self.start == self.end {
+            if let Some(e) = self.pending.take() {
+                return Err(e);
+            }
             if self.eof {
                 return Ok(false);
             }
@@ -199,6 +256,9 @@ impl<R: Read> Source<R> {
         // It reads raw bytes into the buffer: only before transcoding starts.
         debug_assert!(self.transcode.is_none() || self.end - self.start >= n);
         while self.end - self.start < n && !self.eof {
+            if let Some(e) = self.pending.take() {
+                return Err(e);
+            }
             if self.start > 0 {
                 self.buf.copy_within(self.start..self.end, 0);
                 self.end -= self.start;
