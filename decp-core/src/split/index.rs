@@ -210,13 +210,18 @@ pub(crate) fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
         |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b':') || c >= 0x80;
     // One pass over the markup: each `<` either ends the element, or makes the
     // search unsure (the walk decides), or is passed.
+    // A name's first byte is looked at before the name is compared: most tags
+    // inside a record start otherwise.
+    let may_be_name = |s: &[u8]| name.first().is_none_or(|n| s.first() == Some(n));
     let mut last_markup = 0;
     for i in positions(buf, b'<') {
         let next = &buf[i + 1..];
         match next.first() {
             Some(b'/') => {
                 let after = &next[1..];
-                if after.starts_with(name) && !after.get(name.len()).is_some_and(|&c| name_char(c))
+                if may_be_name(after)
+                    && after.starts_with(name)
+                    && !after.get(name.len()).is_some_and(|&c| name_char(c))
                 {
                     let rest = &after[name.len()..];
                     let ws = super::ws_len(rest);
@@ -230,12 +235,13 @@ pub(crate) fn whole_element(buf: &[u8], name: &[u8]) -> Option<usize> {
                     return Some(i + 2 + name.len() + ws + 1);
                 }
                 // The list's end tag inside: the walk says where the record stops.
-                if after.starts_with(b"marches") {
+                if after.first() == Some(&b'm') && after.starts_with(b"marches") {
                     return None;
                 }
             }
             Some(b'!' | b'?') => return None,
-            _ if next.starts_with(name)
+            _ if may_be_name(next)
+                && next.starts_with(name)
                 && matches!(
                     next.get(name.len()),
                     None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'>' | b'<')
