@@ -297,16 +297,15 @@ mod tests {
 
     use super::*;
 
+    /// A JSON list of `n` records `{"id": "0"}`, `{"id": "1"}`…
+    fn list_of(n: usize) -> String {
+        let ids: Vec<String> = (0..n).map(|i| format!("{{\"id\": \"{i}\"}}")).collect();
+        format!("{{\"marches\": {{\"marche\": [{}]}}}}", ids.join(","))
+    }
+
     #[test]
     fn a_slow_output_holds_the_reader_back() {
-        let mut doc = String::from("{\"marches\": {\"marche\": [");
-        for i in 0..3000 {
-            if i > 0 {
-                doc.push(',');
-            }
-            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
-        }
-        doc.push_str("]}}");
+        let doc = list_of(3000);
         let reader = Reader::from_slice(doc.as_bytes()).unwrap();
         let worked = AtomicUsize::new(0);
         let mut sunk = 0usize;
@@ -341,14 +340,7 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_worker_reaches_the_caller_instead_of_hanging() {
-        let mut doc = String::from("{\"marches\": {\"marche\": [");
-        for i in 0..5_000 {
-            if i > 0 {
-                doc.push(',');
-            }
-            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
-        }
-        doc.push_str("]}}");
+        let doc = list_of(5_000);
         let r = std::panic::catch_unwind(|| {
             for_each_ordered(
                 Reader::from_slice(doc.as_bytes()).unwrap(),
@@ -369,14 +361,7 @@ mod tests {
     fn a_panic_while_reading_reaches_the_caller_instead_of_hanging() {
         // `progress` runs where the batch was read, under the reader's lock: a
         // panic there poisons the lock the other worker waits for.
-        let mut doc = String::from("{\"marches\": {\"marche\": [");
-        for i in 0..5_000 {
-            if i > 0 {
-                doc.push(',');
-            }
-            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
-        }
-        doc.push_str("]}}");
+        let doc = list_of(5_000);
         for jobs in [2, 3] {
             let calls = AtomicUsize::new(0);
             let sunk = AtomicUsize::new(0);
@@ -410,14 +395,7 @@ mod tests {
 
     #[test]
     fn a_closed_output_stops_reading() {
-        let mut doc = String::from("{\"marches\": {\"marche\": [");
-        for i in 0..20_000 {
-            if i > 0 {
-                doc.push(',');
-            }
-            doc.push_str(&format!("{{\"id\": \"{i}\"}}"));
-        }
-        doc.push_str("]}}");
+        let doc = list_of(20_000);
         for jobs in [1, 2] {
             let worked = AtomicUsize::new(0);
             let mut sunk = 0;

@@ -39,35 +39,12 @@ fn outcomes<R: Read>(b: &ReaderBuilder, rdr: R) -> Vec<String> {
     out
 }
 
-fn raw_outcomes(b: &ReaderBuilder, data: &[u8], opts: &DecodeOptions) -> Vec<String> {
-    let mut r = b.from_slice(data).unwrap();
-    let mut raw = RawRecord::default();
-    let mut out = Vec::new();
-    loop {
-        match r.read_raw(&mut raw) {
-            Ok(true) => out.push(match raw.decode_with(opts) {
-                Ok(d) => format!("{d:?}"),
-                Err(e) => format!("error {:?}: {e}", e.position()),
-            }),
-            Ok(false) => break,
-            Err(e) => {
-                out.push(format!("error {:?}: {e}", e.position()));
-                if e.is_fatal() {
-                    break;
-                }
-            }
-        }
-    }
-    out
-}
-
 fn same_three_ways(data: &[u8], mode: Mode, normalize: bool) -> usize {
     let mut b = ReaderBuilder::new();
     b.mode(mode).normalize(normalize);
     let whole = outcomes(&b, data);
     let trickled = outcomes(&b, Trickle { data, n: 0 });
-    let opts = b.from_slice(data).unwrap().decode_options();
-    let raw = raw_outcomes(&b, data, &opts);
+    let raw = raw_outcomes_from(&b, data);
     assert_eq!(whole.len(), trickled.len());
     for (i, (a, t)) in whole.iter().zip(&trickled).enumerate() {
         assert_eq!(a, t, "record {i}, read whole vs a few bytes at a time");
@@ -281,7 +258,7 @@ fn records_cut_by_a_read_are_read_the_same_after_a_refill() {
     let b = ReaderBuilder::new();
     for pieces in docs {
         let whole: Vec<u8> = pieces.concat();
-        let expected = raw_outcomes(&b, &whole, &b.from_slice(&whole).unwrap().decode_options());
+        let expected = raw_outcomes_from(&b, &whole[..]);
         assert_eq!(outcomes(&b, Pieces(pieces.to_vec())), expected);
         assert_eq!(raw_outcomes_from(&b, Pieces(pieces.to_vec())), expected);
         // The read after the first piece fails.
