@@ -195,6 +195,8 @@ where
         let _ = ticket_tx.send(());
     }
     let ticket_rx = Mutex::new(ticket_rx);
+    // A panic no one could be told of (the output had stopped): resumed all the same.
+    let unheard: Mutex<Option<Panic>> = Mutex::new(None);
     let panicked = std::thread::scope(|scope| {
         // A worker's panic travels to this thread as a message, so that the output
         // stops waiting for its batch, and is resumed here once every worker stopped.
@@ -204,14 +206,15 @@ where
         let ticket_tx = ticket_tx;
         for _ in 0..jobs {
             let tx = out_tx.clone();
-            let (reading, ticket_rx, work, read_batch) = (&reading, &ticket_rx, &work, &read_batch);
+            let (reading, ticket_rx, work, read_batch, unheard) =
+                (&reading, &ticket_rx, &work, &read_batch, &unheard);
             scope.spawn(move || {
                 loop {
                     // No ticket: the output stopped (or failed).
                     if !ticket_rx.lock().is_ok_and(|t| t.recv().is_ok()) {
                         return;
                     }
-                    let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         // Poisoned: another worker panicked while reading.
                         let mut r = reading.lock().ok()?;
                         if r.over {
@@ -228,20 +231,27 @@ where
                         }
                         let n = r.next;
                         r.next += 1;
-                        drop(r);
-                        Some((n, work(batch)))
+                        Some((n, batch))
                     }));
-                    match step {
-                        Ok(Some((n, out))) => {
-                            if tx.send(Out::Done(n, out)).is_err() {
-                                return;
-                            }
-                        }
+                    let out = match read {
+                        Ok(Some((n, batch))) => Out::Done(
+                            n,
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(batch))),
+                        ),
                         Ok(None) => return,
-                        Err(p) => {
-                            let _ = tx.send(Out::Panicked(p));
-                            return;
+                        Err(p) => Out::ReadPanicked(p),
+                    };
+                    let stop = !matches!(out, Out::Done(_, Ok(_)));
+                    if let Err(std::sync::mpsc::SendError(out)) = tx.send(out) {
+                        if let Out::Done(_, Err(p)) | Out::ReadPanicked(p) = out
+                            && let Ok(mut u) = unheard.lock()
+                        {
+                            u.get_or_insert(p);
                         }
+                        return;
+                    }
+                    if stop {
+                        return;
                     }
                 }
             });
@@ -249,13 +259,24 @@ where
         drop(out_tx);
         let mut pending = BTreeMap::new();
         let mut next = 0u64;
+        // A panic while reading: every batch before it still goes to the output
+        // (the workers stop at the poisoned reader), then it is resumed.
+        let mut read_panic = None;
         'out: for out in out_rx {
             let (n, out) = match out {
                 Out::Done(n, out) => (n, out),
-                Out::Panicked(p) => return Some(p),
+                Out::ReadPanicked(p) => {
+                    read_panic.get_or_insert(p);
+                    continue;
+                }
             };
             pending.insert(n, out);
             while let Some(out) = pending.remove(&next) {
+                // A panic in `work`: after the batches before it, as they come.
+                let out = match out {
+                    Ok(out) => out,
+                    Err(p) => return Some(p),
+                };
                 if !sink(out) {
                     // The workers wait for a ticket: none will come.
                     break 'out;
@@ -264,14 +285,17 @@ where
                 let _ = ticket_tx.send(());
             }
         }
-        None
+        read_panic
     });
     // Every worker has stopped (the scope joined them).
-    if let Some(p) = panicked {
+    if let Some(p) = panicked.or_else(|| unheard.into_inner().ok().flatten()) {
         std::panic::resume_unwind(p);
     }
     reading.into_inner().map_or(Ok(()), |r| r.end)
 }
+
+/// A caught panic's payload.
+type Panic = Box<dyn std::any::Any + Send>;
 
 /// The reader the workers share, with what they learnt from it.
 struct Reading<R> {
@@ -285,10 +309,10 @@ struct Reading<R> {
 
 /// What a worker sends the output.
 enum Out<T> {
-    /// The result of the batch of this number.
-    Done(u64, T),
-    /// The worker panicked (in `work`, or while reading).
-    Panicked(Box<dyn std::any::Any + Send>),
+    /// The result of the batch of this number, or the panic of `work` on it.
+    Done(u64, std::thread::Result<T>),
+    /// The worker panicked while reading (the reader is poisoned: no batch after).
+    ReadPanicked(Panic),
 }
 
 #[cfg(test)]
@@ -341,20 +365,31 @@ mod tests {
     #[test]
     fn a_panic_in_a_worker_reaches_the_caller_instead_of_hanging() {
         let doc = list_of(5_000);
-        let r = std::panic::catch_unwind(|| {
-            for_each_ordered(
-                Reader::from_slice(doc.as_bytes()).unwrap(),
-                2,
-                &|_| {},
-                |item| {
-                    let raw = item.unwrap();
-                    assert!(raw.kind_index() != 100, "boom");
-                    raw.kind_index()
-                },
-                |_| true,
-            )
-        });
-        assert!(r.is_err());
+        for bad in [100, 1_000] {
+            let mut sunk = Vec::new();
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                for_each_ordered(
+                    Reader::from_slice(doc.as_bytes()).unwrap(),
+                    2,
+                    &|_| {},
+                    |item| {
+                        let raw = item.unwrap();
+                        assert!(raw.kind_index() != bad, "boom");
+                        raw.kind_index()
+                    },
+                    |i| {
+                        sunk.push(i);
+                        true
+                    },
+                )
+            }));
+            assert!(r.is_err());
+            // Every batch before the one that panicked went to the output, in
+            // order; none after it.
+            let per = batch_for(2) as u64;
+            let first = bad / per * per;
+            assert_eq!(sunk, (0..first).collect::<Vec<_>>(), "panic at {bad}");
+        }
     }
 
     #[test]
@@ -378,8 +413,9 @@ mod tests {
                 )
             }));
             assert!(r.is_err(), "jobs {jobs}");
-            // The output stopped before the end.
-            assert!(sunk.load(Ordering::SeqCst) < 5_000, "jobs {jobs}");
+            // The batches read before the panic went to the output, no more.
+            let n = sunk.load(Ordering::SeqCst);
+            assert!(n >= 3 * batch_for(jobs) && n < 5_000, "jobs {jobs}: {n}");
         }
     }
 

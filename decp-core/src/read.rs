@@ -626,7 +626,9 @@ impl<R: Read> Reader<R> {
             Ok(seek) => {
                 let mut done = None;
                 // A record cut by the buffer's end (one per refill) is tried once
-                // more with the buffer refilled behind it, rather than walked.
+                // more with the buffer refilled behind it, rather than walked; a
+                // broken record whole in the buffer goes to the walk at once (on a
+                // pipe, it is reported without waiting for more input).
                 for refilled in [false, true] {
                     if seek != Seek::At || (refilled && !self.src.refill_keeping()) {
                         break;
@@ -634,13 +636,17 @@ impl<R: Read> Reader<R> {
                     let opts = self.opts;
                     self.bump.reset();
                     let text = self.src.text();
-                    if let Some((node, end)) = parse_prefix(self.format, text, &opts, &self.bump) {
-                        if self.format == Format::Json {
-                            crate::split::guess_kind(&mut raw, Some(&text.as_bytes()[..end]));
+                    match parse_prefix(self.format, text, &opts, &self.bump) {
+                        Ok((node, end)) => {
+                            if self.format == Format::Json {
+                                crate::split::guess_kind(&mut raw, Some(&text.as_bytes()[..end]));
+                            }
+                            done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
+                            self.src.consume(end, None);
+                            break;
                         }
-                        done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
-                        self.src.consume(end, None);
-                        break;
+                        Err(Cut(true)) => {}
+                        Err(Cut(false)) => break,
                     }
                 }
                 match done {
@@ -689,10 +695,14 @@ impl<R: Read> Reader<R> {
             }
             self.bump.reset();
             let text = self.src.text();
-            if let Some((node, end)) = parse_prefix(self.format, text, &opts, &self.bump) {
-                let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
-                self.src.consume(end, None);
-                return Some(d);
+            match parse_prefix(self.format, text, &opts, &self.bump) {
+                Ok((node, end)) => {
+                    let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
+                    self.src.consume(end, None);
+                    return Some(d);
+                }
+                Err(Cut(true)) => {}
+                Err(Cut(false)) => break,
             }
         }
         None
@@ -748,17 +758,24 @@ fn parse_prefix<'a>(
     text: &'a str,
     opts: &DecodeOptions,
     bump: &'a Bump,
-) -> Option<(tree::Node<'a>, usize)> {
-    let (node, end) = match format {
-        Format::Json => {
-            tree::parse_json_object_prefix(text, opts.limits, opts.normalize, bump).ok()?
-        }
-        Format::Xml => tree::parse_xml_prefix(text, opts.limits, bump)
-            .ok()
-            .map(|(_, n, end)| (n, end))?,
+) -> std::result::Result<(tree::Node<'a>, usize), Cut> {
+    let parsed = match format {
+        Format::Json => tree::parse_json_object_prefix(text, opts.limits, opts.normalize, bump),
+        Format::Xml => tree::parse_xml_prefix(text, opts.limits, bump).map(|(_, n, end)| (n, end)),
     };
-    (end <= opts.limits.max_record_bytes).then_some((node, end))
+    match parsed {
+        Ok((node, end)) if end <= opts.limits.max_record_bytes => Ok((node, end)),
+        Ok(_) => Err(Cut(false)),
+        // Within a few bytes of the end of the text (a cut literal, escape or tag
+        // counts): the record may go on past the buffer.
+        Err(e) => Err(Cut(e.off.saturating_add(8) >= text.len())),
+    }
 }
+
+/// Why a record was not read in place: `Cut(true)` when its parse ran out of
+/// buffered text (the record may be whole once the buffer is refilled behind it),
+/// `Cut(false)` for anything else (a syntax error, a limit).
+struct Cut(bool);
 
 /// The limits of the re-parse that places a finding in a record already read
 /// (with limits at least as wide as the reader's own defaults).
