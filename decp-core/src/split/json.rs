@@ -223,6 +223,11 @@ impl JsonSplitter {
                 ));
             }
             let chunk = src.chunk();
+            // The first limit met in document order is the one reported, however
+            // the input was cut into reads: a level opened at or past the size
+            // limit is one of a record already too large.
+            let kept = out.as_deref().map(Vec::len);
+            let past_size = |i: usize| kept.is_some_and(|k| k + i >= limits.max_record_bytes);
             let mut i = 0;
             let mut done = false;
             while i < chunk.len() {
@@ -268,6 +273,9 @@ impl JsonSplitter {
                     match chunk[i] {
                         b'"' => in_str = true,
                         b'{' => {
+                            if past_size(i) {
+                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
+                            }
                             let at = || at_in(src.pos, &chunk[..i]);
                             Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
                         }
@@ -285,10 +293,16 @@ impl JsonSplitter {
                     match b {
                         b'"' => in_str = true,
                         b'{' => {
+                            if past_size(i) {
+                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
+                            }
                             let at = || at_in(src.pos, &chunk[..i]);
                             Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
                         }
                         b'[' => {
+                            if past_size(i) {
+                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
+                            }
                             let at = || at_in(src.pos, &chunk[..i]);
                             Self::open(closers, b']', keep, &mut extra, &mut over, limits, at);
                         }
