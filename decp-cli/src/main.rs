@@ -464,7 +464,7 @@ fn jobs(j: Option<usize>) -> usize {
 /// glibc gives each thread that allocates its own malloc arena, up to eight per
 /// core: with `-j8` on two cores, ten arenas' fragmentation made `convert` to JSON
 /// peak at 33–35 MB of RSS on 2 GB of input (the target is 32 MB at any `-j`); as
-/// many arenas as cores, and at least four, keep it at 22 MB at the same speed
+/// many arenas as cores, and at least four, keep it under 24 MB at the same speed
 /// (benches/README.md). Other platforms' allocators are left as they are.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn bound_malloc_arenas() {

@@ -624,31 +624,18 @@ impl<R: Read> Reader<R> {
             Ok(Seek::End) => None,
             Err(e) => Some(Err(e)),
             Ok(seek) => {
-                let mut done = None;
-                // A record cut by the buffer's end (one per refill) is tried once
-                // more with the buffer refilled behind it, rather than walked; a
-                // broken record whole in the buffer goes to the walk at once (on a
-                // pipe, it is reported without waiting for more input).
-                for refilled in [false, true] {
-                    if seek != Seek::At || (refilled && !self.src.refill_keeping()) {
-                        break;
-                    }
-                    let opts = self.opts;
-                    self.bump.reset();
-                    let text = self.src.text();
-                    match parse_prefix(self.format, text, &opts, &self.bump) {
-                        Ok((node, end)) => {
-                            if self.format == Format::Json {
-                                crate::split::guess_kind(&mut raw, Some(&text.as_bytes()[..end]));
-                            }
-                            done = call(&raw, Ok((&node, &text.as_bytes()[..end], false)));
-                            self.src.consume(end, None);
-                            break;
+                let json = self.format == Format::Json;
+                let done = if seek == Seek::At {
+                    self.in_place(|node, text| {
+                        if json {
+                            crate::split::guess_kind(&mut raw, Some(text));
                         }
-                        Err(Cut(true)) => {}
-                        Err(Cut(false)) => break,
-                    }
-                }
+                        call(&raw, Ok((node, text, false)))
+                    })
+                    .flatten()
+                } else {
+                    None
+                };
                 match done {
                     Some(t) => Some(Ok(t)),
                     None => {
@@ -688,8 +675,17 @@ impl<R: Read> Reader<R> {
     /// `None` then, and nothing is consumed.
     fn decode_in_place(&mut self, raw: &RawRecord) -> Option<Result<Decoded>> {
         let opts = self.opts;
+        self.in_place(|node, text| raw.decode_node(node, text, false, &opts))
+    }
+
+    /// Parses the record at the start of the buffer in place and gives `f` its
+    /// tree and text, then consumes it. A record cut by the buffer's end is tried
+    /// once more with the buffer refilled behind it; a broken record whole in the
+    /// buffer is not (on a pipe, it is reported without waiting for more input).
+    /// `None`, nothing consumed, when it cannot be read in place.
+    fn in_place<T>(&mut self, f: impl FnOnce(&tree::Node<'_>, &[u8]) -> T) -> Option<T> {
+        let opts = self.opts;
         for refilled in [false, true] {
-            // Cut by the buffer's end: once more with the buffer refilled after it.
             if refilled && !self.src.refill_keeping() {
                 break;
             }
@@ -697,9 +693,9 @@ impl<R: Read> Reader<R> {
             let text = self.src.text();
             match parse_prefix(self.format, text, &opts, &self.bump) {
                 Ok((node, end)) => {
-                    let d = raw.decode_node(&node, &text.as_bytes()[..end], false, &opts);
+                    let t = f(&node, &text.as_bytes()[..end]);
                     self.src.consume(end, None);
-                    return Some(d);
+                    return Some(t);
                 }
                 Err(Cut(true)) => {}
                 Err(Cut(false)) => break,

@@ -228,6 +228,19 @@ impl JsonSplitter {
             // limit is one of a record already too large.
             let kept = out.as_deref().map(Vec::len);
             let past_size = |i: usize| kept.is_some_and(|k| k + i >= limits.max_record_bytes);
+            let pos = src.pos;
+            // Opens the level of the bracket at `i`, closed by `closer`.
+            let open = |i: usize,
+                        closer,
+                        closers: &mut Vec<u8>,
+                        extra: &mut u64,
+                        over: &mut Option<Error>| {
+                if past_size(i) {
+                    over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
+                }
+                let at = || at_in(pos, &chunk[..i]);
+                Self::open(closers, closer, keep, extra, over, limits, at);
+            };
             let mut i = 0;
             let mut done = false;
             while i < chunk.len() {
@@ -273,11 +286,7 @@ impl JsonSplitter {
                     match chunk[i] {
                         b'"' => in_str = true,
                         b'{' => {
-                            if past_size(i) {
-                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
-                            }
-                            let at = || at_in(src.pos, &chunk[..i]);
-                            Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
+                            open(i, b'}', closers, &mut extra, &mut over);
                         }
                         _ if extra > 0 => extra -= 1,
                         _ => {
@@ -293,18 +302,10 @@ impl JsonSplitter {
                     match b {
                         b'"' => in_str = true,
                         b'{' => {
-                            if past_size(i) {
-                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
-                            }
-                            let at = || at_in(src.pos, &chunk[..i]);
-                            Self::open(closers, b'}', keep, &mut extra, &mut over, limits, at);
+                            open(i, b'}', closers, &mut extra, &mut over);
                         }
                         b'[' => {
-                            if past_size(i) {
-                                over.get_or_insert_with(|| too_large_skipped(rec_start, limits));
-                            }
-                            let at = || at_in(src.pos, &chunk[..i]);
-                            Self::open(closers, b']', keep, &mut extra, &mut over, limits, at);
+                            open(i, b']', closers, &mut extra, &mut over);
                         }
                         // Past the limit, levels are counted, not matched: the
                         // record is refused whatever its brackets.

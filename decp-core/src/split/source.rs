@@ -122,20 +122,22 @@ impl<R: Read> Source<R> {
         self.generation += 1;
     }
 
-    fn read_more(&mut self) -> io::Result<usize> {
+    /// Reads more input into the buffer after its first `kept` bytes (transcoded
+    /// when the input is); the number of bytes added.
+    fn read_more(&mut self, kept: usize) -> io::Result<usize> {
         match self.transcode {
             None => {
-                if self.buf.len() < CHUNK {
-                    self.buf.resize(CHUNK, 0);
+                if self.buf.len() < kept + CHUNK {
+                    self.buf.resize(kept + CHUNK, 0);
                 }
-                self.rdr.read(&mut self.buf)
+                self.rdr.read(&mut self.buf[kept..])
             }
             Some(enc) => {
                 self.raw.resize(CHUNK / 3, 0);
                 let n = self.rdr.read(&mut self.raw)?;
-                self.buf.clear();
+                self.buf.truncate(kept);
                 enc.decode_into(&self.raw[..n], &mut self.buf);
-                Ok(self.buf.len())
+                Ok(self.buf.len() - kept)
             }
         }
     }
@@ -156,23 +158,7 @@ impl<R: Read> Source<R> {
         // The bytes moved: the text copy's offsets are stale.
         self.generation += 1;
         loop {
-            let read = match self.transcode {
-                None => {
-                    if self.buf.len() < kept + CHUNK {
-                        self.buf.resize(kept + CHUNK, 0);
-                    }
-                    self.rdr.read(&mut self.buf[kept..])
-                }
-                Some(enc) => {
-                    self.raw.resize(CHUNK / 3, 0);
-                    self.rdr.read(&mut self.raw).map(|n| {
-                        self.buf.truncate(kept);
-                        enc.decode_into(&self.raw[..n], &mut self.buf);
-                        self.buf.len() - kept
-                    })
-                }
-            };
-            match read {
+            match self.read_more(kept) {
                 Ok(0) => {
                     self.eof = true;
                     return false;
@@ -199,7 +185,7 @@ impl<R: Read> Source<R> {
             if self.eof {
                 return Ok(false);
             }
-            match self.read_more() {
+            match self.read_more(0) {
                 Ok(0) => {
                     // Transcoding clears the buffer before a read: nothing is
                     // buffered any more, at the same offsets. The buffer changed:
