@@ -4,7 +4,8 @@
 
 use arrow_array::RecordBatchReader;
 use decp_core::table::{OutputFormat, Partition, Table, TableFiles, TableReader};
-use decp_core::{Checker, DecodeOptions, Reader, Validator, ValidatorOptions};
+use decp_core::{Checker, DecodeOptions, Format, Reader, Validator, ValidatorOptions};
+use decp_testkit::synth::SynthReader;
 
 fn tmp(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -53,11 +54,15 @@ fn a_chunk_is_written_only_to_the_files_it_was_made_for() {
 #[test]
 fn rows_before_a_fatal_error_come_before_it() {
     let cut = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}, {"id": "C"}, {"id": "D""#;
-    for jobs in [1, 2] {
+    for (jobs, ahead) in [(1, false), (2, false), (2, true)] {
         for table in [Table::Marches, Table::Findings] {
             let checker = Checker::new(DecodeOptions::default())
                 .validator(Validator::new(ValidatorOptions::default()));
-            let r = TableReader::new(Reader::from_slice(cut).unwrap(), checker, table).jobs(jobs);
+            let reader = Reader::from_reader(std::io::Cursor::new(cut.to_vec())).unwrap();
+            let mut r = TableReader::new(reader, checker, table).jobs(jobs);
+            if ahead {
+                r = r.read_ahead();
+            }
             let schema = r.schema();
             let id = schema.index_of("id").unwrap();
             let mut ids = Vec::new();
@@ -72,9 +77,82 @@ fn rows_before_a_fatal_error_come_before_it() {
                     Err(_) => failed = true,
                 }
             }
-            assert!(failed, "{table:?} -j{jobs}: the cut is an error");
+            assert!(failed, "{table:?} -j{jobs} {ahead}: the cut is an error");
             ids.dedup();
-            assert_eq!(ids, ["A", "B", "C"], "{table:?} -j{jobs}");
+            assert_eq!(ids, ["A", "B", "C"], "{table:?} -j{jobs} {ahead}");
         }
     }
+}
+
+/// A table's rows one by one (batches cut anywhere compare equal).
+fn rows_of_table(
+    format: Format,
+    table: Table,
+    jobs: usize,
+    ahead: bool,
+) -> Vec<arrow_array::RecordBatch> {
+    let input = SynthReader::new(format, 7, 1_500_000).dirty(true);
+    let checker = Checker::new(DecodeOptions::default())
+        .validator(Validator::new(ValidatorOptions::default()));
+    let mut r = TableReader::new(Reader::from_reader(input).unwrap(), checker, table)
+        .source("synth")
+        .batch_size(1000)
+        .jobs(jobs);
+    if ahead {
+        r = r.read_ahead();
+    }
+    let mut rows = Vec::new();
+    for b in r {
+        let b = b.unwrap();
+        // With one job, a record's rows stay in one batch (documented).
+        assert!(
+            jobs == 1 || b.num_rows() <= 1000,
+            "a batch within batch_size"
+        );
+        rows.extend((0..b.num_rows()).map(|i| b.slice(i, 1)));
+    }
+    rows
+}
+
+#[test]
+fn threads_reading_ahead_give_the_rows_of_one_job() {
+    for format in [Format::Json, Format::Xml] {
+        for table in [
+            Table::Marches,
+            Table::Concessions,
+            Table::Modifications,
+            Table::Findings,
+        ] {
+            let one = rows_of_table(format, table, 1, false);
+            assert!(one.len() > 100, "{format:?} {table:?}: rows to compare");
+            for (jobs, ahead) in [(2, false), (2, true), (3, true)] {
+                let other = rows_of_table(format, table, jobs, ahead);
+                assert_eq!(
+                    other.len(),
+                    one.len(),
+                    "{format:?} {table:?} -j{jobs} {ahead}"
+                );
+                let same = one.iter().zip(&other).all(|(a, b)| a == b);
+                assert!(same, "{format:?} {table:?} -j{jobs} {ahead}: other rows");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_consumer_that_stops_early_stops_the_threads() {
+    let input = SynthReader::new(Format::Json, 3, 4_000_000);
+    let mut r = TableReader::new(
+        Reader::from_reader(input).unwrap(),
+        Checker::new(DecodeOptions::default()),
+        Table::Marches,
+    )
+    .batch_size(10)
+    .jobs(2)
+    .read_ahead();
+    let first = r.next().unwrap().unwrap();
+    assert_eq!(first.num_rows(), 10);
+    // Dropped with most of the input unread: the threads stop (the test would
+    // hang, or leak a busy thread, otherwise) and nothing panics.
+    drop(r);
 }

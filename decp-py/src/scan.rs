@@ -183,7 +183,7 @@ impl Scan {
         if self.table == Table::Findings {
             checker = checker.validator(Validator::new(ValidatorOptions::default()));
         }
-        let tr = TableReader::new(reader, checker, self.table)
+        let mut tr = TableReader::new(reader, checker, self.table)
             .options(
                 RowOptions::default()
                     .current_only(self.current_only)
@@ -193,6 +193,12 @@ impl Scan {
             .source(self.source.clone())
             .batch_size(self.batch_size)
             .jobs(self.jobs);
+        // A path or bytes are read on the reader's own threads, ahead of the
+        // consumer. A file object is read on the consumer's thread: reading it
+        // takes the GIL, which a consumer may hold while it waits for a batch.
+        if !matches!(self.origin, Origin::File(_)) {
+            tr = tr.read_ahead();
+        }
         let stream = FFI_ArrowArrayStream::new(Box::new(Guarded(tr)));
         PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
     }

@@ -76,6 +76,14 @@ def test_batches_and_jobs_give_the_same_table() -> None:
     one = pa.table(decp.scan(data, batch_size=65536, jobs=1))
     many = pa.table(decp.scan(data, batch_size=7, jobs=3))
     assert many.to_pylist() == one.to_pylist()
+    # A file object is read on the consumer's thread, bytes on the scan's own.
+    from_file = pa.table(decp.scan(io.BytesIO(data), batch_size=7, jobs=2))
+    named = one.drop_columns(["sourceFile"])
+    assert from_file.drop_columns(["sourceFile"]).to_pylist() == named.to_pylist()
+    # A consumer that stops after one batch stops the scan's threads.
+    reader = pa.RecordBatchReader.from_stream(decp.scan(data, batch_size=5, jobs=2))
+    assert reader.read_next_batch().to_pylist() == one.to_pylist()[:5]
+    del reader
     ids = {r["id"] for r in one.to_pylist()}
     assert len(ids) == 302
     # Ten decimals kept exactly; beyond, null with a finding.

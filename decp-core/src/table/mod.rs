@@ -289,7 +289,8 @@ const READ_AHEAD: usize = 4096;
 /// # Ok::<(), decp_core::Error>(())
 /// ```
 pub struct TableReader<R> {
-    reader: Reader<R>,
+    /// `None` once handed to the threads of [`TableReader::read_ahead`].
+    reader: Option<Reader<R>>,
     checker: Checker,
     opts: RowOptions,
     source: String,
@@ -301,6 +302,15 @@ pub struct TableReader<R> {
     ready: std::collections::VecDeque<RecordBatch>,
     /// The fatal error that stopped reading, returned after the rows before it.
     fatal: Option<crate::Error>,
+    /// Batches made on the threads of [`TableReader::read_ahead`].
+    ahead: Option<Ahead>,
+}
+
+/// The threads of [`TableReader::read_ahead`]: their batches in document order,
+/// then the fatal error that stopped reading, if any.
+struct Ahead {
+    batches: std::sync::mpsc::Receiver<Result<RecordBatch, crate::Error>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl<R> std::fmt::Debug for TableReader<R> {
@@ -319,7 +329,7 @@ impl<R: Read> TableReader<R> {
     pub fn new(reader: Reader<R>, checker: Checker, table: Table) -> TableReader<R> {
         let checker = checker.decoding(reader.decode_options());
         TableReader {
-            reader,
+            reader: Some(reader),
             checker,
             opts: RowOptions::default().only(&[table]),
             source: String::new(),
@@ -329,6 +339,7 @@ impl<R: Read> TableReader<R> {
             done: false,
             ready: Default::default(),
             fatal: None,
+            ahead: None,
         }
     }
 
@@ -364,6 +375,28 @@ impl<R: Read> TableReader<R> {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        if let Some(ahead) = &mut self.ahead {
+            if let Some(b) = self.ready.pop_front() {
+                return Ok(Some(b));
+            }
+            match ahead.batches.recv() {
+                Ok(Ok(b)) => {
+                    slice_into(&mut self.ready, &b, self.batch_size);
+                    return Ok(self.ready.pop_front());
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    // Every batch is out: a panic of the threads (a bug) goes on
+                    // here, where the caller can catch it.
+                    if let Some(t) = ahead.thread.take()
+                        && let Err(p) = t.join()
+                    {
+                        std::panic::resume_unwind(p);
+                    }
+                    return Ok(None);
+                }
+            }
+        }
         let batch = self.fill()?;
         // A fatal error comes after every row of the records read before it.
         match (batch, self.fatal.take()) {
@@ -384,12 +417,15 @@ impl<R: Read> TableReader<R> {
             return Ok(Some(b));
         }
         let table = self.builder.table;
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
         if self.jobs <= 1 && table != Table::Findings {
             // One job and a data table: records decoded in place in the reader's
             // buffer (no copy), and no finding placed (no findings table to fill).
             let upgrade = self.checker.upgrades();
             while !self.done && self.builder.len() < self.batch_size {
-                match self.reader.next_record() {
+                match reader.next_record() {
                     None => self.done = true,
                     Some(Ok(d)) => {
                         let d = if upgrade { d.upgrade() } else { d };
@@ -418,7 +454,7 @@ impl<R: Read> TableReader<R> {
             let mut got = 0;
             let mut envelope = Vec::new();
             while got < want {
-                match self.reader.read_raw(&mut raws[got]) {
+                match reader.read_raw(&mut raws[got]) {
                     Ok(true) => got += 1,
                     Ok(false) => {
                         self.done = true;
@@ -484,18 +520,93 @@ impl<R: Read> TableReader<R> {
                 self.ready.push_back(self.builder.finish());
             }
             for b in batches {
-                let mut at = 0;
-                while at < b.num_rows() {
-                    let n = (b.num_rows() - at).min(self.batch_size);
-                    self.ready.push_back(b.slice(at, n));
-                    at += n;
-                }
+                slice_into(&mut self.ready, &b, self.batch_size);
             }
             if let Some(b) = self.ready.pop_front() {
                 return Ok(Some(b));
             }
         }
         Ok((!self.builder.is_empty()).then(|| self.builder.finish()))
+    }
+}
+
+/// Pushes `b` in slices of at most `size` rows.
+fn slice_into(ready: &mut std::collections::VecDeque<RecordBatch>, b: &RecordBatch, size: usize) {
+    let mut at = 0;
+    while at < b.num_rows() {
+        let n = (b.num_rows() - at).min(size);
+        ready.push_back(b.slice(at, n));
+        at += n;
+    }
+}
+
+/// Records per batch of [`TableReader::read_ahead`]'s threads: a few thousand
+/// rows, a few megabytes of columns.
+const AHEAD_RECORDS: usize = 1024;
+
+impl<R: Read + Send + 'static> TableReader<R> {
+    /// Reads on threads of the reader's own, ahead of the consumer: each of the
+    /// [`TableReader::jobs`] threads reads its next records from the input (in
+    /// turn), checks them and makes their rows into Arrow columns while the
+    /// consumer handles the batches before (the parallel driver of
+    /// [`crate::pipeline::for_each_batch_ordered`]). Batches come in document
+    /// order, each of at most [`TableReader::batch_size`] rows and usually a few
+    /// thousand; a few are made ahead, so memory stays bounded. Dropping the
+    /// reader stops the threads after their current batch. Without it, the
+    /// calling thread reads and the other threads only check and build. Call it
+    /// last, after the other settings. With one job, it does nothing.
+    ///
+    /// ```
+    /// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
+    /// let json = br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}]}}"#.to_vec();
+    /// let r = TableReader::new(Reader::from_reader(std::io::Cursor::new(json))?, Checker::new(DecodeOptions::default()), Table::Marches)
+    ///     .jobs(2)
+    ///     .read_ahead();
+    /// let rows: usize = r.map(|b| b.unwrap().num_rows()).sum();
+    /// assert_eq!(rows, 2);
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn read_ahead(mut self) -> TableReader<R> {
+        if self.jobs <= 1 || self.ahead.is_some() {
+            return self;
+        }
+        let Some(reader) = self.reader.take() else {
+            return self;
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        let (checker, opts, source, jobs) = (
+            self.checker.clone(),
+            self.opts,
+            self.source.clone(),
+            self.jobs,
+        );
+        let (table, float) = (self.builder.table, self.builder.float);
+        let thread = std::thread::spawn(move || {
+            let end = crate::pipeline::for_each_batch_ordered(
+                reader,
+                jobs,
+                AHEAD_RECORDS,
+                &|_| {},
+                |items| {
+                    let mut b = TableBuilder::new(table, float);
+                    for item in items {
+                        let mut set = rows_of(&checker.check(item), &source, &opts);
+                        b.extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
+                    }
+                    b.finish()
+                },
+                // A consumer gone stops the threads.
+                |b| b.num_rows() == 0 || tx.send(Ok(b)).is_ok(),
+            );
+            if let Err(e) = end {
+                let _ = tx.send(Err(e));
+            }
+        });
+        self.ahead = Some(Ahead {
+            batches: rx,
+            thread: Some(thread),
+        });
+        self
     }
 }
 

@@ -553,7 +553,9 @@ def scan(
     ``batch_size``: rows per record batch, at most (with one job, a record's rows
     stay together, so the last record of a batch may take it a few rows past);
     with ``jobs`` above 1 each thread makes a few thousand records' rows at a time,
-    so batches are often smaller. ``jobs``: threads (default: every core).
+    so batches are often smaller. ``jobs``: threads (default: every core). A path
+    or ``bytes`` are read on those threads, ahead of the consumer (a few batches
+    ahead, never more); a file object is read on the consumer's thread.
 
     Errors surface in the consumer, with decp's message: ``pyarrow.ArrowInvalid``,
     ``polars.ComputeError``, ``duckdb.InvalidInputException``, after the rows of
