@@ -20,8 +20,24 @@ pub(crate) enum Value {
     Dec(Decimal),
     Date(NaiveDate),
     Bool(bool),
-    List(Arc<Vec<String>>),
+    /// Labels: inline up to 23 bytes (every official label), as texts are.
+    List(Arc<Vec<smol_str::SmolStr>>),
     Index(u64),
+}
+
+/// A scalar in a column of type `col`: `None` when it is of another type, but a
+/// number where a text is expected keeps its text.
+pub(crate) fn fit(col: Col, v: Value) -> Option<Value> {
+    match (col, v) {
+        (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string().into())),
+        (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string().into())),
+        (Col::Text, v @ Value::Text(_)) => Some(v),
+        (Col::Int, v @ Value::Int(_))
+        | (Col::Dec, v @ Value::Dec(_))
+        | (Col::Date, v @ Value::Date(_))
+        | (Col::Bool, v @ Value::Bool(_)) => Some(v),
+        _ => None,
+    }
 }
 
 /// A record's scalars at depth 1 and 2 (`montant`, `acheteur/id` as
@@ -73,18 +89,7 @@ impl Flat {
             && self.in_array == 0
             && (1..=2).contains(&self.objects)
         {
-            let col = self.cols[k].1;
-            let v = match (col, v) {
-                (Col::Text, Value::Int(i)) => Some(Value::Text(i.to_string().into())),
-                (Col::Text, Value::Dec(d)) => Some(Value::Text(d.to_string().into())),
-                (Col::Text, v @ Value::Text(_)) => Some(v),
-                (Col::Int, v @ Value::Int(_))
-                | (Col::Dec, v @ Value::Dec(_))
-                | (Col::Date, v @ Value::Date(_))
-                | (Col::Bool, v @ Value::Bool(_)) => Some(v),
-                _ => None,
-            };
-            self.values[k] = v;
+            self.values[k] = fit(self.cols[k].1, v);
         }
     }
 
@@ -160,7 +165,7 @@ impl Sink for Flat {
             if let Some(Value::List(items)) = &mut self.values[l]
                 && let Some(items) = Arc::get_mut(items)
             {
-                items.push(value.to_owned());
+                items.push(value.into());
             }
             return;
         }

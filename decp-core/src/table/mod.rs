@@ -24,7 +24,9 @@
 //! read through the upgrade (its findings in `findings`), their v1-only names in
 //! `acheteur_nom` / `autoriteConcedante_nom`.
 
+mod cells;
 mod flat;
+mod links;
 mod names;
 mod rows;
 mod schema;

@@ -2,12 +2,11 @@
 //! published, then after each modification in order), its holders, its link
 //! tables and its findings.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
 
+use super::cells::{Cells, Walk};
 use super::flat::{Flat, Value};
-use super::schema::Table;
+use super::schema::{Table, at, col, find};
 use crate::codec::Codec;
 use crate::issue::{Issue, IssueCode, Lang};
 use crate::model::{ContratConcession, Marche, Operateur};
@@ -70,7 +69,7 @@ impl RowOptions {
         }
         self
     }
-    fn wants(&self, t: Table) -> bool {
+    pub(super) fn wants(&self, t: Table) -> bool {
         self.tables[slot(t)]
     }
 }
@@ -106,7 +105,7 @@ impl RowSet {
         }
     }
 
-    fn push(&mut self, table: Table, row: Row) {
+    pub(super) fn push(&mut self, table: Table, row: Row) {
         self.rows[slot(table)].push(row);
     }
 }
@@ -115,28 +114,27 @@ pub(crate) fn slot(t: Table) -> usize {
     t as usize
 }
 
-/// A row being filled by column name.
-struct RowBuf {
+/// A row being filled, column by column.
+pub(super) struct RowBuf {
     table: Table,
     values: Vec<Option<Value>>,
 }
 
 impl RowBuf {
-    fn new(table: Table) -> RowBuf {
+    pub(super) fn new(table: Table) -> RowBuf {
         RowBuf {
             table,
             values: vec![None; table.columns().len()],
         }
     }
-    fn set(&mut self, name: &str, v: Option<Value>) {
-        if let Some(i) = self.table.index(name) {
-            self.values[i] = v;
-        }
+    /// Sets column `i` (found with [`col!`] at compile time).
+    pub(super) fn set(&mut self, i: usize, v: Option<Value>) {
+        self.values[i] = v;
     }
-    fn text(&mut self, name: &str, v: Option<&str>) {
-        self.set(name, v.map(|s| Value::Text(s.into())));
+    pub(super) fn text(&mut self, i: usize, v: Option<&str>) {
+        self.set(i, v.map(|s| Value::Text(s.into())));
     }
-    fn done(self) -> Row {
+    pub(super) fn done(self) -> Row {
         Row(self.values)
     }
 }
@@ -155,23 +153,52 @@ fn uid(owner: Option<String>, id: Option<String>) -> Option<String> {
 }
 
 /// Common columns of every row of a record.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     uid: Option<String>,
     source: &'a str,
     record: Option<u64>,
     version: Option<Version>,
 }
 
+/// The columns [`Ctx::fill`] sets, per table (in [`Table::ALL`] order): `uid`,
+/// `sourceFile`, `record`, `version`, where the table has them.
+const COMMON: [[Option<usize>; 4]; 6] = {
+    let mut out = [[None; 4]; 6];
+    let mut t = 0;
+    while t < 6 {
+        let cols = Table::ALL[t].columns();
+        out[t] = [
+            find(cols, "uid"),
+            find(cols, "sourceFile"),
+            find(cols, "record"),
+            find(cols, "version"),
+        ];
+        t += 1;
+    }
+    out
+};
+
 impl Ctx<'_> {
-    fn fill(&self, r: &mut RowBuf) {
-        r.text("uid", self.uid.as_deref());
-        r.text("sourceFile", Some(self.source));
-        r.set("record", self.record.map(Value::Index));
-        r.text("version", self.version.map(|v| v.as_str()));
+    pub(super) fn fill(&self, r: &mut RowBuf) {
+        let [uid, source, record, version] = COMMON[slot(r.table)];
+        let cells = [
+            (uid, self.uid.as_deref().map(|s| Value::Text(s.into()))),
+            (source, Some(Value::Text(self.source.into()))),
+            (record, self.record.map(Value::Index)),
+            (
+                version,
+                self.version.map(|v| Value::Text(v.as_str().into())),
+            ),
+        ];
+        for (i, v) in cells {
+            if let Some(i) = i {
+                r.set(i, v);
+            }
+        }
     }
 }
 
-fn operators(
+pub(super) fn operators(
     list: &Option<Field<Vec<Field<Operateur>>>>,
 ) -> Vec<(Option<String>, Option<&'static str>)> {
     get(list)
@@ -291,16 +318,28 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     for i in &findings {
         let mut r = RowBuf::new(Table::Findings);
         ctx.fill(&mut r);
-        r.text("id", id.as_deref());
-        r.text("kind", c.kind.map(RecordKind::name));
-        r.text("code", Some(i.code.as_str()));
-        r.text("severity", Some(i.severity().as_str()));
-        r.text("family", Some(i.family().as_str()));
-        r.text("path", Some(&i.path));
-        r.set("line", i.position.map(|p| Value::Index(p.line)));
-        r.set("column", i.position.map(|p| Value::Index(p.column)));
-        r.text("value", i.value.as_deref());
-        r.text("message", Some(&i.message(opts.lang)));
+        r.text(col!(Table::Findings, "id"), id.as_deref());
+        r.text(col!(Table::Findings, "kind"), c.kind.map(RecordKind::name));
+        r.text(col!(Table::Findings, "code"), Some(i.code.as_str()));
+        r.text(
+            col!(Table::Findings, "severity"),
+            Some(i.severity().as_str()),
+        );
+        r.text(col!(Table::Findings, "family"), Some(i.family().as_str()));
+        r.text(col!(Table::Findings, "path"), Some(&i.path));
+        r.set(
+            col!(Table::Findings, "line"),
+            i.position.map(|p| Value::Index(p.line)),
+        );
+        r.set(
+            col!(Table::Findings, "column"),
+            i.position.map(|p| Value::Index(p.column)),
+        );
+        r.text(col!(Table::Findings, "value"), i.value.as_deref());
+        r.text(
+            col!(Table::Findings, "message"),
+            Some(&i.message(opts.lang)),
+        );
         set.push(Table::Findings, r.done());
     }
     set
@@ -314,35 +353,61 @@ type Made = Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>;
 /// holder's three, and the modification's date.
 struct StateCols {
     table: Table,
-    nom: &'static str,
-    holder_id: &'static str,
-    holder_type: &'static str,
-    holder_rang: &'static str,
-    date: &'static str,
+    nom: usize,
+    holder_id: usize,
+    holder_type: usize,
+    holder_rang: usize,
+    date: usize,
+    /// `modification_id`, `datePublicationDonneesModification`,
+    /// `duplicate_of_sourceFile`, `duplicate_of_record`, `donneesActuelles`.
+    made: [usize; 5],
 }
 
-const MARCHE_STATE: StateCols = StateCols {
-    table: Table::Marches,
-    nom: "acheteur_nom",
-    holder_id: "titulaire_id",
-    holder_type: "titulaire_typeIdentifiant",
-    holder_rang: "titulaire_rang",
-    date: "dateNotificationModification",
-};
+const fn state_cols(table: Table, names: [&str; 5]) -> StateCols {
+    let c = table.columns();
+    StateCols {
+        table,
+        nom: at(c, names[0]),
+        holder_id: at(c, names[1]),
+        holder_type: at(c, names[2]),
+        holder_rang: at(c, names[3]),
+        date: at(c, names[4]),
+        made: [
+            at(c, "modification_id"),
+            at(c, "datePublicationDonneesModification"),
+            at(c, "duplicate_of_sourceFile"),
+            at(c, "duplicate_of_record"),
+            at(c, "donneesActuelles"),
+        ],
+    }
+}
 
-const CONCESSION_STATE: StateCols = StateCols {
-    table: Table::Concessions,
-    nom: "autoriteConcedante_nom",
-    holder_id: "concessionnaire_id",
-    holder_type: "concessionnaire_typeIdentifiant",
-    holder_rang: "concessionnaire_rang",
-    date: "dateSignatureModification",
-};
+const MARCHE_STATE: StateCols = state_cols(
+    Table::Marches,
+    [
+        "acheteur_nom",
+        "titulaire_id",
+        "titulaire_typeIdentifiant",
+        "titulaire_rang",
+        "dateNotificationModification",
+    ],
+);
+
+const CONCESSION_STATE: StateCols = state_cols(
+    Table::Concessions,
+    [
+        "autoriteConcedante_nom",
+        "concessionnaire_id",
+        "concessionnaire_typeIdentifiant",
+        "concessionnaire_rang",
+        "dateSignatureModification",
+    ],
+);
 
 /// The rows of one state of a contract: one per holder (one with no holder when
 /// it has none).
 #[allow(clippy::too_many_arguments)]
-fn state_rows<T: Codec>(
+fn state_rows<T: Codec + Cells>(
     cols: &StateCols,
     rec: &T,
     holders: &Option<Field<Vec<Field<Operateur>>>>,
@@ -352,11 +417,25 @@ fn state_rows<T: Codec>(
     nom: Option<&str>,
     set: &mut RowSet,
 ) {
-    let flat = Flat::of(cols.table, rec);
-    // The state's cells, common to its holders' rows, are set once.
+    // The state's cells, common to its holders' rows, are set once: read from
+    // its fields, or walked when the record has a shape only the walk handles.
+    let values = match rec.cells() {
+        Ok(v) => {
+            // Checked against the walk in debug builds (the tests) and fuzzing.
+            if cfg!(any(debug_assertions, fuzzing)) {
+                assert_eq!(
+                    v,
+                    Flat::of(cols.table, rec).values,
+                    "cells other than the walk's"
+                );
+            }
+            v
+        }
+        Err(Walk) => Flat::of(cols.table, rec).values,
+    };
     let mut base = RowBuf {
         table: cols.table,
-        values: flat.values,
+        values,
     };
     ctx.fill(&mut base);
     base.text(cols.nom, nom);
@@ -364,26 +443,20 @@ fn state_rows<T: Codec>(
     // record with a made column's name (`"duplicate": {"of_sourceFile": …}`)
     // never fills it.
     let (id, date, published) = made.unwrap_or_default();
-    base.set("modification_id", id.map(Value::Int));
+    let [mod_id, mod_published, dup_file, dup_record, actuelles] = cols.made;
+    base.set(mod_id, id.map(Value::Int));
     base.set(cols.date, date.map(Value::Date));
-    base.set(
-        "datePublicationDonneesModification",
-        published.map(Value::Date),
-    );
-    base.set("duplicate_of_sourceFile", None);
-    base.set("duplicate_of_record", None);
-    base.set("donneesActuelles", Some(Value::Bool(current)));
+    base.set(mod_published, published.map(Value::Date));
+    base.set(dup_file, None);
+    base.set(dup_record, None);
+    base.set(actuelles, Some(Value::Bool(current)));
     let holders = operators(holders);
     let holders: Vec<_> = if holders.is_empty() {
         vec![(None, None)]
     } else {
         holders
     };
-    let (hid_col, htype_col, hrang_col) = (
-        cols.table.index(cols.holder_id),
-        cols.table.index(cols.holder_type),
-        cols.table.index(cols.holder_rang),
-    );
+    let (hid_col, htype_col, hrang_col) = (cols.holder_id, cols.holder_type, cols.holder_rang);
     let last = holders.len() - 1;
     let mut base = Some(base.values);
     for (rang, (hid, htype)) in holders.into_iter().enumerate() {
@@ -399,9 +472,7 @@ fn state_rows<T: Codec>(
             (htype_col, htype.map(|t| Value::Text(t.into()))),
             (hrang_col, rank),
         ] {
-            if let Some(cell) = col.and_then(|c| values.get_mut(c)) {
-                *cell = v;
-            }
+            values[col] = v;
         }
         set.push(cols.table, Row(values));
     }
@@ -452,100 +523,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
             }
         }
     }
-    marche_links(m, &mods, ctx, opts, set);
-}
-
-fn marche_links(
-    m: &Marche,
-    mods: &[(usize, &crate::model::ModificationMarche)],
-    ctx: &Ctx<'_>,
-    opts: &RowOptions,
-    set: &mut RowSet,
-) {
-    let mods = if opts.wants(Table::Modifications) {
-        mods
-    } else {
-        &[]
-    };
-    for (i, md) in mods {
-        let mut r = RowBuf::new(Table::Modifications);
-        ctx.fill(&mut r);
-        r.text("kind", Some(RecordKind::Marche.name()));
-        r.set("modification_id", get(&md.id).map(|v| Value::Int(*v)));
-        r.set("modification_rang", Some(Value::Int(*i as i64 + 1)));
-        r.set(
-            "dateNotificationModification",
-            get(&md.date_notification_modification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            "datePublicationDonneesModification",
-            get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
-        );
-        r.set("dureeMois", get(&md.duree_mois).map(|v| Value::Int(*v)));
-        r.set("montant", get(&md.montant).map(|v| Value::Dec(*v)));
-        if md.titulaires.is_some() {
-            let ids = operators(&md.titulaires)
-                .into_iter()
-                .filter_map(|(id, _)| id)
-                .collect();
-            r.set("titulaires", Some(Value::List(Arc::new(ids))));
-        }
-        set.push(Table::Modifications, r.done());
-    }
-    for (i, a) in get(&m.actes_sous_traitance)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let Some(a) = a.valid() else { continue };
-        let mut r = RowBuf::new(Table::ActesSousTraitance);
-        ctx.fill(&mut r);
-        r.text("type", Some("acte"));
-        r.set("acte_id", get(&a.id).map(|v| Value::Int(*v)));
-        r.set("rang", Some(Value::Int(i as i64 + 1)));
-        if let Some(st) = get(&a.sous_traitant) {
-            r.text("sousTraitant_id", get(&st.id).map(String::as_str));
-            r.text(
-                "sousTraitant_typeIdentifiant",
-                get(&st.type_identifiant).map(|t| t.as_str()),
-            );
-        }
-        r.set("dureeMois", get(&a.duree_mois).map(|v| Value::Int(*v)));
-        r.set(
-            "dateNotification",
-            get(&a.date_notification).map(|d| Value::Date(*d)),
-        );
-        r.set("montant", get(&a.montant).map(|v| Value::Dec(*v)));
-        r.text("variationPrix", get(&a.variation_prix).map(|t| t.as_str()));
-        r.set(
-            "datePublicationDonnees",
-            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
-        );
-        set.push(Table::ActesSousTraitance, r.done());
-    }
-    for (i, a) in get(&m.modifications_actes_sous_traitance)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let Some(a) = a.valid() else { continue };
-        let mut r = RowBuf::new(Table::ActesSousTraitance);
-        ctx.fill(&mut r);
-        r.text("type", Some("modification"));
-        r.set("acte_id", get(&a.id).map(|v| Value::Int(*v)));
-        r.set("rang", Some(Value::Int(i as i64 + 1)));
-        r.set("dureeMois", get(&a.duree_mois).map(|v| Value::Int(*v)));
-        r.set(
-            "dateNotification",
-            get(&a.date_notification_modification_sous_traitance).map(|d| Value::Date(*d)),
-        );
-        r.set("montant", get(&a.montant).map(|v| Value::Dec(*v)));
-        r.set(
-            "datePublicationDonnees",
-            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
-        );
-        set.push(Table::ActesSousTraitance, r.done());
-    }
+    super::links::marche_links(m, &mods, ctx, opts, set);
 }
 
 fn concession_rows(
@@ -606,20 +584,32 @@ fn concession_rows(
     for (i, md) in &mods {
         let mut r = RowBuf::new(Table::Modifications);
         ctx.fill(&mut r);
-        r.text("kind", Some(RecordKind::Concession.name()));
-        r.set("modification_id", get(&md.id).map(|v| Value::Int(*v)));
-        r.set("modification_rang", Some(Value::Int(*i as i64 + 1)));
+        r.text(
+            col!(Table::Modifications, "kind"),
+            Some(RecordKind::Concession.name()),
+        );
         r.set(
-            "dateSignatureModification",
+            col!(Table::Modifications, "modification_id"),
+            get(&md.id).map(|v| Value::Int(*v)),
+        );
+        r.set(
+            col!(Table::Modifications, "modification_rang"),
+            Some(Value::Int(*i as i64 + 1)),
+        );
+        r.set(
+            col!(Table::Modifications, "dateSignatureModification"),
             get(&md.date_signature_modification).map(|d| Value::Date(*d)),
         );
         r.set(
-            "datePublicationDonneesModification",
+            col!(Table::Modifications, "datePublicationDonneesModification"),
             get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
         );
-        r.set("dureeMois", get(&md.duree_mois).map(|v| Value::Int(*v)));
         r.set(
-            "valeurGlobale",
+            col!(Table::Modifications, "dureeMois"),
+            get(&md.duree_mois).map(|v| Value::Int(*v)),
+        );
+        r.set(
+            col!(Table::Modifications, "valeurGlobale"),
             get(&md.valeur_globale).map(|v| Value::Dec(*v)),
         );
         set.push(Table::Modifications, r.done());
@@ -638,19 +628,31 @@ fn concession_rows(
         for t in 0..n {
             let mut r = RowBuf::new(Table::DonneesExecution);
             ctx.fill(&mut r);
-            r.set("rang", Some(Value::Int(i as i64 + 1)));
             r.set(
-                "datePublicationDonneesExecution",
+                col!(Table::DonneesExecution, "rang"),
+                Some(Value::Int(i as i64 + 1)),
+            );
+            r.set(
+                col!(Table::DonneesExecution, "datePublicationDonneesExecution"),
                 get(&d.date_publication_donnees_execution).map(|v| Value::Date(*v)),
             );
             r.set(
-                "depensesInvestissement",
+                col!(Table::DonneesExecution, "depensesInvestissement"),
                 get(&d.depenses_investissement).map(|v| Value::Dec(*v)),
             );
             if let Some(tf) = tarifs.get(t) {
-                r.set("tarif_rang", Some(Value::Int(t as i64 + 1)));
-                r.text("intituleTarif", get(&tf.intitule_tarif).map(String::as_str));
-                r.set("tarif", get(&tf.tarif).map(|v| Value::Dec(*v)));
+                r.set(
+                    col!(Table::DonneesExecution, "tarif_rang"),
+                    Some(Value::Int(t as i64 + 1)),
+                );
+                r.text(
+                    col!(Table::DonneesExecution, "intituleTarif"),
+                    get(&tf.intitule_tarif).map(String::as_str),
+                );
+                r.set(
+                    col!(Table::DonneesExecution, "tarif"),
+                    get(&tf.tarif).map(|v| Value::Dec(*v)),
+                );
             }
             set.push(Table::DonneesExecution, r.done());
         }

@@ -483,7 +483,7 @@ impl Table {
         &maps[self as usize]
     }
 
-    pub(crate) fn columns(self) -> &'static [Column] {
+    pub(crate) const fn columns(self) -> &'static [Column] {
         match self {
             Table::Marches => MARCHES,
             Table::Concessions => CONCESSIONS,
@@ -584,3 +584,40 @@ const _: () = {
         i += 1;
     }
 };
+
+/// The index of column `name` in `cols`, if any (usable in constants).
+pub(crate) const fn find(cols: &[Column], name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < cols.len() {
+        let (a, b) = (cols[i].0.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The index of column `name` in `cols`; in a constant, a compile-time error
+/// when there is none.
+pub(crate) const fn at(cols: &[Column], name: &str) -> usize {
+    match find(cols, name) {
+        Some(i) => i,
+        None => panic!("no such column"),
+    }
+}
+
+/// The index of column `$name` of table `$table`, found at compile time.
+macro_rules! col {
+    ($table:expr, $name:literal) => {{
+        const I: usize = $crate::table::schema::at($table.columns(), $name);
+        I
+    }};
+}
+pub(crate) use col;

@@ -562,7 +562,7 @@ fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, row: Row, float: bool) -> Res
                 let mut o = crate::write_out::JsonOut::new(false);
                 o.begin_array();
                 for i in items.iter() {
-                    o.string(i);
+                    o.string(i.as_str());
                 }
                 o.end_array();
                 w.write_field(o.into_inner()).map_err(csv_err)?;

@@ -1,0 +1,353 @@
+//! A state's cells read straight from the typed contract: what the walk of
+//! [`Flat`](super::flat::Flat) gives, field by field, without walking the record's
+//! JSON events and looking each member up by name. Records of a shape only the
+//! walk handles (members the schema does not define, an object or a list kept
+//! verbatim as an object) are left to it: the walk stays the one definition of a
+//! row's cells, and this its fast path, checked against it on every state in
+//! debug builds (every test) and fuzzing builds (`cfg(fuzzing)`).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::flat::{Value, fit};
+use super::schema::{CONCESSIONS, Col, MARCHES, at};
+use crate::codec::Codec;
+use crate::model::{Acheteur, ContratConcession, LieuExecution, Marche};
+use crate::raw::{Field, Raw};
+use crate::sink::Sink;
+
+/// A record the fast path leaves to the walk.
+pub(crate) struct Walk;
+
+/// The contracts whose states have rows.
+pub(crate) trait Cells {
+    /// The state's cells in its table's column order (the columns the record
+    /// fills; the others `None`), or [`Walk`].
+    fn cells(&self) -> Result<Vec<Option<Value>>, Walk>;
+}
+
+/// The one scalar a field's JSON events give (`None` for an object or an array,
+/// which give no cell of a column without members of that name).
+#[derive(Default)]
+struct Scalar {
+    depth: usize,
+    complex: bool,
+    value: Option<Value>,
+}
+
+impl Scalar {
+    fn put(&mut self, v: Value) {
+        if self.depth == 0 && !self.complex {
+            self.value = Some(v);
+        }
+    }
+}
+
+impl Sink for Scalar {
+    fn begin_object(&mut self) {
+        self.complex = true;
+        self.depth += 1;
+    }
+    fn key(&mut self, _: &str) {}
+    fn end_object(&mut self) {
+        self.depth -= 1;
+    }
+    fn begin_array(&mut self) {
+        self.complex = true;
+        self.depth += 1;
+    }
+    fn end_array(&mut self) {
+        self.depth -= 1;
+    }
+    fn null(&mut self) {}
+    fn bool(&mut self, value: bool) {
+        self.put(Value::Bool(value));
+    }
+    fn number(&mut self, text: &str) {
+        // A number kept verbatim: only a text column takes it (as the walk).
+        self.put(Value::Text(text.into()));
+    }
+    fn string(&mut self, value: &str) {
+        self.put(Value::Text(value.into()));
+    }
+    fn integer(&mut self, value: i64) {
+        self.put(Value::Int(value));
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        self.put(Value::Dec(*value));
+    }
+    fn date(&mut self, value: NaiveDate) {
+        self.put(Value::Date(value));
+    }
+}
+
+/// A scalar field's cell in a column of type `col`.
+fn cell<T: Codec>(f: &Option<Field<T>>, col: Col) -> Option<Value> {
+    let f = f.as_ref()?;
+    if f.json_omit() {
+        return None;
+    }
+    let mut s = Scalar::default();
+    f.write_json(&mut s);
+    fit(col, s.value?)
+}
+
+/// The labels of a list field (`techniques: {technique: [...]}`).
+fn labels<T: Codec>(f: &Option<Field<Vec<Field<T>>>>) -> Result<Option<Value>, Walk> {
+    match f {
+        None => Ok(None),
+        Some(Field::Valid(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for it in items {
+                match it {
+                    Field::Valid(v) => {
+                        let mut s = Scalar::default();
+                        v.write_json(&mut s);
+                        match s.value {
+                            Some(Value::Text(t)) => out.push(t),
+                            _ => return Err(Walk),
+                        }
+                    }
+                    Field::Invalid(Raw::String(t)) => out.push(t.as_str().into()),
+                    // Not a label: the walk leaves it out.
+                    Field::Invalid(Raw::Number(_) | Raw::Bool(_) | Raw::Null) => {}
+                    Field::Invalid(_) => return Err(Walk),
+                }
+            }
+            Ok(Some(Value::List(std::sync::Arc::new(out))))
+        }
+        Some(Field::Invalid(Raw::Object(_))) => Err(Walk),
+        Some(Field::Invalid(_)) => Ok(None),
+    }
+}
+
+/// An object field whose members are columns (`acheteur`, `lieuExecution`):
+/// the object when it has no member of its own, `None` when absent or not an
+/// object.
+fn object<T>(f: &Option<Field<T>>, unknown: impl Fn(&T) -> bool) -> Result<Option<&T>, Walk> {
+    match f {
+        None => Ok(None),
+        Some(Field::Valid(o)) if unknown(o) => Err(Walk),
+        Some(Field::Valid(o)) => Ok(Some(o)),
+        Some(Field::Invalid(Raw::Object(_))) => Err(Walk),
+        Some(Field::Invalid(_)) => Ok(None),
+    }
+}
+
+/// Sets the cell of column `$name` of `$cols` from a scalar field.
+macro_rules! scalar {
+    ($v:ident, $cols:ident, $name:literal, $f:expr) => {{
+        const I: usize = at($cols, $name);
+        $v[I] = cell($f, $cols[I].1);
+    }};
+}
+
+/// Sets the cell of list column `$name` of `$cols` from a list field.
+macro_rules! list {
+    ($v:ident, $cols:ident, $name:literal, $f:expr) => {{
+        const I: usize = at($cols, $name);
+        $v[I] = labels($f)?;
+    }};
+}
+
+fn buyer(a: &Acheteur) -> bool {
+    !a.unknown.is_empty()
+}
+
+impl Cells for Marche {
+    fn cells(&self) -> Result<Vec<Option<Value>>, Walk> {
+        let m = self;
+        if !m.unknown.is_empty() {
+            return Err(Walk);
+        }
+        let mut v = vec![None; MARCHES.len()];
+        scalar!(v, MARCHES, "id", &m.id);
+        if let Some(a) = object(&m.acheteur, buyer)? {
+            scalar!(v, MARCHES, "acheteur_id", &a.id);
+        }
+        scalar!(v, MARCHES, "nature", &m.nature);
+        scalar!(v, MARCHES, "objet", &m.objet);
+        scalar!(v, MARCHES, "codeCPV", &m.code_cpv);
+        scalar!(v, MARCHES, "procedure", &m.procedure);
+        if let Some(l) = object(&m.lieu_execution, |l: &LieuExecution| !l.unknown.is_empty())? {
+            scalar!(v, MARCHES, "lieuExecution_code", &l.code);
+            scalar!(v, MARCHES, "lieuExecution_typeCode", &l.type_code);
+        }
+        scalar!(v, MARCHES, "dureeMois", &m.duree_mois);
+        scalar!(v, MARCHES, "dateNotification", &m.date_notification);
+        scalar!(
+            v,
+            MARCHES,
+            "datePublicationDonnees",
+            &m.date_publication_donnees
+        );
+        scalar!(v, MARCHES, "montant", &m.montant);
+        scalar!(v, MARCHES, "formePrix", &m.forme_prix);
+        list!(
+            v,
+            MARCHES,
+            "considerationsSociales",
+            &m.considerations_sociales
+        );
+        list!(
+            v,
+            MARCHES,
+            "considerationsEnvironnementales",
+            &m.considerations_environnementales
+        );
+        list!(v, MARCHES, "techniques", &m.techniques);
+        list!(v, MARCHES, "modalitesExecution", &m.modalites_execution);
+        scalar!(v, MARCHES, "idAccordCadre", &m.id_accord_cadre);
+        list!(v, MARCHES, "typesPrix", &m.types_prix);
+        scalar!(v, MARCHES, "marcheInnovant", &m.marche_innovant);
+        scalar!(v, MARCHES, "ccag", &m.ccag);
+        scalar!(v, MARCHES, "offresRecues", &m.offres_recues);
+        scalar!(v, MARCHES, "attributionAvance", &m.attribution_avance);
+        scalar!(v, MARCHES, "tauxAvance", &m.taux_avance);
+        scalar!(
+            v,
+            MARCHES,
+            "typeGroupementOperateurs",
+            &m.type_groupement_operateurs
+        );
+        scalar!(v, MARCHES, "origineUE", &m.origine_ue);
+        scalar!(v, MARCHES, "origineFrance", &m.origine_france);
+        scalar!(
+            v,
+            MARCHES,
+            "sousTraitanceDeclaree",
+            &m.sous_traitance_declaree
+        );
+        Ok(v)
+    }
+}
+
+impl Cells for ContratConcession {
+    fn cells(&self) -> Result<Vec<Option<Value>>, Walk> {
+        let c = self;
+        if !c.unknown.is_empty() {
+            return Err(Walk);
+        }
+        let mut v = vec![None; CONCESSIONS.len()];
+        scalar!(v, CONCESSIONS, "id", &c.id);
+        if let Some(a) = object(&c.autorite_concedante, buyer)? {
+            scalar!(v, CONCESSIONS, "autoriteConcedante_id", &a.id);
+        }
+        scalar!(v, CONCESSIONS, "nature", &c.nature);
+        scalar!(v, CONCESSIONS, "objet", &c.objet);
+        scalar!(v, CONCESSIONS, "procedure", &c.procedure);
+        scalar!(v, CONCESSIONS, "dureeMois", &c.duree_mois);
+        scalar!(v, CONCESSIONS, "dateSignature", &c.date_signature);
+        scalar!(
+            v,
+            CONCESSIONS,
+            "datePublicationDonnees",
+            &c.date_publication_donnees
+        );
+        scalar!(
+            v,
+            CONCESSIONS,
+            "dateDebutExecution",
+            &c.date_debut_execution
+        );
+        scalar!(v, CONCESSIONS, "valeurGlobale", &c.valeur_globale);
+        scalar!(
+            v,
+            CONCESSIONS,
+            "montantSubventionPublique",
+            &c.montant_subvention_publique
+        );
+        list!(
+            v,
+            CONCESSIONS,
+            "considerationsSociales",
+            &c.considerations_sociales
+        );
+        list!(
+            v,
+            CONCESSIONS,
+            "considerationsEnvironnementales",
+            &c.considerations_environnementales
+        );
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Record;
+    use crate::table::flat::Flat;
+    use crate::table::schema::Table;
+    use crate::{Mode, ReaderBuilder};
+
+    /// Compares the fast path with the walk on one contract; `true` when the fast
+    /// path took it.
+    fn same_as_the_walk(r: &Record) -> bool {
+        let (cells, walked) = match r {
+            Record::Marche(m) => (m.cells(), Flat::of(Table::Marches, m).values),
+            Record::Concession(c) => (c.cells(), Flat::of(Table::Concessions, c).values),
+            _ => return false,
+        };
+        match cells {
+            Ok(v) => {
+                assert_eq!(v, walked, "{r:?}");
+                true
+            }
+            Err(Walk) => false,
+        }
+    }
+
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "json" || x == "xml") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every record of the test data (official examples, real-world cases, the
+    /// normaliser's inputs, fuzz finds), read tolerantly with and without the
+    /// normaliser, v1 ones upgraded. (The generated corpora, clean and dirty, go
+    /// through the check in `state_rows` in the integration tests.)
+    #[test]
+    fn the_cells_of_a_contract_are_the_walks() {
+        let mut paths = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data"),
+            &mut paths,
+        );
+        assert!(paths.len() > 20, "the test data is found");
+        let (mut fast, mut walked) = (0, 0);
+        for p in paths {
+            let text = std::fs::read(&p).unwrap();
+            for normalize in [false, true] {
+                let Ok(mut reader) = ReaderBuilder::new()
+                    .mode(Mode::Tolerant)
+                    .normalize(normalize)
+                    .from_slice(&text)
+                else {
+                    continue;
+                };
+                for d in reader.records().flatten() {
+                    let mut all = vec![d.record.clone()];
+                    if d.record.is_v1() {
+                        all.push(crate::upgrade(&d.record).record);
+                    }
+                    for r in all {
+                        if same_as_the_walk(&r) {
+                            fast += 1;
+                        } else {
+                            walked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // Both paths were compared, the fast one the more common.
+        assert!(fast > walked && walked > 0, "{fast} fast, {walked} walked");
+    }
+}
