@@ -2,7 +2,7 @@
 //! after the rows of every record read before it, whatever the number of jobs.
 #![cfg(feature = "arrow")]
 
-use arrow_array::RecordBatchReader;
+use arrow_array::{Array, RecordBatchReader};
 use decp_core::table::{OutputFormat, Partition, Table, TableFiles, TableReader};
 use decp_core::{Checker, DecodeOptions, Format, Reader, Validator, ValidatorOptions};
 use decp_testkit::synth::SynthReader;
@@ -139,9 +139,24 @@ fn threads_reading_ahead_give_the_rows_of_one_job() {
     }
 }
 
+/// Counts the bytes read from it.
+struct Counted<R>(R, std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 #[test]
 fn a_consumer_that_stops_early_stops_the_threads() {
-    let input = SynthReader::new(Format::Json, 3, 4_000_000);
+    // Far more than the batches in flight (a few per job, ~1.5 MB each).
+    let size = 40_000_000;
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let input = Counted(SynthReader::new(Format::Json, 3, size), read.clone());
     let mut r = TableReader::new(
         Reader::from_reader(input).unwrap(),
         Checker::new(DecodeOptions::default()),
@@ -152,7 +167,89 @@ fn a_consumer_that_stops_early_stops_the_threads() {
     .read_ahead();
     let first = r.next().unwrap().unwrap();
     assert_eq!(first.num_rows(), 10);
-    // Dropped with most of the input unread: the threads stop (the test would
-    // hang, or leak a busy thread, otherwise) and nothing panics.
     drop(r);
+    // The threads stop once their batches in hand are made: reading stops far
+    // from the end (it would go on to the end otherwise).
+    let mut last = u64::MAX;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let now = read.load(std::sync::atomic::Ordering::Relaxed);
+        if now == last {
+            break;
+        }
+        last = now;
+    }
+    assert!(
+        last < size / 2,
+        "{last} bytes read of {size} after the consumer left"
+    );
+}
+
+#[test]
+fn findings_about_the_envelope_keep_their_place_whatever_the_threads() {
+    // A missing comma between records (a finding about the envelope, reading
+    // goes on) and a member after the list.
+    let doc = br#"{"marches": {"marche": [{"id": "A", "dureeMois": "x"} {"id": "B", "dureeMois": "y"}], "extra": 1}}"#;
+    let rows = |jobs: usize, ahead: bool| -> Vec<(Option<String>, String)> {
+        let checker = Checker::new(DecodeOptions::default())
+            .validator(Validator::new(ValidatorOptions::default()));
+        let reader = Reader::from_reader(std::io::Cursor::new(doc.to_vec())).unwrap();
+        let mut r = TableReader::new(reader, checker, Table::Findings).jobs(jobs);
+        if ahead {
+            r = r.read_ahead();
+        }
+        let mut out = Vec::new();
+        for b in r {
+            let b = b.unwrap();
+            let id = b.column(b.schema().index_of("id").unwrap()).clone();
+            let code = b.column(b.schema().index_of("code").unwrap()).clone();
+            let id = arrow_array::cast::AsArray::as_string::<i32>(&id);
+            let code = arrow_array::cast::AsArray::as_string::<i32>(&code);
+            for i in 0..b.num_rows() {
+                out.push((
+                    id.is_valid(i).then(|| id.value(i).to_owned()),
+                    code.value(i).to_owned(),
+                ));
+            }
+        }
+        out
+    };
+    let one = rows(1, false);
+    // A's findings, then the comma's (no record), then B's, then the member's.
+    let ids: Vec<Option<&str>> = one.iter().map(|(id, _)| id.as_deref()).collect();
+    let first_b = ids.iter().position(|i| *i == Some("B")).unwrap();
+    let last_a = ids.iter().rposition(|i| *i == Some("A")).unwrap();
+    assert!(
+        ids[last_a + 1..first_b].iter().any(Option::is_none),
+        "{one:?}"
+    );
+    assert!(ids.last().unwrap().is_none(), "{one:?}");
+    assert_eq!(rows(2, false), one);
+    assert_eq!(rows(2, true), one);
+}
+
+#[test]
+fn settings_made_after_read_ahead_hold() {
+    let json = br#"{"marches": {"marche": [{"id": "A", "montant": 12.5}, {"id": "B"}]}}"#;
+    let r = TableReader::new(
+        Reader::from_reader(std::io::Cursor::new(json.to_vec())).unwrap(),
+        Checker::new(DecodeOptions::default()),
+        Table::Marches,
+    )
+    .jobs(2)
+    .read_ahead()
+    .float(true)
+    .source("a.json");
+    let schema = r.schema();
+    for b in r {
+        let b = b.unwrap();
+        assert_eq!(b.schema(), schema, "the batches have the reader's schema");
+        let files = b.column(schema.index_of("sourceFile").unwrap());
+        let files = arrow_array::cast::AsArray::as_string::<i32>(files);
+        assert!(files.iter().all(|f| f == Some("a.json")));
+    }
+    assert_eq!(
+        schema.field_with_name("montant").unwrap().data_type(),
+        &arrow_schema::DataType::Float64
+    );
 }

@@ -150,6 +150,38 @@ macro_rules! list {
     }};
 }
 
+/// Sets the cells of scalar columns from fields of `$x`: `"column" => field`.
+macro_rules! scalars {
+    ($v:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
+        $( scalar!($v, $cols, $name, &$x.$field); )*
+    };
+}
+
+/// Sets the cells of list columns from fields of `$x`: `"column" => field`.
+macro_rules! lists {
+    ($v:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
+        $( list!($v, $cols, $name, &$x.$field); )*
+    };
+}
+
+/// The cells a contract and a concession have alike.
+macro_rules! shared {
+    ($v:ident, $cols:ident, $x:ident) => {
+        scalars!($v, $cols, $x;
+            "id" => id,
+            "nature" => nature,
+            "objet" => objet,
+            "procedure" => procedure,
+            "dureeMois" => duree_mois,
+            "datePublicationDonnees" => date_publication_donnees,
+        );
+        lists!($v, $cols, $x;
+            "considerationsSociales" => considerations_sociales,
+            "considerationsEnvironnementales" => considerations_environnementales,
+        );
+    };
+}
+
 fn buyer(a: &Acheteur) -> bool {
     !a.unknown.is_empty()
 }
@@ -161,62 +193,34 @@ impl Cells for Marche {
             return Err(Walk);
         }
         let mut v = vec![None; MARCHES.len()];
-        scalar!(v, MARCHES, "id", &m.id);
+        shared!(v, MARCHES, m);
         if let Some(a) = object(&m.acheteur, buyer)? {
             scalar!(v, MARCHES, "acheteur_id", &a.id);
         }
-        scalar!(v, MARCHES, "nature", &m.nature);
-        scalar!(v, MARCHES, "objet", &m.objet);
-        scalar!(v, MARCHES, "codeCPV", &m.code_cpv);
-        scalar!(v, MARCHES, "procedure", &m.procedure);
         if let Some(l) = object(&m.lieu_execution, |l: &LieuExecution| !l.unknown.is_empty())? {
             scalar!(v, MARCHES, "lieuExecution_code", &l.code);
             scalar!(v, MARCHES, "lieuExecution_typeCode", &l.type_code);
         }
-        scalar!(v, MARCHES, "dureeMois", &m.duree_mois);
-        scalar!(v, MARCHES, "dateNotification", &m.date_notification);
-        scalar!(
-            v,
-            MARCHES,
-            "datePublicationDonnees",
-            &m.date_publication_donnees
+        scalars!(v, MARCHES, m;
+            "codeCPV" => code_cpv,
+            "dateNotification" => date_notification,
+            "montant" => montant,
+            "formePrix" => forme_prix,
+            "idAccordCadre" => id_accord_cadre,
+            "marcheInnovant" => marche_innovant,
+            "ccag" => ccag,
+            "offresRecues" => offres_recues,
+            "attributionAvance" => attribution_avance,
+            "tauxAvance" => taux_avance,
+            "typeGroupementOperateurs" => type_groupement_operateurs,
+            "origineUE" => origine_ue,
+            "origineFrance" => origine_france,
+            "sousTraitanceDeclaree" => sous_traitance_declaree,
         );
-        scalar!(v, MARCHES, "montant", &m.montant);
-        scalar!(v, MARCHES, "formePrix", &m.forme_prix);
-        list!(
-            v,
-            MARCHES,
-            "considerationsSociales",
-            &m.considerations_sociales
-        );
-        list!(
-            v,
-            MARCHES,
-            "considerationsEnvironnementales",
-            &m.considerations_environnementales
-        );
-        list!(v, MARCHES, "techniques", &m.techniques);
-        list!(v, MARCHES, "modalitesExecution", &m.modalites_execution);
-        scalar!(v, MARCHES, "idAccordCadre", &m.id_accord_cadre);
-        list!(v, MARCHES, "typesPrix", &m.types_prix);
-        scalar!(v, MARCHES, "marcheInnovant", &m.marche_innovant);
-        scalar!(v, MARCHES, "ccag", &m.ccag);
-        scalar!(v, MARCHES, "offresRecues", &m.offres_recues);
-        scalar!(v, MARCHES, "attributionAvance", &m.attribution_avance);
-        scalar!(v, MARCHES, "tauxAvance", &m.taux_avance);
-        scalar!(
-            v,
-            MARCHES,
-            "typeGroupementOperateurs",
-            &m.type_groupement_operateurs
-        );
-        scalar!(v, MARCHES, "origineUE", &m.origine_ue);
-        scalar!(v, MARCHES, "origineFrance", &m.origine_france);
-        scalar!(
-            v,
-            MARCHES,
-            "sousTraitanceDeclaree",
-            &m.sous_traitance_declaree
+        lists!(v, MARCHES, m;
+            "techniques" => techniques,
+            "modalitesExecution" => modalites_execution,
+            "typesPrix" => types_prix,
         );
         Ok(v)
     }
@@ -229,45 +233,15 @@ impl Cells for ContratConcession {
             return Err(Walk);
         }
         let mut v = vec![None; CONCESSIONS.len()];
-        scalar!(v, CONCESSIONS, "id", &c.id);
+        shared!(v, CONCESSIONS, c);
         if let Some(a) = object(&c.autorite_concedante, buyer)? {
             scalar!(v, CONCESSIONS, "autoriteConcedante_id", &a.id);
         }
-        scalar!(v, CONCESSIONS, "nature", &c.nature);
-        scalar!(v, CONCESSIONS, "objet", &c.objet);
-        scalar!(v, CONCESSIONS, "procedure", &c.procedure);
-        scalar!(v, CONCESSIONS, "dureeMois", &c.duree_mois);
-        scalar!(v, CONCESSIONS, "dateSignature", &c.date_signature);
-        scalar!(
-            v,
-            CONCESSIONS,
-            "datePublicationDonnees",
-            &c.date_publication_donnees
-        );
-        scalar!(
-            v,
-            CONCESSIONS,
-            "dateDebutExecution",
-            &c.date_debut_execution
-        );
-        scalar!(v, CONCESSIONS, "valeurGlobale", &c.valeur_globale);
-        scalar!(
-            v,
-            CONCESSIONS,
-            "montantSubventionPublique",
-            &c.montant_subvention_publique
-        );
-        list!(
-            v,
-            CONCESSIONS,
-            "considerationsSociales",
-            &c.considerations_sociales
-        );
-        list!(
-            v,
-            CONCESSIONS,
-            "considerationsEnvironnementales",
-            &c.considerations_environnementales
+        scalars!(v, CONCESSIONS, c;
+            "dateSignature" => date_signature,
+            "dateDebutExecution" => date_debut_execution,
+            "valeurGlobale" => valeur_globale,
+            "montantSubventionPublique" => montant_subvention_publique,
         );
         Ok(v)
     }

@@ -3,6 +3,9 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use super::flat::Value;
 use super::rows::{Ctx, RowBuf, RowOptions, RowSet, operators};
 use super::schema::{Table, col};
@@ -24,31 +27,17 @@ pub(super) fn marche_links(
         &[]
     };
     for (i, md) in mods {
-        let mut r = RowBuf::new(Table::Modifications);
-        ctx.fill(&mut r);
-        r.text(
-            col!(Table::Modifications, "kind"),
-            Some(RecordKind::Marche.name()),
-        );
-        r.set(
-            col!(Table::Modifications, "modification_id"),
-            get(&md.id).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::Modifications, "modification_rang"),
-            Some(Value::Int(*i as i64 + 1)),
-        );
-        r.set(
-            col!(Table::Modifications, "dateNotificationModification"),
-            get(&md.date_notification_modification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::Modifications, "datePublicationDonneesModification"),
-            get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::Modifications, "dureeMois"),
-            get(&md.duree_mois).map(|v| Value::Int(*v)),
+        let mut r = modification_row(
+            ctx,
+            RecordKind::Marche,
+            *i,
+            get(&md.id).copied(),
+            (
+                col!(Table::Modifications, "dateNotificationModification"),
+                get(&md.date_notification_modification).copied(),
+            ),
+            get(&md.date_publication_donnees_modification).copied(),
+            get(&md.duree_mois).copied(),
         );
         r.set(
             col!(Table::Modifications, "montant"),
@@ -72,16 +61,14 @@ pub(super) fn marche_links(
         .enumerate()
     {
         let Some(a) = a.valid() else { continue };
-        let mut r = RowBuf::new(Table::ActesSousTraitance);
-        ctx.fill(&mut r);
-        r.text(col!(Table::ActesSousTraitance, "type"), Some("acte"));
-        r.set(
-            col!(Table::ActesSousTraitance, "acte_id"),
-            get(&a.id).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "rang"),
-            Some(Value::Int(i as i64 + 1)),
+        let mut r = acte_row(
+            ctx,
+            "acte",
+            i,
+            [get(&a.id).copied(), get(&a.duree_mois).copied()],
+            get(&a.date_notification).copied(),
+            get(&a.montant).copied(),
+            get(&a.date_publication_donnees).copied(),
         );
         if let Some(st) = get(&a.sous_traitant) {
             r.text(
@@ -93,25 +80,9 @@ pub(super) fn marche_links(
                 get(&st.type_identifiant).map(|t| t.as_str()),
             );
         }
-        r.set(
-            col!(Table::ActesSousTraitance, "dureeMois"),
-            get(&a.duree_mois).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "dateNotification"),
-            get(&a.date_notification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "montant"),
-            get(&a.montant).map(|v| Value::Dec(*v)),
-        );
         r.text(
             col!(Table::ActesSousTraitance, "variationPrix"),
             get(&a.variation_prix).map(|t| t.as_str()),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "datePublicationDonnees"),
-            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
         );
         set.push(Table::ActesSousTraitance, r.done());
     }
@@ -121,36 +92,71 @@ pub(super) fn marche_links(
         .enumerate()
     {
         let Some(a) = a.valid() else { continue };
-        let mut r = RowBuf::new(Table::ActesSousTraitance);
-        ctx.fill(&mut r);
-        r.text(
-            col!(Table::ActesSousTraitance, "type"),
-            Some("modification"),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "acte_id"),
-            get(&a.id).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "rang"),
-            Some(Value::Int(i as i64 + 1)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "dureeMois"),
-            get(&a.duree_mois).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "dateNotification"),
-            get(&a.date_notification_modification_sous_traitance).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "montant"),
-            get(&a.montant).map(|v| Value::Dec(*v)),
-        );
-        r.set(
-            col!(Table::ActesSousTraitance, "datePublicationDonnees"),
-            get(&a.date_publication_donnees).map(|d| Value::Date(*d)),
+        let r = acte_row(
+            ctx,
+            "modification",
+            i,
+            [get(&a.id).copied(), get(&a.duree_mois).copied()],
+            get(&a.date_notification_modification_sous_traitance).copied(),
+            get(&a.montant).copied(),
+            get(&a.date_publication_donnees).copied(),
         );
         set.push(Table::ActesSousTraitance, r.done());
     }
+}
+
+/// A row of `modifications`: what a contract's and a concession's modifications
+/// share (`date`: the notification or signature date's column and value).
+pub(super) fn modification_row(
+    ctx: &Ctx<'_>,
+    kind: RecordKind,
+    rang: usize,
+    id: Option<i64>,
+    date: (usize, Option<NaiveDate>),
+    published: Option<NaiveDate>,
+    duree_mois: Option<i64>,
+) -> RowBuf {
+    const T: Table = Table::Modifications;
+    let mut r = RowBuf::new(T);
+    ctx.fill(&mut r);
+    r.text(col!(T, "kind"), Some(kind.name()));
+    r.set(col!(T, "modification_id"), id.map(Value::Int));
+    r.set(
+        col!(T, "modification_rang"),
+        Some(Value::Int(rang as i64 + 1)),
+    );
+    r.set(date.0, date.1.map(Value::Date));
+    r.set(
+        col!(T, "datePublicationDonneesModification"),
+        published.map(Value::Date),
+    );
+    r.set(col!(T, "dureeMois"), duree_mois.map(Value::Int));
+    r
+}
+
+/// A row of `actes_sous_traitance`: what an act and a modification of an act
+/// share (`ids`: the act's id and duration in months).
+fn acte_row(
+    ctx: &Ctx<'_>,
+    kind: &str,
+    rang: usize,
+    [id, duree_mois]: [Option<i64>; 2],
+    notified: Option<NaiveDate>,
+    montant: Option<Decimal>,
+    published: Option<NaiveDate>,
+) -> RowBuf {
+    const T: Table = Table::ActesSousTraitance;
+    let mut r = RowBuf::new(T);
+    ctx.fill(&mut r);
+    r.text(col!(T, "type"), Some(kind));
+    r.set(col!(T, "acte_id"), id.map(Value::Int));
+    r.set(col!(T, "rang"), Some(Value::Int(rang as i64 + 1)));
+    r.set(col!(T, "dureeMois"), duree_mois.map(Value::Int));
+    r.set(col!(T, "dateNotification"), notified.map(Value::Date));
+    r.set(col!(T, "montant"), montant.map(Value::Dec));
+    r.set(
+        col!(T, "datePublicationDonnees"),
+        published.map(Value::Date),
+    );
+    r
 }

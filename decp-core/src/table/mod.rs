@@ -137,7 +137,16 @@ impl Builder {
         }
     }
 
+    /// The column built, its buffers shrunk to their contents (builders grow by
+    /// doubling: up to half of each buffer would otherwise stay reserved for as
+    /// long as the batch lives).
     fn finish(&mut self) -> ArrayRef {
+        let mut a = self.finish_grown();
+        arrow_array::Array::shrink_to_fit(&mut a);
+        a
+    }
+
+    fn finish_grown(&mut self) -> ArrayRef {
         match self {
             Builder::Text(b) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
@@ -306,6 +315,11 @@ pub struct TableReader<R> {
     fatal: Option<crate::Error>,
     /// Batches made on the threads of [`TableReader::read_ahead`].
     ahead: Option<Ahead>,
+    /// Set by [`TableReader::read_ahead`]: starts its threads at the first batch
+    /// asked for, with the settings made by then.
+    start_ahead: Option<fn(AheadArgs<R>) -> Ahead>,
+    /// A batch was asked for: the way of reading is settled.
+    started: bool,
 }
 
 /// The threads of [`TableReader::read_ahead`]: their batches in document order,
@@ -342,6 +356,8 @@ impl<R: Read> TableReader<R> {
             ready: Default::default(),
             fatal: None,
             ahead: None,
+            start_ahead: None,
+            started: false,
         }
     }
 
@@ -377,6 +393,23 @@ impl<R: Read> TableReader<R> {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, crate::Error> {
+        if !self.started {
+            self.started = true;
+            if let Some(start) = self.start_ahead.take()
+                && self.jobs > 1
+                && let Some(reader) = self.reader.take()
+            {
+                self.ahead = Some(start(AheadArgs {
+                    reader,
+                    checker: self.checker.clone(),
+                    opts: self.opts,
+                    source: self.source.clone(),
+                    jobs: self.jobs,
+                    table: self.builder.table,
+                    float: self.builder.float,
+                }));
+            }
+        }
         if let Some(ahead) = &mut self.ahead {
             if let Some(b) = self.ready.pop_front() {
                 return Ok(Some(b));
@@ -447,17 +480,21 @@ impl<R: Read> TableReader<R> {
             }
             return Ok((!self.builder.is_empty()).then(|| self.builder.finish()));
         }
-        let mut raws: Vec<RawRecord> = Vec::new();
         while !self.done && self.builder.len() < self.batch_size {
             // At most a few thousand records in memory at once, whatever the batch
             // size (records of the other kind give no row, so this may loop).
+            // Items stay in document order: a finding about the envelope (text
+            // between records) takes its place among the records' findings.
             let want = (self.batch_size - self.builder.len()).min(READ_AHEAD);
-            raws.resize_with(want, RawRecord::default);
-            let mut got = 0;
-            let mut envelope = Vec::new();
-            while got < want {
-                match reader.read_raw(&mut raws[got]) {
-                    Ok(true) => got += 1,
+            let mut items: Vec<crate::pipeline::Item> = Vec::with_capacity(want.min(1024));
+            let mut records = 0;
+            while records < want {
+                let mut raw = RawRecord::default();
+                match reader.read_raw(&mut raw) {
+                    Ok(true) => {
+                        items.push(Ok(raw));
+                        records += 1;
+                    }
                     Ok(false) => {
                         self.done = true;
                         break;
@@ -468,47 +505,43 @@ impl<R: Read> TableReader<R> {
                         self.fatal = Some(e);
                         break;
                     }
-                    // A finding about the envelope: a row of `findings`.
-                    Err(e) => envelope.push(e),
-                }
-            }
-            if table == Table::Findings {
-                for e in envelope {
-                    let c = self.checker.check(Err(e));
-                    let set = rows_of(&c, &self.source, &self.opts);
-                    self.builder.extend(set.rows(table));
+                    Err(e) => items.push(Err(e)),
                 }
             }
             let (checker, source, opts) = (&self.checker, self.source.as_str(), &self.opts);
-            let make = |r: &RawRecord| {
-                let set = rows_of(&checker.check_raw(r), source, opts);
-                let mut set = set;
+            let make = |item: crate::pipeline::Item| {
+                let mut set = rows_of(&checker.check(item), source, opts);
                 std::mem::take(&mut set.rows[rows::slot(table)])
             };
-            if self.jobs <= 1 || got < 2 {
-                for r in &raws[..got] {
-                    self.builder.extend_owned(make(r));
+            if self.jobs <= 1 || items.len() < 2 {
+                for item in items {
+                    self.builder.extend_owned(make(item));
                 }
                 continue;
             }
             // Each thread makes its share's rows into Arrow columns; this thread
             // takes the last share instead of waiting.
             let float = self.builder.float;
-            let build = |c: &[RawRecord]| {
+            let build = |c: Vec<crate::pipeline::Item>| {
                 let mut b = TableBuilder::new(table, float);
-                for r in c {
-                    b.extend_owned(make(r));
+                for item in c {
+                    b.extend_owned(make(item));
                 }
                 b.finish()
             };
-            let chunk = got.div_ceil(self.jobs);
-            let mut shares: Vec<&[RawRecord]> = raws[..got].chunks(chunk).collect();
-            let last = shares.pop().unwrap_or(&[]);
+            let chunk = items.len().div_ceil(self.jobs);
+            let mut shares: Vec<Vec<crate::pipeline::Item>> = Vec::new();
+            let mut rest = items.into_iter();
+            loop {
+                let share: Vec<_> = rest.by_ref().take(chunk).collect();
+                if share.is_empty() {
+                    break;
+                }
+                shares.push(share);
+            }
+            let last = shares.pop().unwrap_or_default();
             let batches: Vec<RecordBatch> = std::thread::scope(|s| {
-                let handles: Vec<_> = shares
-                    .into_iter()
-                    .map(|c| s.spawn(move || build(c)))
-                    .collect();
+                let handles: Vec<_> = shares.into_iter().map(|c| s.spawn(|| build(c))).collect();
                 let mine = build(last);
                 let mut out: Vec<RecordBatch> = handles
                     .into_iter()
@@ -553,10 +586,12 @@ impl<R: Read + Send + 'static> TableReader<R> {
     /// consumer handles the batches before (the parallel driver of
     /// [`crate::pipeline::for_each_batch_ordered`]). Batches come in document
     /// order, each of at most [`TableReader::batch_size`] rows and usually a few
-    /// thousand; a few are made ahead, so memory stays bounded. Dropping the
-    /// reader stops the threads after their current batch. Without it, the
-    /// calling thread reads and the other threads only check and build. Call it
-    /// last, after the other settings. With one job, it does nothing.
+    /// thousand; a few per job are made ahead (about a thousand records each),
+    /// so memory stays bounded. Dropping the reader stops the threads once they
+    /// have made the batches they were working on. Without it, the calling
+    /// thread reads and the other threads only check and build. The threads
+    /// start at the first batch asked for, with the settings made by then; once
+    /// reading has started, and with one job, it changes nothing.
     ///
     /// ```
     /// use decp_core::{Checker, DecodeOptions, Reader, table::{Table, TableReader}};
@@ -569,46 +604,61 @@ impl<R: Read + Send + 'static> TableReader<R> {
     /// # Ok::<(), decp_core::Error>(())
     /// ```
     pub fn read_ahead(mut self) -> TableReader<R> {
-        if self.jobs <= 1 || self.ahead.is_some() {
-            return self;
+        if !self.started {
+            self.start_ahead = Some(start_ahead::<R>);
         }
-        let Some(reader) = self.reader.take() else {
-            return self;
-        };
-        let (tx, rx) = std::sync::mpsc::sync_channel(2);
-        let (checker, opts, source, jobs) = (
-            self.checker.clone(),
-            self.opts,
-            self.source.clone(),
-            self.jobs,
-        );
-        let (table, float) = (self.builder.table, self.builder.float);
-        let thread = std::thread::spawn(move || {
-            let end = crate::pipeline::for_each_batch_ordered(
-                reader,
-                jobs,
-                AHEAD_RECORDS,
-                &|_| {},
-                |items| {
-                    let mut b = TableBuilder::new(table, float);
-                    for item in items {
-                        let mut set = rows_of(&checker.check(item), &source, &opts);
-                        b.extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
-                    }
-                    b.finish()
-                },
-                // A consumer gone stops the threads.
-                |b| b.num_rows() == 0 || tx.send(Ok(b)).is_ok(),
-            );
-            if let Err(e) = end {
-                let _ = tx.send(Err(e));
-            }
-        });
-        self.ahead = Some(Ahead {
-            batches: rx,
-            thread: Some(thread),
-        });
         self
+    }
+}
+
+/// What the threads of [`TableReader::read_ahead`] are given when the first
+/// batch is asked for (the reader's settings as they are then).
+struct AheadArgs<R> {
+    reader: Reader<R>,
+    checker: Checker,
+    opts: RowOptions,
+    source: String,
+    jobs: usize,
+    table: Table,
+    float: bool,
+}
+
+/// Starts the threads of [`TableReader::read_ahead`].
+fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let thread = std::thread::spawn(move || {
+        let AheadArgs {
+            reader,
+            checker,
+            opts,
+            source,
+            jobs,
+            table,
+            float,
+        } = a;
+        let end = crate::pipeline::for_each_batch_ordered(
+            reader,
+            jobs,
+            AHEAD_RECORDS,
+            &|_| {},
+            |items| {
+                let mut b = TableBuilder::new(table, float);
+                for item in items {
+                    let mut set = rows_of(&checker.check(item), &source, &opts);
+                    b.extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
+                }
+                b.finish()
+            },
+            // A consumer gone stops the threads.
+            |b| b.num_rows() == 0 || tx.send(Ok(b)).is_ok(),
+        );
+        if let Err(e) = end {
+            let _ = tx.send(Err(e));
+        }
+    });
+    Ahead {
+        batches: rx,
+        thread: Some(thread),
     }
 }
 

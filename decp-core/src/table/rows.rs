@@ -582,31 +582,17 @@ fn concession_rows(
         Vec::new()
     };
     for (i, md) in &mods {
-        let mut r = RowBuf::new(Table::Modifications);
-        ctx.fill(&mut r);
-        r.text(
-            col!(Table::Modifications, "kind"),
-            Some(RecordKind::Concession.name()),
-        );
-        r.set(
-            col!(Table::Modifications, "modification_id"),
-            get(&md.id).map(|v| Value::Int(*v)),
-        );
-        r.set(
-            col!(Table::Modifications, "modification_rang"),
-            Some(Value::Int(*i as i64 + 1)),
-        );
-        r.set(
-            col!(Table::Modifications, "dateSignatureModification"),
-            get(&md.date_signature_modification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::Modifications, "datePublicationDonneesModification"),
-            get(&md.date_publication_donnees_modification).map(|d| Value::Date(*d)),
-        );
-        r.set(
-            col!(Table::Modifications, "dureeMois"),
-            get(&md.duree_mois).map(|v| Value::Int(*v)),
+        let mut r = super::links::modification_row(
+            ctx,
+            RecordKind::Concession,
+            *i,
+            get(&md.id).copied(),
+            (
+                col!(Table::Modifications, "dateSignatureModification"),
+                get(&md.date_signature_modification).copied(),
+            ),
+            get(&md.date_publication_donnees_modification).copied(),
+            get(&md.duree_mois).copied(),
         );
         r.set(
             col!(Table::Modifications, "valeurGlobale"),
