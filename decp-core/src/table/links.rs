@@ -17,7 +17,7 @@ use crate::record::RecordKind;
 pub(super) fn marche_links(
     m: &Marche,
     mods: &[(usize, &crate::model::ModificationMarche)],
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     opts: &RowOptions,
     set: &mut RowSet,
 ) {
@@ -108,7 +108,7 @@ pub(super) fn marche_links(
 /// A row of `modifications`: what a contract's and a concession's modifications
 /// share (`date`: the notification or signature date's column and value).
 pub(super) fn modification_row(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     kind: RecordKind,
     rang: usize,
     id: Option<i64>,
@@ -137,7 +137,7 @@ pub(super) fn modification_row(
 /// A row of `actes_sous_traitance`: what an act and a modification of an act
 /// share (`ids`: the act's id and duration in months).
 fn acte_row(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     kind: &str,
     rang: usize,
     [id, duree_mois]: [Option<i64>; 2],

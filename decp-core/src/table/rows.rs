@@ -3,6 +3,7 @@
 //! tables and its findings.
 
 use chrono::NaiveDate;
+use smol_str::SmolStr;
 
 use super::cells::{Cells, Walk};
 use super::flat::{Flat, Value};
@@ -148,14 +149,19 @@ fn text_of(v: Option<&Value>) -> Option<String> {
 
 /// The community tables' key: the buyer's (or authority's) identifier then the
 /// contract's id.
-fn uid(owner: Option<String>, id: Option<String>) -> Option<String> {
-    Some(owner? + &id?)
+fn uid(owner: Option<&String>, id: Option<&String>) -> Option<SmolStr> {
+    let (owner, id) = (owner?, id?);
+    let mut s = String::with_capacity(owner.len() + id.len());
+    s.push_str(owner);
+    s.push_str(id);
+    Some(s.into())
 }
 
-/// Common columns of every row of a record.
-pub(super) struct Ctx<'a> {
-    uid: Option<String>,
-    source: &'a str,
+/// Common columns of every row of a record. Its texts are made once and shared
+/// by its rows (a long path or key would otherwise be copied into each row).
+pub(super) struct Ctx {
+    uid: Option<SmolStr>,
+    source: SmolStr,
     record: Option<u64>,
     version: Option<Version>,
 }
@@ -178,12 +184,12 @@ const COMMON: [[Option<usize>; 4]; 6] = {
     out
 };
 
-impl Ctx<'_> {
+impl Ctx {
     pub(super) fn fill(&self, r: &mut RowBuf) {
         let [uid, source, record, version] = COMMON[slot(r.table)];
         let cells = [
-            (uid, self.uid.as_deref().map(|s| Value::Text(s.into()))),
-            (source, Some(Value::Text(self.source.into()))),
+            (uid, self.uid.clone().map(Value::Text)),
+            (source, Some(Value::Text(self.source.clone()))),
             (record, self.record.map(Value::Index)),
             (
                 version,
@@ -265,22 +271,19 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     };
     let mut ctx = Ctx {
         uid: None,
-        source,
+        source: source.into(),
         record: record_index,
         version: c.version,
     };
     match record {
         Some(Record::Marche(m)) => {
-            ctx.uid = uid(
-                get(&m.acheteur).and_then(|a| get(&a.id).cloned()),
-                get(&m.id).cloned(),
-            );
+            ctx.uid = uid(get(&m.acheteur).and_then(|a| get(&a.id)), get(&m.id));
             marche_rows(m, &ctx, nom.as_deref(), opts, &mut set);
         }
         Some(Record::Concession(k)) => {
             ctx.uid = uid(
-                get(&k.autorite_concedante).and_then(|a| get(&a.id).cloned()),
-                get(&k.id).cloned(),
+                get(&k.autorite_concedante).and_then(|a| get(&a.id)),
+                get(&k.id),
             );
             concession_rows(k, &ctx, nom.as_deref(), opts, &mut set);
         }
@@ -413,7 +416,7 @@ fn state_rows<T: Codec + Cells>(
     holders: &Option<Field<Vec<Field<Operateur>>>>,
     made: Made,
     current: bool,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     nom: Option<&str>,
     set: &mut RowSet,
 ) {
@@ -478,7 +481,7 @@ fn state_rows<T: Codec + Cells>(
     }
 }
 
-fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
+fn marche_rows(m: &Marche, ctx: &Ctx, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
     let mods = valid_items(&m.modifications);
     if !opts.wants(Table::Marches) {
     } else if mods.is_empty() {
@@ -528,7 +531,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx<'_>, nom: Option<&str>, opts: &RowOptions, 
 
 fn concession_rows(
     k: &ContratConcession,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     nom: Option<&str>,
     opts: &RowOptions,
     set: &mut RowSet,
