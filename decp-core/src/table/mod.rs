@@ -280,12 +280,15 @@ const READ_AHEAD: usize = 4096;
 /// Reads one table from an input, batch by batch: an Arrow [`RecordBatchReader`]
 /// (what Arrow's C stream interface exports). Each record goes through `checker`
 /// (decoding with the reader's options, its validator and findings when it has
-/// one) and [`rows_of`]. The calling thread cuts records. With one job, a batch
-/// holds about `batch_size` rows (a record's rows stay together, so the last
+/// one) and [`rows_of`]. The calling thread cuts records (see
+/// [`TableReader::read_ahead`] for threads of the reader's own). With one job, a
+/// batch holds about `batch_size` rows (a record's rows stay together, so the last
 /// record may take it a few rows past). With `jobs` > 1, `jobs` threads (the
 /// calling one among them) check a few thousand records at a time and make their
 /// rows into Arrow columns: batches come in document order, each of at most
-/// `batch_size` rows and often fewer (one thread's share).
+/// `batch_size` rows and often fewer (one thread's share). Findings (of the
+/// `findings` table) come in document order, those about the envelope among the
+/// records' own.
 ///
 /// A fatal read error ends the stream, after the rows of every record read before
 /// it, with an [`ArrowError::ExternalError`] holding the [`Error`](crate::Error).
