@@ -253,3 +253,34 @@ fn settings_made_after_read_ahead_hold() {
         &arrow_schema::DataType::Float64
     );
 }
+
+#[test]
+fn batches_stay_within_batch_size_with_jobs_and_the_schema_once_reading_started() {
+    // One contract with two holders: two rows from one record.
+    let json = br#"{"marches": {"marche": [{"id": "A", "montant": 1, "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1"}}, {"titulaire": {"typeIdentifiant": "SIRET", "id": "2"}}]}, {"id": "B"}]}}"#;
+    for ahead in [false, true] {
+        let mut r = TableReader::new(
+            Reader::from_reader(std::io::Cursor::new(json.to_vec())).unwrap(),
+            Checker::new(DecodeOptions::default()),
+            Table::Marches,
+        )
+        .batch_size(1)
+        .jobs(2);
+        if ahead {
+            r = r.read_ahead();
+        }
+        let first = r.next().unwrap().unwrap();
+        let schema = r.schema();
+        // The schema is settled once a batch was asked for.
+        let r = r.float(true);
+        assert_eq!(r.schema(), schema);
+        let mut rows = first.num_rows();
+        for b in r {
+            let b = b.unwrap();
+            assert_eq!(b.num_rows(), 1, "ahead: {ahead}");
+            assert_eq!(b.schema(), schema);
+            rows += 1;
+        }
+        assert_eq!((first.num_rows(), rows), (1, 3), "ahead: {ahead}");
+    }
+}

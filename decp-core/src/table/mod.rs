@@ -377,9 +377,12 @@ impl<R: Read> TableReader<R> {
         self
     }
 
-    /// Decimals as `float64`.
+    /// Decimals as `float64`. Once a batch was asked for, the schema is settled:
+    /// this changes nothing.
     pub fn float(mut self, yes: bool) -> TableReader<R> {
-        self.builder = TableBuilder::new(self.builder.table, yes);
+        if !self.started {
+            self.builder = TableBuilder::new(self.builder.table, yes);
+        }
         self
     }
 
@@ -489,15 +492,13 @@ impl<R: Read> TableReader<R> {
             // Items stay in document order: a finding about the envelope (text
             // between records) takes its place among the records' findings.
             let want = (self.batch_size - self.builder.len()).min(READ_AHEAD);
+            // Findings about the envelope count too: memory stays bounded even
+            // when the text between records is all broken.
             let mut items: Vec<crate::pipeline::Item> = Vec::with_capacity(want.min(1024));
-            let mut records = 0;
-            while records < want {
+            while items.len() < want {
                 let mut raw = RawRecord::default();
                 match reader.read_raw(&mut raw) {
-                    Ok(true) => {
-                        items.push(Ok(raw));
-                        records += 1;
-                    }
+                    Ok(true) => items.push(Ok(raw)),
                     Ok(false) => {
                         self.done = true;
                         break;
@@ -555,7 +556,8 @@ impl<R: Read> TableReader<R> {
             });
             // The rows gathered so far come first.
             if !self.builder.is_empty() {
-                self.ready.push_back(self.builder.finish());
+                let b = self.builder.finish();
+                slice_into(&mut self.ready, &b, self.batch_size);
             }
             for b in batches {
                 slice_into(&mut self.ready, &b, self.batch_size);
@@ -564,7 +566,16 @@ impl<R: Read> TableReader<R> {
                 return Ok(Some(b));
             }
         }
-        Ok((!self.builder.is_empty()).then(|| self.builder.finish()))
+        if self.builder.is_empty() {
+            return Ok(None);
+        }
+        let b = self.builder.finish();
+        if self.jobs <= 1 {
+            // One job: a record's rows stay together (documented).
+            return Ok(Some(b));
+        }
+        slice_into(&mut self.ready, &b, self.batch_size);
+        Ok(self.ready.pop_front())
     }
 }
 
