@@ -30,14 +30,14 @@ pub(crate) trait Cells {
 /// which give no cell of a column without members of that name).
 #[derive(Default)]
 struct Scalar {
-    depth: usize,
+    /// An object or an array began: nothing inside it is the field's scalar.
     complex: bool,
     value: Option<Value>,
 }
 
 impl Scalar {
     fn put(&mut self, v: Value) {
-        if self.depth == 0 && !self.complex {
+        if !self.complex {
             self.value = Some(v);
         }
     }
@@ -46,19 +46,13 @@ impl Scalar {
 impl Sink for Scalar {
     fn begin_object(&mut self) {
         self.complex = true;
-        self.depth += 1;
     }
     fn key(&mut self, _: &str) {}
-    fn end_object(&mut self) {
-        self.depth -= 1;
-    }
+    fn end_object(&mut self) {}
     fn begin_array(&mut self) {
         self.complex = true;
-        self.depth += 1;
     }
-    fn end_array(&mut self) {
-        self.depth -= 1;
-    }
+    fn end_array(&mut self) {}
     fn null(&mut self) {}
     fn bool(&mut self, value: bool) {
         self.put(Value::Bool(value));

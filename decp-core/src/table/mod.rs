@@ -471,9 +471,7 @@ impl<R: Read> TableReader<R> {
                     Some(Ok(d)) => {
                         let d = if upgrade { d.upgrade() } else { d };
                         let c = crate::workflow::Checked::of_decoded(d);
-                        let mut set = rows_of(&c, &self.source, &self.opts);
-                        self.builder
-                            .extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
+                        add_checked(&mut self.builder, &c, &self.source, &self.opts);
                     }
                     Some(Err(e)) if e.is_fatal() => {
                         self.done = true;
@@ -513,14 +511,8 @@ impl<R: Read> TableReader<R> {
                 }
             }
             let (checker, source, opts) = (&self.checker, self.source.as_str(), &self.opts);
-            let make = |item: crate::pipeline::Item| {
-                let mut set = rows_of(&checker.check(item), source, opts);
-                std::mem::take(&mut set.rows[rows::slot(table)])
-            };
             if self.jobs <= 1 || items.len() < 2 {
-                for item in items {
-                    self.builder.extend_owned(make(item));
-                }
+                add_items(&mut self.builder, items, checker, source, opts);
                 continue;
             }
             // Each thread makes its share's rows into Arrow columns; this thread
@@ -528,9 +520,7 @@ impl<R: Read> TableReader<R> {
             let float = self.builder.float;
             let build = |c: Vec<crate::pipeline::Item>| {
                 let mut b = TableBuilder::new(table, float);
-                for item in c {
-                    b.extend_owned(make(item));
-                }
+                add_items(&mut b, c, checker, source, opts);
                 b.finish()
             };
             let chunk = items.len().div_ceil(self.jobs);
@@ -576,6 +566,30 @@ impl<R: Read> TableReader<R> {
         }
         slice_into(&mut self.ready, &b, self.batch_size);
         Ok(self.ready.pop_front())
+    }
+}
+
+/// Appends to `b` the rows of its table that one checked record gives.
+fn add_checked(
+    b: &mut TableBuilder,
+    c: &crate::workflow::Checked,
+    source: &str,
+    opts: &RowOptions,
+) {
+    let mut set = rows_of(c, source, opts);
+    b.extend_owned(std::mem::take(&mut set.rows[rows::slot(b.table)]));
+}
+
+/// Checks `items` in order and appends to `b` the rows of its table they give.
+fn add_items(
+    b: &mut TableBuilder,
+    items: impl IntoIterator<Item = crate::pipeline::Item>,
+    checker: &Checker,
+    source: &str,
+    opts: &RowOptions,
+) {
+    for item in items {
+        add_checked(b, &checker.check(item), source, opts);
     }
 }
 
@@ -657,10 +671,7 @@ fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
             &|_| {},
             |items| {
                 let mut b = TableBuilder::new(table, float);
-                for item in items {
-                    let mut set = rows_of(&checker.check(item), &source, &opts);
-                    b.extend_owned(std::mem::take(&mut set.rows[rows::slot(table)]));
-                }
+                add_items(&mut b, items, &checker, &source, &opts);
                 b.finish()
             },
             // A consumer gone stops the threads.

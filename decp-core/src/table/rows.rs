@@ -91,15 +91,10 @@ impl RowSet {
     /// [`crate::dedup`]): `duplicate_of_sourceFile` and `duplicate_of_record` of
     /// the `marches` and `concessions` rows name the record kept.
     pub fn mark_duplicate_of(&mut self, source_file: &str, record: u64) {
-        for t in [Table::Marches, Table::Concessions] {
-            let (Some(f), Some(r)) = (
-                t.index("duplicate_of_sourceFile"),
-                t.index("duplicate_of_record"),
-            ) else {
-                continue;
-            };
-            let file = smol_str::SmolStr::from(source_file);
-            for row in &mut self.rows[slot(t)] {
+        let file = SmolStr::from(source_file);
+        for cols in [&MARCHE_STATE, &CONCESSION_STATE] {
+            let [_, _, f, r, _] = cols.made;
+            for row in &mut self.rows[slot(cols.table)] {
                 row.0[f] = Some(Value::Text(file.clone()));
                 row.0[r] = Some(Value::Index(record));
             }
