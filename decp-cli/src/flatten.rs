@@ -31,7 +31,7 @@ pub struct Options {
 pub fn run(inputs: &[Input], o: &Options) -> u8 {
     let fr = o.lang == Lang::Fr;
     let mut files = match TableFiles::new(&o.output, o.format, o.partition, &o.tables, o.float) {
-        Ok(f) => f,
+        Ok(f) => f.jobs(o.jobs),
         Err(e) => {
             eprintln!("decp: {}: {}", o.output.display(), e.text(o.lang));
             return 2;

@@ -284,3 +284,90 @@ fn batches_stay_within_batch_size_with_jobs_and_the_schema_once_reading_started(
         assert_eq!((first.num_rows(), rows), (1, 3), "ahead: {ahead}");
     }
 }
+
+/// Parquet row groups hold at most 32 768 rows, cut where that many rows are,
+/// whatever the chunks; and a file is the same, byte for byte, whatever the
+/// number of threads encoding its columns.
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_files_are_the_same_whatever_the_threads_encoding_them() {
+    use decp_core::table::{RowOptions, rows_of};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::fmt::Write as _;
+    // 40 000 contracts of one row each: a full row group and a partial one.
+    let mut json = String::from(r#"{"marches": {"marche": ["#);
+    for i in 0..40_000 {
+        if i > 0 {
+            json.push(',');
+        }
+        let _ = write!(
+            json,
+            r#"{{"id": "{i:06}", "acheteur": {{"id": "21690123100011"}}, "montant": {i}.5}}"#
+        );
+    }
+    json.push_str("]}}");
+    let mut files_made = Vec::new();
+    for (jobs, one_chunk) in [(1, false), (3, false), (1, true), (3, true)] {
+        let dir = tmp(&format!("pq-jobs{jobs}-{one_chunk}"));
+        let mut files = TableFiles::new(
+            &dir,
+            OutputFormat::Parquet,
+            Partition::None,
+            &[Table::Marches],
+            false,
+        )
+        .unwrap()
+        .jobs(jobs);
+        let checker = Checker::new(DecodeOptions::default());
+        let reader = Reader::from_slice(json.as_bytes()).unwrap();
+        let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+        if !one_chunk {
+            // A record at a time: chunks of a few thousand rows.
+            checker
+                .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
+                .unwrap();
+        } else {
+            // One chunk of every row, cut into row groups.
+            let mut chunk = files.chunk();
+            checker
+                .for_each(reader, 1, &|_| {}, rows, |set| chunk.add(set).is_ok())
+                .unwrap();
+            files.write_chunk(chunk).unwrap();
+        }
+        let written = files.finish().unwrap();
+        assert_eq!(written[0].1, 40_000);
+        files_made.push(std::fs::read(&written[0].0).unwrap());
+        let b =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
+                .unwrap();
+        let groups: Vec<i64> = b
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(groups, [32_768, 7_232], "jobs: {jobs}, {one_chunk}");
+        let mut ids = Vec::new();
+        for batch in b.build().unwrap() {
+            let batch = batch.unwrap();
+            let col = batch.column_by_name("id").unwrap();
+            let col = col
+                .as_any()
+                .downcast_ref::<arrow_array::StringArray>()
+                .unwrap();
+            ids.extend(col.iter().map(|s| s.unwrap().to_owned()));
+        }
+        let expected: Vec<String> = (0..40_000).map(|i| format!("{i:06}")).collect();
+        assert!(
+            ids == expected,
+            "jobs: {jobs}, {one_chunk}: every row, in order"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    // (Chunks of other sizes give other pages: the same rows, other bytes.)
+    assert!(files_made[0] == files_made[1], "the same file, by chunks");
+    assert!(
+        files_made[2] == files_made[3],
+        "the same file, in one chunk"
+    );
+}

@@ -28,6 +28,8 @@ mod cells;
 mod flat;
 mod links;
 mod names;
+#[cfg(feature = "parquet")]
+mod parquet_file;
 mod rows;
 mod schema;
 mod write;

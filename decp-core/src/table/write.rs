@@ -61,7 +61,7 @@ const BATCH_ROWS: usize = 32_768;
 enum Out {
     Csv(BufWriter<File>),
     #[cfg(feature = "parquet")]
-    Parquet(Box<parquet::arrow::ArrowWriter<File>>),
+    Parquet(Box<super::parquet_file::ParquetFile>),
     /// Parquet asked without the feature: never built (see [`TableFiles::new`]).
     #[allow(dead_code)]
     None,
@@ -100,6 +100,8 @@ pub struct TableFiles {
     files: BTreeMap<(Table, String), OneFile>,
     /// Rows given one record at a time ([`TableFiles::write`]), not yet written.
     pending: Option<TableChunk>,
+    /// Threads encoding each Parquet row group's columns.
+    jobs: usize,
 }
 
 /// What the files are: a chunk's content depends on it.
@@ -151,7 +153,16 @@ impl TableFiles {
             },
             files: BTreeMap::new(),
             pending: None,
+            jobs: 1,
         })
+    }
+
+    /// Encodes each Parquet row group's columns on `jobs` threads (1, the
+    /// default: on the calling thread). The files are the same whatever the
+    /// number: only the time taken changes.
+    pub fn jobs(mut self, jobs: usize) -> TableFiles {
+        self.jobs = jobs.max(1);
+        self
     }
 
     /// An empty chunk for these files, to fill with [`TableChunk::add`] (on any
@@ -220,13 +231,40 @@ impl TableFiles {
                     #[cfg(feature = "parquet")]
                     (Out::Parquet(w), Part::Arrow(mut b)) => {
                         file.rows += b.len() as u64;
-                        w.write(&b.finish()).map_err(parquet_err)?;
+                        w.write(b.finish(), self.jobs)?;
                     }
                     // The chunk was made for these files: the formats agree.
                     _ => {}
                 }
             }
         }
+        self.bound_pending()
+    }
+
+    /// Keeps the rows waiting for their row group within [`PENDING_BYTES`]
+    /// across files (many partitions each gathering rows would otherwise hold
+    /// them all): the file holding the most is written first, as a smaller
+    /// row group.
+    fn bound_pending(&mut self) -> Result<()> {
+        #[cfg(feature = "parquet")]
+        loop {
+            let mut total = 0;
+            let mut most: Option<(usize, &mut super::parquet_file::ParquetFile)> = None;
+            for f in self.files.values_mut() {
+                if let Out::Parquet(w) = &mut f.out {
+                    let b = w.pending_bytes();
+                    total += b;
+                    if most.as_ref().is_none_or(|(m, _)| b > *m) {
+                        most = Some((b, w));
+                    }
+                }
+            }
+            match most {
+                Some((_, w)) if total > PENDING_BYTES => w.flush(self.jobs)?,
+                _ => return Ok(()),
+            }
+        }
+        #[cfg(not(feature = "parquet"))]
         Ok(())
     }
 
@@ -252,6 +290,7 @@ impl TableFiles {
             }
         }
         let files = std::mem::take(&mut self.files);
+        let jobs = self.jobs;
         let tmps: Vec<PathBuf> = files.values().map(|f| f.tmp.clone()).collect();
         let complete = || -> Result<Vec<(PathBuf, u64)>> {
             let mut done = Vec::new();
@@ -263,9 +302,7 @@ impl TableFiles {
                             .sync_all()?;
                     }
                     #[cfg(feature = "parquet")]
-                    Out::Parquet(w) => {
-                        w.close().map_err(parquet_err)?;
-                    }
+                    Out::Parquet(w) => w.close(jobs)?,
                     Out::None => {}
                 }
                 done.push((f.tmp, f.path, f.rows));
@@ -288,6 +325,11 @@ impl TableFiles {
 
 /// Rows gathered by [`TableFiles::write`] before they are written.
 const PENDING_ROWS: u64 = 4096;
+
+/// The memory, in bytes, that rows waiting for their Parquet row group may hold
+/// across files (one full row group of `marches` takes about 20 MB).
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+const PENDING_BYTES: usize = 96 << 20;
 
 /// A share of the tables' content, made off the writing thread: rows as Arrow
 /// columns (Parquet) or as CSV text, per file. Made by [`TableFiles::chunk`],
@@ -472,49 +514,31 @@ fn open(dir: &Path, t: Table, part: &str, spec: &Spec) -> Result<OneFile> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let file = File::create(&tmp)?;
-    let out = match spec.format {
-        OutputFormat::Csv => {
-            let mut header = csv::Writer::from_writer(Vec::new());
-            header.write_record(t.column_names()).map_err(csv_err)?;
-            let header = header
-                .into_inner()
-                .map_err(|e| Error::from(e.into_error()))?;
-            let mut w = BufWriter::with_capacity(1 << 16, file);
-            w.write_all(&header)?;
-            Out::Csv(w)
-        }
-        #[cfg(feature = "parquet")]
-        OutputFormat::Parquet => {
-            use parquet::basic::{Compression, ZstdLevel};
-            use parquet::file::properties::WriterProperties;
-            let props = WriterProperties::builder()
-                .set_compression(Compression::ZSTD(ZstdLevel::default()))
-                .set_max_row_group_row_count(Some(BATCH_ROWS))
-                .build();
-            let w = parquet::arrow::ArrowWriter::try_new(file, t.schema(spec.float), Some(props))
-                .map_err(parquet_err)?;
-            Out::Parquet(Box::new(w))
-        }
-        #[cfg(not(feature = "parquet"))]
-        OutputFormat::Parquet => Out::None,
-    };
+    let out =
+        match spec.format {
+            OutputFormat::Csv => {
+                let mut header = csv::Writer::from_writer(Vec::new());
+                header.write_record(t.column_names()).map_err(csv_err)?;
+                let header = header
+                    .into_inner()
+                    .map_err(|e| Error::from(e.into_error()))?;
+                let mut w = BufWriter::with_capacity(1 << 16, file);
+                w.write_all(&header)?;
+                Out::Csv(w)
+            }
+            #[cfg(feature = "parquet")]
+            OutputFormat::Parquet => Out::Parquet(Box::new(
+                super::parquet_file::ParquetFile::create(file, t.schema(spec.float), BATCH_ROWS)?,
+            )),
+            #[cfg(not(feature = "parquet"))]
+            OutputFormat::Parquet => Out::None,
+        };
     Ok(OneFile {
         tmp,
         path,
         out,
         rows: 0,
     })
-}
-
-#[cfg(feature = "parquet")]
-fn parquet_err(e: parquet::errors::ParquetError) -> Error {
-    match e {
-        parquet::errors::ParquetError::External(e) => match e.downcast::<std::io::Error>() {
-            Ok(io) => Error::from(*io),
-            Err(e) => Error::write(Message::Other(e.to_string())),
-        },
-        e => Error::write(Message::Other(e.to_string())),
-    }
 }
 
 fn csv_err(e: csv::Error) -> Error {

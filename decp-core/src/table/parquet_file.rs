@@ -1,0 +1,201 @@
+//! One Parquet file of a table, written a row group at a time with its columns
+//! encoded on several threads: encoding (dictionaries, statistics, levels, ZSTD)
+//! is most of the cost of writing the tables, and one thread doing it for every
+//! row would cap `flatten` at one core whatever the number of jobs.
+//!
+//! The files are those [`parquet::arrow::ArrowWriter`] writes (same properties,
+//! same Arrow schema in the footer): it is made, then turned into its file
+//! writer and the factory of its column writers, as the parquet crate documents
+//! for encoding columns in parallel.
+
+use std::fs::File;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::{
+    ArrowColumnChunk, ArrowColumnWriter, ArrowLeafColumn, ArrowRowGroupWriterFactory,
+    compute_leaves,
+};
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::errors::ParquetError;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+
+use crate::error::{Error, Result};
+use crate::message::Message;
+
+/// One file being written: the rows not yet in a row group are kept as Arrow
+/// batches (at most [`ParquetFile::group_rows`] of them).
+pub(super) struct ParquetFile {
+    writer: SerializedFileWriter<File>,
+    factory: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    pending: Vec<RecordBatch>,
+    pending_rows: usize,
+    pending_bytes: usize,
+    groups: usize,
+    group_rows: usize,
+}
+
+/// One column's share of a row group: its writers (one per Parquet leaf) and,
+/// per batch, its leaves.
+type Work = (Vec<ArrowColumnWriter>, Vec<Vec<ArrowLeafColumn>>);
+
+impl ParquetFile {
+    /// A file of `schema` in `file`, ZSTD-compressed, in row groups of at most
+    /// `group_rows` rows.
+    pub(super) fn create(file: File, schema: SchemaRef, group_rows: usize) -> Result<ParquetFile> {
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_max_row_group_row_count(Some(group_rows))
+            .build();
+        let w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_err)?;
+        let (writer, factory) = w.into_serialized_writer().map_err(parquet_err)?;
+        Ok(ParquetFile {
+            writer,
+            factory,
+            schema,
+            pending: Vec::new(),
+            pending_rows: 0,
+            pending_bytes: 0,
+            groups: 0,
+            group_rows,
+        })
+    }
+
+    /// Adds rows after those added before; each time a row group's worth is
+    /// pending, it is encoded (on `jobs` threads) and written.
+    pub(super) fn write(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
+        while self.pending_rows + batch.num_rows() >= self.group_rows {
+            let take = self.group_rows - self.pending_rows;
+            self.push(batch.slice(0, take));
+            batch = batch.slice(take, batch.num_rows() - take);
+            self.flush(jobs)?;
+        }
+        if batch.num_rows() > 0 {
+            self.push(batch);
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, batch: RecordBatch) {
+        self.pending_rows += batch.num_rows();
+        self.pending_bytes += batch.get_array_memory_size();
+        self.pending.push(batch);
+    }
+
+    /// The memory the rows not yet written hold, in bytes (about: a slice of a
+    /// batch counts its whole buffers).
+    pub(super) fn pending_bytes(&self) -> usize {
+        self.pending_bytes
+    }
+
+    /// Writes the pending rows as one row group (none when there are none).
+    pub(super) fn flush(&mut self, jobs: usize) -> Result<()> {
+        if self.pending_rows == 0 {
+            return Ok(());
+        }
+        let batches = std::mem::take(&mut self.pending);
+        self.pending_rows = 0;
+        self.pending_bytes = 0;
+        let mut writers = self
+            .factory
+            .create_column_writers(self.groups)
+            .map_err(parquet_err)?
+            .into_iter();
+        self.groups += 1;
+        let mut work: Vec<Work> = Vec::with_capacity(self.schema.fields().len());
+        for (k, field) in self.schema.fields().iter().enumerate() {
+            let leaves = batches
+                .iter()
+                .map(|b| compute_leaves(field, b.column(k)))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(parquet_err)?;
+            let n = leaves.first().map_or(0, Vec::len);
+            work.push((writers.by_ref().take(n).collect(), leaves));
+        }
+        drop(batches);
+        let chunks = encode_all(work, jobs)?;
+        let mut group = self.writer.next_row_group().map_err(parquet_err)?;
+        for chunk in chunks.into_iter().flatten() {
+            chunk.append_to_row_group(&mut group).map_err(parquet_err)?;
+        }
+        group.close().map_err(parquet_err)?;
+        Ok(())
+    }
+
+    /// Writes the pending rows and the footer.
+    pub(super) fn close(mut self, jobs: usize) -> Result<()> {
+        self.flush(jobs)?;
+        self.writer.close().map_err(parquet_err)?;
+        Ok(())
+    }
+}
+
+/// One column's chunk: its leaves of every batch, in order, through its writers.
+fn encode((mut writers, leaves): Work) -> Result<Vec<ArrowColumnChunk>> {
+    for per_batch in &leaves {
+        for (w, leaf) in writers.iter_mut().zip(per_batch) {
+            w.write(leaf).map_err(parquet_err)?;
+        }
+    }
+    writers
+        .into_iter()
+        .map(|w| w.close().map_err(parquet_err))
+        .collect()
+}
+
+/// Every column's chunks, in column order; the columns shared out among `jobs`
+/// threads, each taking the next column not yet taken (their costs differ
+/// widely: a long text against a flag).
+fn encode_all(work: Vec<Work>, jobs: usize) -> Result<Vec<Vec<ArrowColumnChunk>>> {
+    let threads = jobs.min(work.len());
+    if threads <= 1 {
+        return work.into_iter().map(encode).collect();
+    }
+    let n = work.len();
+    let slots: Vec<Mutex<Option<Work>>> = work.into_iter().map(|w| Mutex::new(Some(w))).collect();
+    let done: Vec<Mutex<Option<Result<Vec<ArrowColumnChunk>>>>> =
+        (0..n).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let taken = slots[i].lock().ok().and_then(|mut w| w.take());
+                    if let Some(w) = taken {
+                        let chunk = encode(w);
+                        if let Ok(mut d) = done[i].lock() {
+                            *d = Some(chunk);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    done.into_iter()
+        .map(|d| {
+            d.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(Error::write(Message::Other("a column not encoded".into()))))
+        })
+        .collect()
+}
+
+pub(super) fn parquet_err(e: ParquetError) -> Error {
+    match e {
+        ParquetError::External(e) => match e.downcast::<std::io::Error>() {
+            Ok(io) => Error::from(*io),
+            Err(e) => Error::write(Message::Other(e.to_string())),
+        },
+        e => Error::write(Message::Other(e.to_string())),
+    }
+}
