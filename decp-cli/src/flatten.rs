@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use decp_core::table::{OutputFormat, Partition, RowOptions, Table, TableFiles, rows_of};
+use decp_core::table::{OutputFormat, Partition, RowOptions, Table, TableFiles};
 use decp_core::{Checker, Format, Lang, Mode, Validator, ValidatorOptions};
 
 use crate::input::Input;
@@ -85,15 +85,15 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
             &|n| progress.bytes(n),
             || (0u64, empty.fresh(), None),
             |(n, chunk, failed), c| {
-                let mut set = rows_of(&c, &name, &opts);
                 let place = c.position.and_then(|p| p.record);
-                if let (Some(d), Some(r)) = (&dedup, place)
-                    && let Some((s, kept)) = d.duplicate_of(source as u32, r)
-                {
-                    set.mark_duplicate_of(d.source_name(s), kept);
-                }
+                let duplicate_of = match (&dedup, place) {
+                    (Some(d), Some(r)) => d
+                        .duplicate_of(source as u32, r)
+                        .map(|(s, kept)| (d.source_name(s), kept)),
+                    _ => None,
+                };
                 *n += u64::from(c.is_record());
-                if let Err(e) = chunk.add(set) {
+                if let Err(e) = chunk.add_record(&c, &name, &opts, duplicate_of) {
                     failed.get_or_insert(e);
                 }
             },

@@ -649,3 +649,78 @@ fn failures_are_reported() {
     let (code, _) = flatten(&["tests/data/tables/etats.json"]);
     assert_eq!(code, 2);
 }
+
+/// Parquet files not partitioned take the contracts' states straight into their
+/// Arrow columns, CSV through rows of values: both give the same rows, with
+/// amounts a decimal column cannot hold (null, with their findings, in a state
+/// that goes straight and in one that goes through the walk) and duplicates
+/// marked (`--dedup`).
+#[test]
+fn parquet_and_csv_agree_on_unfit_amounts_and_duplicates() {
+    let d = out_dir("agree");
+    std::fs::create_dir_all(&d).unwrap();
+    let a = d.join("a.json");
+    let b = d.join("b.json");
+    std::fs::write(
+        &a,
+        r#"{"marches": {"marche": [
+            {"id": "A", "acheteur": {"id": "21690123100011"}, "montant": 1.123456789012,
+             "dateNotification": "2024-03-01", "datePublicationDonnees": "2024-03-02",
+             "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500031"}},
+                            {"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500049"}}],
+             "modifications": [{"modification": {"id": 1, "montant": 2.000000000001,
+               "dateNotificationModification": "2024-06-01", "datePublicationDonneesModification": "2024-06-02"}}]},
+            {"id": "W", "acheteur": {"id": "21690123100011"}, "montant": 3.000000000007,
+             "membreInconnu": 1}
+        ],
+        "contrat-concession": [
+            {"id": "K", "autoriteConcedante": {"id": "21690123100011"}, "valeurGlobale": 10.0000000000005}
+        ]}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        r#"{"marches": {"marche": [
+            {"id": "A", "acheteur": {"id": "21690123100011"}, "montant": 1.123456789012,
+             "dateNotification": "2024-03-01", "datePublicationDonnees": "2024-04-01",
+             "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500031"}},
+                            {"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500049"}}]}
+        ]}}"#,
+    )
+    .unwrap();
+    let (dc, dp) = (d.join("csv"), d.join("pq"));
+    for (out, format) in [(&dc, "csv"), (&dp, "parquet")] {
+        let (code, err) = flatten(&[
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--dedup",
+            "--format",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for t in TABLES {
+        let c = read_csv(&dc.join(format!("{t}.csv")));
+        let p = parquet_rows(&dp.join(format!("{t}.parquet")));
+        same_rows(&c, &p);
+    }
+    let m = read_csv(&dc.join("marches.csv"));
+    assert!(m.iter().any(|r| !r["duplicate_of_sourceFile"].is_empty()));
+    let f = read_csv(&dc.join("findings.csv"));
+    let unfit: Vec<&str> = f
+        .iter()
+        .filter(|r| r["code"] == "convert.table_value")
+        .map(|r| r["value"].as_str())
+        .collect();
+    // Each state's rows report their amount (two holders: twice).
+    for v in [
+        "1.123456789012",
+        "2.000000000001",
+        "3.000000000007",
+        "10.0000000000005",
+    ] {
+        assert!(unfit.contains(&v), "{v}: {unfit:?}");
+    }
+}

@@ -371,3 +371,129 @@ fn parquet_files_are_the_same_whatever_the_threads_encoding_them() {
         "the same file, in one chunk"
     );
 }
+
+/// The files of `dir` and below that a reader takes.
+fn data_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            data_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "json" || x == "xml") {
+            out.push(p);
+        }
+    }
+}
+
+/// One batch as its rows, one batch each (batches cut anywhere compare equal).
+fn one_by_one(batches: &[arrow_array::RecordBatch]) -> Vec<arrow_array::RecordBatch> {
+    batches
+        .iter()
+        .flat_map(|b| (0..b.num_rows()).map(|i| b.slice(i, 1)))
+        .collect()
+}
+
+/// `table` of `text` made two ways, row by row: by a table reader, whose
+/// contract states go straight into the Arrow columns, and by the rows of each
+/// record appended to a builder. `None` when the text cannot be read.
+type Rows = Vec<arrow_array::RecordBatch>;
+fn both_ways(
+    text: &[u8],
+    table: Table,
+    opts: decp_core::table::RowOptions,
+    normalize: bool,
+) -> Option<(Rows, Rows)> {
+    use decp_core::table::{TableBuilder, rows_of};
+    use decp_core::{Mode, ReaderBuilder};
+    let reader = || {
+        ReaderBuilder::new()
+            .mode(Mode::Tolerant)
+            .normalize(normalize)
+            .from_reader(std::io::Cursor::new(text.to_vec()))
+            .ok()
+    };
+    let checker = Checker::new(reader()?.decode_options());
+    let direct: Vec<_> = TableReader::new(reader()?, checker.clone(), table)
+        .options(opts)
+        .float(opts.float)
+        .source("s.json")
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let mut b = TableBuilder::new(table, opts.float);
+    let mut r = reader()?;
+    let mut raw = decp_core::RawRecord::default();
+    loop {
+        match r.read_raw(&mut raw) {
+            Ok(true) => {
+                let set = rows_of(&checker.check_raw(&raw), "s.json", &opts.only(&[table]));
+                b.extend(set.rows(table));
+            }
+            Ok(false) => break,
+            Err(e) if e.is_fatal() => break,
+            Err(_) => {}
+        }
+    }
+    Some((one_by_one(&direct), one_by_one(&[b.finish()])))
+}
+
+/// The contracts' states go straight into the Arrow columns of `marches` and
+/// `concessions` (no row of values in between): the same cells as the rows give,
+/// on every test file (official examples, real-world cases, the normaliser's
+/// inputs, fuzz finds) and generated corpora, clean and dirty, with every option
+/// that changes a state's cells.
+#[test]
+fn state_rows_straight_into_arrow_are_the_rows() {
+    use decp_core::table::RowOptions;
+    let mut texts = Vec::new();
+    let mut paths = Vec::new();
+    data_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data"),
+        &mut paths,
+    );
+    assert!(paths.len() > 20, "the test data is found");
+    for p in paths {
+        texts.push(std::fs::read(&p).unwrap());
+    }
+    for (format, seed, dirty) in [
+        (Format::Json, 3, true),
+        (Format::Xml, 4, true),
+        (Format::Json, 5, false),
+    ] {
+        let mut t = Vec::new();
+        std::io::Read::read_to_end(
+            &mut SynthReader::new(format, seed, 1_000_000).dirty(dirty),
+            &mut t,
+        )
+        .unwrap();
+        texts.push(t);
+    }
+    let mut compared = 0;
+    for text in &texts {
+        for table in [Table::Marches, Table::Concessions] {
+            for (float, current, normalize) in [
+                (false, false, false),
+                (true, false, true),
+                (false, true, false),
+            ] {
+                let opts = RowOptions::default().float(float).current_only(current);
+                let Some((direct, rows)) = both_ways(text, table, opts, normalize) else {
+                    continue;
+                };
+                assert_eq!(direct.len(), rows.len());
+                for (k, (a, b)) in direct.iter().zip(&rows).enumerate() {
+                    if a != b {
+                        let col = (0..a.num_columns())
+                            .find(|&i| a.column(i) != b.column(i))
+                            .map(|i| a.schema().field(i).name().clone());
+                        panic!(
+                            "row {k} of {table:?}, float {float}, current {current}: {col:?}: {:?} against {:?}",
+                            col.as_ref().map(|c| a.column_by_name(c)),
+                            col.as_ref().map(|c| b.column_by_name(c)),
+                        );
+                    }
+                }
+                compared += direct.len();
+            }
+        }
+    }
+    assert!(compared > 5_000, "{compared} rows compared");
+}

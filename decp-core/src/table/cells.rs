@@ -19,11 +19,55 @@ use crate::sink::Sink;
 /// A record the fast path leaves to the walk.
 pub(crate) struct Walk;
 
+/// Where a state's cells go: the columns of its table, by index.
+pub(crate) trait CellOut {
+    /// The cell of scalar column `i` (of type `col`) from a field.
+    fn scalar<T: Codec>(&mut self, i: usize, col: Col, f: &Option<Field<T>>);
+    /// The cell of list column `i` from a list of labels; [`Walk`] when the list
+    /// has a shape only the walk handles.
+    fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk>;
+}
+
 /// The contracts whose states have rows.
 pub(crate) trait Cells {
+    /// The columns of the state's table.
+    const COLUMNS: &'static [super::schema::Column];
+    /// Gives `out` the cells the state's fields fill (each column once, in no
+    /// particular order), or [`Walk`], maybe after some cells: an output that
+    /// cannot take a cell back asks [`Probe`] first.
+    fn put<O: CellOut>(&self, out: &mut O) -> Result<(), Walk>;
     /// The state's cells in its table's column order (the columns the record
     /// fills; the others `None`), or [`Walk`].
-    fn cells(&self) -> Result<Vec<Option<Value>>, Walk>;
+    fn cells(&self) -> Result<Vec<Option<Value>>, Walk> {
+        let mut v = Values(vec![None; Self::COLUMNS.len()]);
+        self.put(&mut v)?;
+        Ok(v.0)
+    }
+}
+
+/// The cells as [`Value`]s, in column order.
+struct Values(Vec<Option<Value>>);
+
+impl CellOut for Values {
+    fn scalar<T: Codec>(&mut self, i: usize, col: Col, f: &Option<Field<T>>) {
+        self.0[i] = cell(f, col);
+    }
+    fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
+        let mut out = Vec::new();
+        let present = each_label(f, |t| out.push(t.into()))?;
+        self.0[i] = present.then(|| Value::List(std::sync::Arc::new(out)));
+        Ok(())
+    }
+}
+
+/// Finds whether a state needs the walk, giving no cell.
+pub(crate) struct Probe;
+
+impl CellOut for Probe {
+    fn scalar<T: Codec>(&mut self, _: usize, _: Col, _: &Option<Field<T>>) {}
+    fn list<T: Codec>(&mut self, _: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
+        each_label(f, |_| {}).map(|_| ())
+    }
 }
 
 /// The one scalar a field's JSON events give (`None` for an object or an array,
@@ -86,33 +130,36 @@ fn cell<T: Codec>(f: &Option<Field<T>>, col: Col) -> Option<Value> {
     fit(col, s.value?)
 }
 
-/// The labels of a list field (`techniques: {technique: [...]}`).
-fn labels<T: Codec>(f: &Option<Field<Vec<Field<T>>>>) -> Result<Option<Value>, Walk> {
-    match f {
-        None => Ok(None),
-        Some(Field::Valid(items)) => {
-            let mut out = Vec::with_capacity(items.len());
-            for it in items {
-                match it {
-                    Field::Valid(v) => {
-                        let mut s = Scalar::default();
-                        v.write_json(&mut s);
-                        match s.value {
-                            Some(Value::Text(t)) => out.push(t),
-                            _ => return Err(Walk),
-                        }
-                    }
-                    Field::Invalid(Raw::String(t)) => out.push(t.as_str().into()),
-                    // Not a label: the walk leaves it out.
-                    Field::Invalid(Raw::Number(_) | Raw::Bool(_) | Raw::Null) => {}
-                    Field::Invalid(_) => return Err(Walk),
+/// Gives `each` the labels of a list field (`techniques: {technique: [...]}`),
+/// in order; whether the list is there (a list cell, maybe empty, rather than
+/// null), or [`Walk`].
+pub(crate) fn each_label<T: Codec>(
+    f: &Option<Field<Vec<Field<T>>>>,
+    mut each: impl FnMut(&str),
+) -> Result<bool, Walk> {
+    let items = match f {
+        None => return Ok(false),
+        Some(Field::Valid(items)) => items,
+        Some(Field::Invalid(Raw::Object(_))) => return Err(Walk),
+        Some(Field::Invalid(_)) => return Ok(false),
+    };
+    for it in items {
+        match it {
+            Field::Valid(v) => {
+                let mut s = Scalar::default();
+                v.write_json(&mut s);
+                match s.value {
+                    Some(Value::Text(t)) => each(&t),
+                    _ => return Err(Walk),
                 }
             }
-            Ok(Some(Value::List(std::sync::Arc::new(out))))
+            Field::Invalid(Raw::String(t)) => each(t),
+            // Not a label: the walk leaves it out.
+            Field::Invalid(Raw::Number(_) | Raw::Bool(_) | Raw::Null) => {}
+            Field::Invalid(_) => return Err(Walk),
         }
-        Some(Field::Invalid(Raw::Object(_))) => Err(Walk),
-        Some(Field::Invalid(_)) => Ok(None),
     }
+    Ok(true)
 }
 
 /// An object field whose members are columns (`acheteur`, `lieuExecution`):
@@ -128,40 +175,35 @@ fn object<T>(f: &Option<Field<T>>, unknown: impl Fn(&T) -> bool) -> Result<Optio
     }
 }
 
-/// Sets the cell of column `$name` of `$cols` from a scalar field.
+/// Gives the cell of column `$name` of `$cols` from a scalar field.
 macro_rules! scalar {
-    ($v:ident, $cols:ident, $name:literal, $f:expr) => {{
+    ($o:ident, $cols:ident, $name:literal, $f:expr) => {{
         const I: usize = at($cols, $name);
-        $v[I] = cell($f, $cols[I].1);
+        $o.scalar(I, $cols[I].1, $f);
     }};
 }
 
-/// Sets the cell of list column `$name` of `$cols` from a list field.
-macro_rules! list {
-    ($v:ident, $cols:ident, $name:literal, $f:expr) => {{
-        const I: usize = at($cols, $name);
-        $v[I] = labels($f)?;
-    }};
-}
-
-/// Sets the cells of scalar columns from fields of `$x`: `"column" => field`.
+/// Gives the cells of scalar columns from fields of `$x`: `"column" => field`.
 macro_rules! scalars {
-    ($v:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
-        $( scalar!($v, $cols, $name, &$x.$field); )*
+    ($o:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
+        $( scalar!($o, $cols, $name, &$x.$field); )*
     };
 }
 
-/// Sets the cells of list columns from fields of `$x`: `"column" => field`.
+/// Gives the cells of list columns from fields of `$x`: `"column" => field`.
 macro_rules! lists {
-    ($v:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
-        $( list!($v, $cols, $name, &$x.$field); )*
+    ($o:ident, $cols:ident, $x:ident; $($name:literal => $field:ident),* $(,)?) => {
+        $( {
+            const I: usize = at($cols, $name);
+            $o.list(I, &$x.$field)?;
+        } )*
     };
 }
 
 /// The cells a contract and a concession have alike.
 macro_rules! shared {
-    ($v:ident, $cols:ident, $x:ident) => {
-        scalars!($v, $cols, $x;
+    ($o:ident, $cols:ident, $x:ident) => {
+        scalars!($o, $cols, $x;
             "id" => id,
             "nature" => nature,
             "objet" => objet,
@@ -169,7 +211,7 @@ macro_rules! shared {
             "dureeMois" => duree_mois,
             "datePublicationDonnees" => date_publication_donnees,
         );
-        lists!($v, $cols, $x;
+        lists!($o, $cols, $x;
             "considerationsSociales" => considerations_sociales,
             "considerationsEnvironnementales" => considerations_environnementales,
         );
@@ -181,21 +223,29 @@ fn buyer(a: &Acheteur) -> bool {
 }
 
 impl Cells for Marche {
-    fn cells(&self) -> Result<Vec<Option<Value>>, Walk> {
+    const COLUMNS: &'static [super::schema::Column] = MARCHES;
+
+    fn put<O: CellOut>(&self, o: &mut O) -> Result<(), Walk> {
         let m = self;
         if !m.unknown.is_empty() {
             return Err(Walk);
         }
-        let mut v = vec![None; MARCHES.len()];
-        shared!(v, MARCHES, m);
-        if let Some(a) = object(&m.acheteur, buyer)? {
-            scalar!(v, MARCHES, "acheteur_id", &a.id);
+        let acheteur = object(&m.acheteur, buyer)?;
+        let lieu = object(&m.lieu_execution, |l: &LieuExecution| !l.unknown.is_empty())?;
+        shared!(o, MARCHES, m);
+        lists!(o, MARCHES, m;
+            "techniques" => techniques,
+            "modalitesExecution" => modalites_execution,
+            "typesPrix" => types_prix,
+        );
+        if let Some(a) = acheteur {
+            scalar!(o, MARCHES, "acheteur_id", &a.id);
         }
-        if let Some(l) = object(&m.lieu_execution, |l: &LieuExecution| !l.unknown.is_empty())? {
-            scalar!(v, MARCHES, "lieuExecution_code", &l.code);
-            scalar!(v, MARCHES, "lieuExecution_typeCode", &l.type_code);
+        if let Some(l) = lieu {
+            scalar!(o, MARCHES, "lieuExecution_code", &l.code);
+            scalar!(o, MARCHES, "lieuExecution_typeCode", &l.type_code);
         }
-        scalars!(v, MARCHES, m;
+        scalars!(o, MARCHES, m;
             "codeCPV" => code_cpv,
             "dateNotification" => date_notification,
             "montant" => montant,
@@ -211,33 +261,30 @@ impl Cells for Marche {
             "origineFrance" => origine_france,
             "sousTraitanceDeclaree" => sous_traitance_declaree,
         );
-        lists!(v, MARCHES, m;
-            "techniques" => techniques,
-            "modalitesExecution" => modalites_execution,
-            "typesPrix" => types_prix,
-        );
-        Ok(v)
+        Ok(())
     }
 }
 
 impl Cells for ContratConcession {
-    fn cells(&self) -> Result<Vec<Option<Value>>, Walk> {
+    const COLUMNS: &'static [super::schema::Column] = CONCESSIONS;
+
+    fn put<O: CellOut>(&self, o: &mut O) -> Result<(), Walk> {
         let c = self;
         if !c.unknown.is_empty() {
             return Err(Walk);
         }
-        let mut v = vec![None; CONCESSIONS.len()];
-        shared!(v, CONCESSIONS, c);
-        if let Some(a) = object(&c.autorite_concedante, buyer)? {
-            scalar!(v, CONCESSIONS, "autoriteConcedante_id", &a.id);
+        let autorite = object(&c.autorite_concedante, buyer)?;
+        shared!(o, CONCESSIONS, c);
+        if let Some(a) = autorite {
+            scalar!(o, CONCESSIONS, "autoriteConcedante_id", &a.id);
         }
-        scalars!(v, CONCESSIONS, c;
+        scalars!(o, CONCESSIONS, c;
             "dateSignature" => date_signature,
             "dateDebutExecution" => date_debut_execution,
             "valeurGlobale" => valeur_globale,
             "montantSubventionPublique" => montant_subvention_publique,
         );
-        Ok(v)
+        Ok(())
     }
 }
 

@@ -25,6 +25,7 @@
 //! `acheteur_nom` / `autoriteConcedante_nom`.
 
 mod cells;
+mod direct;
 mod flat;
 mod links;
 mod names;
@@ -384,6 +385,7 @@ impl<R: Read> TableReader<R> {
     pub fn float(mut self, yes: bool) -> TableReader<R> {
         if !self.started {
             self.builder = TableBuilder::new(self.builder.table, yes);
+            self.opts.float = yes;
         }
         self
     }
@@ -578,8 +580,19 @@ fn add_checked(
     source: &str,
     opts: &RowOptions,
 ) {
-    let mut set = rows_of(c, source, opts);
-    b.extend_owned(std::mem::take(&mut set.rows[rows::slot(b.table)]));
+    let t = b.table;
+    // A state's rows go straight to the builder of their table.
+    let mut out = rows::StateBuilders::default();
+    match t {
+        Table::Marches => out.marches = Some(b),
+        Table::Concessions => out.concessions = Some(b),
+        _ => {
+            let mut set = rows_of(c, source, opts);
+            b.extend_owned(std::mem::take(&mut set.rows[rows::slot(t)]));
+            return;
+        }
+    }
+    rows::rows_into(c, source, opts, out);
 }
 
 /// Checks `items` in order and appends to `b` the rows of its table they give.

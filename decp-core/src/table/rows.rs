@@ -91,6 +91,13 @@ impl RowSet {
     /// [`crate::dedup`]): `duplicate_of_sourceFile` and `duplicate_of_record` of
     /// the `marches` and `concessions` rows name the record kept.
     pub fn mark_duplicate_of(&mut self, source_file: &str, record: u64) {
+        self.mark_duplicate_of_opt(Some((source_file, record)));
+    }
+
+    fn mark_duplicate_of_opt(&mut self, duplicate_of: Option<(&str, u64)>) {
+        let Some((source_file, record)) = duplicate_of else {
+            return;
+        };
         let file = SmolStr::from(source_file);
         for cols in [&MARCHE_STATE, &CONCESSION_STATE] {
             let [_, _, f, r, _] = cols.made;
@@ -155,15 +162,15 @@ fn uid(owner: Option<&String>, id: Option<&String>) -> Option<SmolStr> {
 /// Common columns of every row of a record. Its texts are made once and shared
 /// by its rows (a long path or key would otherwise be copied into each row).
 pub(super) struct Ctx {
-    uid: Option<SmolStr>,
-    source: SmolStr,
-    record: Option<u64>,
-    version: Option<Version>,
+    pub(super) uid: Option<SmolStr>,
+    pub(super) source: SmolStr,
+    pub(super) record: Option<u64>,
+    pub(super) version: Option<Version>,
 }
 
 /// The columns [`Ctx::fill`] sets, per table (in [`Table::ALL`] order): `uid`,
 /// `sourceFile`, `record`, `version`, where the table has them.
-const COMMON: [[Option<usize>; 4]; 6] = {
+pub(super) const COMMON: [[Option<usize>; 4]; 6] = {
     let mut out = [[None; 4]; 6];
     let mut t = 0;
     while t < 6 {
@@ -221,6 +228,36 @@ pub(super) fn operators(
 /// first when it is v1 (its upgrade findings join the findings table; v1-only
 /// names fill `acheteur_nom` / `autoriteConcedante_nom`).
 pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
+    rows_into(c, source, opts, StateBuilders::default())
+}
+
+/// Where the rows of a record's states go instead of its [`RowSet`]: straight
+/// into the Arrow builder of `marches` or of `concessions` (a table left out
+/// keeps its rows in the set), marked as duplicates of the record kept
+/// (`duplicate_of`: its source file and record index), as
+/// [`RowSet::mark_duplicate_of`] marks them.
+#[derive(Default)]
+pub(crate) struct StateBuilders<'a> {
+    pub(crate) marches: Option<&'a mut super::TableBuilder>,
+    pub(crate) concessions: Option<&'a mut super::TableBuilder>,
+    pub(crate) duplicate_of: Option<(&'a str, u64)>,
+}
+
+/// The builder a record's state rows go to, and the decimals they could not hold.
+struct StateSink<'a> {
+    builder: &'a mut super::TableBuilder,
+    duplicate_of: Option<(&'a str, u64)>,
+    unfit: Vec<(usize, String)>,
+}
+
+/// [`rows_of`], the rows of the record's states in `out` (when it has their
+/// table's builder) rather than in the set.
+pub(crate) fn rows_into(
+    c: &Checked,
+    source: &str,
+    opts: &RowOptions,
+    out: StateBuilders,
+) -> RowSet {
     let asked = opts.tables;
     // The findings table reports the values the data tables cannot hold: it needs
     // their rows made, even when they are not asked for.
@@ -270,36 +307,51 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
         record: record_index,
         version: c.version,
     };
-    match record {
+    let (dup, mut sink) = (out.duplicate_of, None);
+    let state_table = match record {
         Some(Record::Marche(m)) => {
             ctx.uid = uid(get(&m.acheteur).and_then(|a| get(&a.id)), get(&m.id));
-            marche_rows(m, &ctx, nom.as_deref(), opts, &mut set);
+            sink = out.marches.map(|builder| StateSink {
+                builder,
+                duplicate_of: dup,
+                unfit: Vec::new(),
+            });
+            marche_rows(m, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
+            Table::Marches
         }
         Some(Record::Concession(k)) => {
             ctx.uid = uid(
                 get(&k.autorite_concedante).and_then(|a| get(&a.id)),
                 get(&k.id),
             );
-            concession_rows(k, &ctx, nom.as_deref(), opts, &mut set);
+            sink = out.concessions.map(|builder| StateSink {
+                builder,
+                duplicate_of: dup,
+                unfit: Vec::new(),
+            });
+            concession_rows(k, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
+            Table::Concessions
         }
-        _ => {}
-    }
+        _ => Table::Marches,
+    };
     if !opts.float {
         // An amount a decimal128(38, 10) column cannot hold exactly: null, reported.
         let base = c.path.clone().unwrap_or_default();
+        let mut report = |t: Table, k: usize, value: &str| {
+            let name = t.columns()[k].0;
+            let path = format!("{base}/{}", name.replace('_', "/"));
+            let mut i = not_representable(&path, value, t, name);
+            i.position = c.position;
+            findings.push(i);
+        };
+        // The state rows gone to their builder come first, as their table does.
+        for (k, value) in sink.map(|s| s.unfit).unwrap_or_default() {
+            report(state_table, k, &value);
+        }
         for t in &Table::ALL[..5] {
-            let cols = t.columns();
             for row in &mut set.rows[slot(*t)] {
-                for (k, v) in row.0.iter_mut().enumerate() {
-                    if let Some(Value::Dec(d)) = v
-                        && super::decimal_units(d).is_none()
-                    {
-                        let path = format!("{base}/{}", cols[k].0.replace('_', "/"));
-                        let mut i = not_representable(&path, &d.to_string(), *t, cols[k].0);
-                        i.position = c.position;
-                        findings.push(i);
-                        *v = None;
-                    }
+                for (k, value) in unfit_decimals(row) {
+                    report(*t, k, &value);
                 }
             }
         }
@@ -343,22 +395,37 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     set
 }
 
+/// Nulls the decimals of `row` that a `decimal128(38, 10)` column cannot hold
+/// exactly; their columns and values.
+fn unfit_decimals(row: &mut Row) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (k, v) in row.0.iter_mut().enumerate() {
+        if let Some(Value::Dec(d)) = v
+            && super::decimal_units(d).is_none()
+        {
+            out.push((k, d.to_string()));
+            *v = None;
+        }
+    }
+    out
+}
+
 /// The modification that made a state: its id, its notification (or signature)
 /// date and its publication date; `None` for the contract as published.
-type Made = Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>;
+pub(super) type Made = Option<(Option<i64>, Option<NaiveDate>, Option<NaiveDate>)>;
 
 /// The columns a state row fills beyond the record's own: the v1 name, the
 /// holder's three, and the modification's date.
-struct StateCols {
-    table: Table,
-    nom: usize,
-    holder_id: usize,
-    holder_type: usize,
-    holder_rang: usize,
-    date: usize,
+pub(super) struct StateCols {
+    pub(super) table: Table,
+    pub(super) nom: usize,
+    pub(super) holder_id: usize,
+    pub(super) holder_type: usize,
+    pub(super) holder_rang: usize,
+    pub(super) date: usize,
     /// `modification_id`, `datePublicationDonneesModification`,
     /// `duplicate_of_sourceFile`, `duplicate_of_record`, `donneesActuelles`.
-    made: [usize; 5],
+    pub(super) made: [usize; 5],
 }
 
 const fn state_cols(table: Table, names: [&str; 5]) -> StateCols {
@@ -414,6 +481,41 @@ fn state_rows<T: Codec + Cells>(
     ctx: &Ctx,
     nom: Option<&str>,
     set: &mut RowSet,
+    sink: &mut Option<StateSink>,
+) {
+    let holders = operators(holders);
+    let Some(sink) = sink else {
+        state_row_values(cols, rec, holders, made, current, ctx, nom, set);
+        return;
+    };
+    let (b, dup, unfit) = (&mut *sink.builder, sink.duplicate_of, &mut sink.unfit);
+    let direct =
+        super::direct::state_rows(b, cols, rec, &holders, made, current, ctx, nom, dup, unfit);
+    if direct.is_ok() {
+        return;
+    }
+    // A shape only the walk handles: its rows, checked, go to the builder in
+    // their place.
+    let mut rows = RowSet::default();
+    state_row_values(cols, rec, holders, made, current, ctx, nom, &mut rows);
+    rows.mark_duplicate_of_opt(dup);
+    for mut row in std::mem::take(&mut rows.rows[slot(cols.table)]) {
+        unfit.extend(unfit_decimals(&mut row));
+        b.push(row);
+    }
+}
+
+/// [`state_rows`] as rows of values.
+#[allow(clippy::too_many_arguments)]
+fn state_row_values<T: Codec + Cells>(
+    cols: &StateCols,
+    rec: &T,
+    holders: Vec<(Option<String>, Option<&'static str>)>,
+    made: Made,
+    current: bool,
+    ctx: &Ctx,
+    nom: Option<&str>,
+    set: &mut RowSet,
 ) {
     // The state's cells, common to its holders' rows, are set once: read from
     // its fields, or walked when the record has a shape only the walk handles.
@@ -448,7 +550,6 @@ fn state_rows<T: Codec + Cells>(
     base.set(dup_file, None);
     base.set(dup_record, None);
     base.set(actuelles, Some(Value::Bool(current)));
-    let holders = operators(holders);
     let holders: Vec<_> = if holders.is_empty() {
         vec![(None, None)]
     } else {
@@ -476,12 +577,29 @@ fn state_rows<T: Codec + Cells>(
     }
 }
 
-fn marche_rows(m: &Marche, ctx: &Ctx, nom: Option<&str>, opts: &RowOptions, set: &mut RowSet) {
+fn marche_rows(
+    m: &Marche,
+    ctx: &Ctx,
+    nom: Option<&str>,
+    opts: &RowOptions,
+    set: &mut RowSet,
+    sink: &mut Option<StateSink>,
+) {
     let mods = valid_items(&m.modifications);
     if !opts.wants(Table::Marches) {
     } else if mods.is_empty() {
         // One state, the contract as published: no copy of it.
-        state_rows(&MARCHE_STATE, m, &m.titulaires, None, true, ctx, nom, set);
+        state_rows(
+            &MARCHE_STATE,
+            m,
+            &m.titulaires,
+            None,
+            true,
+            ctx,
+            nom,
+            set,
+            sink,
+        );
     } else {
         // The state's values, changed by each modification in turn: the contract
         // without its lists of events.
@@ -497,6 +615,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx, nom: Option<&str>, opts: &RowOptions, set:
                 ctx,
                 nom,
                 set,
+                sink,
             );
         }
         for (k, (_, md)) in order.iter().enumerate() {
@@ -517,6 +636,7 @@ fn marche_rows(m: &Marche, ctx: &Ctx, nom: Option<&str>, opts: &RowOptions, set:
                     ctx,
                     nom,
                     set,
+                    sink,
                 );
             }
         }
@@ -530,6 +650,7 @@ fn concession_rows(
     nom: Option<&str>,
     opts: &RowOptions,
     set: &mut RowSet,
+    sink: &mut Option<StateSink>,
 ) {
     let mods = valid_items(&k.modifications);
     if !opts.wants(Table::Concessions) {
@@ -543,13 +664,24 @@ fn concession_rows(
             ctx,
             nom,
             set,
+            sink,
         );
     } else {
         let mut cur = states::concession_base(k);
         let order = states::in_order(&k.modifications);
         if !opts.current_only {
             let holders = &cur.concessionnaires;
-            state_rows(&CONCESSION_STATE, &cur, holders, None, false, ctx, nom, set);
+            state_rows(
+                &CONCESSION_STATE,
+                &cur,
+                holders,
+                None,
+                false,
+                ctx,
+                nom,
+                set,
+                sink,
+            );
         }
         for (n, (_, md)) in order.iter().enumerate() {
             md.apply_to(&mut cur);
@@ -570,6 +702,7 @@ fn concession_rows(
                     ctx,
                     nom,
                     set,
+                    sink,
                 );
             }
         }

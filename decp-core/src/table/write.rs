@@ -415,6 +415,58 @@ impl TableChunk {
         Ok(())
     }
 
+    /// Adds the rows of one checked record (of the files' tables), as
+    /// [`rows_of`](super::rows_of) makes them then [`TableChunk::add`] adds
+    /// them; marked as duplicates of the record kept when `duplicate_of` (its
+    /// source file and record index, as [`RowSet::mark_duplicate_of`] marks
+    /// them). For Parquet files not partitioned, the rows of the contract's
+    /// states go straight into the Arrow columns, without the rows in between.
+    ///
+    /// # Errors
+    ///
+    /// As [`TableChunk::add`].
+    pub fn add_record(
+        &mut self,
+        c: &crate::workflow::Checked,
+        source: &str,
+        opts: &super::RowOptions,
+        duplicate_of: Option<(&str, u64)>,
+    ) -> Result<()> {
+        let direct =
+            self.spec.format == OutputFormat::Parquet && self.spec.partition == Partition::None;
+        if !direct {
+            let mut set = super::rows_of(c, source, opts);
+            if let Some((file, record)) = duplicate_of {
+                set.mark_duplicate_of(file, record);
+            }
+            return self.add(set);
+        }
+        let float = self.spec.float;
+        let want = |t| self.spec.tables.contains(&t) && opts.wants(t);
+        let (m, k) = (want(Table::Marches), want(Table::Concessions));
+        const { assert!(Table::Marches as usize == 0 && Table::Concessions as usize == 1) };
+        let [pm, pk, ..] = &mut self.parts;
+        let marches = m.then(|| arrow_part(pm, Table::Marches, float));
+        let concessions = k.then(|| arrow_part(pk, Table::Concessions, float));
+        let before =
+            marches.as_ref().map_or(0, |b| b.len()) + concessions.as_ref().map_or(0, |b| b.len());
+        let out = super::rows::StateBuilders {
+            marches,
+            concessions,
+            duplicate_of,
+        };
+        let set = super::rows::rows_into(c, source, opts, out);
+        let after: usize = [Table::Marches, Table::Concessions]
+            .iter()
+            .filter_map(|t| match self.parts[slot(*t)].first() {
+                Some((_, Part::Arrow(b))) => Some(b.len()),
+                _ => None,
+            })
+            .sum();
+        self.rows += (after - before) as u64;
+        self.add(set)
+    }
+
     /// An empty chunk for the same files (one per batch of records).
     pub fn fresh(&self) -> TableChunk {
         TableChunk::empty(&self.spec)
@@ -431,6 +483,18 @@ impl TableChunk {
     /// The number of rows added.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+}
+
+/// The builder of the one part of a table not partitioned (made when missing).
+fn arrow_part(parts: &mut Vec<(String, Part)>, t: Table, float: bool) -> &mut TableBuilder {
+    if !matches!(parts.first(), Some((_, Part::Arrow(_)))) {
+        parts.clear();
+        parts.push((String::new(), Part::Arrow(TableBuilder::new(t, float))));
+    }
+    match &mut parts[0].1 {
+        Part::Arrow(b) => b,
+        Part::Csv(..) => unreachable!("an Arrow part was just made"),
     }
 }
 

@@ -1,0 +1,246 @@
+//! A state's rows appended straight to the Arrow builders of its table, from the
+//! typed contract: no [`Value`] per cell, no row to take apart again. What a
+//! state gives is the rows' (`rows.rs`): the same cells (tested on the generated
+//! corpora and every test file, `tests/tables.rs`), and a state of a shape only
+//! the walk handles still goes through the rows.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::cells::{CellOut, Cells, Probe, Walk, each_label};
+use super::flat::Value;
+use super::rows::{COMMON, Ctx, Made, StateCols, slot};
+use super::schema::Col;
+use super::{Builder, TableBuilder, decimal_units};
+use crate::codec::Codec;
+use crate::raw::Field;
+use crate::sink::Sink;
+
+/// The cells of one row being appended: each column given once, the others null
+/// at the end.
+struct Direct<'a> {
+    builders: &'a mut [Builder],
+    /// Bit `i`: column `i` was given.
+    given: u64,
+    /// The decimals a `decimal128(38, 10)` column could not hold: column, value.
+    unfit: &'a mut Vec<(usize, String)>,
+}
+
+/// Column `i`'s builder, when it was not given yet (a column given twice would
+/// make a row longer than the others: it is a bug, caught in debug builds).
+fn take<'a>(builders: &'a mut [Builder], given: &mut u64, i: usize) -> Option<&'a mut Builder> {
+    let bit = 1u64 << i;
+    debug_assert!(*given & bit == 0, "column {i} given twice");
+    if *given & bit != 0 {
+        return None;
+    }
+    *given |= bit;
+    builders.get_mut(i)
+}
+
+impl Direct<'_> {
+    fn text(&mut self, i: usize, v: Option<&str>) {
+        match (take(self.builders, &mut self.given, i), v) {
+            (Some(Builder::Text(b)), Some(s)) => b.append_value(s),
+            (Some(b), _) => b.append(None),
+            (None, _) => {}
+        }
+    }
+
+    /// A cell of a type that costs nothing to make as a value.
+    fn value(&mut self, i: usize, v: Option<Value>) {
+        if let Some(b) = take(self.builders, &mut self.given, i) {
+            b.append(v);
+        }
+    }
+
+    /// Nulls in the columns not given.
+    fn end(self) {
+        for (i, b) in self.builders.iter_mut().enumerate() {
+            if self.given & (1u64 << i) == 0 {
+                b.append(None);
+            }
+        }
+    }
+}
+
+impl CellOut for Direct<'_> {
+    fn scalar<T: Codec>(&mut self, i: usize, _: Col, f: &Option<Field<T>>) {
+        let Some(b) = take(self.builders, &mut self.given, i) else {
+            return;
+        };
+        let mut put = Put {
+            b,
+            i,
+            complex: false,
+            done: false,
+            unfit: self.unfit,
+        };
+        if let Some(f) = f
+            && !f.json_omit()
+        {
+            f.write_json(&mut put);
+        }
+        if !put.done {
+            put.b.append(None);
+        }
+    }
+
+    fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
+        match take(self.builders, &mut self.given, i) {
+            Some(Builder::List(b)) => {
+                // The probe found no walk: every label is given.
+                let present = each_label(f, |t| b.values().append_value(t));
+                debug_assert!(present.is_ok(), "a walk the probe missed");
+                b.append(present.unwrap_or(true));
+            }
+            Some(b) => b.append(None),
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// A scalar field's one value (or none, for an object or an array) into its
+/// column, fitted as [`super::flat::fit`] fits it: a number where a text is
+/// expected keeps its text, a value of another type is null.
+struct Put<'a> {
+    b: &'a mut Builder,
+    i: usize,
+    complex: bool,
+    done: bool,
+    unfit: &'a mut Vec<(usize, String)>,
+}
+
+impl Put<'_> {
+    /// Whether this value is the field's cell (the first scalar, outside any
+    /// object or array); it is then taken.
+    fn takes(&mut self) -> bool {
+        let first = !self.complex && !self.done;
+        self.done |= first;
+        first
+    }
+}
+
+impl Sink for Put<'_> {
+    fn begin_object(&mut self) {
+        self.complex = true;
+    }
+    fn key(&mut self, _: &str) {}
+    fn end_object(&mut self) {}
+    fn begin_array(&mut self) {
+        self.complex = true;
+    }
+    fn end_array(&mut self) {}
+    fn null(&mut self) {}
+    fn bool(&mut self, value: bool) {
+        if self.takes() {
+            self.b.append(Some(Value::Bool(value)));
+        }
+    }
+    fn number(&mut self, text: &str) {
+        self.string(text);
+    }
+    fn string(&mut self, value: &str) {
+        if self.takes() {
+            match &mut *self.b {
+                Builder::Text(b) => b.append_value(value),
+                b => b.append(None),
+            }
+        }
+    }
+    fn integer(&mut self, value: i64) {
+        if self.takes() {
+            match &mut *self.b {
+                Builder::Text(b) => b.append_value(value.to_string()),
+                b => b.append(Some(Value::Int(value))),
+            }
+        }
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        if self.takes() {
+            match &mut *self.b {
+                Builder::Text(b) => b.append_value(value.to_string()),
+                Builder::Dec(b) => match decimal_units(value) {
+                    Some(units) => b.append_value(units),
+                    None => {
+                        b.append_null();
+                        self.unfit.push((self.i, value.to_string()));
+                    }
+                },
+                Builder::Float(b) => b.append_option(value.to_f64()),
+                b => b.append(None),
+            }
+        }
+    }
+    fn date(&mut self, value: NaiveDate) {
+        if self.takes() {
+            self.b.append(Some(Value::Date(value)));
+        }
+    }
+}
+
+/// A state's rows (one per holder, one with no holder when it has none) appended
+/// to `b`, the builder of its table; [`Walk`] (nothing appended) when the state
+/// has a shape only the walk handles. Decimals its columns cannot hold are null,
+/// pushed to `unfit` (column, value) for their findings.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn state_rows<T: Cells>(
+    b: &mut TableBuilder,
+    cols: &StateCols,
+    rec: &T,
+    holders: &[(Option<String>, Option<&'static str>)],
+    made: Made,
+    current: bool,
+    ctx: &Ctx,
+    nom: Option<&str>,
+    duplicate_of: Option<(&str, u64)>,
+    unfit: &mut Vec<(usize, String)>,
+) -> Result<(), Walk> {
+    const { assert!(super::schema::MARCHES.len() <= 64 && super::schema::CONCESSIONS.len() <= 64) };
+    rec.put(&mut Probe)?;
+    let none = [(None, None)];
+    let holders = if holders.is_empty() {
+        &none[..]
+    } else {
+        holders
+    };
+    let [uid, source, record, version] = COMMON[slot(cols.table)];
+    let (id, date, published) = made.unwrap_or_default();
+    let [mod_id, mod_published, dup_file, dup_record, actuelles] = cols.made;
+    for (rang, (hid, htype)) in holders.iter().enumerate() {
+        let mut row = Direct {
+            builders: &mut b.builders,
+            given: 0,
+            unfit,
+        };
+        let walked = rec.put(&mut row);
+        debug_assert!(walked.is_ok(), "a walk the probe missed");
+        if let Some(i) = uid {
+            row.text(i, ctx.uid.as_deref());
+        }
+        if let Some(i) = source {
+            row.text(i, Some(&ctx.source));
+        }
+        if let Some(i) = record {
+            row.value(i, ctx.record.map(Value::Index));
+        }
+        if let Some(i) = version {
+            row.text(i, ctx.version.map(|v| v.as_str()));
+        }
+        row.text(cols.nom, nom);
+        row.value(mod_id, id.map(Value::Int));
+        row.value(cols.date, date.map(Value::Date));
+        row.value(mod_published, published.map(Value::Date));
+        row.text(dup_file, duplicate_of.map(|d| d.0));
+        row.value(dup_record, duplicate_of.map(|d| Value::Index(d.1)));
+        row.value(actuelles, Some(Value::Bool(current)));
+        row.text(cols.holder_id, hid.as_deref());
+        row.text(cols.holder_type, *htype);
+        let rank = (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1));
+        row.value(cols.holder_rang, rank);
+        row.end();
+    }
+    Ok(())
+}
