@@ -497,3 +497,38 @@ fn state_rows_straight_into_arrow_are_the_rows() {
     }
     assert!(compared > 5_000, "{compared} rows compared");
 }
+
+/// `float` and `options` each set both halves of "decimals as `float64`" (the
+/// columns' type and the rows' check), the last call winning: an amount with
+/// more than ten decimals is a float, not null.
+#[test]
+fn float_set_either_way_keeps_every_amount() {
+    use arrow_array::Float64Array;
+    use decp_core::table::RowOptions;
+    let json = br#"{"marches": {"marche": [{"id": "A", "montant": 1.123456789012,
+        "modifications": [{"modification": {"id": 1, "montant": 1.123456789012}}]}]}}"#;
+    // A contract's states and its modifications (made through rows) alike.
+    let cases =
+        [Table::Marches, Table::Modifications].map(|t| [(t, true, false), (t, false, true)]);
+    for (table, by_float, by_options) in cases.into_iter().flatten() {
+        let mut r = TableReader::new(
+            Reader::from_reader(std::io::Cursor::new(json.to_vec())).unwrap(),
+            Checker::new(DecodeOptions::default()),
+            table,
+        );
+        if by_float {
+            r = r.float(true);
+        }
+        if by_options {
+            r = r.options(RowOptions::default().float(true));
+        }
+        let b = r.next().unwrap().unwrap();
+        let montant = b.column_by_name("montant").unwrap();
+        let montant = montant.as_any().downcast_ref::<Float64Array>().unwrap();
+        assert!(
+            montant.is_valid(0),
+            "{table:?}: float {by_float}, options {by_options}"
+        );
+        assert!((montant.value(0) - 1.123456789012).abs() < 1e-12);
+    }
+}

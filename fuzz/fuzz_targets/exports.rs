@@ -2,7 +2,9 @@
 //! every state or the current one, exact decimals or floats) as Arrow batches and
 //! as CSV text, its OCDS releases, its deduplication key and findings. Any panic
 //! is a bug (among them a cell whose type is not its column's, which
-//! `TableBuilder::finish` refuses); so is an OCDS package that is not JSON.
+//! `TableBuilder::finish` refuses); so is an OCDS package that is not JSON, and
+//! a table reader (whose contract states go straight into the Arrow columns)
+//! that gives other `marches` or `concessions` rows than the rows of values.
 #![no_main]
 
 use std::sync::{Mutex, OnceLock};
@@ -10,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 use decp_core::dedup::{Index, Key};
 use decp_core::ocds::PackageBuilder;
 use decp_core::table::{
-    OutputFormat, Partition, RowOptions, Table, TableBuilder, TableFiles, rows_of,
+    OutputFormat, Partition, RowOptions, Table, TableBuilder, TableFiles, TableReader, rows_of,
 };
 use decp_core::{Checker, Format, Mode, ReaderBuilder, RecordKind, Validator, ValidatorOptions};
 
@@ -68,6 +70,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         .is_ok_and(|r| index.add("fuzz", r, 1, &|_| {}).is_ok());
     let dedup = indexed.then(|| index.finish());
     let mut ocds = PackageBuilder::new("ocds-fuzz00-").from_writer(Vec::new());
+    let states = [Table::Marches, Table::Concessions];
+    let mut by_rows = states.map(|t| TableBuilder::new(t, float));
     let _ = checker.for_each(
         reader,
         1,
@@ -91,6 +95,9 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
                 assert!(!set.rows(t).is_empty(), "no {t:?} row for a record read");
             }
             assert!(set.rows(Table::Findings).len() >= c.issues.len());
+            for (b, t) in by_rows.iter_mut().zip(states) {
+                b.extend(set.rows(t));
+            }
             chunk.add(set).expect("rows in memory");
             if let Some(d) = &dedup {
                 let _ = d.findings(0, &c);
@@ -104,6 +111,22 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
             true
         },
     );
+    // The same tables straight from the records: the same rows, in order.
+    for (built, t) in by_rows.iter_mut().zip(states) {
+        let Ok(r) = b.from_slice(data) else {
+            continue;
+        };
+        let direct: Vec<_> = TableReader::new(r, checker.clone(), t)
+            .options(opts)
+            .float(float)
+            .source("fuzz.json")
+            .filter_map(Result::ok)
+            .collect();
+        let expected = built.finish();
+        let direct_rows = direct.iter().flat_map(|d| (0..d.num_rows()).map(|i| d.slice(i, 1)));
+        let expected_rows = (0..expected.num_rows()).map(|i| expected.slice(i, 1));
+        assert!(direct_rows.eq(expected_rows), "{t:?}: the table reader's rows");
+    }
     if let Ok(out) = ocds.finish() {
         serde_json::from_slice::<serde_json::Value>(&out).expect("the OCDS package is JSON");
     }

@@ -5,6 +5,10 @@
 //! verbatim as an object) are left to it: the walk stays the one definition of a
 //! row's cells, and this its fast path, checked against it on every state in
 //! debug builds (every test) and fuzzing builds (`cfg(fuzzing)`).
+//!
+//! The cells go to a [`CellOut`]: as values, for the rows (`rows.rs`), or
+//! straight into the Arrow builders (`direct.rs`), which take the same fields
+//! through the same mapping (one list of columns and fields, here).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -146,11 +150,14 @@ pub(crate) fn each_label<T: Codec>(
     for it in items {
         match it {
             Field::Valid(v) => {
-                let mut s = Scalar::default();
-                v.write_json(&mut s);
-                match s.value {
-                    Some(Value::Text(t)) => each(&t),
-                    _ => return Err(Walk),
+                let mut label = Label {
+                    each: &mut each,
+                    complex: false,
+                    text: None,
+                };
+                v.write_json(&mut label);
+                if label.text != Some(true) {
+                    return Err(Walk);
                 }
             }
             Field::Invalid(Raw::String(t)) => each(t),
@@ -160,6 +167,58 @@ pub(crate) fn each_label<T: Codec>(
         }
     }
     Ok(true)
+}
+
+/// A label's text given as its JSON events give it (a label is one string: a
+/// [`Scalar`] would keep it only to give it).
+struct Label<'a, F: FnMut(&str)> {
+    each: &'a mut F,
+    /// An object or an array began: nothing inside it is the label.
+    complex: bool,
+    /// Whether the label's scalar (outside any object or array) is a text.
+    text: Option<bool>,
+}
+
+impl<F: FnMut(&str)> Label<'_, F> {
+    fn scalar(&mut self, text: Option<&str>) {
+        if !self.complex {
+            self.text = Some(text.is_some());
+            if let Some(t) = text {
+                (self.each)(t);
+            }
+        }
+    }
+}
+
+impl<F: FnMut(&str)> Sink for Label<'_, F> {
+    fn begin_object(&mut self) {
+        self.complex = true;
+    }
+    fn key(&mut self, _: &str) {}
+    fn end_object(&mut self) {}
+    fn begin_array(&mut self) {
+        self.complex = true;
+    }
+    fn end_array(&mut self) {}
+    fn null(&mut self) {}
+    fn bool(&mut self, _: bool) {
+        self.scalar(None);
+    }
+    fn number(&mut self, text: &str) {
+        self.scalar(Some(text));
+    }
+    fn string(&mut self, value: &str) {
+        self.scalar(Some(value));
+    }
+    fn integer(&mut self, _: i64) {
+        self.scalar(None);
+    }
+    fn decimal(&mut self, _: &Decimal) {
+        self.scalar(None);
+    }
+    fn date(&mut self, _: NaiveDate) {
+        self.scalar(None);
+    }
 }
 
 /// An object field whose members are columns (`acheteur`, `lieuExecution`):

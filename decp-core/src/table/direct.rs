@@ -190,7 +190,7 @@ pub(super) fn state_rows<T: Cells>(
     b: &mut TableBuilder,
     cols: &StateCols,
     rec: &T,
-    holders: &[(Option<String>, Option<&'static str>)],
+    holders: &[(Option<&str>, Option<&'static str>)],
     made: Made,
     current: bool,
     ctx: &Ctx,
@@ -236,7 +236,7 @@ pub(super) fn state_rows<T: Cells>(
         row.text(dup_file, duplicate_of.map(|d| d.0));
         row.value(dup_record, duplicate_of.map(|d| Value::Index(d.1)));
         row.value(actuelles, Some(Value::Bool(current)));
-        row.text(cols.holder_id, hid.as_deref());
+        row.text(cols.holder_id, *hid);
         row.text(cols.holder_type, *htype);
         let rank = (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1));
         row.value(cols.holder_rang, rank);

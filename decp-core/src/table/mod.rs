@@ -17,7 +17,9 @@
 //! Types: identifiers and codes are strings (leading zeros, `2A`/`2B` kept), dates
 //! `date32`, integers `int64`, amounts (euros HT) and rates (in [0, 1])
 //! `decimal128(38, 10)` (or `float64` when asked), lists of labels `list<utf8>`.
-//! Values come from the one walk of a record that every writer uses. A value
+//! Values come from the one walk of a record that every writer uses (a
+//! contract's state read from its typed fields when its shape allows, into
+//! Arrow columns without a row in between for Parquet and Arrow). A value
 //! that does not fit its column (kept verbatim by tolerant reading, or an amount
 //! with more than ten decimals) is null in its table, and its finding, with the
 //! value as it was, is in `findings`: nothing is lost silently. v1 records are
@@ -367,10 +369,17 @@ impl<R: Read> TableReader<R> {
         }
     }
 
-    /// How rows are made (current state only, findings' language); only this
-    /// reader's table is made.
+    /// How rows are made (current state only, findings' language, decimals as
+    /// `float64` as [`TableReader::float`] sets them); only this reader's table
+    /// is made.
     pub fn options(mut self, opts: RowOptions) -> TableReader<R> {
-        self.opts = opts.only(&[self.builder.table]);
+        let table = self.builder.table;
+        self.opts = opts.only(&[table]);
+        if self.started {
+            self.opts.float = self.builder.float;
+        } else {
+            self.builder = TableBuilder::new(table, opts.float);
+        }
         self
     }
 

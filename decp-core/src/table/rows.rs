@@ -206,16 +206,17 @@ impl Ctx {
     }
 }
 
+/// The holders of a list (its valid ones): their identifier and its type.
 pub(super) fn operators(
     list: &Option<Field<Vec<Field<Operateur>>>>,
-) -> Vec<(Option<String>, Option<&'static str>)> {
+) -> Vec<(Option<&str>, Option<&'static str>)> {
     get(list)
         .map(|l| {
             l.iter()
                 .filter_map(Field::valid)
                 .map(|o| {
                     (
-                        get(&o.id).cloned(),
+                        get(&o.id).map(String::as_str),
                         get(&o.type_identifiant).map(|t| t.as_str()),
                     )
                 })
@@ -510,7 +511,7 @@ fn state_rows<T: Codec + Cells>(
 fn state_row_values<T: Codec + Cells>(
     cols: &StateCols,
     rec: &T,
-    holders: Vec<(Option<String>, Option<&'static str>)>,
+    holders: Vec<(Option<&str>, Option<&'static str>)>,
     made: Made,
     current: bool,
     ctx: &Ctx,

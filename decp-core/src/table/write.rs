@@ -290,6 +290,7 @@ impl TableFiles {
             }
         }
         let files = std::mem::take(&mut self.files);
+        #[cfg(feature = "parquet")]
         let jobs = self.jobs;
         let tmps: Vec<PathBuf> = files.values().map(|f| f.tmp.clone()).collect();
         let complete = || -> Result<Vec<(PathBuf, u64)>> {
