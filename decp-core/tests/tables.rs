@@ -453,6 +453,28 @@ fn state_rows_straight_into_arrow_are_the_rows() {
     for p in paths {
         texts.push(std::fs::read(&p).unwrap());
     }
+    // Amounts a decimal128(38, 10) column cannot hold, in a state read from its
+    // fields and in one only the walk handles (a member of its own), each with
+    // two holders and a modification.
+    let unfit = |extra: &str| {
+        format!(
+            r#"{{"id": "U{extra}", "acheteur": {{"id": "1"}}, "montant": 1.123456789012,
+            "tauxAvance": 0.123456789012, "origineUE": 0.5{extra},
+            "titulaires": [{{"titulaire": {{"typeIdentifiant": "SIRET", "id": "44229377500031"}}}},
+                           {{"titulaire": {{"typeIdentifiant": "SIRET", "id": "44229377500049"}}}}],
+            "modifications": [{{"modification": {{"id": 1, "montant": 2.000000000001}}}}]}}"#
+        )
+    };
+    texts.push(
+        format!(
+            r#"{{"marches": {{"marche": [{}, {}], "contrat-concession": [{{"id": "K",
+            "valeurGlobale": 10.0000000000005, "montantSubventionPublique": 1.00000000000001}},
+            {{"id": "L", "valeurGlobale": 3.1415926535897, "x": 1}}]}}}}"#,
+            unfit(""),
+            unfit(r#", "membreInconnu": {"a": 1}"#),
+        )
+        .into_bytes(),
+    );
     for (format, seed, dirty) in [
         (Format::Json, 3, true),
         (Format::Xml, 4, true),
@@ -472,6 +494,7 @@ fn state_rows_straight_into_arrow_are_the_rows() {
             for (float, current, normalize) in [
                 (false, false, false),
                 (true, false, true),
+                (true, false, false),
                 (false, true, false),
             ] {
                 let opts = RowOptions::default().float(float).current_only(current);
@@ -531,4 +554,76 @@ fn float_set_either_way_keeps_every_amount() {
         );
         assert!((montant.value(0) - 1.123456789012).abs() < 1e-12);
     }
+}
+
+/// A chunk's `add_record` makes decimals as its files take them (whatever the
+/// options say), and counts only the rows it adds.
+#[cfg(feature = "parquet")]
+#[test]
+fn add_record_takes_the_files_decimals_and_counts_its_rows() {
+    use arrow_array::Float64Array;
+    use decp_core::table::RowOptions;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let json = br#"{"marches": {"marche": [{"id": "A", "montant": 1.123456789012},
+        {"id": "B", "montant": 2.000000000001, "membreInconnu": 1,
+         "modifications": [{"modification": {"id": 1, "montant": 3.000000000001}}]}]}}"#;
+    let dir = tmp("add-record");
+    let files = TableFiles::new(
+        &dir,
+        OutputFormat::Parquet,
+        Partition::None,
+        &[Table::Marches, Table::Modifications, Table::Findings],
+        true,
+    )
+    .unwrap();
+    let mut chunk = files.chunk();
+    let checker = Checker::new(DecodeOptions::default());
+    let mut reader = Reader::from_slice(json).unwrap();
+    let mut raw = decp_core::RawRecord::default();
+    while reader.read_raw(&mut raw).unwrap() {
+        let c = checker.check_raw(&raw);
+        let before = chunk.rows();
+        chunk
+            .add_record(&c, "a.json", &RowOptions::default(), None)
+            .unwrap();
+        let added = chunk.rows() - before;
+        assert!(added > c.issues.len() as u64, "its rows and its findings'");
+        // Options leaving the files' tables out add nothing, and count nothing.
+        let only = RowOptions::default().only(&[Table::Concessions]);
+        chunk.add_record(&c, "a.json", &only, None).unwrap();
+        assert_eq!(chunk.rows(), before + added);
+    }
+    let mut files = files;
+    files.write_chunk(chunk).unwrap();
+    let written = files.finish().unwrap();
+    let read = |name: &str| {
+        let f = std::fs::File::open(dir.join(name)).unwrap();
+        let b = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        b.build().unwrap().map(Result::unwrap).collect::<Vec<_>>()
+    };
+    let m = read("marches.parquet");
+    let montant = m[0].column_by_name("montant").unwrap();
+    let montant = montant.as_any().downcast_ref::<Float64Array>().unwrap();
+    // A, then B as published and as modified.
+    assert_eq!(montant.len(), 3);
+    assert_eq!(montant.null_count(), 0, "floats hold every amount");
+    assert!((montant.value(1) - 2.000000000001).abs() < 1e-12);
+    assert!((montant.value(2) - 3.000000000001).abs() < 1e-12);
+    // The modification's amount, made through rows, alike.
+    let mods = read("modifications.parquet");
+    let montant = mods[0].column_by_name("montant").unwrap();
+    let montant = montant.as_any().downcast_ref::<Float64Array>().unwrap();
+    assert!(montant.is_valid(0), "the modification's amount");
+    let f = read("findings.parquet");
+    let codes = f[0].column_by_name("code").unwrap();
+    let codes = codes
+        .as_any()
+        .downcast_ref::<arrow_array::StringArray>()
+        .unwrap();
+    assert!(
+        codes.iter().all(|c| c != Some("convert.table_value")),
+        "nothing reported lost"
+    );
+    assert_eq!(written.len(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

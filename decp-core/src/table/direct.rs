@@ -210,6 +210,7 @@ pub(super) fn state_rows<T: Cells>(
     let (id, date, published) = made.unwrap_or_default();
     let [mod_id, mod_published, dup_file, dup_record, actuelles] = cols.made;
     for (rang, (hid, htype)) in holders.iter().enumerate() {
+        let first_unfit = unfit.len();
         let mut row = Direct {
             builders: &mut b.builders,
             given: 0,
@@ -241,6 +242,9 @@ pub(super) fn state_rows<T: Cells>(
         let rank = (hid.is_some() || htype.is_some()).then_some(Value::Int(rang as i64 + 1));
         row.value(cols.holder_rang, rank);
         row.end();
+        // In column order, as the rows' check reports them (the fields are given
+        // in another order).
+        unfit[first_unfit..].sort_by_key(|(i, _)| *i);
     }
     Ok(())
 }

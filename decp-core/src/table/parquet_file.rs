@@ -4,9 +4,10 @@
 //! row would cap `flatten` at one core whatever the number of jobs.
 //!
 //! The files are those [`parquet::arrow::ArrowWriter`] writes (same properties,
-//! same Arrow schema in the footer): it is made, then turned into its file
-//! writer and the factory of its column writers, as the parquet crate documents
-//! for encoding columns in parallel.
+//! same Arrow schema in the footer, row groups cut at the same rows unless the
+//! bound on the rows waiting across files writes one early): it is made, then
+//! turned into its file writer and the factory of its column writers, as the
+//! parquet crate documents for encoding columns in parallel.
 
 use std::fs::File;
 use std::sync::Mutex;
@@ -69,26 +70,31 @@ impl ParquetFile {
     /// Adds rows after those added before; each time a row group's worth is
     /// pending, it is encoded (on `jobs` threads) and written.
     pub(super) fn write(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
+        // A slice holds its whole batch's buffers: each counts its share of them.
+        let bytes = batch.get_array_memory_size();
+        let rows = batch.num_rows().max(1);
+        let share = |n: usize| bytes.saturating_mul(n) / rows;
         while self.pending_rows + batch.num_rows() >= self.group_rows {
             let take = self.group_rows - self.pending_rows;
-            self.push(batch.slice(0, take));
+            self.push(batch.slice(0, take), share(take));
             batch = batch.slice(take, batch.num_rows() - take);
             self.flush(jobs)?;
         }
         if batch.num_rows() > 0 {
-            self.push(batch);
+            let n = batch.num_rows();
+            self.push(batch, share(n));
         }
         Ok(())
     }
 
-    fn push(&mut self, batch: RecordBatch) {
+    fn push(&mut self, batch: RecordBatch, bytes: usize) {
         self.pending_rows += batch.num_rows();
-        self.pending_bytes += batch.get_array_memory_size();
+        self.pending_bytes += bytes;
         self.pending.push(batch);
     }
 
-    /// The memory the rows not yet written hold, in bytes (about: a slice of a
-    /// batch counts its whole buffers).
+    /// The memory the rows not yet written hold, in bytes (about: the rows'
+    /// share of their batches).
     pub(super) fn pending_bytes(&self) -> usize {
         self.pending_bytes
     }

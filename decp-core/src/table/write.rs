@@ -158,8 +158,9 @@ impl TableFiles {
     }
 
     /// Encodes each Parquet row group's columns on `jobs` threads (1, the
-    /// default: on the calling thread). The files are the same whatever the
-    /// number: only the time taken changes.
+    /// default: on the calling thread; more: threads started for each row group
+    /// beside the caller's own, which waits for them). The files are the same
+    /// whatever the number: only the time taken changes.
     pub fn jobs(mut self, jobs: usize) -> TableFiles {
         self.jobs = jobs.max(1);
         self
@@ -418,10 +419,12 @@ impl TableChunk {
 
     /// Adds the rows of one checked record (of the files' tables), as
     /// [`rows_of`](super::rows_of) makes them then [`TableChunk::add`] adds
-    /// them; marked as duplicates of the record kept when `duplicate_of` (its
-    /// source file and record index, as [`RowSet::mark_duplicate_of`] marks
-    /// them). For Parquet files not partitioned, the rows of the contract's
-    /// states go straight into the Arrow columns, without the rows in between.
+    /// them, with decimals as the files take them (the `float` of
+    /// [`TableFiles::new`], whatever `opts` says); marked as duplicates of the
+    /// record kept when `duplicate_of` (its source file and record index, as
+    /// [`RowSet::mark_duplicate_of`] marks them). For Parquet files not
+    /// partitioned, the rows of the contract's states go straight into the Arrow
+    /// columns, without the rows in between.
     ///
     /// # Errors
     ///
@@ -433,6 +436,8 @@ impl TableChunk {
         opts: &super::RowOptions,
         duplicate_of: Option<(&str, u64)>,
     ) -> Result<()> {
+        let float = self.spec.float;
+        let opts = &super::RowOptions { float, ..*opts };
         let direct =
             self.spec.format == OutputFormat::Parquet && self.spec.partition == Partition::None;
         if !direct {
@@ -442,29 +447,29 @@ impl TableChunk {
             }
             return self.add(set);
         }
-        let float = self.spec.float;
         let want = |t| self.spec.tables.contains(&t) && opts.wants(t);
         let (m, k) = (want(Table::Marches), want(Table::Concessions));
+        let state_rows = |parts: &[Vec<(String, Part)>; 6]| -> usize {
+            [Table::Marches, Table::Concessions]
+                .iter()
+                .filter_map(|t| match parts[slot(*t)].first() {
+                    Some((_, Part::Arrow(b))) => Some(b.len()),
+                    _ => None,
+                })
+                .sum()
+        };
+        let before = state_rows(&self.parts);
         const { assert!(Table::Marches as usize == 0 && Table::Concessions as usize == 1) };
         let [pm, pk, ..] = &mut self.parts;
         let marches = m.then(|| arrow_part(pm, Table::Marches, float));
         let concessions = k.then(|| arrow_part(pk, Table::Concessions, float));
-        let before =
-            marches.as_ref().map_or(0, |b| b.len()) + concessions.as_ref().map_or(0, |b| b.len());
         let out = super::rows::StateBuilders {
             marches,
             concessions,
             duplicate_of,
         };
         let set = super::rows::rows_into(c, source, opts, out);
-        let after: usize = [Table::Marches, Table::Concessions]
-            .iter()
-            .filter_map(|t| match self.parts[slot(*t)].first() {
-                Some((_, Part::Arrow(b))) => Some(b.len()),
-                _ => None,
-            })
-            .sum();
-        self.rows += (after - before) as u64;
+        self.rows += (state_rows(&self.parts) - before) as u64;
         self.add(set)
     }
 
