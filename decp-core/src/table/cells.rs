@@ -74,24 +74,36 @@ impl CellOut for Probe {
     }
 }
 
-/// The one scalar a field's JSON events give (`None` for an object or an array,
-/// which give no cell of a column without members of that name).
-#[derive(Default)]
-struct Scalar {
-    /// An object or an array began: nothing inside it is the field's scalar.
-    complex: bool,
-    value: Option<Value>,
+/// What a field's one scalar is given to: the scalar events of its JSON events.
+pub(crate) trait ScalarOut {
+    fn bool(&mut self, value: bool);
+    /// A number kept verbatim (its JSON text).
+    fn number(&mut self, text: &str);
+    fn string(&mut self, value: &str);
+    fn integer(&mut self, value: i64);
+    fn decimal(&mut self, value: &Decimal);
+    fn date(&mut self, value: NaiveDate);
 }
 
-impl Scalar {
-    fn put(&mut self, v: Value) {
-        if !self.complex {
-            self.value = Some(v);
+/// A field's JSON events, their scalars outside any object or array given to
+/// `out`: an object or an array gives no cell of a column without members of
+/// that name (the walk's rule, in one place for every output).
+pub(crate) struct Outside<S> {
+    pub(crate) out: S,
+    /// An object or an array began: nothing inside it is the field's scalar.
+    complex: bool,
+}
+
+impl<S> Outside<S> {
+    pub(crate) fn new(out: S) -> Outside<S> {
+        Outside {
+            out,
+            complex: false,
         }
     }
 }
 
-impl Sink for Scalar {
+impl<S: ScalarOut> Sink for Outside<S> {
     fn begin_object(&mut self) {
         self.complex = true;
     }
@@ -103,23 +115,61 @@ impl Sink for Scalar {
     fn end_array(&mut self) {}
     fn null(&mut self) {}
     fn bool(&mut self, value: bool) {
-        self.put(Value::Bool(value));
+        if !self.complex {
+            self.out.bool(value);
+        }
+    }
+    fn number(&mut self, text: &str) {
+        if !self.complex {
+            self.out.number(text);
+        }
+    }
+    fn string(&mut self, value: &str) {
+        if !self.complex {
+            self.out.string(value);
+        }
+    }
+    fn integer(&mut self, value: i64) {
+        if !self.complex {
+            self.out.integer(value);
+        }
+    }
+    fn decimal(&mut self, value: &Decimal) {
+        if !self.complex {
+            self.out.decimal(value);
+        }
+    }
+    fn date(&mut self, value: NaiveDate) {
+        if !self.complex {
+            self.out.date(value);
+        }
+    }
+}
+
+/// The one scalar of a field, as a value (the last, for a field that would give
+/// several).
+#[derive(Default)]
+struct Scalar(Option<Value>);
+
+impl ScalarOut for Scalar {
+    fn bool(&mut self, value: bool) {
+        self.0 = Some(Value::Bool(value));
     }
     fn number(&mut self, text: &str) {
         // A number kept verbatim: only a text column takes it (as the walk).
-        self.put(Value::Text(text.into()));
+        self.0 = Some(Value::Text(text.into()));
     }
     fn string(&mut self, value: &str) {
-        self.put(Value::Text(value.into()));
+        self.0 = Some(Value::Text(value.into()));
     }
     fn integer(&mut self, value: i64) {
-        self.put(Value::Int(value));
+        self.0 = Some(Value::Int(value));
     }
     fn decimal(&mut self, value: &Decimal) {
-        self.put(Value::Dec(*value));
+        self.0 = Some(Value::Dec(*value));
     }
     fn date(&mut self, value: NaiveDate) {
-        self.put(Value::Date(value));
+        self.0 = Some(Value::Date(value));
     }
 }
 
@@ -129,9 +179,9 @@ fn cell<T: Codec>(f: &Option<Field<T>>, col: Col) -> Option<Value> {
     if f.json_omit() {
         return None;
     }
-    let mut s = Scalar::default();
+    let mut s = Outside::new(Scalar::default());
     f.write_json(&mut s);
-    fit(col, s.value?)
+    fit(col, s.out.0?)
 }
 
 /// Gives `each` the labels of a list field (`techniques: {technique: [...]}`),
@@ -150,13 +200,12 @@ pub(crate) fn each_label<T: Codec>(
     for it in items {
         match it {
             Field::Valid(v) => {
-                let mut label = Label {
+                let mut label = Outside::new(Label {
                     each: &mut each,
-                    complex: false,
                     text: None,
-                };
+                });
                 v.write_json(&mut label);
-                if label.text != Some(true) {
+                if label.out.text != Some(true) {
                     return Err(Walk);
                 }
             }
@@ -173,51 +222,29 @@ pub(crate) fn each_label<T: Codec>(
 /// [`Scalar`] would keep it only to give it).
 struct Label<'a, F: FnMut(&str)> {
     each: &'a mut F,
-    /// An object or an array began: nothing inside it is the label.
-    complex: bool,
-    /// Whether the label's scalar (outside any object or array) is a text.
+    /// Whether the label's scalar is a text.
     text: Option<bool>,
 }
 
-impl<F: FnMut(&str)> Label<'_, F> {
-    fn scalar(&mut self, text: Option<&str>) {
-        if !self.complex {
-            self.text = Some(text.is_some());
-            if let Some(t) = text {
-                (self.each)(t);
-            }
-        }
-    }
-}
-
-impl<F: FnMut(&str)> Sink for Label<'_, F> {
-    fn begin_object(&mut self) {
-        self.complex = true;
-    }
-    fn key(&mut self, _: &str) {}
-    fn end_object(&mut self) {}
-    fn begin_array(&mut self) {
-        self.complex = true;
-    }
-    fn end_array(&mut self) {}
-    fn null(&mut self) {}
+impl<F: FnMut(&str)> ScalarOut for Label<'_, F> {
     fn bool(&mut self, _: bool) {
-        self.scalar(None);
+        self.text = Some(false);
     }
     fn number(&mut self, text: &str) {
-        self.scalar(Some(text));
+        self.string(text);
     }
     fn string(&mut self, value: &str) {
-        self.scalar(Some(value));
+        self.text = Some(true);
+        (self.each)(value);
     }
     fn integer(&mut self, _: i64) {
-        self.scalar(None);
+        self.text = Some(false);
     }
     fn decimal(&mut self, _: &Decimal) {
-        self.scalar(None);
+        self.text = Some(false);
     }
     fn date(&mut self, _: NaiveDate) {
-        self.scalar(None);
+        self.text = Some(false);
     }
 }
 

@@ -8,14 +8,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::cells::{CellOut, Cells, Probe, Walk, each_label};
+use super::cells::{CellOut, Cells, Outside, Probe, ScalarOut, Walk, each_label};
 use super::flat::Value;
 use super::rows::{COMMON, Ctx, Made, StateCols, slot};
 use super::schema::Col;
 use super::{Builder, TableBuilder, decimal_units};
 use crate::codec::Codec;
 use crate::raw::Field;
-use crate::sink::Sink;
 
 /// The cells of one row being appended: each column given once, the others null
 /// at the end.
@@ -70,20 +69,19 @@ impl CellOut for Direct<'_> {
         let Some(b) = take(self.builders, &mut self.given, i) else {
             return;
         };
-        let mut put = Put {
+        let mut put = Outside::new(Put {
             b,
             i,
-            complex: false,
             done: false,
             unfit: self.unfit,
-        };
+        });
         if let Some(f) = f
             && !f.json_omit()
         {
             f.write_json(&mut put);
         }
-        if !put.done {
-            put.b.append(None);
+        if !put.out.done {
+            put.out.b.append(None);
         }
     }
 
@@ -108,32 +106,21 @@ impl CellOut for Direct<'_> {
 struct Put<'a> {
     b: &'a mut Builder,
     i: usize,
-    complex: bool,
     done: bool,
     unfit: &'a mut Vec<(usize, String)>,
 }
 
 impl Put<'_> {
-    /// Whether this value is the field's cell (the first scalar, outside any
-    /// object or array); it is then taken.
+    /// Whether this value is the field's cell (its first scalar: a field gives
+    /// one); it is then taken.
     fn takes(&mut self) -> bool {
-        let first = !self.complex && !self.done;
-        self.done |= first;
+        let first = !self.done;
+        self.done = true;
         first
     }
 }
 
-impl Sink for Put<'_> {
-    fn begin_object(&mut self) {
-        self.complex = true;
-    }
-    fn key(&mut self, _: &str) {}
-    fn end_object(&mut self) {}
-    fn begin_array(&mut self) {
-        self.complex = true;
-    }
-    fn end_array(&mut self) {}
-    fn null(&mut self) {}
+impl ScalarOut for Put<'_> {
     fn bool(&mut self, value: bool) {
         if self.takes() {
             self.b.append(Some(Value::Bool(value)));

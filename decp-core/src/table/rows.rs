@@ -309,14 +309,15 @@ pub(crate) fn rows_into(
         version: c.version,
     };
     let (dup, mut sink) = (out.duplicate_of, None);
+    let to = |builder| StateSink {
+        builder,
+        duplicate_of: dup,
+        unfit: Vec::new(),
+    };
     let state_table = match record {
         Some(Record::Marche(m)) => {
             ctx.uid = uid(get(&m.acheteur).and_then(|a| get(&a.id)), get(&m.id));
-            sink = out.marches.map(|builder| StateSink {
-                builder,
-                duplicate_of: dup,
-                unfit: Vec::new(),
-            });
+            sink = out.marches.map(to);
             marche_rows(m, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
             Table::Marches
         }
@@ -325,11 +326,7 @@ pub(crate) fn rows_into(
                 get(&k.autorite_concedante).and_then(|a| get(&a.id)),
                 get(&k.id),
             );
-            sink = out.concessions.map(|builder| StateSink {
-                builder,
-                duplicate_of: dup,
-                unfit: Vec::new(),
-            });
+            sink = out.concessions.map(to);
             concession_rows(k, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
             Table::Concessions
         }
