@@ -387,24 +387,8 @@ impl TableChunk {
         for k in 0..self.spec.tables.len() {
             let t = self.spec.tables[k];
             for row in std::mem::take(&mut set.rows[slot(t)]) {
-                let part = self.spec.partition_of(t, &row);
-                let parts = &mut self.parts[slot(t)];
-                let i = match parts.iter().position(|(p, _)| *p == part) {
-                    Some(i) => i,
-                    None => {
-                        let content = match self.spec.format {
-                            OutputFormat::Csv => {
-                                Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
-                            }
-                            OutputFormat::Parquet => {
-                                Part::Arrow(TableBuilder::new(t, self.spec.float))
-                            }
-                        };
-                        parts.push((part, content));
-                        parts.len() - 1
-                    }
-                };
-                match &mut parts[i].1 {
+                let key = self.spec.partition_of(t, &row);
+                match self.spec.part(&mut self.parts[slot(t)], t, key) {
                     Part::Csv(w, n) => {
                         write_csv_row(w, row, self.spec.float)?;
                         *n += 1;
@@ -461,8 +445,13 @@ impl TableChunk {
         let before = state_rows(&self.parts);
         const { assert!(Table::Marches as usize == 0 && Table::Concessions as usize == 1) };
         let [pm, pk, ..] = &mut self.parts;
-        let marches = m.then(|| arrow_part(pm, Table::Marches, float));
-        let concessions = k.then(|| arrow_part(pk, Table::Concessions, float));
+        let spec = &self.spec;
+        let marches = m
+            .then(|| arrow(spec.part(pm, Table::Marches, String::new())))
+            .flatten();
+        let concessions = k
+            .then(|| arrow(spec.part(pk, Table::Concessions, String::new())))
+            .flatten();
         let out = super::rows::StateBuilders {
             marches,
             concessions,
@@ -492,19 +481,34 @@ impl TableChunk {
     }
 }
 
-/// The builder of the one part of a table not partitioned (made when missing).
-fn arrow_part(parts: &mut Vec<(String, Part)>, t: Table, float: bool) -> &mut TableBuilder {
-    if !matches!(parts.first(), Some((_, Part::Arrow(_)))) {
-        parts.clear();
-        parts.push((String::new(), Part::Arrow(TableBuilder::new(t, float))));
-    }
-    match &mut parts[0].1 {
-        Part::Arrow(b) => b,
-        Part::Csv(..) => unreachable!("an Arrow part was just made"),
+/// A part's Arrow columns (`None` for CSV text).
+fn arrow(part: &mut Part) -> Option<&mut TableBuilder> {
+    match part {
+        Part::Arrow(b) => Some(b),
+        Part::Csv(..) => None,
     }
 }
 
 impl Spec {
+    /// The content of partition `key` of table `t` among `parts` (made when
+    /// missing).
+    fn part<'p>(&self, parts: &'p mut Vec<(String, Part)>, t: Table, key: String) -> &'p mut Part {
+        let i = match parts.iter().position(|(p, _)| *p == key) {
+            Some(i) => i,
+            None => {
+                let content = match self.format {
+                    OutputFormat::Csv => {
+                        Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
+                    }
+                    OutputFormat::Parquet => Part::Arrow(TableBuilder::new(t, self.float)),
+                };
+                parts.push((key, content));
+                parts.len() - 1
+            }
+        };
+        &mut parts[i].1
+    }
+
     /// The partition a row of `t` goes to (`""` when not partitioned).
     fn partition_of(&self, t: Table, row: &Row) -> String {
         match self.partition {
