@@ -102,6 +102,10 @@ pub struct TableFiles {
     pending: Option<TableChunk>,
     /// Threads encoding each Parquet row group's columns.
     jobs: usize,
+    /// The bound on the memory of the rows waiting for their Parquet row group,
+    /// across files ([`PENDING_BYTES`]; smaller in tests).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pending_limit: usize,
 }
 
 /// What the files are: a chunk's content depends on it.
@@ -154,6 +158,7 @@ impl TableFiles {
             files: BTreeMap::new(),
             pending: None,
             jobs: 1,
+            pending_limit: PENDING_BYTES,
         })
     }
 
@@ -261,7 +266,7 @@ impl TableFiles {
                 }
             }
             match most {
-                Some((_, w)) if total > PENDING_BYTES => w.flush(self.jobs)?,
+                Some((_, w)) if total > self.pending_limit => w.flush(self.jobs)?,
                 _ => return Ok(()),
             }
         }
@@ -327,6 +332,10 @@ impl TableFiles {
 
 /// Rows gathered by [`TableFiles::write`] before they are written.
 const PENDING_ROWS: u64 = 4096;
+
+#[cfg(all(test, feature = "parquet"))]
+#[path = "write_tests.rs"]
+mod tests;
 
 /// The memory, in bytes, that rows waiting for their Parquet row group may hold
 /// across files (one full row group of `marches` takes about 20 MB).

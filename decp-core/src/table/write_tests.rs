@@ -1,0 +1,188 @@
+//! The bound on the rows waiting for their Parquet row group across files.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use super::{OutputFormat, Partition, TableFiles};
+use crate::table::{RowOptions, Table, rows_of};
+use crate::{Checker, DecodeOptions, Reader};
+
+/// Years of the contracts: each chunk of the files holds rows of every year.
+const YEARS: usize = 8;
+const RECORDS: usize = 10_000;
+
+/// Writes `RECORDS` contracts partitioned by year, with `limit` as the bound
+/// (none when `None`); each file's row groups (their row counts) and its ids in
+/// order, by year.
+fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<String>)> {
+    let mut json = String::from(r#"{"marches": {"marche": ["#);
+    for i in 0..RECORDS {
+        if i > 0 {
+            json.push(',');
+        }
+        let _ = write!(
+            json,
+            r#"{{"id": "{i:06}", "dateNotification": "{}-03-01"}}"#,
+            2017 + i % YEARS
+        );
+    }
+    json.push_str("]}}");
+    let dir = std::env::temp_dir().join(format!("decp-bound-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut files = TableFiles::new(
+        &dir,
+        OutputFormat::Parquet,
+        Partition::Year,
+        &[Table::Marches],
+        false,
+    )
+    .unwrap();
+    if let Some(l) = limit {
+        files.pending_limit = l;
+    }
+    let checker = Checker::new(DecodeOptions::default());
+    let reader = Reader::from_slice(json.as_bytes()).unwrap();
+    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+    checker
+        .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
+        .unwrap();
+    let written = files.finish().unwrap();
+    assert_eq!(written.len(), YEARS);
+    assert_eq!(written.iter().map(|(_, n)| n).sum::<u64>(), RECORDS as u64);
+    let mut out = Vec::new();
+    for (path, _) in &written {
+        out.push(read(path));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    out
+}
+
+/// A file's partition directory, row groups and ids.
+fn read(path: &Path) -> (String, Vec<i64>, Vec<String>) {
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let groups = b
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows())
+        .collect();
+    let mut ids = Vec::new();
+    for batch in b.build().unwrap() {
+        let batch = batch.unwrap();
+        let col = batch.column_by_name("id").unwrap();
+        let col = col
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap();
+        ids.extend(col.iter().map(|s| s.unwrap().to_owned()));
+    }
+    let part = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (part, groups, ids)
+}
+
+fn expected_ids(year: usize) -> Vec<String> {
+    (0..RECORDS)
+        .filter(|i| i % YEARS == year)
+        .map(|i| format!("{i:06}"))
+        .collect()
+}
+
+#[test]
+fn rows_waiting_across_partitions_are_written_early_and_nothing_is_lost() {
+    // Unbounded in practice (96 MB): one row group per year.
+    let free = partitioned(None, "free");
+    // No room at all: after each chunk of 4 096 rows, every file writes what it
+    // holds as a row group.
+    let tight = partitioned(Some(0), "tight");
+    for (k, ((part, groups, ids), (tpart, tgroups, tids))) in free.iter().zip(&tight).enumerate() {
+        let year = 2017 + k;
+        assert_eq!(part, &format!("annee={year}"));
+        assert_eq!(tpart, part);
+        assert_eq!(groups, &[(RECORDS / YEARS) as i64]);
+        // Chunks end at rows 4 096 and 8 192, then at the end: three groups.
+        assert_eq!(tgroups.len(), 3, "{part}: {tgroups:?}");
+        assert_eq!(tgroups.iter().sum::<i64>(), (RECORDS / YEARS) as i64);
+        let want = expected_ids(k);
+        assert!(ids == &want, "{part}: every row, in order");
+        assert!(tids == &want, "{part}: every row, in order, when bounded");
+    }
+}
+
+/// Each file's rows waiting for their row group, in bytes, by partition.
+fn waiting(files: &TableFiles) -> Vec<(String, usize)> {
+    files
+        .files
+        .iter()
+        .filter_map(|((_, part), f)| match &f.out {
+            super::Out::Parquet(w) => Some((part.clone(), w.pending_bytes())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_file_holding_the_most_is_written_first() {
+    // Three years, the middle one with most rows.
+    let mut json = String::from(r#"{"marches": {"marche": ["#);
+    for i in 0..600 {
+        if i > 0 {
+            json.push(',');
+        }
+        let year = match i % 6 {
+            0 => 2020,
+            5 => 2022,
+            _ => 2021,
+        };
+        let _ = write!(
+            json,
+            r#"{{"id": "{i:06}", "objet": "{}", "dateNotification": "{year}-03-01"}}"#,
+            "x".repeat(200)
+        );
+    }
+    json.push_str("]}}");
+    let dir = std::env::temp_dir().join(format!("decp-bound-most-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut files = TableFiles::new(
+        &dir,
+        OutputFormat::Parquet,
+        Partition::Year,
+        &[Table::Marches],
+        false,
+    )
+    .unwrap();
+    let checker = Checker::new(DecodeOptions::default());
+    let reader = Reader::from_slice(json.as_bytes()).unwrap();
+    let mut chunk = files.chunk();
+    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+    checker
+        .for_each(reader, 1, &|_| {}, rows, |set| chunk.add(set).is_ok())
+        .unwrap();
+    files.write_chunk(chunk).unwrap();
+    let before = waiting(&files);
+    assert_eq!(before.len(), 3);
+    assert!(before.iter().all(|(_, b)| *b > 0), "{before:?}");
+    let total: usize = before.iter().map(|(_, b)| b).sum();
+    let most = before.iter().max_by_key(|(_, b)| *b).unwrap().0.clone();
+    assert_eq!(most, "annee=2021");
+    // One byte over: the file holding the most is written, the others wait.
+    files.pending_limit = total - 1;
+    files.bound_pending().unwrap();
+    let after = waiting(&files);
+    for ((part, b), (_, was)) in after.iter().zip(&before) {
+        if *part == most {
+            assert_eq!(*b, 0, "{part} written");
+        } else {
+            assert_eq!(b, was, "{part} still waiting");
+        }
+    }
+    let written = files.finish().unwrap();
+    let groups: Vec<usize> = written.iter().map(|(p, _)| read(p).1.len()).collect();
+    assert_eq!(groups, [1, 1, 1]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
