@@ -384,6 +384,29 @@ fn data_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
+/// The contents of every test file (official examples, real-world cases, the
+/// normaliser's inputs, fuzz finds).
+fn test_files() -> Vec<Vec<u8>> {
+    let mut paths = Vec::new();
+    data_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data"),
+        &mut paths,
+    );
+    assert!(paths.len() > 20, "the test data is found");
+    paths.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// A generated corpus of about `size` bytes.
+fn synth(format: Format, seed: u64, size: u64, dirty: bool) -> Vec<u8> {
+    let mut t = Vec::new();
+    std::io::Read::read_to_end(
+        &mut SynthReader::new(format, seed, size).dirty(dirty),
+        &mut t,
+    )
+    .unwrap();
+    t
+}
+
 /// One batch as its rows, one batch each (batches cut anywhere compare equal).
 fn one_by_one(batches: &[arrow_array::RecordBatch]) -> Vec<arrow_array::RecordBatch> {
     batches
@@ -444,15 +467,7 @@ fn both_ways(
 fn state_rows_straight_into_arrow_are_the_rows() {
     use decp_core::table::RowOptions;
     let mut texts = Vec::new();
-    let mut paths = Vec::new();
-    data_files(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data"),
-        &mut paths,
-    );
-    assert!(paths.len() > 20, "the test data is found");
-    for p in paths {
-        texts.push(std::fs::read(&p).unwrap());
-    }
+    texts.extend(test_files());
     // Amounts a decimal128(38, 10) column cannot hold, in a state read from its
     // fields and in one only the walk handles (a member of its own), each with
     // two holders and a modification.
@@ -480,13 +495,7 @@ fn state_rows_straight_into_arrow_are_the_rows() {
         (Format::Xml, 4, true),
         (Format::Json, 5, false),
     ] {
-        let mut t = Vec::new();
-        std::io::Read::read_to_end(
-            &mut SynthReader::new(format, seed, 1_000_000).dirty(dirty),
-            &mut t,
-        )
-        .unwrap();
-        texts.push(t);
+        texts.push(synth(format, seed, 1_000_000, dirty));
     }
     let mut compared = 0;
     for text in &texts {
@@ -626,4 +635,144 @@ fn add_record_takes_the_files_decimals_and_counts_its_rows() {
     );
     assert_eq!(written.len(), 3);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A partitioned dataset's files, each read back: its path under `dir` and its
+/// rows.
+fn dataset(dir: &std::path::Path) -> Vec<(String, Vec<arrow_array::RecordBatch>)> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    fn walk(d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(dir, &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let b =
+                ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&p).unwrap()).unwrap();
+            let rows = b.build().unwrap().map(Result::unwrap).collect::<Vec<_>>();
+            let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (name, one_by_one(&rows))
+        })
+        .collect()
+}
+
+/// Partitioned Parquet, a record's states going straight into the builder of
+/// their partition (by year: the contract's date, which its modifications do not
+/// change), holds the rows the rows of values give, partition by partition, in
+/// the same order: records across years, without a date or with one that is not
+/// a date, left to the walk, in v1, with modifications and several holders.
+#[test]
+fn partitioned_states_straight_into_arrow_are_the_rows() {
+    use decp_core::table::{RowOptions, rows_of};
+    let mut texts = vec![
+        br#"{"marches": {"marche": [
+        {"id": "A", "dateNotification": "2019-03-01", "montant": 10,
+         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500031"}},
+                        {"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500049"}}],
+         "modifications": [{"modification": {"id": 1, "montant": 20, "dateNotificationModification": "2021-01-05"}}]},
+        {"id": "B", "montant": 5},
+        {"id": "C", "dateNotification": "2020-13-45", "montant": 5},
+        {"id": "D", "dateNotification": "2021-06-01", "membreInconnu": {"a": 1},
+         "modifications": [{"modification": {"id": 1, "montant": {"x": 1}}}]},
+        {"id": "E", "dateNotification": "2019-07-01",
+         "modifications": [{"modification": {"id": 2, "montant": {"x": 1}}},
+                           {"modification": {"id": 1, "dureeMois": 3}}]}
+        ], "contrat-concession": [
+        {"id": "K", "dateSignature": "2018-01-01", "valeurGlobale": 10,
+         "modifications": [{"modification": {"id": 1, "valeurGlobale": 12}}]},
+        {"id": "L", "dateSignature": 2018, "valeurGlobale": 3}
+        ]}}"#
+        .to_vec(),
+    ];
+    texts.extend(test_files());
+    for (format, seed) in [(Format::Json, 7), (Format::Xml, 8)] {
+        texts.push(synth(format, seed, 500_000, true));
+    }
+    let mut compared = 0;
+    for (n, text) in texts.iter().enumerate() {
+        let Ok(reader) = decp_core::ReaderBuilder::new()
+            .mode(decp_core::Mode::Tolerant)
+            .from_reader(std::io::Cursor::new(text.clone()))
+        else {
+            continue;
+        };
+        let checker = Checker::new(reader.decode_options());
+        let mut checked = Vec::new();
+        let mut r = reader;
+        let mut raw = decp_core::RawRecord::default();
+        loop {
+            match r.read_raw(&mut raw) {
+                Ok(true) => checked.push(checker.check_raw(&raw)),
+                Ok(false) => break,
+                Err(e) if e.is_fatal() => break,
+                Err(_) => {}
+            }
+        }
+        for partition in [Partition::Year, Partition::Source] {
+            for current in [false, true] {
+                let opts = RowOptions::default().current_only(current);
+                let made = |direct: bool| {
+                    let dir = tmp(&format!("part-{n}-{partition:?}-{current}-{direct}"));
+                    let mut files = TableFiles::new(
+                        &dir,
+                        OutputFormat::Parquet,
+                        partition,
+                        &[Table::Marches, Table::Concessions, Table::Findings],
+                        false,
+                    )
+                    .unwrap();
+                    let mut chunk = files.chunk();
+                    for (k, c) in checked.iter().enumerate() {
+                        // Every third record a duplicate of the first.
+                        let dup = (k % 3 == 2).then_some(("first.json", 0));
+                        if direct {
+                            chunk.add_record(c, "a b.json", &opts, dup).unwrap();
+                        } else {
+                            let mut set = rows_of(c, "a b.json", &opts);
+                            if let Some((f, r)) = dup {
+                                set.mark_duplicate_of(f, r);
+                            }
+                            chunk.add(set).unwrap();
+                        }
+                    }
+                    let rows = chunk.rows();
+                    files.write_chunk(chunk).unwrap();
+                    files.finish().unwrap();
+                    let got = dataset(&dir);
+                    std::fs::remove_dir_all(&dir).unwrap();
+                    (rows, got)
+                };
+                let ((direct_rows, direct), (rows_rows, rows)) = (made(true), made(false));
+                assert_eq!(
+                    direct_rows, rows_rows,
+                    "text {n}, {partition:?}: rows counted"
+                );
+                let names =
+                    |d: &[(String, Vec<_>)]| d.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+                assert_eq!(
+                    names(&direct),
+                    names(&rows),
+                    "text {n}, {partition:?}: files"
+                );
+                for ((name, a), (_, b)) in direct.iter().zip(&rows) {
+                    assert_eq!(a.len(), b.len(), "text {n}, {name}");
+                    for (k, (x, y)) in a.iter().zip(b).enumerate() {
+                        assert!(x == y, "text {n}, {name}, row {k}: {x:?} against {y:?}");
+                    }
+                    compared += a.len();
+                }
+            }
+        }
+    }
+    assert!(compared > 5_000, "{compared} rows compared");
 }

@@ -49,6 +49,31 @@ pub(crate) trait Cells {
     }
 }
 
+/// The cell of column `i` of a state (as [`Cells::cells`] gives it), or
+/// [`Walk`] when the state is left to the walk before the column is reached.
+pub(crate) fn cell_at<T: Cells>(rec: &T, i: usize) -> Result<Option<Value>, Walk> {
+    let mut one = CellAt(i, None);
+    rec.put(&mut one)?;
+    Ok(one.1)
+}
+
+/// The cell of one column.
+struct CellAt(usize, Option<Value>);
+
+impl CellOut for CellAt {
+    fn scalar<T: Codec>(&mut self, i: usize, col: Col, f: &Option<Field<T>>) {
+        if i == self.0 {
+            self.1 = cell(f, col);
+        }
+    }
+    fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
+        if i == self.0 {
+            self.1 = list_cell(f)?;
+        }
+        Ok(())
+    }
+}
+
 /// The cells as [`Value`]s, in column order.
 struct Values(Vec<Option<Value>>);
 
@@ -57,11 +82,16 @@ impl CellOut for Values {
         self.0[i] = cell(f, col);
     }
     fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
-        let mut out = Vec::new();
-        let present = each_label(f, |t| out.push(t.into()))?;
-        self.0[i] = present.then(|| Value::List(std::sync::Arc::new(out)));
+        self.0[i] = list_cell(f)?;
         Ok(())
     }
+}
+
+/// A list field's cell: its labels.
+fn list_cell<T: Codec>(f: &Option<Field<Vec<Field<T>>>>) -> Result<Option<Value>, Walk> {
+    let mut out = Vec::new();
+    let present = each_label(f, |t| out.push(t.into()))?;
+    Ok(present.then(|| Value::List(std::sync::Arc::new(out))))
 }
 
 /// Finds whether a state needs the walk, giving no cell.

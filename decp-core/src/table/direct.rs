@@ -11,10 +11,66 @@ use rust_decimal::prelude::ToPrimitive;
 use super::cells::{CellOut, Cells, Outside, Probe, ScalarOut, Walk, each_label};
 use super::flat::Value;
 use super::rows::{COMMON, Ctx, Made, StateCols, slot};
-use super::schema::Col;
+use super::schema::{Col, Table};
 use super::{Builder, TableBuilder, decimal_units};
 use crate::codec::Codec;
 use crate::raw::Field;
+
+/// Where the rows of a record's states go instead of its [`RowSet`](super::RowSet): straight
+/// into an Arrow builder of `marches` or of `concessions` (`out`: none, or a
+/// table it has no builder for, keeps the rows in the set), marked as duplicates
+/// of the record kept (`duplicate_of`: its source file and record index), as
+/// [`RowSet::mark_duplicate_of`](super::RowSet::mark_duplicate_of) marks them.
+#[derive(Default)]
+pub(crate) struct StateBuilders<'a> {
+    pub(crate) out: Option<&'a mut dyn StateOut>,
+    pub(crate) duplicate_of: Option<(&'a str, u64)>,
+}
+
+/// The builders the state rows of a record go to: one per table, or one per
+/// partition chosen by a cell of the rows (their date, by year).
+pub(crate) trait StateOut {
+    /// The column of `t` whose cell chooses the builder (`None`: one builder
+    /// takes every state row of `t`).
+    fn key_column(&self, t: Table) -> Option<usize>;
+    /// The builder for the state rows of `t` whose key cell is `key` (`None`:
+    /// they stay in the set).
+    fn builder(&mut self, t: Table, key: Option<&Value>) -> Option<&mut super::TableBuilder>;
+}
+
+/// The builder a record's state rows go to, and the decimals they could not hold.
+pub(super) struct StateSink<'a> {
+    pub(super) builder: &'a mut super::TableBuilder,
+    pub(super) duplicate_of: Option<(&'a str, u64)>,
+    pub(super) unfit: Vec<(usize, String)>,
+    /// The column choosing the builder and the cell that chose it: a row with
+    /// another cell there goes to the set, to be put in its own partition.
+    pub(super) key: Option<(usize, Option<Value>)>,
+}
+
+/// Where the state rows of `rec` (a record, of table `t`) go: the builder `out`
+/// gives for the key cell of its states (one for all of them: what changes from
+/// a state to the next is not a key), or none when the record is left to the
+/// walk before its key is known.
+pub(super) fn sink_for<'a, T: Cells>(
+    out: Option<&'a mut dyn StateOut>,
+    t: Table,
+    rec: &T,
+    duplicate_of: Option<(&'a str, u64)>,
+) -> Option<StateSink<'a>> {
+    let out = out?;
+    let key = match out.key_column(t) {
+        Some(i) => Some((i, super::cells::cell_at(rec, i).ok()?)),
+        None => None,
+    };
+    let builder = out.builder(t, key.as_ref().and_then(|(_, v)| v.as_ref()))?;
+    Some(StateSink {
+        builder,
+        duplicate_of,
+        unfit: Vec::new(),
+        key,
+    })
+}
 
 /// The cells of one row being appended: each column given once, the others null
 /// at the end.

@@ -590,18 +590,29 @@ fn add_checked(
     opts: &RowOptions,
 ) {
     let t = b.table;
-    // A state's rows go straight to the builder of their table.
-    let mut out = rows::StateBuilders::default();
-    match t {
-        Table::Marches => out.marches = Some(b),
-        Table::Concessions => out.concessions = Some(b),
-        _ => {
-            let mut set = rows_of(c, source, opts);
-            b.extend_owned(std::mem::take(&mut set.rows[rows::slot(t)]));
-            return;
-        }
+    if !matches!(t, Table::Marches | Table::Concessions) {
+        let mut set = rows_of(c, source, opts);
+        b.extend_owned(std::mem::take(&mut set.rows[rows::slot(t)]));
+        return;
     }
+    // A state's rows go straight to the builder of their table.
+    let out = direct::StateBuilders {
+        out: Some(&mut OneBuilder(b)),
+        duplicate_of: None,
+    };
     rows::rows_into(c, source, opts, out);
+}
+
+/// The one builder a table reader's state rows go to.
+struct OneBuilder<'a>(&'a mut TableBuilder);
+
+impl direct::StateOut for OneBuilder<'_> {
+    fn key_column(&self, _: Table) -> Option<usize> {
+        None
+    }
+    fn builder(&mut self, t: Table, _: Option<&flat::Value>) -> Option<&mut TableBuilder> {
+        (t == self.0.table).then_some(&mut *self.0)
+    }
 }
 
 /// Checks `items` in order and appends to `b` the rows of its table they give.

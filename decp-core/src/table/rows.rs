@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use smol_str::SmolStr;
 
 use super::cells::{Cells, Walk};
+use super::direct::{StateBuilders, StateSink, sink_for};
 use super::flat::{Flat, Value};
 use super::schema::{Table, at, col, find};
 use crate::codec::Codec;
@@ -232,25 +233,6 @@ pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
     rows_into(c, source, opts, StateBuilders::default())
 }
 
-/// Where the rows of a record's states go instead of its [`RowSet`]: straight
-/// into the Arrow builder of `marches` or of `concessions` (a table left out
-/// keeps its rows in the set), marked as duplicates of the record kept
-/// (`duplicate_of`: its source file and record index), as
-/// [`RowSet::mark_duplicate_of`] marks them.
-#[derive(Default)]
-pub(crate) struct StateBuilders<'a> {
-    pub(crate) marches: Option<&'a mut super::TableBuilder>,
-    pub(crate) concessions: Option<&'a mut super::TableBuilder>,
-    pub(crate) duplicate_of: Option<(&'a str, u64)>,
-}
-
-/// The builder a record's state rows go to, and the decimals they could not hold.
-struct StateSink<'a> {
-    builder: &'a mut super::TableBuilder,
-    duplicate_of: Option<(&'a str, u64)>,
-    unfit: Vec<(usize, String)>,
-}
-
 /// [`rows_of`], the rows of the record's states in `out` (when it has their
 /// table's builder) rather than in the set.
 pub(crate) fn rows_into(
@@ -309,15 +291,12 @@ pub(crate) fn rows_into(
         version: c.version,
     };
     let (dup, mut sink) = (out.duplicate_of, None);
-    let to = |builder| StateSink {
-        builder,
-        duplicate_of: dup,
-        unfit: Vec::new(),
-    };
     let state_table = match record {
         Some(Record::Marche(m)) => {
             ctx.uid = uid(get(&m.acheteur).and_then(|a| get(&a.id)), get(&m.id));
-            sink = out.marches.map(to);
+            if opts.wants(Table::Marches) {
+                sink = sink_for(out.out, Table::Marches, m, dup);
+            }
             marche_rows(m, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
             Table::Marches
         }
@@ -326,7 +305,9 @@ pub(crate) fn rows_into(
                 get(&k.autorite_concedante).and_then(|a| get(&a.id)),
                 get(&k.id),
             );
-            sink = out.concessions.map(to);
+            if opts.wants(Table::Concessions) {
+                sink = sink_for(out.out, Table::Concessions, k, dup);
+            }
             concession_rows(k, &ctx, nom.as_deref(), opts, &mut set, &mut sink);
             Table::Concessions
         }
@@ -498,6 +479,16 @@ fn state_rows<T: Codec + Cells>(
     state_row_values(cols, rec, holders, made, current, ctx, nom, &mut rows);
     rows.mark_duplicate_of_opt(dup);
     for mut row in std::mem::take(&mut rows.rows[slot(cols.table)]) {
+        // The key is a cell of the record, which states share: a walked state's
+        // row has the same (checked in debug builds); one that did not would go
+        // to its own partition.
+        debug_assert!(sink.key.as_ref().is_none_or(|(i, k)| row.0[*i] == *k));
+        if let Some((i, key)) = &sink.key
+            && row.0[*i] != *key
+        {
+            set.push(cols.table, row);
+            continue;
+        }
         // A float64 column holds every decimal (as the rows' check knows).
         if !b.float {
             unfit.extend(unfit_decimals(&mut row));

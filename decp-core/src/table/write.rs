@@ -415,9 +415,10 @@ impl TableChunk {
     /// them, with decimals as the files take them (the `float` of
     /// [`TableFiles::new`], whatever `opts` says); marked as duplicates of the
     /// record kept when `duplicate_of` (its source file and record index, as
-    /// [`RowSet::mark_duplicate_of`] marks them). For Parquet files not
-    /// partitioned, the rows of the contract's states go straight into the Arrow
-    /// columns, without the rows in between.
+    /// [`RowSet::mark_duplicate_of`] marks them). For Parquet files, the rows of
+    /// the contract's states go straight into the Arrow columns (of their
+    /// partition: its states share the contract's date and source), without the
+    /// rows in between.
     ///
     /// # Errors
     ///
@@ -431,39 +432,32 @@ impl TableChunk {
     ) -> Result<()> {
         let float = self.spec.float;
         let opts = &super::RowOptions { float, ..*opts };
-        let direct =
-            self.spec.format == OutputFormat::Parquet && self.spec.partition == Partition::None;
-        if !direct {
+        if self.spec.format != OutputFormat::Parquet {
             let mut set = super::rows_of(c, source, opts);
             if let Some((file, record)) = duplicate_of {
                 set.mark_duplicate_of(file, record);
             }
             return self.add(set);
         }
-        let want = |t| self.spec.tables.contains(&t) && opts.wants(t);
-        let (m, k) = (want(Table::Marches), want(Table::Concessions));
         let state_rows = |parts: &[Vec<(String, Part)>; 6]| -> usize {
             [Table::Marches, Table::Concessions]
                 .iter()
-                .filter_map(|t| match parts[slot(*t)].first() {
-                    Some((_, Part::Arrow(b))) => Some(b.len()),
-                    _ => None,
+                .flat_map(|t| &parts[slot(*t)])
+                .map(|(_, p)| match p {
+                    Part::Arrow(b) => b.len(),
+                    Part::Csv(..) => 0,
                 })
                 .sum()
         };
         let before = state_rows(&self.parts);
-        const { assert!(Table::Marches as usize == 0 && Table::Concessions as usize == 1) };
-        let [pm, pk, ..] = &mut self.parts;
-        let spec = &self.spec;
-        let marches = m
-            .then(|| arrow(spec.part(pm, Table::Marches, String::new())))
-            .flatten();
-        let concessions = k
-            .then(|| arrow(spec.part(pk, Table::Concessions, String::new())))
-            .flatten();
-        let out = super::rows::StateBuilders {
-            marches,
-            concessions,
+        let mut parts = Parts {
+            spec: &self.spec,
+            parts: &mut self.parts,
+            source,
+            opts,
+        };
+        let out = super::direct::StateBuilders {
+            out: Some(&mut parts),
             duplicate_of,
         };
         let set = super::rows::rows_into(c, source, opts, out);
@@ -490,11 +484,39 @@ impl TableChunk {
     }
 }
 
-/// A part's Arrow columns (`None` for CSV text).
-fn arrow(part: &mut Part) -> Option<&mut TableBuilder> {
-    match part {
-        Part::Arrow(b) => Some(b),
-        Part::Csv(..) => None,
+/// A chunk's parts as the builders of a record's state rows
+/// ([`TableChunk::add_record`]): the partition of a row, its builder.
+struct Parts<'a> {
+    spec: &'a Spec,
+    parts: &'a mut [Vec<(String, Part)>; 6],
+    source: &'a str,
+    opts: &'a super::RowOptions,
+}
+
+impl super::direct::StateOut for Parts<'_> {
+    fn key_column(&self, t: Table) -> Option<usize> {
+        match self.spec.partition {
+            Partition::Year => match year_columns(t) {
+                [one] => t.index(one),
+                _ => None,
+            },
+            Partition::None | Partition::Source => None,
+        }
+    }
+
+    fn builder(&mut self, t: Table, key: Option<&Value>) -> Option<&mut TableBuilder> {
+        if !self.spec.tables.contains(&t) || !self.opts.wants(t) {
+            return None;
+        }
+        let part = match self.spec.partition {
+            Partition::None => String::new(),
+            Partition::Source => source_key(Some(self.source)),
+            Partition::Year => year_key(key),
+        };
+        match self.spec.part(&mut self.parts[slot(t)], t, part) {
+            Part::Arrow(b) => Some(b),
+            Part::Csv(..) => None,
+        }
     }
 }
 
@@ -524,40 +546,47 @@ impl Spec {
             Partition::None => String::new(),
             Partition::Source => {
                 let k = t.index("sourceFile");
-                let v = k.and_then(|k| match &row.0[k] {
-                    Some(Value::Text(s)) => Some(s.to_string()),
+                source_key(k.and_then(|k| match &row.0[k] {
+                    Some(Value::Text(s)) => Some(s.as_str()),
                     _ => None,
-                });
-                format!(
-                    "source={}",
-                    v.map_or_else(|| NULL_PARTITION.to_string(), |s| escape(&s))
-                )
+                }))
             }
             Partition::Year => {
-                let names: &[&str] = match t {
-                    Table::Marches => &["dateNotification"],
-                    Table::Concessions => &["dateSignature"],
-                    Table::Modifications => {
-                        &["dateNotificationModification", "dateSignatureModification"]
-                    }
-                    Table::ActesSousTraitance => &["dateNotification"],
-                    Table::DonneesExecution => &["datePublicationDonneesExecution"],
-                    _ => &[],
-                };
-                let year = names.iter().find_map(|n| {
-                    let k = t.index(n)?;
-                    match &row.0[k] {
-                        Some(Value::Date(d)) => Some(chrono::Datelike::year(d)),
-                        _ => None,
-                    }
-                });
-                format!(
-                    "annee={}",
-                    year.map_or_else(|| NULL_PARTITION.to_string(), |y| y.to_string())
-                )
+                let mut cells = year_columns(t)
+                    .iter()
+                    .filter_map(|n| row.0[t.index(n)?].as_ref());
+                year_key(cells.find(|v| matches!(v, Value::Date(_))))
             }
         }
     }
+}
+
+/// The columns whose date gives a row of `t` its year, the first given.
+fn year_columns(t: Table) -> &'static [&'static str] {
+    match t {
+        Table::Marches => &["dateNotification"],
+        Table::Concessions => &["dateSignature"],
+        Table::Modifications => &["dateNotificationModification", "dateSignatureModification"],
+        Table::ActesSousTraitance => &["dateNotification"],
+        Table::DonneesExecution => &["datePublicationDonneesExecution"],
+        Table::Findings => &[],
+    }
+}
+
+/// The partition of a row whose year column holds `date`.
+fn year_key(date: Option<&Value>) -> String {
+    match date {
+        Some(Value::Date(d)) => format!("annee={}", chrono::Datelike::year(d)),
+        _ => format!("annee={NULL_PARTITION}"),
+    }
+}
+
+/// The partition of a row from the source file `name`.
+fn source_key(name: Option<&str>) -> String {
+    format!(
+        "source={}",
+        name.map_or_else(|| NULL_PARTITION.to_string(), escape)
+    )
 }
 
 impl Drop for TableFiles {
