@@ -686,7 +686,12 @@ fn partitioned_states_straight_into_arrow_are_the_rows() {
          "modifications": [{"modification": {"id": 1, "montant": {"x": 1}}}]},
         {"id": "E", "dateNotification": "2019-07-01",
          "modifications": [{"modification": {"id": 2, "montant": {"x": 1}}},
-                           {"modification": {"id": 1, "dureeMois": 3}}]}
+                           {"modification": {"id": 1, "dureeMois": 3}}]},
+        {"id": "F", "dateNotification": "2022-02-02", "techniques": {"technique": [{"x": 1}]},
+         "montant": 1.123456789012,
+         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500031"}},
+                        {"titulaire": {"typeIdentifiant": "SIRET", "id": "44229377500049"}}],
+         "modifications": [{"modification": {"id": 1, "montant": 3}}]}
         ], "contrat-concession": [
         {"id": "K", "dateSignature": "2018-01-01", "valeurGlobale": 10,
          "modifications": [{"modification": {"id": 1, "valeurGlobale": 12}}]},
@@ -719,26 +724,36 @@ fn partitioned_states_straight_into_arrow_are_the_rows() {
             }
         }
         for partition in [Partition::Year, Partition::Source] {
-            for current in [false, true] {
-                let opts = RowOptions::default().current_only(current);
+            for (current, float, findings) in [
+                (false, false, true),
+                (true, true, true),
+                (false, false, false),
+            ] {
+                let mut opts = RowOptions::default().current_only(current).float(float);
+                if !findings {
+                    opts = opts.only(&[Table::Marches, Table::Concessions]);
+                }
                 let made = |direct: bool| {
-                    let dir = tmp(&format!("part-{n}-{partition:?}-{current}-{direct}"));
+                    let dir = tmp(&format!(
+                        "part-{n}-{partition:?}-{current}-{findings}-{direct}"
+                    ));
                     let mut files = TableFiles::new(
                         &dir,
                         OutputFormat::Parquet,
                         partition,
                         &[Table::Marches, Table::Concessions, Table::Findings],
-                        false,
+                        float,
                     )
                     .unwrap();
                     let mut chunk = files.chunk();
                     for (k, c) in checked.iter().enumerate() {
-                        // Every third record a duplicate of the first.
+                        // Every third record a duplicate of the first; two sources.
                         let dup = (k % 3 == 2).then_some(("first.json", 0));
+                        let source = ["a b.json", "c/d.xml"][k % 2];
                         if direct {
-                            chunk.add_record(c, "a b.json", &opts, dup).unwrap();
+                            chunk.add_record(c, source, &opts, dup).unwrap();
                         } else {
-                            let mut set = rows_of(c, "a b.json", &opts);
+                            let mut set = rows_of(c, source, &opts);
                             if let Some((f, r)) = dup {
                                 set.mark_duplicate_of(f, r);
                             }

@@ -50,7 +50,9 @@ pub(crate) trait Cells {
 }
 
 /// The cell of column `i` of a state (as [`Cells::cells`] gives it), or
-/// [`Walk`] when the state is left to the walk before the column is reached.
+/// [`Walk`] when the state's shape leaves it to the walk before its lists (an
+/// object with members of its own, or with no column) or column `i` is a list
+/// of such a shape.
 pub(crate) fn cell_at<T: Cells>(rec: &T, i: usize) -> Result<Option<Value>, Walk> {
     let mut one = CellAt(i, None);
     rec.put(&mut one)?;

@@ -46,6 +46,8 @@ pub(super) struct StateSink<'a> {
     /// The column choosing the builder and the cell that chose it: a row with
     /// another cell there goes to the set, to be put in its own partition.
     pub(super) key: Option<(usize, Option<Value>)>,
+    /// The builder's length when the record began.
+    pub(super) start: usize,
 }
 
 /// Where the state rows of `rec` (a record, of table `t`) go: the builder `out`
@@ -65,6 +67,7 @@ pub(super) fn sink_for<'a, T: Cells>(
     };
     let builder = out.builder(t, key.as_ref().and_then(|(_, v)| v.as_ref()))?;
     Some(StateSink {
+        start: builder.len(),
         builder,
         duplicate_of,
         unfit: Vec::new(),

@@ -596,8 +596,9 @@ fn add_checked(
         return;
     }
     // A state's rows go straight to the builder of their table.
+    let mut one = OneBuilder(b);
     let out = direct::StateBuilders {
-        out: Some(&mut OneBuilder(b)),
+        out: Some(&mut one),
         duplicate_of: None,
     };
     rows::rows_into(c, source, opts, out);

@@ -230,17 +230,17 @@ pub(super) fn operators(
 /// first when it is v1 (its upgrade findings join the findings table; v1-only
 /// names fill `acheteur_nom` / `autoriteConcedante_nom`).
 pub fn rows_of(c: &Checked, source: &str, opts: &RowOptions) -> RowSet {
-    rows_into(c, source, opts, StateBuilders::default())
+    rows_into(c, source, opts, StateBuilders::default()).0
 }
 
 /// [`rows_of`], the rows of the record's states in `out` (when it has their
-/// table's builder) rather than in the set.
+/// table's builder) rather than in the set; with the number of rows put there.
 pub(crate) fn rows_into(
     c: &Checked,
     source: &str,
     opts: &RowOptions,
     out: StateBuilders,
-) -> RowSet {
+) -> (RowSet, usize) {
     let asked = opts.tables;
     // The findings table reports the values the data tables cannot hold: it needs
     // their rows made, even when they are not asked for.
@@ -313,6 +313,9 @@ pub(crate) fn rows_into(
         }
         _ => Table::Marches,
     };
+    let (unfit, put) = sink
+        .map(|s| (s.unfit, s.builder.len() - s.start))
+        .unwrap_or_default();
     if !opts.float {
         // An amount a decimal128(38, 10) column cannot hold exactly: null, reported.
         let base = c.path.clone().unwrap_or_default();
@@ -324,7 +327,7 @@ pub(crate) fn rows_into(
             findings.push(i);
         };
         // The state rows gone to their builder come first, as their table does.
-        for (k, value) in sink.map(|s| s.unfit).unwrap_or_default() {
+        for (k, value) in unfit {
             report(state_table, k, &value);
         }
         for t in &Table::ALL[..5] {
@@ -341,7 +344,7 @@ pub(crate) fn rows_into(
         }
     }
     if !want_findings {
-        return set;
+        return (set, put);
     }
     let id = c.id().map(str::to_owned);
     for i in &findings {
@@ -371,7 +374,7 @@ pub(crate) fn rows_into(
         );
         set.push(Table::Findings, r.done());
     }
-    set
+    (set, put)
 }
 
 /// Nulls the decimals of `row` that a `decimal128(38, 10)` column cannot hold
@@ -479,9 +482,10 @@ fn state_rows<T: Codec + Cells>(
     state_row_values(cols, rec, holders, made, current, ctx, nom, &mut rows);
     rows.mark_duplicate_of_opt(dup);
     for mut row in std::mem::take(&mut rows.rows[slot(cols.table)]) {
-        // The key is a cell of the record, which states share: a walked state's
-        // row has the same (checked in debug builds); one that did not would go
-        // to its own partition.
+        // The key is a cell of the record, which its states share: a walked
+        // state's row has the same (checked in debug builds). One that did not
+        // would go to the set, and from there to its partition (after the
+        // record's other rows, were it the same partition).
         debug_assert!(sink.key.as_ref().is_none_or(|(i, k)| row.0[*i] == *k));
         if let Some((i, key)) = &sink.key
             && row.0[*i] != *key

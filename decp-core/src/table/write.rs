@@ -247,8 +247,8 @@ impl TableFiles {
         self.bound_pending()
     }
 
-    /// Keeps the rows waiting for their row group within [`PENDING_BYTES`]
-    /// across files (many partitions each gathering rows would otherwise hold
+    /// Keeps the rows waiting for their row group within `pending_limit`
+    /// ([`PENDING_BYTES`]) across files (many partitions each gathering rows would otherwise hold
     /// them all): the file holding the most is written first, as a smaller
     /// row group.
     fn bound_pending(&mut self) -> Result<()> {
@@ -439,17 +439,6 @@ impl TableChunk {
             }
             return self.add(set);
         }
-        let state_rows = |parts: &[Vec<(String, Part)>; 6]| -> usize {
-            [Table::Marches, Table::Concessions]
-                .iter()
-                .flat_map(|t| &parts[slot(*t)])
-                .map(|(_, p)| match p {
-                    Part::Arrow(b) => b.len(),
-                    Part::Csv(..) => 0,
-                })
-                .sum()
-        };
-        let before = state_rows(&self.parts);
         let mut parts = Parts {
             spec: &self.spec,
             parts: &mut self.parts,
@@ -460,8 +449,8 @@ impl TableChunk {
             out: Some(&mut parts),
             duplicate_of,
         };
-        let set = super::rows::rows_into(c, source, opts, out);
-        self.rows += (state_rows(&self.parts) - before) as u64;
+        let (set, put) = super::rows::rows_into(c, source, opts, out);
+        self.rows += put as u64;
         self.add(set)
     }
 
@@ -511,6 +500,8 @@ impl super::direct::StateOut for Parts<'_> {
         let part = match self.spec.partition {
             Partition::None => String::new(),
             Partition::Source => source_key(Some(self.source)),
+            // A table whose rows take their year from several columns: by rows.
+            Partition::Year if self.key_column(t).is_none() => return None,
             Partition::Year => year_key(key),
         };
         match self.spec.part(&mut self.parts[slot(t)], t, part) {
