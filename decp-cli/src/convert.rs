@@ -145,6 +145,12 @@ impl Output {
                         .set_permissions(perms)
                         .map_err(|e| format!("{}: {}", target.display(), io_text(e, lang)))?;
                 }
+                // On disk before it takes the target's name: a crash cannot leave
+                // an empty or partial file in place of the one it replaces, and a
+                // write error the system reports late (a full disk) is reported.
+                tmp.as_file()
+                    .sync_all()
+                    .map_err(|e| format!("{}: {}", target.display(), io_text(e, lang)))?;
                 tmp.persist(&target)
                     .map(drop)
                     .map_err(|e| format!("{}: {}", target.display(), io_text(e.error, lang)))

@@ -133,10 +133,12 @@ impl ParquetFile {
         Ok(())
     }
 
-    /// Writes the pending rows and the footer.
+    /// Writes the pending rows and the footer, and waits for the file to be on
+    /// disk (its write errors, such as a full disk, are reported here, and it
+    /// is complete before it is renamed to its name).
     pub(super) fn close(mut self, jobs: usize) -> Result<()> {
         self.flush(jobs)?;
-        self.writer.close().map_err(parquet_err)?;
+        self.writer.into_inner().map_err(parquet_err)?.sync_all()?;
         Ok(())
     }
 }

@@ -274,9 +274,11 @@ impl TableFiles {
         Ok(())
     }
 
-    /// Completes every file and moves it to its name; returns each file's path
-    /// and row count, in table order. Tables without rows get an empty file
-    /// (a header, or an empty Parquet file with the schema) when not partitioned.
+    /// Completes every file, waits for it to be on disk (write errors reported
+    /// late, such as a full disk, are errors here) and moves it to its name;
+    /// returns each file's path and row count, in table order. Tables without
+    /// rows get an empty file (a header, or an empty Parquet file with the
+    /// schema) when not partitioned.
     ///
     /// # Errors
     ///
