@@ -146,17 +146,24 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
         r.commit(o.lang)?;
     }
     if !o.quiet {
-        let (g, near) = (dedup.groups(), dedup.near_groups());
-        let p = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let (g, near) = (g as u64, near as u64);
+        let (g, near) = (dedup.groups() as u64, dedup.near_groups() as u64);
+        let p = |n: u64, one: &str, many: &str| crate::validate::plural(n, one, many, o.lang);
         match o.lang {
             Lang::Fr => eprintln!(
-                "{} lus, {} écrits, {} laissés de côté ({}), {} de quasi-doublons",
-                p(records, "enregistrement", "enregistrements"),
-                written,
-                p(dropped, "doublon", "doublons"),
+                "{}, {}, {} ({}), {}",
+                p(records, "enregistrement lu", "enregistrements lus"),
+                p(written, "écrit", "écrits"),
+                p(
+                    dropped,
+                    "doublon laissé de côté",
+                    "doublons laissés de côté"
+                ),
                 p(g, "groupe", "groupes"),
-                p(near, "groupe", "groupes"),
+                p(
+                    near,
+                    "groupe de quasi-doublons",
+                    "groupes de quasi-doublons"
+                ),
             ),
             Lang::En => eprintln!(
                 "{} read, {written} written, {} left out ({}), {} of near duplicates",

@@ -131,32 +131,20 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
     match files.finish() {
         Ok(written) => {
             if !o.quiet {
+                let p =
+                    |n: u64, one: &str, many: &str| crate::validate::plural(n, one, many, o.lang);
                 for (path, rows) in written {
                     if fr {
-                        eprintln!(
-                            "{} : {rows} ligne{}",
-                            path.display(),
-                            if rows > 1 { "s" } else { "" }
-                        );
+                        eprintln!("{} : {}", path.display(), p(rows, "ligne", "lignes"));
                     } else {
-                        eprintln!(
-                            "{}: {rows} row{}",
-                            path.display(),
-                            if rows == 1 { "" } else { "s" }
-                        );
+                        eprintln!("{}: {}", path.display(), p(rows, "row", "rows"));
                     }
                 }
                 if fr {
-                    eprintln!(
-                        "{records} enregistrement{} lu{}",
-                        if records > 1 { "s" } else { "" },
-                        if records > 1 { "s" } else { "" }
-                    );
+                    let r = p(records, "enregistrement lu", "enregistrements lus");
+                    eprintln!("{r}");
                 } else {
-                    eprintln!(
-                        "{records} record{} read",
-                        if records == 1 { "" } else { "s" }
-                    );
+                    eprintln!("{} read", p(records, "record", "records"));
                 }
             }
             code

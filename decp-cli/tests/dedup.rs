@@ -190,3 +190,39 @@ fn flatten_dedup_names_the_record_kept() {
         "{marked:?}"
     );
 }
+
+/// The summary's nouns and participles agree with their numbers as French wants
+/// them (the singular for 0 and 1), by the rule the other summaries use.
+#[test]
+fn the_french_summary_agrees_with_its_numbers() {
+    let dir = tmp("fr");
+    let (a, b) = sources(&dir);
+    let one = dir.join("one.json");
+    std::fs::write(
+        &one,
+        format!(
+            r#"{{"marches": {{"marche": [{}]}}}}"#,
+            marche("2024-009", "21690123100011", "10", "2024-03-02")
+        ),
+    )
+    .unwrap();
+    let summary = |inputs: &[&Path]| {
+        let o = decp()
+            .args(["dedup", "-o"])
+            .arg(dir.join("out.json"))
+            .args(inputs)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(o.stderr).unwrap();
+        stderr.lines().last().unwrap_or_default().to_owned()
+    };
+    assert_eq!(
+        summary(&[&one]),
+        "1 enregistrement lu, 1 écrit, 0 doublon laissé de côté (0 groupe), 0 groupe de quasi-doublons"
+    );
+    assert_eq!(
+        summary(&[&a, &b]),
+        "5 enregistrements lus, 4 écrits, 1 doublon laissé de côté (1 groupe), 1 groupe de quasi-doublons"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
