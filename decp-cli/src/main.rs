@@ -3,6 +3,7 @@
 mod convert;
 mod dedup;
 mod flatten;
+mod help;
 mod input;
 mod progress;
 mod rules;
@@ -12,11 +13,10 @@ mod validate;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use decp_core::{Families, Format, Lang, Mode, Validator, ValidatorOptions};
 
-/// Vérifie, convertit et résume les données essentielles de la commande publique
-/// (DECP). Check, convert and summarise French public-procurement data (DECP).
+/// Check, convert and summarise French public-procurement data (DECP).
 ///
 /// Exit codes: 0 success (no error finding), 1 at least one error finding (or a
 /// record that could not be converted or read), 2 usage error, I/O error (a full
@@ -483,7 +483,16 @@ fn bound_malloc_arenas() {}
 
 fn main() -> ExitCode {
     bound_malloc_arenas();
-    let cli = Cli::parse();
+    // The help and usage errors speak the messages' language (`--lang`).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::lang_of(&args);
+    let parsed = help::localize(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(help::report(&e, lang)),
+    };
     let code = match cli.command {
         Command::Validate {
             paths,

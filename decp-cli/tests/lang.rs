@@ -270,3 +270,74 @@ fn french_runs_say_nothing_in_english() {
 fn english_runs_say_nothing_in_french() {
     check("en", FRENCH);
 }
+
+/// The help (`-h`, `--help`, of the tool and of every command) and the usage
+/// errors speak the run's language too: French unless `--lang en`.
+#[test]
+fn help_and_usage_errors_speak_the_language_of_the_run() {
+    let commands = [
+        "", "validate", "convert", "upgrade", "flatten", "dedup", "stats", "rules",
+    ];
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for c in commands {
+        for flag in ["-h", "--help"] {
+            runs.push([c, flag].into_iter().filter(|a| !a.is_empty()).collect());
+        }
+    }
+    runs.push(vec!["help", "flatten"]);
+    for wrong in [
+        "validate --bogus x",
+        "validate --report foo x",
+        "validate",
+        "frobnicate",
+        "convert x",
+        "validate -j abc x",
+        "convert x --to json --to xml",
+    ] {
+        runs.push(wrong.split(' ').collect());
+    }
+    let mut bad = Vec::new();
+    for (lang, foreign) in [("fr", ENGLISH), ("en", FRENCH)] {
+        for args in &runs {
+            let mut args = args.clone();
+            if lang == "en" {
+                if args[0] == "help" {
+                    // `decp help COMMAND` takes no option: French only.
+                    continue;
+                }
+                args.extend(["--lang", "en"]);
+            }
+            let o = Command::new(env!("CARGO_BIN_EXE_decp"))
+                .args(&args)
+                .output()
+                .unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let help = args.iter().any(|a| matches!(*a, "-h" | "--help" | "help"));
+            assert_eq!(
+                o.status.code(),
+                Some(if help { 0 } else { 2 }),
+                "{args:?}: {text}"
+            );
+            assert!(text.len() > 40, "{args:?}: {text}");
+            for line in text.lines() {
+                let said = unquoted(line).to_lowercase();
+                if let Some(w) = said
+                    .split(|c: char| !c.is_alphanumeric())
+                    .find(|w| foreign.contains(w))
+                {
+                    bad.push(format!("{lang} {args:?}: “{w}” in: {line}"));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} lines in the other language:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
