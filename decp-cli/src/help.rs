@@ -51,21 +51,18 @@ pub fn localize(cmd: Command, lang: Lang) -> Command {
 const TEMPLATE: &str =
     "{before-help}{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}";
 
-fn french(cmd: Command, path: &str) -> Command {
-    let name = if path.is_empty() {
-        String::new()
-    } else {
-        path.to_owned()
-    };
+/// Command `name` (`""` for the tool) and its subcommands with their French
+/// texts.
+fn french(cmd: Command, name: &str) -> Command {
     // clap writes the colon after a heading: French puts a space before it.
     let mut cmd = cmd
         .help_template(TEMPLATE)
         .subcommand_help_heading("Commandes ")
         .subcommand_value_name("COMMANDE");
-    if let Some(about) = text(&name, "") {
+    if let Some(about) = text(name, "") {
         cmd = cmd.about(about);
     }
-    if let Some(long) = text(&name, "@long") {
+    if let Some(long) = text(name, "@long") {
         cmd = cmd.long_about(long);
     }
     let ids: Vec<String> = cmd
@@ -73,27 +70,27 @@ fn french(cmd: Command, path: &str) -> Command {
         .map(|a| a.get_id().as_str().to_owned())
         .collect();
     for id in ids {
-        let key = name.clone();
-        cmd = cmd.mut_arg(id.as_str(), |a| french_arg(a, &key));
+        cmd = cmd.mut_arg(id.as_str(), |a| french_arg(a, name));
     }
     let subs: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_owned())
         .collect();
     for sub in subs {
-        let p = sub.clone();
         cmd = cmd.mut_subcommand(sub.as_str(), |s| {
-            if p == "help" {
+            if sub == "help" {
                 s.about("Affiche ce message ou l'aide des commandes données")
                     .help_template(TEMPLATE)
             } else {
-                french(s, &p)
+                french(s, &sub)
             }
         });
     }
     cmd
 }
 
+/// Argument `a` of command `cmd` with its French text, its value's name in
+/// French, and its default and possible values written in French.
 fn french_arg(a: Arg, cmd: &str) -> Arg {
     let id = a.get_id().as_str().to_owned();
     let help = match id.as_str() {
@@ -288,7 +285,18 @@ pub fn report(e: &clap::Error, lang: Lang) -> u8 {
     if !usage.is_empty() {
         let _ = write!(out, "\n{usage}\n");
     }
-    out.push_str("\nPour en savoir plus : --help\n");
+    // The command the usage is of (`decp validate`), when given.
+    let command: Vec<&str> = usage
+        .split_whitespace()
+        .skip_while(|w| *w != "decp")
+        .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    let more = if command.is_empty() {
+        "--help".to_owned()
+    } else {
+        format!("{} --help", command.join(" "))
+    };
+    let _ = writeln!(out, "\nPour en savoir plus : {more}");
     eprint!("{out}");
     code
 }
