@@ -79,11 +79,32 @@ fn french(cmd: Command, name: &str) -> Command {
     for sub in subs {
         cmd = cmd.mut_subcommand(sub.as_str(), |s| {
             if sub == "help" {
-                s.about("Affiche ce message ou l'aide des commandes données")
-                    .help_template(TEMPLATE)
+                french_help(s)
             } else {
                 french(s, &sub)
             }
+        });
+    }
+    cmd
+}
+
+/// The `help` command (`decp help [COMMANDE]`), whose own commands are copies
+/// of the tool's, with their French abouts.
+fn french_help(cmd: Command) -> Command {
+    let mut cmd = cmd
+        .about("Affiche ce message ou l'aide des commandes données")
+        .help_template(TEMPLATE)
+        .subcommand_help_heading("Commandes ")
+        .subcommand_value_name("COMMANDE");
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for sub in subs {
+        cmd = cmd.mut_subcommand(sub.as_str(), |s| match text(&sub, "") {
+            Some(about) => s.about(about),
+            None if sub == "help" => s.about("Affiche ce message ou l'aide des commandes données"),
+            None => s,
         });
     }
     cmd
@@ -198,6 +219,18 @@ fn missing_french(cmd: &Command, path: &str, out: &mut Vec<String>) {
         if !matches!(id, "help" | "version") && text(path, id).is_none() {
             out.push(format!("{path}: {id}"));
         }
+        // Flags have a value name that is never shown.
+        let names = if a.get_action().takes_values() {
+            a.get_value_names().unwrap_or_default()
+        } else {
+            &[]
+        };
+        for n in names {
+            let same = ["N", "URI", "SOURCE"].contains(&n.as_str());
+            if !same && !VALUE_NAMES.iter().any(|(en, _)| *en == n.as_str()) {
+                out.push(format!("{path}: {id} <{n}>"));
+            }
+        }
         for v in a.get_possible_values() {
             if v.get_help().is_some() && value_text(path, id, v.get_name()).is_none() {
                 out.push(format!("{path}: {id}={}", v.get_name()));
@@ -211,7 +244,8 @@ fn missing_french(cmd: &Command, path: &str, out: &mut Vec<String>) {
 
 /// Prints a parse error (or the help or version clap gives as one) in `lang`
 /// and returns the exit code: 0 for the help and the version, 2 otherwise.
-pub fn report(e: &clap::Error, lang: Lang) -> u8 {
+/// `cmd` and `args` name the command whose help to read.
+pub fn report(e: &clap::Error, lang: Lang, cmd: &Command, args: &[OsString]) -> u8 {
     let code = if e.use_stderr() { 2 } else { 0 };
     if lang == Lang::En
         || matches!(
@@ -237,6 +271,10 @@ pub fn report(e: &clap::Error, lang: Lang) -> u8 {
     };
     let arg = get(ContextKind::InvalidArg);
     let value = get(ContextKind::InvalidValue);
+    let valid = match get(ContextKind::ValidValue) {
+        v if v.is_empty() => v,
+        v => format!(" [valeurs possibles : {v}]"),
+    };
     let message = match e.kind() {
         ErrorKind::UnknownArgument => format!("argument inattendu « {arg} »"),
         ErrorKind::InvalidSubcommand => {
@@ -246,21 +284,21 @@ pub fn report(e: &clap::Error, lang: Lang) -> u8 {
             )
         }
         ErrorKind::InvalidValue if value.is_empty() => {
-            format!("« {arg} » demande une valeur, et aucune n'est donnée")
+            format!("« {arg} » demande une valeur{valid}")
         }
-        ErrorKind::InvalidValue => {
-            let valid = get(ContextKind::ValidValue);
-            let valid = if valid.is_empty() {
-                String::new()
-            } else {
-                format!(" [valeurs possibles : {valid}]")
-            };
-            format!("valeur « {value} » invalide pour « {arg} »{valid}")
+        ErrorKind::InvalidValue => format!("valeur « {value} » invalide pour « {arg} »{valid}"),
+        ErrorKind::ValueValidation if arg.ends_with("<N>") => {
+            format!(
+                "valeur « {value} » invalide pour « {arg} » : un nombre entier positif est attendu"
+            )
         }
         ErrorKind::ValueValidation => format!("valeur « {value} » invalide pour « {arg} »"),
-        ErrorKind::MissingRequiredArgument => {
-            format!("arguments obligatoires absents : {arg}")
-        }
+        ErrorKind::MissingRequiredArgument => match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::Strings(v)) if v.len() > 1 => {
+                format!("arguments obligatoires absents : {arg}")
+            }
+            _ => format!("argument obligatoire absent : {arg}"),
+        },
         ErrorKind::MissingSubcommand => "une commande est demandée".to_owned(),
         ErrorKind::ArgumentConflict => {
             let prior = get(ContextKind::PriorArg);
@@ -282,23 +320,54 @@ pub fn report(e: &clap::Error, lang: Lang) -> u8 {
         .strip_prefix("Usage:")
         .map_or(usage.clone(), |u| format!("Utilisation :{u}"));
     let mut out = format!("erreur : {message}\n");
+    // clap's suggestions (its own tips are English sentences: said here).
+    let near = [
+        (
+            ContextKind::SuggestedSubcommand,
+            "une commande proche existe",
+        ),
+        (ContextKind::SuggestedArg, "une option proche existe"),
+        (ContextKind::SuggestedValue, "une valeur proche existe"),
+    ];
+    let mut tips: Vec<String> = near
+        .iter()
+        .filter_map(|(k, what)| match get(*k) {
+            s if s.is_empty() => None,
+            s => Some(format!("{what} : « {s} »")),
+        })
+        .collect();
+    if tips.is_empty() && e.kind() == ErrorKind::UnknownArgument && arg.starts_with('-') {
+        tips.push(format!(
+            "pour donner « {arg} » comme valeur, écrivez « -- {arg} »"
+        ));
+    }
+    for t in tips {
+        let _ = writeln!(out, "\n  astuce : {t}");
+    }
     if !usage.is_empty() {
         let _ = write!(out, "\n{usage}\n");
     }
-    // The command the usage is of (`decp validate`), when given.
-    let command: Vec<&str> = usage
-        .split_whitespace()
-        .skip_while(|w| *w != "decp")
-        .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()))
-        .collect();
-    let more = if command.is_empty() {
-        "--help".to_owned()
-    } else {
-        format!("{} --help", command.join(" "))
-    };
-    let _ = writeln!(out, "\nPour en savoir plus : {more}");
+    let _ = writeln!(
+        out,
+        "\nPour en savoir plus, lisez « {} --help ».",
+        command_of(cmd, args)
+    );
     eprint!("{out}");
     code
+}
+
+/// The command line's command (`decp validate`), or the tool's (`decp`).
+fn command_of(cmd: &Command, args: &[OsString]) -> String {
+    let sub = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy())
+        .find(|a| !a.starts_with('-'))
+        .filter(|a| cmd.find_subcommand(a.as_ref()).is_some());
+    match sub {
+        Some(s) => format!("{} {s}", cmd.get_name()),
+        None => cmd.get_name().to_owned(),
+    }
 }
 
 /// French texts: (command, argument id or "" for the command's about and
@@ -318,7 +387,7 @@ Codes de sortie : 0 succès (aucun constat d'erreur), 1 au moins un constat d'er
     ("*", "output", "Fichier de sortie, ou `-` pour la sortie standard (par défaut)"),
     ("*", "lang", "Langue des messages"),
     ("*", "from", "Format d'entrée (détecté s'il est omis)"),
-    ("*", "jobs", "Fils de travail (par défaut : tous les cœurs)"),
+    ("*", "jobs", "Nombre de fils d'exécution (par défaut : un par cœur)"),
     ("*", "normalize", "Répare les défauts des producteurs à la lecture ; chaque réparation est signalée sur la sortie d'erreur"),
     ("*", "compact", "Sortie compacte plutôt qu'indentée"),
     ("*", "quiet", "N'affiche aucun constat (le code de sortie dit toujours s'il y avait des erreurs)"),
@@ -339,7 +408,7 @@ Exemples :
     ),
     ("validate", "report", "Format du rapport"),
     ("validate", "strict", "Refuse les valeurs qui ne correspondent pas aux types officiels (un enregistrement refusé est un constat)"),
-    ("validate", "normalize", "Répare d'abord les défauts des producteurs (dates avec fuseau horaire, « NC », « 12 000,50 », libellés en majuscules, SIRET avec espaces, formes des listes…) ; chaque réparation est un constat d'information"),
+    ("validate", "normalize", "Répare d'abord les défauts des producteurs (dates avec fuseau horaire, « NC », « 12 000,50 », libellés en majuscules, SIRET avec espaces, formes des listes…) ; chaque réparation est un constat de gravité info"),
     ("validate", "only", "N'exécute que ces familles (répétable) ; `--only schema` est le verdict des schémas officiels"),
     ("validate", "max_issues", "Garde et affiche au plus N constats en tout (les comptes restent exacts)"),
     ("validate", "quiet", "N'affiche rien ; seul le code de sortie renseigne"),
@@ -349,7 +418,7 @@ Exemples :
         "@long",
         "Convertit un fichier DECP (v2, ou v1 qui reste v1) entre JSON, XML et NDJSON, ou l'exporte en paquet de publications OCDS 1.1.
 
-Le format d'entrée est détecté sauf si --from est donné. Les valeurs qui ne correspondent pas aux types officiels sont gardées telles quelles et signalées sur la sortie d'erreur (--strict pour les refuser). NDJSON : un enregistrement par ligne dans la forme JSON officielle, avec un membre \"kind\". OCDS : une publication (release) par état du contrat (tel que publié, puis après chaque modification), la v1 mise à niveau d'abord ; l'ocid est --ocid-prefix, l'identifiant de l'acheteur et celui du contrat ; les champs DECP qu'OCDS ne peut accueillir sont gardés dans l'objet \"decp\" de chaque publication.
+Le format d'entrée est détecté sauf si --from est donné. Les valeurs qui ne correspondent pas aux types officiels sont gardées telles quelles et signalées sur la sortie d'erreur (--strict pour les refuser). NDJSON : un enregistrement par ligne dans la forme JSON officielle, avec un membre « kind ». OCDS : une publication (release) par état du contrat (tel que publié, puis après chaque modification), la v1 mise à niveau d'abord ; l'ocid est --ocid-prefix, l'identifiant de l'acheteur et celui du contrat ; les champs DECP qu'OCDS ne peut accueillir sont gardés dans l'objet « decp » de chaque publication.
 
 Exemples :
   decp convert marches.json --to xml -o marches.xml
@@ -360,8 +429,8 @@ Exemples :
     ("convert", "to", "Format de sortie"),
     ("convert", "strict", "Refuse les enregistrements dont des valeurs ne correspondent pas aux types officiels"),
     ("convert", "ocid_prefix", "OCDS : le préfixe d'ocid enregistré de l'éditeur (obligatoire avec --to ocds)"),
-    ("convert", "package_uri", "OCDS : l'uri du paquet (par défaut urn:x-decp:PRÉFIXE)"),
-    ("convert", "publisher", "OCDS : le nom de l'éditeur (par défaut decp)"),
+    ("convert", "package_uri", "OCDS : l'URI du paquet (par défaut : urn:x-decp:PRÉFIXE)"),
+    ("convert", "publisher", "OCDS : le nom de l'éditeur (par défaut : decp)"),
     ("upgrade", "", "Met à niveau en v2 les données v1 (1.4, 1.5) et 2.0.0, en JSON ou en XML."),
     (
         "upgrade",
@@ -389,14 +458,14 @@ Exemples :
   decp flatten exports/ -o lake/ --partition-by year
   decp flatten --schema",
     ),
-    ("flatten", "output", "Dossier de sortie (créé s'il manque ; les fichiers de mêmes noms sont remplacés)"),
+    ("flatten", "output", "Dossier de sortie (créé s'il manque ; les fichiers du même nom sont remplacés)"),
     ("flatten", "table", "N'écrit que ces tables (répétable ; par défaut : toutes)"),
     ("flatten", "format", "Format des fichiers"),
     ("flatten", "state", "Tous les états de chaque contrat, ou seulement son état actuel"),
     ("flatten", "partition_by", "Découpe chaque table en un jeu de données partitionné à la manière de Hive (DOSSIER/marches/annee=2024/part-0.parquet)"),
     ("flatten", "normalize", "Répare les défauts des producteurs à la lecture (les réparations sont dans la table findings)"),
     ("flatten", "float", "Montants et taux en float64 plutôt qu'en décimaux exacts"),
-    ("flatten", "jobs", "Fils de travail qui lisent les enregistrements et encodent les colonnes de chaque groupe de lignes Parquet (par défaut : tous les cœurs)"),
+    ("flatten", "jobs", "Nombre de fils d'exécution qui lisent les enregistrements et encodent les colonnes de chaque groupe de lignes Parquet (par défaut : un par cœur)"),
     ("flatten", "quiet", "N'affiche que les erreurs"),
     ("flatten", "lang", "Langue des messages (et de la table findings)"),
     ("flatten", "schema", "Affiche le schéma des tables (un Data Package Frictionless, en JSON) et s'arrête"),
@@ -408,7 +477,7 @@ Exemples :
         "@long",
         "Écrit un document sans les contrats publiés plusieurs fois, avec un rapport des doublons.
 
-Les enregistrements qui s'accordent sur l'identifiant de l'acheteur, l'id du contrat (comparés sur leurs lettres et leurs chiffres, en majuscules), la date de notification, les identifiants triés des titulaires et le montant exact sont un seul contrat : le plus récemment publié est gardé (puis celui qui a le moins de constats, puis le plus de champs, puis la première source de --prefer que son nom contient), quel que soit l'ordre des entrées. Ceux de même acheteur, id et date qui diffèrent par le montant ou les titulaires sont des quasi-doublons : signalés, tous gardés. Sortie en v2 (la v1 mise à niveau) ; chaque enregistrement laissé de côté reçoit un constat convert.duplicate sur la sortie d'erreur. Les entrées sont lues deux fois (fichiers seulement).
+Les enregistrements qui s'accordent sur l'identifiant de l'acheteur, l'id du contrat (tous deux comparés sur leurs lettres et leurs chiffres, en majuscules), la date de notification, les identifiants triés des titulaires et le montant exact sont un seul contrat : le plus récemment publié est gardé (puis celui qui a le moins de constats, puis le plus de champs, puis la première source de --prefer que son nom contient), quel que soit l'ordre des entrées. Ceux de même acheteur, id et date qui diffèrent par le montant ou les titulaires sont des quasi-doublons : signalés, tous gardés. Sortie en v2 (la v1 mise à niveau) ; chaque enregistrement laissé de côté reçoit un constat convert.duplicate sur la sortie d'erreur. Les entrées sont lues deux fois (fichiers seulement).
 
 Exemples :
   decp dedup profil.json plateforme.xml -o decp.json --report doublons.json
@@ -502,7 +571,7 @@ const VALUES: &[(&str, &str, &str, &str)] = &[
         "convert",
         "to",
         "ndjson",
-        "un enregistrement par ligne dans la forme JSON officielle, avec un membre \"kind\"",
+        "un enregistrement par ligne dans la forme JSON officielle, avec un membre « kind »",
     ),
     (
         "convert",

@@ -23,7 +23,7 @@ use decp_core::{Families, Format, Lang, Mode, Validator, ValidatorOptions};
 /// disk), unreadable input, no DECP file among the inputs, or an output that would
 /// overwrite its input; 141 when the output pipe was closed (`| head`).
 #[derive(Debug, Parser)]
-#[command(name = "decp", version, about, long_about)]
+#[command(name = "decp", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -491,7 +491,7 @@ fn main() -> ExitCode {
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return ExitCode::from(help::report(&e, lang)),
+        Err(e) => return ExitCode::from(help::report(&e, lang, &Cli::command(), &args)),
     };
     let code = match cli.command {
         Command::Validate {

@@ -285,6 +285,7 @@ fn help_and_usage_errors_speak_the_language_of_the_run() {
         }
     }
     runs.push(vec!["help", "flatten"]);
+    runs.push(vec!["help", "help"]);
     for wrong in [
         "validate --bogus x",
         "validate --report foo x",
@@ -293,6 +294,9 @@ fn help_and_usage_errors_speak_the_language_of_the_run() {
         "convert x",
         "validate -j abc x",
         "convert x --to json --to xml",
+        "validat x",
+        "validate --repot json x",
+        "validate --report= x",
     ] {
         runs.push(wrong.split(' ').collect());
     }
