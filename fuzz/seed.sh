@@ -17,14 +17,13 @@ for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml "$data"/normalize/*.xm
         { printf "$flags"; cat "$f"; } > "corpus/xml_reader/$n"; n=$((n + 1))
     done
 done
-# One record each, from the official XML examples (the first of each file).
+# One record each: every record of the official XML examples and the cases.
 for f in "$data"/official/*/xml/*.xml "$data"/cases/*.xml; do
     python3 - "$f" "corpus/xml_differential/$n" <<'PY' || true
 import re, sys
 t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-m = re.search(r"<(marche|contrat-concession)\b.*?</\1>", t, re.S)
-if m:
-    open(sys.argv[2], "w", encoding="utf-8").write(m.group(0))
+for k, m in enumerate(re.finditer(r"<(marche|contrat-concession)\b.*?</\1>", t, re.S)):
+    open(f"{sys.argv[2]}-{k}", "w", encoding="utf-8").write(m.group(0))
 PY
     n=$((n + 1))
 done
