@@ -54,11 +54,7 @@ const TEMPLATE: &str =
 /// Command `name` (`""` for the tool) and its subcommands with their French
 /// texts.
 fn french(cmd: Command, name: &str) -> Command {
-    // clap writes the colon after a heading: French puts a space before it.
-    let mut cmd = cmd
-        .help_template(TEMPLATE)
-        .subcommand_help_heading("Commandes ")
-        .subcommand_value_name("COMMANDE");
+    let mut cmd = frame(cmd);
     if let Some(about) = text(name, "") {
         cmd = cmd.about(about);
     }
@@ -88,14 +84,22 @@ fn french(cmd: Command, name: &str) -> Command {
     cmd
 }
 
+/// What clap writes around a command's texts, in French: the usage heading,
+/// the commands' heading and placeholder (clap writes the colon after a
+/// heading: French puts a space before it).
+fn frame(cmd: Command) -> Command {
+    cmd.help_template(TEMPLATE)
+        .subcommand_help_heading("Commandes ")
+        .subcommand_value_name("COMMANDE")
+}
+
+/// What the `help` command does.
+const HELP_ABOUT: &str = "Affiche ce message ou l'aide des commandes données";
+
 /// The `help` command (`decp help [COMMANDE]`), whose own commands are copies
 /// of the tool's, with their French abouts.
 fn french_help(cmd: Command) -> Command {
-    let mut cmd = cmd
-        .about("Affiche ce message ou l'aide des commandes données")
-        .help_template(TEMPLATE)
-        .subcommand_help_heading("Commandes ")
-        .subcommand_value_name("COMMANDE");
+    let mut cmd = frame(cmd).about(HELP_ABOUT);
     let subs: Vec<String> = cmd
         .get_subcommands()
         .map(|s| s.get_name().to_owned())
@@ -103,7 +107,7 @@ fn french_help(cmd: Command) -> Command {
     for sub in subs {
         cmd = cmd.mut_subcommand(sub.as_str(), |s| match text(&sub, "") {
             Some(about) => s.about(about),
-            None if sub == "help" => s.about("Affiche ce message ou l'aide des commandes données"),
+            None if sub == "help" => s.about(HELP_ABOUT),
             None => s,
         });
     }

@@ -483,15 +483,21 @@ fn bound_malloc_arenas() {}
 
 fn main() -> ExitCode {
     bound_malloc_arenas();
-    // The help and usage errors speak the messages' language (`--lang`).
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let lang = help::lang_of(&args);
-    let parsed = help::localize(Cli::command(), lang)
-        .try_get_matches_from(&args)
-        .and_then(|m| Cli::from_arg_matches(&m));
-    let cli = match parsed {
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return ExitCode::from(help::report(&e, lang, &Cli::command(), &args)),
+        Err(first) => {
+            // The help and usage errors speak the messages' language (`--lang`):
+            // the command's texts are translated only then, and the line parsed
+            // again (the translation changes texts, not what parses).
+            let lang = help::lang_of(&args);
+            let e = help::localize(Cli::command(), lang)
+                .try_get_matches_from(&args)
+                .and_then(|m| Cli::from_arg_matches(&m))
+                .err()
+                .unwrap_or(first);
+            return ExitCode::from(help::report(&e, lang, &Cli::command(), &args));
+        }
     };
     let code = match cli.command {
         Command::Validate {
