@@ -248,9 +248,9 @@ impl TableFiles {
     }
 
     /// Keeps the rows waiting for their row group within `pending_limit`
-    /// ([`PENDING_BYTES`]) across files (many partitions each gathering rows would otherwise hold
-    /// them all): the file holding the most is written first, as a smaller
-    /// row group.
+    /// ([`PENDING_BYTES`]) across files (many partitions each gathering rows
+    /// would otherwise hold them all): the file holding the most is written
+    /// first, as a smaller row group.
     fn bound_pending(&mut self) -> Result<()> {
         #[cfg(feature = "parquet")]
         loop {

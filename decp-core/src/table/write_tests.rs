@@ -1,7 +1,7 @@
 //! The bound on the rows waiting for their Parquet row group across files.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -13,25 +13,30 @@ use crate::{Checker, DecodeOptions, Reader};
 const YEARS: usize = 8;
 const RECORDS: usize = 10_000;
 
-/// Writes `RECORDS` contracts partitioned by year, with `limit` as the bound
-/// (none when `None`); each file's row groups (their row counts) and its ids in
-/// order, by year.
-fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<String>)> {
+/// A document of `n` contracts, the `i`th notified in `year(i)`, each with
+/// `members` (JSON members and a comma, or nothing) before its date.
+fn contracts(n: usize, year: impl Fn(usize) -> usize, members: &str) -> String {
     let mut json = String::from(r#"{"marches": {"marche": ["#);
-    for i in 0..RECORDS {
+    for i in 0..n {
         if i > 0 {
             json.push(',');
         }
         let _ = write!(
             json,
-            r#"{{"id": "{i:06}", "dateNotification": "{}-03-01"}}"#,
-            2017 + i % YEARS
+            r#"{{"id": "{i:06}", {members}"dateNotification": "{}-03-01"}}"#,
+            year(i)
         );
     }
     json.push_str("]}}");
+    json
+}
+
+/// Parquet files of `marches` partitioned by year, in a fresh directory named
+/// after `name`.
+fn by_year(name: &str) -> (PathBuf, TableFiles) {
     let dir = std::env::temp_dir().join(format!("decp-bound-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut files = TableFiles::new(
+    let files = TableFiles::new(
         &dir,
         OutputFormat::Parquet,
         Partition::Year,
@@ -39,6 +44,15 @@ fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<S
         false,
     )
     .unwrap();
+    (dir, files)
+}
+
+/// Writes `RECORDS` contracts partitioned by year, with `limit` as the bound
+/// (none when `None`); each file's row groups (their row counts) and its ids in
+/// order, by year.
+fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<String>)> {
+    let json = contracts(RECORDS, |i| 2017 + i % YEARS, "");
+    let (dir, mut files) = by_year(name);
     if let Some(l) = limit {
         files.pending_limit = l;
     }
@@ -129,33 +143,14 @@ fn waiting(files: &TableFiles) -> Vec<(String, usize)> {
 #[test]
 fn the_file_holding_the_most_is_written_first() {
     // Three years, the middle one with most rows.
-    let mut json = String::from(r#"{"marches": {"marche": ["#);
-    for i in 0..600 {
-        if i > 0 {
-            json.push(',');
-        }
-        let year = match i % 6 {
-            0 => 2020,
-            5 => 2022,
-            _ => 2021,
-        };
-        let _ = write!(
-            json,
-            r#"{{"id": "{i:06}", "objet": "{}", "dateNotification": "{year}-03-01"}}"#,
-            "x".repeat(200)
-        );
-    }
-    json.push_str("]}}");
-    let dir = std::env::temp_dir().join(format!("decp-bound-most-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut files = TableFiles::new(
-        &dir,
-        OutputFormat::Parquet,
-        Partition::Year,
-        &[Table::Marches],
-        false,
-    )
-    .unwrap();
+    let year = |i: usize| match i % 6 {
+        0 => 2020,
+        5 => 2022,
+        _ => 2021,
+    };
+    let objet = format!(r#""objet": "{}", "#, "x".repeat(200));
+    let json = contracts(600, year, &objet);
+    let (dir, mut files) = by_year("most");
     let checker = Checker::new(DecodeOptions::default());
     let reader = Reader::from_slice(json.as_bytes()).unwrap();
     let mut chunk = files.chunk();
