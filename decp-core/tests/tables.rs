@@ -374,11 +374,19 @@ fn parquet_files_are_the_same_whatever_the_threads_encoding_them() {
 
 /// The files of `dir` and below that a reader takes.
 fn data_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    files_under(dir, &["json", "xml"], out);
+}
+
+/// The files of `dir` and below with one of these extensions.
+fn files_under(dir: &std::path::Path, extensions: &[&str], out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();
         if p.is_dir() {
-            data_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json" || x == "xml") {
+            files_under(&p, extensions, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| extensions.iter().any(|e| x == *e))
+        {
             out.push(p);
         }
     }
@@ -641,18 +649,8 @@ fn add_record_takes_the_files_decimals_and_counts_its_rows() {
 /// rows.
 fn dataset(dir: &std::path::Path) -> Vec<(String, Vec<arrow_array::RecordBatch>)> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    fn walk(d: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
     let mut paths = Vec::new();
-    walk(dir, &mut paths);
+    files_under(dir, &["parquet"], &mut paths);
     paths.sort();
     paths
         .into_iter()
