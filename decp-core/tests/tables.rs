@@ -789,3 +789,87 @@ fn partitioned_states_straight_into_arrow_are_the_rows() {
     }
     assert!(compared > 5_000, "{compared} rows compared");
 }
+
+/// A batch with its dictionary-encoded columns decoded into plain texts.
+fn plain(b: &arrow_array::RecordBatch) -> arrow_array::RecordBatch {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int32Type;
+    use arrow_array::{ArrayRef, ListArray, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let texts = |a: &dyn Array| -> StringArray {
+        let d = a.as_dictionary::<Int32Type>();
+        d.downcast_dict::<StringArray>().unwrap().into_iter().collect()
+    };
+    let item = Arc::new(Field::new("item", DataType::Utf8, true));
+    let mut fields = Vec::new();
+    let mut cols: Vec<ArrayRef> = Vec::new();
+    for (f, c) in b.schema().fields().iter().zip(b.columns()) {
+        let (ty, col): (DataType, ArrayRef) = match c.data_type() {
+            DataType::Dictionary(..) => (DataType::Utf8, Arc::new(texts(c))),
+            DataType::List(i) if matches!(i.data_type(), DataType::Dictionary(..)) => {
+                let l = c.as_list::<i32>();
+                let values = Arc::new(texts(l.values()));
+                let list = ListArray::new(item.clone(), l.offsets().clone(), values, l.nulls().cloned());
+                (DataType::List(item.clone()), Arc::new(list))
+            }
+            ty => (ty.clone(), c.clone()),
+        };
+        fields.push(Field::new(f.name(), ty, true));
+        cols.push(col);
+    }
+    arrow_array::RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).unwrap()
+}
+
+/// With `dictionary`, the columns of codes are dictionary-encoded and hold the
+/// same texts, in every table, on every test file and two dirty corpora, with
+/// one job and with threads.
+#[test]
+fn dictionary_encoded_codes_are_the_same_texts() {
+    let mut texts = test_files();
+    texts.push(synth(Format::Json, 11, 600_000, true));
+    texts.push(synth(Format::Xml, 12, 600_000, true));
+    let read = |text: &[u8], table: Table, jobs: usize, dictionary: bool| {
+        let reader = Reader::from_reader(std::io::Cursor::new(text.to_vec())).ok()?;
+        let checker = Checker::new(DecodeOptions::default())
+            .validator(Validator::new(ValidatorOptions::default()));
+        let r = TableReader::new(reader, checker, table)
+            .dictionary(dictionary)
+            .source("s.json")
+            .batch_size(500)
+            .jobs(jobs)
+            .read_ahead();
+        let schema = r.schema();
+        assert_eq!(schema, table.schema_with(false, dictionary));
+        // The rows before a fatal error, if any.
+        let batches: Vec<_> = r.map_while(Result::ok).collect();
+        assert!(batches.iter().all(|b| b.schema() == schema));
+        Some(batches)
+    };
+    let (mut compared, mut shared) = (0, false);
+    for text in &texts {
+        for table in Table::ALL {
+            for jobs in [1, 2] {
+                let (Some(coded), Some(plain_rows)) =
+                    (read(text, table, jobs, true), read(text, table, jobs, false))
+                else {
+                    continue;
+                };
+                let decoded: Vec<_> = coded.iter().map(plain).collect();
+                assert_eq!(one_by_one(&decoded), one_by_one(&plain_rows), "{table:?} -j{jobs}");
+                compared += decoded.iter().map(|b| b.num_rows()).sum::<usize>();
+                // Codes repeat: a batch holds each once.
+                if let Some(b) = coded.iter().find(|b| b.num_rows() == 500)
+                    && table == Table::Marches
+                {
+                    use arrow_array::cast::AsArray;
+                    let d = b.column_by_name("procedure").unwrap();
+                    let d = d.as_dictionary::<arrow_array::types::Int32Type>();
+                    shared |= d.values().len() < 50;
+                }
+            }
+        }
+    }
+    assert!(compared > 8_000, "{compared} rows compared");
+    assert!(shared, "a batch of marches holds each procedure once");
+}

@@ -31,6 +31,7 @@ pub struct Scan {
     table: Table,
     current_only: bool,
     float: bool,
+    dictionary: bool,
     source: String,
     batch_size: usize,
     jobs: usize,
@@ -38,7 +39,7 @@ pub struct Scan {
 
 /// Reads a flat table (see `decp.scan`).
 #[pyfunction]
-#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, state="all", float=false, batch_size=65536, jobs=None, limits=None))]
+#[pyo3(signature = (src, *, table="marches", format=None, normalize=false, state="all", float=false, dictionary=true, batch_size=65536, jobs=None, limits=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn scan(
     src: &Bound<'_, PyAny>,
@@ -47,6 +48,7 @@ pub fn scan(
     normalize: bool,
     state: &str,
     float: bool,
+    dictionary: bool,
     batch_size: i64,
     jobs: Option<i64>,
     limits: Option<std::collections::HashMap<String, i128>>,
@@ -92,6 +94,7 @@ pub fn scan(
             table,
             current_only,
             float,
+            dictionary,
             source: name,
             batch_size,
             jobs: crate::threads(jobs)?,
@@ -190,6 +193,7 @@ impl Scan {
                     .float(self.float),
             )
             .float(self.float)
+            .dictionary(self.dictionary)
             .source(self.source.clone())
             .batch_size(self.batch_size)
             .jobs(self.jobs);
@@ -205,7 +209,7 @@ impl Scan {
 
     /// The Arrow C schema of the table (a capsule named `arrow_schema`).
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        let schema = FFI_ArrowSchema::try_from(self.table.schema(self.float).as_ref())
+        let schema = FFI_ArrowSchema::try_from(self.table.schema_with(self.float, self.dictionary).as_ref())
             .map_err(|e| DecpError::new_err(e.to_string()))?;
         PyCapsule::new_with_value(py, schema, c"arrow_schema")
     }

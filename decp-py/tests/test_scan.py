@@ -44,7 +44,23 @@ def test_types_and_values() -> None:
     assert t.schema.field("acheteur_id").type == pa.string()
     assert t.schema.field("dateNotification").type == pa.date32()
     assert t.schema.field("montant").type == pa.decimal128(38, 10)
-    assert t.schema.field("techniques").type == pa.list_(pa.string())
+    code = pa.dictionary(pa.int32(), pa.string())
+    assert t.schema.field("procedure").type == code
+    assert t.schema.field("techniques").type == pa.list_(code)
+    assert t.schema.field("sourceFile").type == code
+    # dictionary=False: plain texts, the same values.
+    plain = decp.to_arrow(MC, dictionary=False)
+    assert plain.schema.field("procedure").type == pa.string()
+    assert plain.schema.field("techniques").type == pa.list_(pa.string())
+    assert plain.to_pylist() == t.to_pylist()
+    assert plain.schema == pa.schema(decp.scan(MC, dictionary=False))
+    assert t.schema == pa.schema(decp.scan(MC))
+    # Every consumer reads codes as its own type of texts.
+    assert str(decp.to_pandas(MC)["procedure"].dtype) == "category"
+    assert decp.to_polars(MC).schema["procedure"] == pl.Categorical
+    s = decp.scan(MC)
+    kinds = {r[0]: r[1] for r in duckdb.sql("describe select procedure, techniques from s").fetchall()}
+    assert kinds == {"procedure": "VARCHAR", "techniques": "VARCHAR[]"}
     row = t.to_pylist()[0]
     m = decp.load(MC)["marches"]["marche"][0]
     assert row["montant"] == m["montant"]

@@ -36,7 +36,8 @@ def main(paths: list[str]) -> None:
             df = decp.to_pandas(path, state="current")
             df["annee"] = pd.to_datetime(df["dateNotification"]).dt.year
             print(path)
-            print(df.groupby(["annee", "procedure"])["montant"].agg(["count", "sum"]))
+            # Codes are categories: observed=True keeps only the pairs that occur.
+            print(df.groupby(["annee", "procedure"], observed=True)["montant"].agg(["count", "sum"]))
 
 
 if __name__ == "__main__":

@@ -100,7 +100,7 @@ fn take<'a>(builders: &'a mut [Builder], given: &mut u64, i: usize) -> Option<&'
 impl Direct<'_> {
     fn text(&mut self, i: usize, v: Option<&str>) {
         match (take(self.builders, &mut self.given, i), v) {
-            (Some(Builder::Text(b)), Some(s)) => b.append_value(s),
+            (Some(b), Some(s)) if b.is_text() => b.append_text(s),
             (Some(b), _) => b.append(None),
             (None, _) => {}
         }
@@ -146,9 +146,16 @@ impl CellOut for Direct<'_> {
 
     fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
         match take(self.builders, &mut self.given, i) {
+            // The probe found no walk: every label is given.
             Some(Builder::List(b)) => {
-                // The probe found no walk: every label is given.
                 let present = each_label(f, |t| b.values().append_value(t));
+                debug_assert!(present.is_ok(), "a walk the probe missed");
+                b.append(present.unwrap_or(true));
+            }
+            Some(Builder::Codes(b)) => {
+                let present = each_label(f, |t| {
+                    b.values().append_value(t);
+                });
                 debug_assert!(present.is_ok(), "a walk the probe missed");
                 b.append(present.unwrap_or(true));
             }
@@ -191,7 +198,7 @@ impl ScalarOut for Put<'_> {
     fn string(&mut self, value: &str) {
         if self.takes() {
             match &mut *self.b {
-                Builder::Text(b) => b.append_value(value),
+                b if b.is_text() => b.append_text(value),
                 b => b.append(None),
             }
         }
@@ -199,7 +206,7 @@ impl ScalarOut for Put<'_> {
     fn integer(&mut self, value: i64) {
         if self.takes() {
             match &mut *self.b {
-                Builder::Text(b) => b.append_value(value.to_string()),
+                b if b.is_text() => b.append_text(&value.to_string()),
                 b => b.append(Some(Value::Int(value))),
             }
         }
@@ -207,7 +214,7 @@ impl ScalarOut for Put<'_> {
     fn decimal(&mut self, value: &Decimal) {
         if self.takes() {
             match &mut *self.b {
-                Builder::Text(b) => b.append_value(value.to_string()),
+                b if b.is_text() => b.append_text(&value.to_string()),
                 Builder::Dec(b) => match decimal_units(value) {
                     Some(units) => b.append_value(units),
                     None => {

@@ -42,8 +42,9 @@ use std::sync::Arc;
 
 use arrow_array::builder::{
     ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
-    ListBuilder, StringBuilder, UInt64Builder,
+    ListBuilder, StringBuilder, StringDictionaryBuilder, UInt64Builder,
 };
+use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchReader};
 use arrow_schema::{ArrowError, SchemaRef};
 use chrono::NaiveDate;
@@ -75,21 +76,29 @@ pub(crate) fn decimal_units(d: &Decimal) -> Option<i128> {
         .checked_mul(10i128.checked_pow(DECIMAL_SCALE as u32 - scale)?)
 }
 
+/// A column of codes, dictionary-encoded ([`Table::schema_with`]).
+type Dict = StringDictionaryBuilder<Int32Type>;
+
 enum Builder {
     Text(StringBuilder),
+    Code(Dict),
     Date(Date32Builder),
     Int(Int64Builder),
     Dec(Decimal128Builder),
     Float(Float64Builder),
     Bool(BooleanBuilder),
     List(ListBuilder<StringBuilder>),
+    Codes(ListBuilder<Dict>),
     Index(UInt64Builder),
 }
 
 impl Builder {
-    fn new(col: Col, float: bool) -> Builder {
+    /// A builder of a column of type `col`; of codes when `code`.
+    fn new(col: Col, float: bool, code: bool) -> Builder {
         match col {
+            Col::Text if code => Builder::Code(Dict::new()),
             Col::Text => Builder::Text(StringBuilder::new()),
+            Col::List if code => Builder::Codes(ListBuilder::new(Dict::new())),
             Col::Date => Builder::Date(Date32Builder::new()),
             Col::Int => Builder::Int(Int64Builder::new()),
             Col::Dec if float => Builder::Float(Float64Builder::new()),
@@ -100,10 +109,35 @@ impl Builder {
         }
     }
 
+    /// Whether this is a column of texts.
+    fn is_text(&self) -> bool {
+        matches!(self, Builder::Text(_) | Builder::Code(_))
+    }
+
+    /// Appends a text to a column of texts (see [`Builder::is_text`]).
+    fn append_text(&mut self, t: &str) {
+        match self {
+            Builder::Text(b) => b.append_value(t),
+            Builder::Code(b) => {
+                b.append_value(t);
+            }
+            b => {
+                debug_assert!(false, "a text in a column of another type");
+                b.append(None)
+            }
+        }
+    }
+
     fn append(&mut self, v: Option<Value>) {
         match self {
             Builder::Text(b) => match v {
                 Some(Value::Text(t)) => b.append_value(&*t),
+                _ => b.append_null(),
+            },
+            Builder::Code(b) => match v {
+                Some(Value::Text(t)) => {
+                    b.append_value(&*t);
+                }
                 _ => b.append_null(),
             },
             Builder::Date(b) => b.append_option(match v {
@@ -135,6 +169,15 @@ impl Builder {
                 }
                 _ => b.append(false),
             },
+            Builder::Codes(b) => match v {
+                Some(Value::List(items)) => {
+                    for i in items.iter() {
+                        b.values().append_value(i);
+                    }
+                    b.append(true);
+                }
+                _ => b.append(false),
+            },
             Builder::Index(b) => b.append_option(match v {
                 Some(Value::Index(i)) => Some(i),
                 _ => None,
@@ -154,6 +197,7 @@ impl Builder {
     fn finish_grown(&mut self) -> ArrayRef {
         match self {
             Builder::Text(b) => Arc::new(b.finish()),
+            Builder::Code(b) => Arc::new(b.finish()),
             Builder::Date(b) => Arc::new(b.finish()),
             Builder::Int(b) => Arc::new(b.finish()),
             Builder::Dec(b) => Arc::new(
@@ -164,6 +208,7 @@ impl Builder {
             Builder::Float(b) => Arc::new(b.finish()),
             Builder::Bool(b) => Arc::new(b.finish()),
             Builder::List(b) => Arc::new(b.finish()),
+            Builder::Codes(b) => Arc::new(b.finish()),
             Builder::Index(b) => Arc::new(b.finish()),
         }
     }
@@ -171,12 +216,14 @@ impl Builder {
     fn len(&self) -> usize {
         match self {
             Builder::Text(b) => b.len(),
+            Builder::Code(b) => b.len(),
             Builder::Date(b) => b.len(),
             Builder::Int(b) => b.len(),
             Builder::Dec(b) => b.len(),
             Builder::Float(b) => b.len(),
             Builder::Bool(b) => b.len(),
             Builder::List(b) => b.len(),
+            Builder::Codes(b) => b.len(),
             Builder::Index(b) => b.len(),
         }
     }
@@ -203,6 +250,7 @@ impl Builder {
 pub struct TableBuilder {
     table: Table,
     float: bool,
+    dictionary: bool,
     builders: Vec<Builder>,
 }
 
@@ -216,16 +264,34 @@ impl std::fmt::Debug for TableBuilder {
 }
 
 impl TableBuilder {
-    /// An empty table; decimals as `float64` when `float`.
+    /// An empty table of the schema [`Table::schema`] gives; decimals as
+    /// `float64` when `float`.
     pub fn new(table: Table, float: bool) -> TableBuilder {
+        TableBuilder::with(table, float, false)
+    }
+
+    /// The same builder, emptied, of the schema [`Table::schema_with`] gives:
+    /// the columns of codes dictionary-encoded when `yes`.
+    ///
+    /// ```
+    /// use decp_core::table::{Table, TableBuilder};
+    /// let mut t = TableBuilder::new(Table::Marches, false).dictionary(true);
+    /// assert_eq!(t.finish().schema(), Table::Marches.schema_with(false, true));
+    /// ```
+    pub fn dictionary(self, yes: bool) -> TableBuilder {
+        TableBuilder::with(self.table, self.float, yes)
+    }
+
+    fn with(table: Table, float: bool, dictionary: bool) -> TableBuilder {
         let builders = table
             .columns()
             .iter()
-            .map(|&(_, col, _)| Builder::new(col, float))
+            .map(|&(name, col, _)| Builder::new(col, float, dictionary && schema::is_code(name)))
             .collect();
         TableBuilder {
             table,
             float,
+            dictionary,
             builders,
         }
     }
@@ -273,7 +339,7 @@ impl TableBuilder {
     /// The rows appended so far as one record batch; the builder starts empty again.
     pub fn finish(&mut self) -> RecordBatch {
         let columns: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
-        RecordBatch::try_new(self.table.schema(self.float), columns)
+        RecordBatch::try_new(self.table.schema_with(self.float, self.dictionary), columns)
             .expect("every column has the schema's type and the same length")
     }
 }
@@ -349,7 +415,8 @@ impl<R> std::fmt::Debug for TableReader<R> {
 
 impl<R: Read> TableReader<R> {
     /// A reader of `table` from `reader`, each record through `checker`; batches
-    /// of 65 536 rows, one job, every state, `sourceFile` empty, exact decimals.
+    /// of 65 536 rows, one job, every state, `sourceFile` empty, exact decimals,
+    /// codes as plain texts.
     pub fn new(reader: Reader<R>, checker: Checker, table: Table) -> TableReader<R> {
         let checker = checker.decoding(reader.decode_options());
         TableReader {
@@ -378,7 +445,16 @@ impl<R: Read> TableReader<R> {
         if self.started {
             self.opts.float = self.builder.float;
         } else {
-            self.builder = TableBuilder::new(table, opts.float);
+            self.builder = TableBuilder::with(table, opts.float, self.builder.dictionary);
+        }
+        self
+    }
+
+    /// The columns of codes dictionary-encoded (see [`Table::schema_with`]).
+    /// Once a batch was asked for, the schema is settled: this changes nothing.
+    pub fn dictionary(mut self, yes: bool) -> TableReader<R> {
+        if !self.started {
+            self.builder = TableBuilder::with(self.builder.table, self.builder.float, yes);
         }
         self
     }
@@ -393,7 +469,7 @@ impl<R: Read> TableReader<R> {
     /// this changes nothing.
     pub fn float(mut self, yes: bool) -> TableReader<R> {
         if !self.started {
-            self.builder = TableBuilder::new(self.builder.table, yes);
+            self.builder = TableBuilder::with(self.builder.table, yes, self.builder.dictionary);
             self.opts.float = yes;
         }
         self
@@ -426,6 +502,7 @@ impl<R: Read> TableReader<R> {
                     jobs: self.jobs,
                     table: self.builder.table,
                     float: self.builder.float,
+                    dictionary: self.builder.dictionary,
                 }));
             }
         }
@@ -530,9 +607,9 @@ impl<R: Read> TableReader<R> {
             }
             // Each thread makes its share's rows into Arrow columns; this thread
             // takes the last share instead of waiting.
-            let float = self.builder.float;
+            let (float, dictionary) = (self.builder.float, self.builder.dictionary);
             let build = |c: Vec<crate::pipeline::Item>| {
-                let mut b = TableBuilder::new(table, float);
+                let mut b = TableBuilder::with(table, float, dictionary);
                 add_items(&mut b, c, checker, source, opts);
                 b.finish()
             };
@@ -685,6 +762,7 @@ struct AheadArgs<R> {
     jobs: usize,
     table: Table,
     float: bool,
+    dictionary: bool,
 }
 
 /// Starts the threads of [`TableReader::read_ahead`].
@@ -699,6 +777,7 @@ fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
             jobs,
             table,
             float,
+            dictionary,
         } = a;
         let end = crate::pipeline::for_each_batch_ordered(
             reader,
@@ -706,7 +785,7 @@ fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
             AHEAD_RECORDS,
             &|_| {},
             |items| {
-                let mut b = TableBuilder::new(table, float);
+                let mut b = TableBuilder::with(table, float, dictionary);
                 add_items(&mut b, items, &checker, &source, &opts);
                 b.finish()
             },
@@ -735,6 +814,7 @@ impl<R: Read> Iterator for TableReader<R> {
 
 impl<R: Read> RecordBatchReader for TableReader<R> {
     fn schema(&self) -> SchemaRef {
-        self.builder.table.schema(self.builder.float)
+        let b = &self.builder;
+        b.table.schema_with(b.float, b.dictionary)
     }
 }
