@@ -799,7 +799,10 @@ fn plain(b: &arrow_array::RecordBatch) -> arrow_array::RecordBatch {
     use std::sync::Arc;
     let texts = |a: &dyn Array| -> StringArray {
         let d = a.as_dictionary::<Int32Type>();
-        d.downcast_dict::<StringArray>().unwrap().into_iter().collect()
+        d.downcast_dict::<StringArray>()
+            .unwrap()
+            .into_iter()
+            .collect()
     };
     let item = Arc::new(Field::new("item", DataType::Utf8, true));
     let mut fields = Vec::new();
@@ -810,7 +813,12 @@ fn plain(b: &arrow_array::RecordBatch) -> arrow_array::RecordBatch {
             DataType::List(i) if matches!(i.data_type(), DataType::Dictionary(..)) => {
                 let l = c.as_list::<i32>();
                 let values = Arc::new(texts(l.values()));
-                let list = ListArray::new(item.clone(), l.offsets().clone(), values, l.nulls().cloned());
+                let list = ListArray::new(
+                    item.clone(),
+                    l.offsets().clone(),
+                    values,
+                    l.nulls().cloned(),
+                );
                 (DataType::List(item.clone()), Arc::new(list))
             }
             ty => (ty.clone(), c.clone()),
@@ -850,13 +858,18 @@ fn dictionary_encoded_codes_are_the_same_texts() {
     for text in &texts {
         for table in Table::ALL {
             for jobs in [1, 2] {
-                let (Some(coded), Some(plain_rows)) =
-                    (read(text, table, jobs, true), read(text, table, jobs, false))
-                else {
+                let (Some(coded), Some(plain_rows)) = (
+                    read(text, table, jobs, true),
+                    read(text, table, jobs, false),
+                ) else {
                     continue;
                 };
                 let decoded: Vec<_> = coded.iter().map(plain).collect();
-                assert_eq!(one_by_one(&decoded), one_by_one(&plain_rows), "{table:?} -j{jobs}");
+                assert_eq!(
+                    one_by_one(&decoded),
+                    one_by_one(&plain_rows),
+                    "{table:?} -j{jobs}"
+                );
                 compared += decoded.iter().map(|b| b.num_rows()).sum::<usize>();
                 // Codes repeat: a batch holds each once.
                 if let Some(b) = coded.iter().find(|b| b.num_rows() == 500)

@@ -209,8 +209,9 @@ impl Scan {
 
     /// The Arrow C schema of the table (a capsule named `arrow_schema`).
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        let schema = FFI_ArrowSchema::try_from(self.table.schema_with(self.float, self.dictionary).as_ref())
-            .map_err(|e| DecpError::new_err(e.to_string()))?;
+        let schema =
+            FFI_ArrowSchema::try_from(self.table.schema_with(self.float, self.dictionary).as_ref())
+                .map_err(|e| DecpError::new_err(e.to_string()))?;
         PyCapsule::new_with_value(py, schema, c"arrow_schema")
     }
 

@@ -26,6 +26,7 @@
 //! read through the upgrade (its findings in `findings`), their v1-only names in
 //! `acheteur_nom` / `autoriteConcedante_nom`.
 
+mod builder;
 mod cells;
 mod direct;
 mod flat;
@@ -38,311 +39,18 @@ mod schema;
 mod write;
 
 use std::io::Read;
-use std::sync::Arc;
 
-use arrow_array::builder::{
-    ArrayBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
-    ListBuilder, StringBuilder, StringDictionaryBuilder, UInt64Builder,
-};
-use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchReader};
+use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::{ArrowError, SchemaRef};
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
+pub use builder::TableBuilder;
+use builder::{Builder, decimal_units};
 pub use rows::{Row, RowOptions, RowSet, rows_of};
 pub use schema::{DECIMAL_PRECISION, DECIMAL_SCALE, Table, frictionless_schema};
 pub use write::{OutputFormat, Partition, TableChunk, TableFiles};
 
 use crate::read::{RawRecord, Reader};
 use crate::workflow::Checker;
-use flat::Value;
-use schema::Col;
-
-/// A decimal as the integer of a `decimal128(38, 10)` column; `None` when it has
-/// more than ten decimals or does not fit (it is then null, with a finding).
-pub(crate) fn decimal_units(d: &Decimal) -> Option<i128> {
-    let scale = d.scale();
-    if scale > DECIMAL_SCALE as u32 {
-        // Trailing zeros beyond the tenth decimal are not a loss.
-        let n = d.normalize();
-        if n.scale() > DECIMAL_SCALE as u32 {
-            return None;
-        }
-        return decimal_units(&n);
-    }
-    d.mantissa()
-        .checked_mul(10i128.checked_pow(DECIMAL_SCALE as u32 - scale)?)
-}
-
-/// A column of codes, dictionary-encoded ([`Table::schema_with`]).
-type Dict = StringDictionaryBuilder<Int32Type>;
-
-enum Builder {
-    Text(StringBuilder),
-    Code(Dict),
-    Date(Date32Builder),
-    Int(Int64Builder),
-    Dec(Decimal128Builder),
-    Float(Float64Builder),
-    Bool(BooleanBuilder),
-    List(ListBuilder<StringBuilder>),
-    Codes(ListBuilder<Dict>),
-    Index(UInt64Builder),
-}
-
-impl Builder {
-    /// A builder of a column of type `col`; of codes when `code`.
-    fn new(col: Col, float: bool, code: bool) -> Builder {
-        match col {
-            Col::Text if code => Builder::Code(Dict::new()),
-            Col::Text => Builder::Text(StringBuilder::new()),
-            Col::List if code => Builder::Codes(ListBuilder::new(Dict::new())),
-            Col::Date => Builder::Date(Date32Builder::new()),
-            Col::Int => Builder::Int(Int64Builder::new()),
-            Col::Dec if float => Builder::Float(Float64Builder::new()),
-            Col::Dec => Builder::Dec(Decimal128Builder::new()),
-            Col::Bool => Builder::Bool(BooleanBuilder::new()),
-            Col::List => Builder::List(ListBuilder::new(StringBuilder::new())),
-            Col::Index => Builder::Index(UInt64Builder::new()),
-        }
-    }
-
-    /// Whether this is a column of texts.
-    fn is_text(&self) -> bool {
-        matches!(self, Builder::Text(_) | Builder::Code(_))
-    }
-
-    /// Appends a text to a column of texts (see [`Builder::is_text`]).
-    fn append_text(&mut self, t: &str) {
-        match self {
-            Builder::Text(b) => b.append_value(t),
-            Builder::Code(b) => {
-                b.append_value(t);
-            }
-            b => {
-                debug_assert!(false, "a text in a column of another type");
-                b.append(None)
-            }
-        }
-    }
-
-    fn append(&mut self, v: Option<Value>) {
-        match self {
-            Builder::Text(b) => match v {
-                Some(Value::Text(t)) => b.append_value(&*t),
-                _ => b.append_null(),
-            },
-            Builder::Code(b) => match v {
-                Some(Value::Text(t)) => {
-                    b.append_value(&*t);
-                }
-                _ => b.append_null(),
-            },
-            Builder::Date(b) => b.append_option(match v {
-                Some(Value::Date(d)) => Some((d - NaiveDate::default()).num_days() as i32),
-                _ => None,
-            }),
-            Builder::Int(b) => b.append_option(match v {
-                Some(Value::Int(i)) => Some(i),
-                _ => None,
-            }),
-            Builder::Dec(b) => b.append_option(match v {
-                Some(Value::Dec(d)) => decimal_units(&d),
-                _ => None,
-            }),
-            Builder::Float(b) => b.append_option(match v {
-                Some(Value::Dec(d)) => d.to_f64(),
-                _ => None,
-            }),
-            Builder::Bool(b) => b.append_option(match v {
-                Some(Value::Bool(x)) => Some(x),
-                _ => None,
-            }),
-            Builder::List(b) => match v {
-                Some(Value::List(items)) => {
-                    for i in items.iter() {
-                        b.values().append_value(i);
-                    }
-                    b.append(true);
-                }
-                _ => b.append(false),
-            },
-            Builder::Codes(b) => match v {
-                Some(Value::List(items)) => {
-                    for i in items.iter() {
-                        b.values().append_value(i);
-                    }
-                    b.append(true);
-                }
-                _ => b.append(false),
-            },
-            Builder::Index(b) => b.append_option(match v {
-                Some(Value::Index(i)) => Some(i),
-                _ => None,
-            }),
-        }
-    }
-
-    /// The column built, its buffers shrunk to their contents (builders grow by
-    /// doubling: up to half of each buffer would otherwise stay reserved for as
-    /// long as the batch lives).
-    fn finish(&mut self) -> ArrayRef {
-        let mut a = self.finish_grown();
-        arrow_array::Array::shrink_to_fit(&mut a);
-        a
-    }
-
-    fn finish_grown(&mut self) -> ArrayRef {
-        match self {
-            Builder::Text(b) => Arc::new(b.finish()),
-            Builder::Code(b) => Arc::new(b.finish()),
-            Builder::Date(b) => Arc::new(b.finish()),
-            Builder::Int(b) => Arc::new(b.finish()),
-            Builder::Dec(b) => Arc::new(
-                b.finish()
-                    .with_precision_and_scale(DECIMAL_PRECISION, DECIMAL_SCALE)
-                    .expect("38, 10 is a valid decimal128 type"),
-            ),
-            Builder::Float(b) => Arc::new(b.finish()),
-            Builder::Bool(b) => Arc::new(b.finish()),
-            Builder::List(b) => Arc::new(b.finish()),
-            Builder::Codes(b) => Arc::new(b.finish()),
-            Builder::Index(b) => Arc::new(b.finish()),
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Builder::Text(b) => b.len(),
-            Builder::Code(b) => b.len(),
-            Builder::Date(b) => b.len(),
-            Builder::Int(b) => b.len(),
-            Builder::Dec(b) => b.len(),
-            Builder::Float(b) => b.len(),
-            Builder::Bool(b) => b.len(),
-            Builder::List(b) => b.len(),
-            Builder::Codes(b) => b.len(),
-            Builder::Index(b) => b.len(),
-        }
-    }
-}
-
-/// Builds the rows of one [`Table`] into Arrow record batches.
-///
-/// ```
-/// use decp_core::{Checker, DecodeOptions, Reader, table::{RowOptions, Table, TableBuilder, rows_of}};
-/// let json = br#"{"marches": {"marche": [{"id": "A", "acheteur": {"id": "21690123100011"}, "montant": 12.5,
-///     "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1"}}, {"titulaire": {"typeIdentifiant": "SIRET", "id": "2"}}]}]}}"#;
-/// let checker = Checker::new(DecodeOptions::default());
-/// let mut t = TableBuilder::new(Table::Marches, false);
-/// let mut reader = Reader::from_slice(json)?;
-/// let mut raw = decp_core::RawRecord::default();
-/// while reader.read_raw(&mut raw)? {
-///     let rows = rows_of(&checker.check_raw(&raw), "a.json", &RowOptions::default());
-///     t.extend(rows.rows(Table::Marches));
-/// }
-/// let batch = t.finish();
-/// assert_eq!(batch.num_rows(), 2);  // one row per holder
-/// # Ok::<(), decp_core::Error>(())
-/// ```
-pub struct TableBuilder {
-    table: Table,
-    float: bool,
-    dictionary: bool,
-    builders: Vec<Builder>,
-}
-
-impl std::fmt::Debug for TableBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TableBuilder")
-            .field("table", &self.table)
-            .field("rows", &self.len())
-            .finish()
-    }
-}
-
-impl TableBuilder {
-    /// An empty table of the schema [`Table::schema`] gives; decimals as
-    /// `float64` when `float`.
-    pub fn new(table: Table, float: bool) -> TableBuilder {
-        TableBuilder::with(table, float, false)
-    }
-
-    /// The same builder, emptied, of the schema [`Table::schema_with`] gives:
-    /// the columns of codes dictionary-encoded when `yes`.
-    ///
-    /// ```
-    /// use decp_core::table::{Table, TableBuilder};
-    /// let mut t = TableBuilder::new(Table::Marches, false).dictionary(true);
-    /// assert_eq!(t.finish().schema(), Table::Marches.schema_with(false, true));
-    /// ```
-    pub fn dictionary(self, yes: bool) -> TableBuilder {
-        TableBuilder::with(self.table, self.float, yes)
-    }
-
-    fn with(table: Table, float: bool, dictionary: bool) -> TableBuilder {
-        let builders = table
-            .columns()
-            .iter()
-            .map(|&(name, col, _)| Builder::new(col, float, dictionary && schema::is_code(name)))
-            .collect();
-        TableBuilder {
-            table,
-            float,
-            dictionary,
-            builders,
-        }
-    }
-
-    /// The table built.
-    pub fn table(&self) -> Table {
-        self.table
-    }
-
-    /// The number of rows appended since the last [`TableBuilder::finish`].
-    pub fn len(&self) -> usize {
-        self.builders.first().map_or(0, Builder::len)
-    }
-
-    /// `true` when no row was appended since the last [`TableBuilder::finish`].
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Appends rows of this table (made by [`rows_of`]).
-    pub fn extend(&mut self, rows: &[Row]) {
-        for row in rows {
-            for (b, v) in self.builders.iter_mut().zip(&row.0) {
-                b.append(v.clone());
-            }
-        }
-    }
-
-    /// Appends one row, taking it.
-    pub(crate) fn push(&mut self, row: Row) {
-        for (b, v) in self.builders.iter_mut().zip(row.0) {
-            b.append(v);
-        }
-    }
-
-    /// Appends rows, taking them.
-    pub fn extend_owned(&mut self, rows: Vec<Row>) {
-        for row in rows {
-            for (b, v) in self.builders.iter_mut().zip(row.0) {
-                b.append(v);
-            }
-        }
-    }
-
-    /// The rows appended so far as one record batch; the builder starts empty again.
-    pub fn finish(&mut self) -> RecordBatch {
-        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
-        RecordBatch::try_new(self.table.schema_with(self.float, self.dictionary), columns)
-            .expect("every column has the schema's type and the same length")
-    }
-}
 
 /// Records read ahead and turned into rows together (on `jobs` threads) while a
 /// batch fills.
@@ -394,6 +102,8 @@ pub struct TableReader<R> {
     start_ahead: Option<fn(AheadArgs<R>) -> Ahead>,
     /// A batch was asked for: the way of reading is settled.
     started: bool,
+    /// What the builders of batches made on threads are made to hold.
+    hints: Hints,
 }
 
 /// The threads of [`TableReader::read_ahead`]: their batches in document order,
@@ -433,6 +143,7 @@ impl<R: Read> TableReader<R> {
             ahead: None,
             start_ahead: None,
             started: false,
+            hints: Hints::default(),
         }
     }
 
@@ -572,7 +283,7 @@ impl<R: Read> TableReader<R> {
                     Some(Err(_)) => {}
                 }
             }
-            return Ok((!self.builder.is_empty()).then(|| self.builder.finish()));
+            return Ok((!self.builder.is_empty()).then(|| self.builder.finish_and_size()));
         }
         while !self.done && self.builder.len() < self.batch_size {
             // At most a few thousand records in memory at once, whatever the batch
@@ -608,10 +319,12 @@ impl<R: Read> TableReader<R> {
             // Each thread makes its share's rows into Arrow columns; this thread
             // takes the last share instead of waiting.
             let (float, dictionary) = (self.builder.float, self.builder.dictionary);
+            let hints = &self.hints;
             let build = |c: Vec<crate::pipeline::Item>| {
-                let mut b = TableBuilder::with(table, float, dictionary);
+                let n = c.len();
+                let mut b = hints.builder(table, float, dictionary, n);
                 add_items(&mut b, c, checker, source, opts);
-                b.finish()
+                hints.finish(&mut b, n)
             };
             let chunk = items.len().div_ceil(self.jobs);
             let mut shares: Vec<Vec<crate::pipeline::Item>> = Vec::new();
@@ -636,7 +349,7 @@ impl<R: Read> TableReader<R> {
             });
             // The rows gathered so far come first.
             if !self.builder.is_empty() {
-                let b = self.builder.finish();
+                let b = self.builder.finish_and_size();
                 slice_into(&mut self.ready, &b, self.batch_size);
             }
             for b in batches {
@@ -649,7 +362,7 @@ impl<R: Read> TableReader<R> {
         if self.builder.is_empty() {
             return Ok(None);
         }
-        let b = self.builder.finish();
+        let b = self.builder.finish_and_size();
         if self.jobs <= 1 {
             // One job: a record's rows stay together (documented).
             return Ok(Some(b));
@@ -765,6 +478,33 @@ struct AheadArgs<R> {
     dictionary: bool,
 }
 
+/// The sizes of the last batch the threads made, and of how many records: what
+/// the builders of the next ones are made to hold ([`builder::Size`]).
+#[derive(Default)]
+struct Hints(std::sync::Mutex<(usize, Vec<builder::Size>)>);
+
+impl Hints {
+    /// A builder for a batch of `records` records.
+    fn builder(&self, table: Table, float: bool, dictionary: bool, records: usize) -> TableBuilder {
+        let h = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sizes: Vec<_> = h.1.iter().map(|s| s.scaled(records, h.0)).collect();
+        TableBuilder::sized(table, float, dictionary, &sizes)
+    }
+
+    /// The batch of `b`, made of `records` records; its sizes are the hint.
+    fn finish(&self, b: &mut TableBuilder, records: usize) -> RecordBatch {
+        let sizes = b.sizes();
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = (records, sizes);
+        b.finish()
+    }
+}
+
 /// Starts the threads of [`TableReader::read_ahead`].
 fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
@@ -779,15 +519,17 @@ fn start_ahead<R: Read + Send + 'static>(a: AheadArgs<R>) -> Ahead {
             float,
             dictionary,
         } = a;
+        let hints = Hints::default();
         let end = crate::pipeline::for_each_batch_ordered(
             reader,
             jobs,
             AHEAD_RECORDS,
             &|_| {},
             |items| {
-                let mut b = TableBuilder::with(table, float, dictionary);
+                let n = items.len();
+                let mut b = hints.builder(table, float, dictionary, n);
                 add_items(&mut b, items, &checker, &source, &opts);
-                b.finish()
+                hints.finish(&mut b, n)
             },
             // A consumer gone stops the threads.
             |b| b.num_rows() == 0 || tx.send(Ok(b)).is_ok(),

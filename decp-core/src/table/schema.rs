@@ -564,7 +564,11 @@ impl Table {
             .columns()
             .iter()
             .map(|&(name, col, _)| {
-                ArrowField::new(name, data_type(col, float, dictionary && is_code(name)), true)
+                ArrowField::new(
+                    name,
+                    data_type(col, float, dictionary && is_code(name)),
+                    true,
+                )
             })
             .collect();
         Arc::new(Schema::new(fields))
