@@ -396,3 +396,78 @@ impl TableBuilder {
             .expect("every column has the schema's type and the same length")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::Array;
+
+    use super::*;
+    use crate::table::{RowOptions, rows_of};
+    use crate::{Checker, DecodeOptions, Reader};
+
+    /// The `marches` rows of `n` contracts of two holders each, with texts of
+    /// every length and codes.
+    fn rows(n: usize) -> Vec<Row> {
+        let mut json = String::from(r#"{"marches": {"marche": ["#);
+        for i in 0..n {
+            let sep = if i > 0 { "," } else { "" };
+            json.push_str(&format!(
+                r#"{sep}{{"id": "{i:06}", "objet": "{}", "procedure": "Appel d'offres ouvert", "montant": {i}.5,
+                "techniques": ["Accord-cadre"], "titulaires": [{{"titulaire": {{"typeIdentifiant": "SIRET", "id": "1"}}}},
+                {{"titulaire": {{"typeIdentifiant": "SIRET", "id": "2"}}}}]}}"#,
+                "x".repeat(i % 40)
+            ));
+        }
+        json.push_str("]}}");
+        let checker = Checker::new(DecodeOptions::default());
+        let mut reader = Reader::from_slice(json.as_bytes()).unwrap();
+        let mut raw = crate::RawRecord::default();
+        let mut out = Vec::new();
+        while reader.read_raw(&mut raw).unwrap() {
+            let mut set = rows_of(&checker.check_raw(&raw), "a.json", &RowOptions::default());
+            out.append(&mut set.rows[crate::table::rows::slot(Table::Marches)]);
+        }
+        out
+    }
+
+    /// The bytes a batch's columns hold beyond their contents.
+    fn unused(b: &RecordBatch) -> (usize, usize) {
+        b.columns().iter().fold((0, 0), |(held, used), c| {
+            let u = c.to_data().get_slice_memory_size().unwrap();
+            (held + c.get_buffer_memory_size(), used + u)
+        })
+    }
+
+    /// A builder made to the size of the batch before holds the next like it
+    /// without growing, and its columns are not copied again; a column that
+    /// grew is shrunk. Either way, at most an eighth of a batch is unused.
+    #[test]
+    fn builders_sized_by_the_batch_before_do_not_grow() {
+        for dictionary in [false, true] {
+            let rows = rows(3000);
+            let mut t = TableBuilder::with(Table::Marches, false, dictionary);
+            t.extend(&rows);
+            let grown = t.finish_and_size();
+            let (held, used) = unused(&grown);
+            assert!(held <= used + used / 8, "{held} held for {used}");
+            let Builder::Dec(montant) =
+                &t.builders[crate::table::schema::col!(Table::Marches, "montant")]
+            else {
+                panic!("montant is a decimal column");
+            };
+            let cap = montant.capacity();
+            assert!(cap >= rows.len(), "made to hold {cap} rows");
+            t.extend(&rows);
+            let Builder::Dec(montant) =
+                &t.builders[crate::table::schema::col!(Table::Marches, "montant")]
+            else {
+                panic!("montant is a decimal column");
+            };
+            assert_eq!(montant.capacity(), cap, "the builder did not grow");
+            let sized = t.finish_and_size();
+            let (held, used) = unused(&sized);
+            assert!(held <= used + used / 8, "{held} held for {used}");
+            assert_eq!(sized, grown);
+        }
+    }
+}
