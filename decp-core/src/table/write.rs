@@ -106,7 +106,15 @@ pub struct TableFiles {
     /// across files ([`PENDING_BYTES`]; smaller in tests).
     #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     pending_limit: usize,
+    /// What the Arrow builders of the chunks made for these files start with.
+    sizes: Sizes,
 }
+
+/// The sizes of each table's columns in the last chunk written, when the files
+/// are not partitioned: the capacity a chunk's builders start with (they would
+/// otherwise grow by doubling, copying their buffers each time), shared by the
+/// chunks of one [`TableFiles`].
+type Sizes = std::sync::Arc<std::sync::Mutex<[Vec<super::builder::Size>; 6]>>;
 
 /// What the files are: a chunk's content depends on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +167,7 @@ impl TableFiles {
             pending: None,
             jobs: 1,
             pending_limit: PENDING_BYTES,
+            sizes: Sizes::default(),
         })
     }
 
@@ -174,7 +183,7 @@ impl TableFiles {
     /// An empty chunk for these files, to fill with [`TableChunk::add`] (on any
     /// thread) and write with [`TableFiles::write_chunk`].
     pub fn chunk(&self) -> TableChunk {
-        TableChunk::empty(&self.spec)
+        TableChunk::empty(&self.spec, &self.sizes)
     }
 
     /// Writes one record's rows (of the tables asked). They are gathered and
@@ -237,6 +246,10 @@ impl TableFiles {
                     #[cfg(feature = "parquet")]
                     (Out::Parquet(w), Part::Arrow(mut b)) => {
                         file.rows += b.len() as u64;
+                        if self.spec.partition == Partition::None {
+                            let sizes = b.sizes().into_iter().map(|s| s.scaled(1, 1)).collect();
+                            lock(&self.sizes)[k] = sizes;
+                        }
                         w.write(b.finish(), self.jobs)?;
                     }
                     // The chunk was made for these files: the formats agree.
@@ -370,6 +383,14 @@ pub struct TableChunk {
     /// Per table (in [`Table::ALL`] order): each partition's content.
     parts: [Vec<(String, Part)>; 6],
     rows: u64,
+    sizes: Sizes,
+}
+
+/// The sizes, even when a thread panicked holding them (they are only hints).
+fn lock(sizes: &Sizes) -> std::sync::MutexGuard<'_, [Vec<super::builder::Size>; 6]> {
+    sizes
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 enum Part {
@@ -399,7 +420,10 @@ impl TableChunk {
             let t = self.spec.tables[k];
             for row in std::mem::take(&mut set.rows[slot(t)]) {
                 let key = self.spec.partition_of(t, &row);
-                match self.spec.part(&mut self.parts[slot(t)], t, key) {
+                match self
+                    .spec
+                    .part(&mut self.parts[slot(t)], t, key, &self.sizes)
+                {
                     Part::Csv(w, n) => {
                         write_csv_row(w, row, self.spec.float)?;
                         *n += 1;
@@ -446,6 +470,7 @@ impl TableChunk {
             parts: &mut self.parts,
             source,
             opts,
+            sizes: &self.sizes,
         };
         let out = super::direct::StateBuilders {
             out: Some(&mut parts),
@@ -458,14 +483,15 @@ impl TableChunk {
 
     /// An empty chunk for the same files (one per batch of records).
     pub fn fresh(&self) -> TableChunk {
-        TableChunk::empty(&self.spec)
+        TableChunk::empty(&self.spec, &self.sizes)
     }
 
-    fn empty(spec: &Spec) -> TableChunk {
+    fn empty(spec: &Spec, sizes: &Sizes) -> TableChunk {
         TableChunk {
             spec: spec.clone(),
             parts: Default::default(),
             rows: 0,
+            sizes: sizes.clone(),
         }
     }
 
@@ -482,6 +508,7 @@ struct Parts<'a> {
     parts: &'a mut [Vec<(String, Part)>; 6],
     source: &'a str,
     opts: &'a super::RowOptions,
+    sizes: &'a Sizes,
 }
 
 impl super::direct::StateOut for Parts<'_> {
@@ -506,7 +533,10 @@ impl super::direct::StateOut for Parts<'_> {
             Partition::Year if self.key_column(t).is_none() => return None,
             Partition::Year => year_key(key),
         };
-        match self.spec.part(&mut self.parts[slot(t)], t, part) {
+        match self
+            .spec
+            .part(&mut self.parts[slot(t)], t, part, self.sizes)
+        {
             Part::Arrow(b) => Some(b),
             Part::Csv(..) => None,
         }
@@ -516,7 +546,13 @@ impl super::direct::StateOut for Parts<'_> {
 impl Spec {
     /// The content of partition `key` of table `t` among `parts` (made when
     /// missing).
-    fn part<'p>(&self, parts: &'p mut Vec<(String, Part)>, t: Table, key: String) -> &'p mut Part {
+    fn part<'p>(
+        &self,
+        parts: &'p mut Vec<(String, Part)>,
+        t: Table,
+        key: String,
+        sizes: &Sizes,
+    ) -> &'p mut Part {
         let i = match parts.iter().position(|(p, _)| *p == key) {
             Some(i) => i,
             None => {
@@ -524,7 +560,10 @@ impl Spec {
                     OutputFormat::Csv => {
                         Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
                     }
-                    OutputFormat::Parquet => Part::Arrow(TableBuilder::new(t, self.float)),
+                    OutputFormat::Parquet => {
+                        let sizes = &lock(sizes)[slot(t)];
+                        Part::Arrow(TableBuilder::sized(t, self.float, false, sizes))
+                    }
                 };
                 parts.push((key, content));
                 parts.len() - 1

@@ -181,3 +181,62 @@ fn the_file_holding_the_most_is_written_first() {
     assert_eq!(groups, [1, 1, 1]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The capacity of `montant`'s builder in `chunk`'s `marches` (its one part).
+fn montant_capacity(chunk: &super::TableChunk) -> usize {
+    let parts = &chunk.parts[crate::table::rows::slot(Table::Marches)];
+    let [(_, super::Part::Arrow(b))] = &parts[..] else {
+        panic!("one Arrow part: {}", parts.len());
+    };
+    match &b.builders[crate::table::schema::col!(Table::Marches, "montant")] {
+        crate::table::builder::Builder::Dec(m) => m.capacity(),
+        _ => panic!("montant is a decimal column"),
+    }
+}
+
+/// Unpartitioned files: a chunk's builders start with the size of the chunk
+/// written before, so that they do not grow; partitions are left to grow (each
+/// holds a share that varies from one chunk to the next).
+#[test]
+fn chunks_start_with_the_size_of_the_one_before() {
+    for (partition, sized) in [(Partition::None, true), (Partition::Year, false)] {
+        let dir = std::env::temp_dir().join(format!("decp-sized-{sized}-{}", std::process::id()));
+        let mut files = TableFiles::new(
+            &dir,
+            OutputFormat::Parquet,
+            partition,
+            &[Table::Marches],
+            false,
+        )
+        .unwrap();
+        let checker = Checker::new(DecodeOptions::default());
+        let chunk_of = |files: &TableFiles, n: usize| {
+            let json = contracts(n, |_| 2024, r#""montant": 1.5, "#);
+            let mut chunk = files.chunk();
+            let mut reader = Reader::from_slice(json.as_bytes()).unwrap();
+            let mut raw = crate::RawRecord::default();
+            while reader.read_raw(&mut raw).unwrap() {
+                chunk
+                    .add(rows_of(
+                        &checker.check_raw(&raw),
+                        "a.json",
+                        &RowOptions::default(),
+                    ))
+                    .unwrap();
+            }
+            chunk
+        };
+        let first = chunk_of(&files, 3000);
+        files.write_chunk(first).unwrap();
+        let next = chunk_of(&files, 10);
+        let cap = montant_capacity(&next);
+        assert_eq!(
+            cap >= 3000,
+            sized,
+            "partition {partition:?}: capacity {cap}"
+        );
+        files.write_chunk(next).unwrap();
+        files.finish().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
