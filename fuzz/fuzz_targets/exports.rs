@@ -1,5 +1,6 @@
 //! The exports on arbitrary documents: every record's table rows (all tables,
-//! every state or the current one, exact decimals or floats) as Arrow batches and
+//! every state or the current one, exact decimals or floats, codes plain or
+//! dictionary-encoded) as Arrow batches and
 //! as CSV text, its OCDS releases, its deduplication key and findings. Any panic
 //! is a bug (among them a cell whose type is not its column's, which
 //! `TableBuilder::finish` refuses); so is an OCDS package that is not JSON, and
@@ -51,6 +52,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         .validator(Validator::new(ValidatorOptions::default()))
         .upgrade(flags & 4 != 0);
     let float = flags & 16 != 0;
+    // Codes dictionary-encoded (decp.scan's default) or plain.
+    let dictionary = flags & 64 != 0;
     let opts = RowOptions::default()
         .current_only(flags & 8 != 0)
         .float(float);
@@ -71,7 +74,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let dedup = indexed.then(|| index.finish());
     let mut ocds = PackageBuilder::new("ocds-fuzz00-").from_writer(Vec::new());
     let states = [Table::Marches, Table::Concessions];
-    let mut by_rows = states.map(|t| TableBuilder::new(t, float));
+    let mut by_rows = states.map(|t| TableBuilder::new(t, float).dictionary(dictionary));
     let _ = checker.for_each(
         reader,
         1,
@@ -80,7 +83,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         |c| {
             let set = rows_of(&c, "fuzz.json", &opts);
             for t in Table::ALL {
-                let mut tb = TableBuilder::new(t, float);
+                let mut tb = TableBuilder::new(t, float).dictionary(dictionary);
                 tb.extend(set.rows(t));
                 // Refuses (panics on) a cell whose type is not its column's.
                 let _ = tb.finish();
@@ -119,6 +122,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         let direct: Vec<_> = TableReader::new(r, checker.clone(), t)
             .options(opts)
             .float(float)
+            .dictionary(dictionary)
             .source("fuzz.json")
             .filter_map(Result::ok)
             .collect();

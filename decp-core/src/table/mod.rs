@@ -16,7 +16,8 @@
 //!
 //! Types: identifiers and codes are strings (leading zeros, `2A`/`2B` kept), dates
 //! `date32`, integers `int64`, amounts (euros HT) and rates (in [0, 1])
-//! `decimal128(38, 10)` (or `float64` when asked), lists of labels `list<utf8>`.
+//! `decimal128(38, 10)` (or `float64` when asked), lists of labels `list<utf8>`;
+//! in memory, codes may be dictionary-encoded ([`Table::schema_with`]).
 //! Values come from the one walk of a record that every writer uses (a
 //! contract's state read from its typed fields when its shape allows, into
 //! Arrow columns without a row in between for Parquet and Arrow). A value
