@@ -97,9 +97,9 @@ impl<R: Read> Source<R> {
             || self.start - self.text_at >= self.text.len()
         {
             let b = &self.buf[self.start..self.end];
-            let valid = match std::str::from_utf8(b) {
+            let valid = match crate::lexical::utf8(b) {
                 Ok(t) => t,
-                Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+                Err(n) => crate::lexical::utf8(&b[..n]).unwrap_or_default(),
             };
             self.text.clear();
             self.text.push_str(valid);

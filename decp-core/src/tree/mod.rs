@@ -147,8 +147,8 @@ fn err<T>(off: usize, msg: Message) -> Result<T, TreeError> {
 
 /// Checks that the record is UTF-8, pointing at the first bad byte.
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, TreeError> {
-    std::str::from_utf8(bytes).map_err(|e| TreeError {
-        off: e.valid_up_to(),
+    crate::lexical::utf8(bytes).map_err(|off| TreeError {
+        off,
         msg: Message::InvalidUtf8,
     })
 }
