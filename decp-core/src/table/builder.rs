@@ -178,24 +178,10 @@ impl Builder {
                 Some(Value::Bool(x)) => Some(x),
                 _ => None,
             }),
-            Builder::List(b) => match v {
-                Some(Value::List(items)) => {
-                    for i in items.iter() {
-                        b.values().append_value(i);
-                    }
-                    b.append(true);
-                }
-                _ => b.append(false),
-            },
-            Builder::Codes(b) => match v {
-                Some(Value::List(items)) => {
-                    for i in items.iter() {
-                        b.values().append_value(i);
-                    }
-                    b.append(true);
-                }
-                _ => b.append(false),
-            },
+            Builder::List(b) => append_list(b, v, |b, i| b.append_value(i)),
+            Builder::Codes(b) => append_list(b, v, |b, i| {
+                b.append_value(i);
+            }),
             Builder::Index(b) => b.append_option(match v {
                 Some(Value::Index(i)) => Some(i),
                 _ => None,
@@ -250,6 +236,23 @@ impl Builder {
             Builder::Codes(b) => b.len(),
             Builder::Index(b) => b.len(),
         }
+    }
+}
+
+/// A list cell (null unless a list) appended to `b`, its items by `push`.
+fn append_list<B: ArrayBuilder>(
+    b: &mut ListBuilder<B>,
+    v: Option<Value>,
+    push: impl Fn(&mut B, &str),
+) {
+    match v {
+        Some(Value::List(items)) => {
+            for i in items.iter() {
+                push(b.values(), i);
+            }
+            b.append(true);
+        }
+        _ => b.append(false),
     }
 }
 
