@@ -61,12 +61,21 @@ pub(super) struct Size {
 }
 
 impl Size {
+    /// This size, column by column no larger than `cap`.
+    pub(super) fn at_most(self, cap: Size) -> Size {
+        Size {
+            rows: self.rows.min(cap.rows),
+            items: self.items.min(cap.items),
+            bytes: self.bytes.min(cap.bytes),
+        }
+    }
+
     /// This size, of a batch of `of` records, for one of `n`, with a sixteenth
     /// more (batches of the same number of records differ a little).
     pub(super) fn scaled(self, n: usize, of: usize) -> Size {
         let f = |x: usize| {
-            let x = (x as u128 * n as u128 / of.max(1) as u128) as usize;
-            x + x / 16
+            let x = x as u128 * n as u128 / of.max(1) as u128;
+            usize::try_from(x + x / 16).unwrap_or(usize::MAX)
         };
         Size {
             rows: f(self.rows),
@@ -189,8 +198,8 @@ impl Builder {
         }
     }
 
-    /// The column built, its buffers shrunk to their contents when an eighth or
-    /// more of them is unused (builders grow by doubling: up to half of each
+    /// The column built, its buffers shrunk to their contents when they hold
+    /// more than an eighth beyond them (builders grow by doubling: up to half of each
     /// buffer would otherwise stay reserved for as long as the batch lives; a
     /// builder made to its size is not copied again).
     pub(super) fn finish(&mut self) -> ArrayRef {
@@ -472,5 +481,34 @@ mod tests {
             assert!(held <= used + used / 8, "{held} held for {used}");
             assert_eq!(sized, grown);
         }
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::Size;
+
+    #[test]
+    fn sizes_scale_by_records_with_a_sixteenth_more_and_saturate() {
+        let s = Size {
+            rows: 1600,
+            items: 320,
+            bytes: 16_000,
+        };
+        let half = s.scaled(50, 100);
+        assert_eq!((half.rows, half.items, half.bytes), (850, 170, 8500));
+        // No record before: as if of one.
+        assert_eq!(s.scaled(2, 0).rows, 3400);
+        let huge = Size {
+            rows: usize::MAX,
+            ..s
+        };
+        assert_eq!(huge.scaled(4, 1).rows, usize::MAX);
+        let capped = s.at_most(Size {
+            rows: 10,
+            items: 1000,
+            bytes: 5,
+        });
+        assert_eq!((capped.rows, capped.items, capped.bytes), (10, 320, 5));
     }
 }

@@ -284,7 +284,9 @@ impl<R: Read> TableReader<R> {
                     Some(Err(_)) => {}
                 }
             }
-            return Ok((!self.builder.is_empty()).then(|| self.builder.finish_and_size()));
+            return Ok(
+                (!self.builder.is_empty()).then(|| finish_builder(&mut self.builder, self.done))
+            );
         }
         while !self.done && self.builder.len() < self.batch_size {
             // At most a few thousand records in memory at once, whatever the batch
@@ -350,7 +352,7 @@ impl<R: Read> TableReader<R> {
             });
             // The rows gathered so far come first.
             if !self.builder.is_empty() {
-                let b = self.builder.finish_and_size();
+                let b = finish_builder(&mut self.builder, self.done);
                 slice_into(&mut self.ready, &b, self.batch_size);
             }
             for b in batches {
@@ -363,13 +365,23 @@ impl<R: Read> TableReader<R> {
         if self.builder.is_empty() {
             return Ok(None);
         }
-        let b = self.builder.finish_and_size();
+        let b = finish_builder(&mut self.builder, self.done);
         if self.jobs <= 1 {
             // One job: a record's rows stay together (documented).
             return Ok(Some(b));
         }
         slice_into(&mut self.ready, &b, self.batch_size);
         Ok(self.ready.pop_front())
+    }
+}
+
+/// The batch of a reader's own builder, which is then made to hold one like it
+/// unless reading is `done` (it would hold a batch that never comes for as long
+/// as the reader lives).
+fn finish_builder(b: &mut TableBuilder, done: bool) -> RecordBatch {
+    match done {
+        true => b.finish(),
+        false => b.finish_and_size(),
     }
 }
 
@@ -485,13 +497,19 @@ struct AheadArgs<R> {
 struct Hints(std::sync::Mutex<(usize, Vec<builder::Size>)>);
 
 impl Hints {
-    /// A builder for a batch of `records` records.
+    /// A builder for a batch of `records` records: never made to hold more
+    /// than the last batch (one record of a thousand holders would otherwise
+    /// make every later batch reserve a thousand rows per record).
     fn builder(&self, table: Table, float: bool, dictionary: bool, records: usize) -> TableBuilder {
-        let h = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let sizes: Vec<_> = h.1.iter().map(|s| s.scaled(records, h.0)).collect();
+        let sizes: Vec<_> = {
+            let h = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            h.1.iter()
+                .map(|s| s.scaled(records.min(h.0), h.0))
+                .collect()
+        };
         TableBuilder::sized(table, float, dictionary, &sizes)
     }
 

@@ -247,8 +247,19 @@ impl TableFiles {
                     (Out::Parquet(w), Part::Arrow(mut b)) => {
                         file.rows += b.len() as u64;
                         if self.spec.partition == Partition::None {
-                            let sizes = b.sizes().into_iter().map(|s| s.scaled(1, 1)).collect();
-                            lock(&self.sizes)[k] = sizes;
+                            // At most twice the hint before: a chunk holding one
+                            // huge record does not make the next ones reserve it.
+                            let mut hints = lock(&self.sizes);
+                            let before = std::mem::take(&mut hints[k]);
+                            hints[k] = b
+                                .sizes()
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, s)| match before.get(i) {
+                                    Some(h) => s.scaled(1, 1).at_most(h.scaled(2, 1)),
+                                    None => s.scaled(1, 1),
+                                })
+                                .collect();
                         }
                         w.write(b.finish(), self.jobs)?;
                     }
@@ -561,8 +572,8 @@ impl Spec {
                         Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
                     }
                     OutputFormat::Parquet => {
-                        let sizes = &lock(sizes)[slot(t)];
-                        Part::Arrow(TableBuilder::sized(t, self.float, false, sizes))
+                        let sizes = lock(sizes)[slot(t)].clone();
+                        Part::Arrow(TableBuilder::sized(t, self.float, false, &sizes))
                     }
                 };
                 parts.push((key, content));

@@ -545,15 +545,15 @@ def scan(
     each contract's current state. Columns are named as in the community "format
     tabulaire" (``uid``, ``id``, ``acheteur_id``, ``titulaire_id``, ``montant``,
     ``dateNotification``…); identifiers are strings, dates ``date32``, amounts and
-    rates ``decimal128(38, 10)`` (``float=True``: ``float64``), lists of labels
-    ``list<string>``. Codes (``nature``, ``procedure``, ``ccag``, the items of
-    ``techniques``…, and ``sourceFile``, ``version``) are dictionary-encoded,
-    ``dictionary<int32, string>`` (lists of codes ``list<dictionary<int32,
-    string>>``): the same texts, each held once per batch (``marches`` takes about
-    40 % less memory; pandas ``category``, polars ``Categorical``, DuckDB
-    ``VARCHAR``). ``dictionary=False`` gives plain ``string`` columns, as the
-    Parquet files of ``decp flatten`` hold. v1 records are read as v2 (``version``
-    gives the source version). A value that does not fit its column is null, and a record that
+    rates ``decimal128(38, 10)`` (``float=True``: ``float64``). Codes
+    (``nature``, ``procedure``, ``ccag``, the items of ``techniques``…, and
+    ``sourceFile``, ``version``) are dictionary-encoded, ``dictionary<int32,
+    string>``, lists of codes ``list<dictionary<int32, string>>``: the same texts,
+    each held once per batch (``marches`` takes about 40 % less memory; pandas
+    ``category``, polars ``Categorical``, DuckDB ``VARCHAR``).
+    ``dictionary=False`` gives plain ``string`` and ``list<string>`` columns, as
+    the Parquet files of ``decp flatten`` hold. v1 records are read as v2
+    (``version`` gives the source version). A value that does not fit its column is null, and a record that
     cannot be read gives no row: ``table="findings"`` lists both, with the value.
     ``decp flatten --schema`` describes every column.
 
