@@ -60,6 +60,12 @@ pub(super) struct Size {
     bytes: usize,
 }
 
+/// The size hints behind `m`, even when a thread panicked holding them (they
+/// are only hints: the worst a half-written one does is a builder that grows).
+pub(super) fn hints<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Size {
     /// This size, column by column no larger than `cap`.
     pub(super) fn at_most(self, cap: Size) -> Size {

@@ -4,6 +4,7 @@
 //! corpora and every test file, `tests/tables.rs`), and a state of a shape only
 //! the walk handles still goes through the rows.
 
+use arrow_array::builder::{ArrayBuilder, ListBuilder};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -146,24 +147,27 @@ impl CellOut for Direct<'_> {
 
     fn list<T: Codec>(&mut self, i: usize, f: &Option<Field<Vec<Field<T>>>>) -> Result<(), Walk> {
         match take(self.builders, &mut self.given, i) {
-            // The probe found no walk: every label is given.
-            Some(Builder::List(b)) => {
-                let present = each_label(f, |t| b.values().append_value(t));
-                debug_assert!(present.is_ok(), "a walk the probe missed");
-                b.append(present.unwrap_or(true));
-            }
-            Some(Builder::Codes(b)) => {
-                let present = each_label(f, |t| {
-                    b.values().append_value(t);
-                });
-                debug_assert!(present.is_ok(), "a walk the probe missed");
-                b.append(present.unwrap_or(true));
-            }
+            Some(Builder::List(b)) => labels_into(b, f, |b, t| b.append_value(t)),
+            Some(Builder::Codes(b)) => labels_into(b, f, |b, t| {
+                b.append_value(t);
+            }),
             Some(b) => b.append(None),
             None => {}
         }
         Ok(())
     }
+}
+
+/// A list field's labels appended to `b` as one cell, each by `push`. The probe
+/// found no walk: every label is given.
+fn labels_into<B: ArrayBuilder, T: Codec>(
+    b: &mut ListBuilder<B>,
+    f: &Option<Field<Vec<Field<T>>>>,
+    push: impl Fn(&mut B, &str),
+) {
+    let present = each_label(f, |t| push(b.values(), t));
+    debug_assert!(present.is_ok(), "a walk the probe missed");
+    b.append(present.unwrap_or(true));
 }
 
 /// A scalar field's one value (or none, for an object or an array) into its

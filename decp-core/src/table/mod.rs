@@ -498,14 +498,12 @@ struct Hints(std::sync::Mutex<(usize, Vec<builder::Size>)>);
 
 impl Hints {
     /// A builder for a batch of `records` records: never made to hold more
-    /// than the last batch (one record of a thousand holders would otherwise
-    /// make every later batch reserve a thousand rows per record).
+    /// than the last batch (a batch of few records, one of them with a
+    /// thousand holders, would otherwise be extrapolated to each record of a
+    /// full batch).
     fn builder(&self, table: Table, float: bool, dictionary: bool, records: usize) -> TableBuilder {
         let sizes: Vec<_> = {
-            let h = self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let h = builder::hints(&self.0);
             h.1.iter()
                 .map(|s| s.scaled(records.min(h.0), h.0))
                 .collect()
@@ -516,10 +514,7 @@ impl Hints {
     /// The batch of `b`, made of `records` records; its sizes are the hint.
     fn finish(&self, b: &mut TableBuilder, records: usize) -> RecordBatch {
         let sizes = b.sizes();
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = (records, sizes);
+        *builder::hints(&self.0) = (records, sizes);
         b.finish()
     }
 }

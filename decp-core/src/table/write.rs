@@ -249,7 +249,7 @@ impl TableFiles {
                         if self.spec.partition == Partition::None {
                             // At most twice the hint before: a chunk holding one
                             // huge record does not make the next ones reserve it.
-                            let mut hints = lock(&self.sizes);
+                            let mut hints = super::builder::hints(&self.sizes);
                             let before = std::mem::take(&mut hints[k]);
                             hints[k] = b
                                 .sizes()
@@ -395,13 +395,6 @@ pub struct TableChunk {
     parts: [Vec<(String, Part)>; 6],
     rows: u64,
     sizes: Sizes,
-}
-
-/// The sizes, even when a thread panicked holding them (they are only hints).
-fn lock(sizes: &Sizes) -> std::sync::MutexGuard<'_, [Vec<super::builder::Size>; 6]> {
-    sizes
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 enum Part {
@@ -572,7 +565,7 @@ impl Spec {
                         Part::Csv(Box::new(csv::Writer::from_writer(Vec::new())), 0)
                     }
                     OutputFormat::Parquet => {
-                        let sizes = lock(sizes)[slot(t)].clone();
+                        let sizes = super::builder::hints(sizes)[slot(t)].clone();
                         Part::Arrow(TableBuilder::sized(t, self.float, false, &sizes))
                     }
                 };
