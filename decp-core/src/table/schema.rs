@@ -84,6 +84,21 @@ pub(crate) const CODES: &[&str] = &[
     "duplicate_of_sourceFile",
 ];
 
+/// The text columns of free prose (a contract's `objet`, a buyer's or a
+/// tariff's name, a finding's `message`, its `path` and raw `value`): the
+/// least and greatest of them say nothing a filter could use, so the Parquet
+/// files keep no statistics for them ([`CODES`] are the other texts the files
+/// treat apart).
+pub(crate) const PROSE: &[&str] = &[
+    "objet",
+    "acheteur_nom",
+    "autoriteConcedante_nom",
+    "intituleTarif",
+    "path",
+    "value",
+    "message",
+];
+
 /// The scale of decimal columns: ten digits after the point.
 pub const DECIMAL_SCALE: i8 = 10;
 /// The precision of decimal columns.
@@ -580,6 +595,11 @@ pub(crate) fn is_code(name: &str) -> bool {
     CODES.contains(&name)
 }
 
+/// Whether column `name` holds free prose ([`PROSE`]).
+pub(crate) fn is_prose(name: &str) -> bool {
+    PROSE.contains(&name)
+}
+
 /// The Arrow type of a column; texts (and list items) dictionary-encoded when
 /// `code`.
 pub(crate) fn data_type(col: Col, float: bool, code: bool) -> DataType {
@@ -706,6 +726,22 @@ mod tests {
                 .collect();
             assert!(!cols.is_empty(), "{name}: no such column");
             assert!(cols.iter().all(|c| matches!(c, Text | List)), "{name}");
+        }
+    }
+
+    /// Every name of [`PROSE`] is a text column of some table, and none is
+    /// also a code.
+    #[test]
+    fn every_prose_is_a_column_of_texts() {
+        for name in PROSE {
+            let cols: Vec<Col> = Table::ALL
+                .iter()
+                .filter_map(|t| t.columns().iter().find(|c| c.0 == *name))
+                .map(|c| c.1)
+                .collect();
+            assert!(!cols.is_empty(), "{name}: no such column");
+            assert!(cols.iter().all(|c| matches!(c, Text)), "{name}");
+            assert!(!is_code(name), "{name}");
         }
     }
 }

@@ -240,3 +240,54 @@ fn chunks_start_with_the_size_of_the_one_before() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The files' column chunks: a dictionary for the codes only, statistics for
+/// everything but free prose (`parquet_file::properties`).
+#[test]
+fn dictionaries_for_codes_and_no_statistics_for_prose() {
+    let dir = std::env::temp_dir().join(format!("decp-props-{}", std::process::id()));
+    let mut files = TableFiles::new(
+        &dir,
+        OutputFormat::Parquet,
+        Partition::None,
+        &[Table::Marches],
+        false,
+    )
+    .unwrap();
+    let members =
+        r#""procedure": "Appel d'offres ouvert", "objet": "Travaux", "techniques": ["Concours"], "#;
+    let json = contracts(50, |_| 2024, members);
+    let checker = Checker::new(DecodeOptions::default());
+    let reader = Reader::from_slice(json.as_bytes()).unwrap();
+    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+    checker
+        .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
+        .unwrap();
+    let written = files.finish().unwrap();
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
+        .unwrap();
+    let group = &b.metadata().row_groups()[0];
+    let mut seen = Vec::new();
+    for chunk in group.columns() {
+        let path = chunk.column_path().parts();
+        let root = path[0].as_str();
+        let code = crate::table::schema::is_code(root);
+        let prose = crate::table::schema::is_prose(root);
+        assert_eq!(chunk.dictionary_page_offset().is_some(), code, "{path:?}");
+        assert_eq!(chunk.statistics().is_none(), prose, "{path:?}");
+        seen.push((root.to_owned(), code, prose));
+    }
+    for (name, code, prose) in [
+        ("procedure", true, false),
+        ("techniques", true, false),
+        ("objet", false, true),
+        ("id", false, false),
+        ("dateNotification", false, false),
+    ] {
+        assert!(
+            seen.contains(&(name.to_owned(), code, prose)),
+            "{name}: {seen:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
