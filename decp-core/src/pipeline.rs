@@ -2,8 +2,9 @@
 //! raw records, run the per-record step on it, and results come back in document
 //! order. Reading is the serial part of every run: in a list of records it finds
 //! record ends fast (JSON 64 bytes at a time, XML by a search for the end tag)
-//! and copies a run of whole records once (records share that copy); elsewhere
-//! it walks and copies record by record. At most a
+//! and hands the records over as ranges of the input buffer they share, without
+//! copying their bytes (the reader goes on in another buffer while they hold
+//! it); elsewhere it walks and copies record by record. At most a
 //! fixed number of batches are in flight (read, being worked on, or waiting for
 //! their turn), so memory stays constant whatever the input size and however slow
 //! the output is.

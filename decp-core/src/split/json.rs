@@ -453,8 +453,9 @@ impl JsonSplitter {
 
     /// The fast path through a list of records (see [`Reader::read_run`]): cuts
     /// up to `max` records that are whole in the buffered input, finding each end
-    /// with [`index::object_end`] instead of the token walk, copies them at once
-    /// into one shared buffer and gives them to `push`. Returns how many; 0 when
+    /// with [`index::object_end`] instead of the token walk, and gives them to
+    /// `push` as ranges of the source's buffer, which they share (no copy:
+    /// [`Source::shared`]). Returns how many; 0 when
     /// the next record is not plainly there (not an object, not whole in the
     /// buffer, over a limit, the end of the list, an error due): the general path
     /// ([`JsonSplitter::next`]) then takes it. Each record is the one `next` gives,
@@ -508,7 +509,7 @@ impl JsonSplitter {
         }
         let n = found.len();
         if n > 0 {
-            for (shared, pos) in shared_run(text, &found) {
+            for (shared, pos) in shared_run(src.shared(), &found) {
                 let mut rec = RawRecord::default();
                 self.begin_item(&mut rec, kind, pos);
                 rec.shared = Some(shared);

@@ -71,29 +71,28 @@ pub struct RawRecord {
     pub(crate) shared: Option<Shared>,
 }
 
-/// A range of a buffer shared by the records cut in one run of the splitter's
-/// fast path: one copy for all of them, freed with the last.
+/// A range of the reader's buffer, shared by the records cut from it by the
+/// splitter's fast path: no copy of their bytes; the reader goes on in another
+/// buffer while they hold it, and it is freed (or reused) after the last.
 pub(crate) struct Shared {
-    pub buf: std::sync::Arc<[u8]>,
+    pub buf: std::sync::Arc<Vec<u8>>,
     pub start: usize,
     pub end: usize,
 }
 
-/// The records of one run of a fast path, `text[start..end]` each, in order:
-/// one copy of the bytes from the first's start to the last's end, shared by all,
-/// with each record's `T` (its description).
+/// The records of one run of a fast path, each `buf[base + start..base + end]`
+/// (`base`: where the run's text starts in the reader's buffer, as
+/// [`Source::shared`](source::Source::shared) gives it), in order, with each
+/// record's `T` (its description): ranges of the buffer, no copy.
 pub(crate) fn shared_run<'a, T: Copy>(
-    text: &[u8],
+    (buf, base): (&'a std::sync::Arc<Vec<u8>>, usize),
     found: &'a [(usize, usize, T)],
 ) -> impl Iterator<Item = (Shared, T)> + 'a {
-    let lo = found.first().map_or(0, |f| f.0);
-    let hi = found.last().map_or(0, |f| f.1);
-    let buf: std::sync::Arc<[u8]> = std::sync::Arc::from(&text[lo..hi]);
     found.iter().map(move |&(start, end, t)| {
         let shared = Shared {
-            buf: std::sync::Arc::clone(&buf),
-            start: start - lo,
-            end: end - lo,
+            buf: std::sync::Arc::clone(buf),
+            start: base + start,
+            end: base + end,
         };
         (shared, t)
     })

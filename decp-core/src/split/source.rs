@@ -1,11 +1,16 @@
 //! The buffered input and the positions of its bytes.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use crate::encoding::SingleByte;
 use crate::error::{Error, Position, Result};
 
 const CHUNK: usize = 64 * 1024;
+
+/// Buffers kept for reuse once the records that shared them are gone (a few
+/// batches' worth for the parallel driver; at most this many chunks of memory).
+const SPARES: usize = 32;
 
 /// Counts the characters (not bytes) of UTF-8 text; invalid bytes count as one each
 /// only when they are not continuation bytes.
@@ -48,7 +53,13 @@ pub(crate) fn locate(bytes: &[u8], start: Position, off: usize) -> Position {
 /// The buffered input with the position of its next byte.
 pub(crate) struct Source<R> {
     rdr: R,
-    buf: Vec<u8>,
+    /// The buffered bytes. The parallel driver's runs of records share it
+    /// ([`Source::shared`]) instead of copying their bytes: a buffer still shared
+    /// is never written again, the source goes on in another
+    /// ([`Source::unshare`]).
+    buf: Arc<Vec<u8>>,
+    /// Buffers that records shared, kept to be reused once they are dropped.
+    spares: Vec<Arc<Vec<u8>>>,
     start: usize,
     end: usize,
     eof: bool,
@@ -73,7 +84,8 @@ impl<R: Read> Source<R> {
     pub fn new(rdr: R) -> Source<R> {
         Source {
             rdr,
-            buf: vec![0; CHUNK],
+            buf: Arc::new(vec![0; CHUNK]),
+            spares: Vec::new(),
             start: 0,
             end: 0,
             eof: false,
@@ -117,29 +129,66 @@ impl<R: Read> Source<R> {
         enc.decode_into(&self.buf[self.start..self.end], &mut out);
         self.end = out.len();
         self.start = 0;
-        self.buf = out;
+        self.buf = Arc::new(out);
         self.transcode = Some(enc);
         self.generation += 1;
     }
 
     /// Reads more input into the buffer after its first `kept` bytes (transcoded
     /// when the input is); the number of bytes added.
+    /// The buffer must be unshared ([`Source::unshare`]) with `buf[..kept]`
+    /// the unread bytes.
     fn read_more(&mut self, kept: usize) -> io::Result<usize> {
+        debug_assert!(self.start == 0 || kept == 0);
+        let buf = Arc::make_mut(&mut self.buf);
         match self.transcode {
             None => {
-                if self.buf.len() < kept + CHUNK {
-                    self.buf.resize(kept + CHUNK, 0);
+                if buf.len() < kept + CHUNK {
+                    buf.resize(kept + CHUNK, 0);
                 }
-                self.rdr.read(&mut self.buf[kept..])
+                self.rdr.read(&mut buf[kept..])
             }
             Some(enc) => {
                 self.raw.resize(CHUNK / 3, 0);
                 let n = self.rdr.read(&mut self.raw)?;
-                self.buf.truncate(kept);
-                enc.decode_into(&self.raw[..n], &mut self.buf);
-                Ok(self.buf.len() - kept)
+                buf.truncate(kept);
+                enc.decode_into(&self.raw[..n], buf);
+                Ok(buf.len() - kept)
             }
         }
+    }
+
+    /// Makes the buffer this source's own before it is written: when records
+    /// still share it, the unread bytes go to the front of a spare buffer (one
+    /// no record shares any more) or a new one, and the shared one is left to
+    /// them. Positions in the buffer may change: the text copy is stale.
+    fn unshare(&mut self) {
+        if Arc::get_mut(&mut self.buf).is_some() {
+            return;
+        }
+        let unread = &self.buf[self.start..self.end];
+        let mut fresh = match self.spares.iter().position(|b| Arc::strong_count(b) == 1) {
+            Some(i) => Arc::try_unwrap(self.spares.swap_remove(i)).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if fresh.len() < unread.len() {
+            fresh.resize(unread.len(), 0);
+        }
+        fresh[..unread.len()].copy_from_slice(unread);
+        self.end = unread.len();
+        self.start = 0;
+        let shared = std::mem::replace(&mut self.buf, Arc::new(fresh));
+        if self.spares.len() < SPARES {
+            self.spares.push(shared);
+        }
+        self.generation += 1;
+    }
+
+    /// The buffer and the offset in it of the next unread byte, for records
+    /// that share it ([`Source::chunk`] is the same bytes): it is not written
+    /// again while they hold it.
+    pub fn shared(&self) -> (&Arc<Vec<u8>>, usize) {
+        (&self.buf, self.start)
     }
 
     /// Moves the unread bytes to the front of the buffer and reads more after
@@ -152,7 +201,9 @@ impl<R: Read> Source<R> {
         if self.eof || self.pending.is_some() || kept >= CHUNK / 2 {
             return false;
         }
-        self.buf.copy_within(self.start..self.end, 0);
+        self.unshare();
+        let (start, end) = (self.start, self.end);
+        Arc::make_mut(&mut self.buf).copy_within(start..end, 0);
         self.start = 0;
         self.end = kept;
         // The bytes moved: the text copy's offsets are stale.
@@ -185,6 +236,7 @@ impl<R: Read> Source<R> {
             if self.eof {
                 return Ok(false);
             }
+            self.unshare();
             match self.read_more(0) {
                 Ok(0) => {
                     // Transcoding clears the buffer before a read: nothing is
@@ -245,16 +297,19 @@ impl<R: Read> Source<R> {
             if let Some(e) = self.pending.take() {
                 return Err(e);
             }
-            if self.start > 0 {
-                self.buf.copy_within(self.start..self.end, 0);
-                self.end -= self.start;
+            self.unshare();
+            let (start, end) = (self.start, self.end);
+            let buf = Arc::make_mut(&mut self.buf);
+            if start > 0 {
+                buf.copy_within(start..end, 0);
+                self.end -= start;
                 self.start = 0;
             }
-            if self.buf.len() < n {
-                self.buf.resize(n, 0);
+            if buf.len() < n {
+                buf.resize(n, 0);
             }
             self.generation += 1;
-            match self.rdr.read(&mut self.buf[self.end..]) {
+            match self.rdr.read(&mut buf[self.end..]) {
                 Ok(0) => self.eof = true,
                 Ok(k) => self.end += k,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -265,6 +265,9 @@ fn split_runs(
     let mut out = Vec::new();
     let mut bytes = Vec::new();
     let mut fast = 0;
+    // The records of runs, kept to the end with their bytes when cut: the
+    // source's buffer they share must not change under them.
+    let mut kept: Vec<(RawRecord, Vec<u8>)> = Vec::new();
     let mut seen = |rec: &RawRecord, out: &mut Seen| {
         let p = rec.position();
         bytes.push(p.byte);
@@ -293,8 +296,10 @@ fn split_runs(
             };
             assert_eq!(k, got.len());
             fast += k as u64;
-            for rec in &got {
-                seen(rec, &mut out);
+            for rec in got {
+                seen(&rec, &mut out);
+                let bytes = rec.bytes().to_vec();
+                kept.push((rec, bytes));
             }
             if k > 0 {
                 continue;
@@ -316,6 +321,10 @@ fn split_runs(
                 }
             }
         }
+    }
+    for (rec, bytes) in &kept {
+        assert!(rec.shared.is_some());
+        assert_eq!(rec.bytes(), &bytes[..], "reads of {n}");
     }
     (out, bytes, fast)
 }

@@ -120,8 +120,9 @@ impl XmlSplitter {
     /// [`Reader::read_run`](crate::Reader)): cuts up to `max` records that are
     /// whole in the buffered input, each a start tag without attributes
     /// (`<marche>`) and an element whose end the byte search of
-    /// [`whole_element`] can tell, copies them at once into one shared buffer and
-    /// gives them to `push`. Returns how many; 0 when the next record is not
+    /// [`whole_element`] can tell, and gives them to `push` as ranges of the
+    /// source's buffer, which they share (no copy: [`Source::shared`]). Returns
+    /// how many; 0 when the next record is not
     /// plainly there (text, a comment, attributes, a record cut by a refill or
     /// over the size limit, the end of the list, an error due): the general path
     /// ([`XmlSplitter::next`]) then takes it. Each record is the one `next` gives,
@@ -166,7 +167,7 @@ impl XmlSplitter {
         }
         let n = found.len();
         if n > 0 {
-            for (shared, (pos, kind)) in shared_run(text, &found) {
+            for (shared, (pos, kind)) in shared_run(src.shared(), &found) {
                 let mut rec = RawRecord::default();
                 self.c.begin(&mut rec, kind, Format::Xml, pos);
                 rec.shared = Some(shared);
