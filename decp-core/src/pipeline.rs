@@ -19,7 +19,8 @@ use crate::read::{RawRecord, Reader};
 
 /// Records in flight at most (read, being worked on, or waiting for their turn),
 /// whatever the number of jobs: with decoded records in the results, memory is
-/// about this many records' worth.
+/// about this many records' worth (their bytes are ranges of the reader's
+/// buffers, each kept by records holding at least a quarter of it).
 const IN_FLIGHT_RECORDS: usize = 1024;
 
 /// Records per batch for `jobs` threads: as large as the records in flight allow

@@ -49,8 +49,8 @@ pub(crate) use xml::XmlSplitter;
 ///
 /// Obtained from [`Reader::read_raw`](crate::Reader::read_raw); decode it with
 /// [`RawRecord::decode`], possibly on another thread. A record that the parallel
-/// driver ([`pipeline`](crate::pipeline)) hands out may share one buffer with the
-/// other records of its run (up to the reader's 64 KiB buffer): keeping it keeps
+/// driver ([`pipeline`](crate::pipeline)) hands out may share the reader's buffer
+/// (up to 96 KiB) with the records read before and after it: keeping it keeps
 /// that buffer; a clone owns its bytes.
 #[derive(Debug)]
 pub struct RawRecord {
@@ -83,16 +83,29 @@ pub(crate) struct Shared {
 /// The records of one run of a fast path, each `buf[base + start..base + end]`
 /// (`base`: where the run's text starts in the reader's buffer, as
 /// [`Source::shared`](source::Source::shared) gives it), in order, with each
-/// record's `T` (its description): ranges of the buffer, no copy.
+/// record's `T` (its description): ranges of the buffer, no copy, when the run
+/// fills at least a quarter of it; else ranges of a copy of the run (reads
+/// that give a few bytes at a time, from a pipe, would otherwise have each
+/// record keep a buffer mostly empty: a buffer kept holds at most four times
+/// the bytes of the records keeping it).
 pub(crate) fn shared_run<'a, T: Copy>(
-    (buf, base): (&'a std::sync::Arc<Vec<u8>>, usize),
+    (buf, base): (&std::sync::Arc<Vec<u8>>, usize),
     found: &'a [(usize, usize, T)],
 ) -> impl Iterator<Item = (Shared, T)> + 'a {
+    let lo = found.first().map_or(0, |f| f.0);
+    let hi = found.last().map_or(0, |f| f.1);
+    let copied = (hi - lo).saturating_mul(4) < buf.len();
+    let buf = match copied {
+        true => std::sync::Arc::new(buf[base + lo..base + hi].to_vec()),
+        false => std::sync::Arc::clone(buf),
+    };
+    // Where byte `i` of the run's text is in `buf`.
+    let at = move |i: usize| if copied { i - lo } else { base + i };
     found.iter().map(move |&(start, end, t)| {
         let shared = Shared {
-            buf: std::sync::Arc::clone(buf),
-            start: base + start,
-            end: base + end,
+            buf: std::sync::Arc::clone(&buf),
+            start: at(start),
+            end: at(end),
         };
         (shared, t)
     })

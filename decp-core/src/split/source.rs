@@ -9,7 +9,7 @@ use crate::error::{Error, Position, Result};
 const CHUNK: usize = 64 * 1024;
 
 /// Buffers kept for reuse once the records that shared them are gone (a few
-/// batches' worth for the parallel driver; at most this many chunks of memory).
+/// batches' worth for the parallel driver; each at most one and a half chunks).
 const SPARES: usize = 32;
 
 /// Counts the characters (not bytes) of UTF-8 text; invalid bytes count as one each
@@ -167,9 +167,11 @@ impl<R: Read> Source<R> {
             return;
         }
         let unread = &self.buf[self.start..self.end];
-        let mut fresh = match self.spares.iter().position(|b| Arc::strong_count(b) == 1) {
-            Some(i) => Arc::try_unwrap(self.spares.swap_remove(i)).unwrap_or_default(),
-            None => Vec::new(),
+        let spare = self.spares.iter().position(|b| Arc::strong_count(b) == 1);
+        let mut fresh = match spare.map(|i| Arc::try_unwrap(self.spares.swap_remove(i))) {
+            Some(Ok(b)) => b,
+            // Room for a refill behind the unread bytes: grown once.
+            _ => Vec::with_capacity(CHUNK + CHUNK / 2),
         };
         if fresh.len() < unread.len() {
             fresh.resize(unread.len(), 0);

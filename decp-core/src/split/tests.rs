@@ -296,6 +296,16 @@ fn split_runs(
             };
             assert_eq!(k, got.len());
             fast += k as u64;
+            // A run keeps a buffer at most four times its bytes (reads of a
+            // few bytes would otherwise have records keep mostly empty ones).
+            if let (Some(first), Some(last)) = (got.first(), got.last()) {
+                let (a, b) = (
+                    first.shared.as_ref().unwrap(),
+                    last.shared.as_ref().unwrap(),
+                );
+                assert!(std::sync::Arc::ptr_eq(&a.buf, &b.buf));
+                assert!(a.buf.len() <= 4 * (b.end - a.start), "reads of {n}");
+            }
             for rec in got {
                 seen(&rec, &mut out);
                 let bytes = rec.bytes().to_vec();
