@@ -714,16 +714,21 @@ pub(crate) use col;
 mod tests {
     use super::*;
 
+    /// The types of the columns named `name`, in every table that has one.
+    fn columns_named(name: &str) -> Vec<Col> {
+        Table::ALL
+            .iter()
+            .filter_map(|t| t.columns().iter().find(|c| c.0 == name))
+            .map(|c| c.1)
+            .collect()
+    }
+
     /// Every name of [`CODES`] is a text or list column of some table (a name
     /// misspelt would leave its column plain, unseen).
     #[test]
     fn every_code_is_a_column_of_texts() {
         for name in CODES {
-            let cols: Vec<Col> = Table::ALL
-                .iter()
-                .filter_map(|t| t.columns().iter().find(|c| c.0 == *name))
-                .map(|c| c.1)
-                .collect();
+            let cols = columns_named(name);
             assert!(!cols.is_empty(), "{name}: no such column");
             assert!(cols.iter().all(|c| matches!(c, Text | List)), "{name}");
         }
@@ -734,11 +739,7 @@ mod tests {
     #[test]
     fn every_prose_is_a_column_of_texts() {
         for name in PROSE {
-            let cols: Vec<Col> = Table::ALL
-                .iter()
-                .filter_map(|t| t.columns().iter().find(|c| c.0 == *name))
-                .map(|c| c.1)
-                .collect();
+            let cols = columns_named(name);
             assert!(!cols.is_empty(), "{name}: no such column");
             assert!(cols.iter().all(|c| matches!(c, Text)), "{name}");
             assert!(!is_code(name), "{name}");

@@ -56,13 +56,7 @@ fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<S
     if let Some(l) = limit {
         files.pending_limit = l;
     }
-    let checker = Checker::new(DecodeOptions::default());
-    let reader = Reader::from_slice(json.as_bytes()).unwrap();
-    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
-    checker
-        .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
-        .unwrap();
-    let written = files.finish().unwrap();
+    let written = write_all(&json, files);
     assert_eq!(written.len(), YEARS);
     assert_eq!(written.iter().map(|(_, n)| n).sum::<u64>(), RECORDS as u64);
     let mut out = Vec::new();
@@ -71,6 +65,18 @@ fn partitioned(limit: Option<usize>, name: &str) -> Vec<(String, Vec<i64>, Vec<S
     }
     std::fs::remove_dir_all(&dir).unwrap();
     out
+}
+
+/// Writes the rows of every record of `json` (one job) to `files`; the files
+/// written and their rows.
+fn write_all(json: &str, mut files: TableFiles) -> Vec<(PathBuf, u64)> {
+    let checker = Checker::new(DecodeOptions::default());
+    let reader = Reader::from_slice(json.as_bytes()).unwrap();
+    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+    checker
+        .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
+        .unwrap();
+    files.finish().unwrap()
 }
 
 /// A file's partition directory, row groups and ids.
@@ -246,7 +252,7 @@ fn chunks_start_with_the_size_of_the_one_before() {
 #[test]
 fn dictionaries_for_codes_and_no_statistics_for_prose() {
     let dir = std::env::temp_dir().join(format!("decp-props-{}", std::process::id()));
-    let mut files = TableFiles::new(
+    let files = TableFiles::new(
         &dir,
         OutputFormat::Parquet,
         Partition::None,
@@ -256,14 +262,7 @@ fn dictionaries_for_codes_and_no_statistics_for_prose() {
     .unwrap();
     let members =
         r#""procedure": "Appel d'offres ouvert", "objet": "Travaux", "techniques": ["Concours"], "#;
-    let json = contracts(50, |_| 2024, members);
-    let checker = Checker::new(DecodeOptions::default());
-    let reader = Reader::from_slice(json.as_bytes()).unwrap();
-    let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
-    checker
-        .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
-        .unwrap();
-    let written = files.finish().unwrap();
+    let written = write_all(&contracts(50, |_| 2024, members), files);
     let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
         .unwrap();
     let group = &b.metadata().row_groups()[0];
