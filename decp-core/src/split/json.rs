@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use super::Limits;
-use super::source::{Source, advance_counted, advance_pos};
+use super::source::{Source, advance_pos};
 use super::{Common, RawRecord, Seek, index, kind_of, shared_run, too_large_skipped, ws_len};
 use crate::detect::Envelope;
 use crate::error::{Error, Position, Result};
@@ -492,17 +492,14 @@ impl JsonSplitter {
             if text.get(j) != Some(&b'{') {
                 break;
             }
-            let index::ObjectEnd::At {
-                end,
-                newlines,
-                last_newline,
-            } = index::object_end(&text[j..], limits.max_depth, limits.max_record_bytes)
+            let index::ObjectEnd::At { end } =
+                index::object_end(&text[j..], limits.max_depth, limits.max_record_bytes)
             else {
                 break;
             };
             advance_pos(&mut pos, &text[at..j]);
             let start = pos;
-            advance_counted(&mut pos, &text[j..j + end], newlines, last_newline);
+            advance_pos(&mut pos, &text[j..j + end]);
             found.push((j, j + end, start));
             at = j + end;
             first = false;

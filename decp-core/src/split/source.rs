@@ -30,19 +30,6 @@ pub(crate) fn advance_pos(pos: &mut Position, s: &[u8]) {
     }
 }
 
-/// Moves `pos` over `s`, whose line feeds are already counted: `newlines` of
-/// them, the last at `last`.
-pub(crate) fn advance_counted(pos: &mut Position, s: &[u8], newlines: u64, last: Option<usize>) {
-    pos.byte += s.len() as u64;
-    match last {
-        Some(last) => {
-            pos.line += newlines;
-            pos.column = 1 + count_chars(&s[last + 1..]);
-        }
-        None => pos.column += count_chars(s),
-    }
-}
-
 /// The position of byte `off` of a record that starts at `start`.
 pub(crate) fn locate(bytes: &[u8], start: Position, off: usize) -> Position {
     let mut p = start;
