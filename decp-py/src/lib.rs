@@ -134,7 +134,7 @@ fn _load<'py>(
                 "the document mixes v1 and v2 records: load it with upgrade=True",
             ));
         }
-        let mut sink = PySink::new(py, numbers, dates)?;
+        let mut sink = PySink::new(py, numbers, dates)?.sharing_keys();
         let marches = PyDict::new(py);
         if v1 {
             let items = PyList::empty(py);

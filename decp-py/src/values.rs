@@ -33,9 +33,13 @@ impl Numbers {
 }
 
 enum Frame<'py> {
-    Object(Bound<'py, PyDict>, Option<String>),
+    Object(Bound<'py, PyDict>, Option<Bound<'py, PyString>>),
     Array(Bound<'py, PyList>),
 }
+
+/// Distinct keys a sink keeps to share (a document's dicts use a few dozen;
+/// unknown members could bring any number, made one by one past this).
+const MAX_KEYS: usize = 4096;
 
 /// A [`Sink`] that builds Python objects: `dict` (members in the official order),
 /// `list`, `str`, `bool`, `None`, `int`, `decimal.Decimal` (or `float`/`str`) and
@@ -48,6 +52,10 @@ pub struct PySink<'py> {
     stack: Vec<Frame<'py>>,
     done: Option<Bound<'py, PyAny>>,
     error: Option<PyErr>,
+    /// Each key made once and shared by every dict, as the `json` module does
+    /// (a `str` per key of every dict took a fifth of a loaded document), when
+    /// the sink builds many records ([`PySink::sharing_keys`]).
+    keys: Option<std::collections::HashMap<String, Bound<'py, PyString>>>,
 }
 
 impl<'py> PySink<'py> {
@@ -60,7 +68,16 @@ impl<'py> PySink<'py> {
             stack: Vec::new(),
             done: None,
             error: None,
+            keys: None,
         })
+    }
+
+    /// The same sink, making each key once for all the dicts it builds: for a
+    /// whole document (one record's dicts gain little, and filling the table
+    /// costs more than it saves).
+    pub fn sharing_keys(mut self) -> PySink<'py> {
+        self.keys = Some(std::collections::HashMap::new());
+        self
     }
 
     /// The object built, or the first error met.
@@ -83,7 +100,10 @@ impl<'py> PySink<'py> {
             }
         };
         let r = match self.stack.last_mut() {
-            Some(Frame::Object(d, key)) => d.set_item(key.take().unwrap_or_default(), v),
+            Some(Frame::Object(d, key)) => match key.take() {
+                Some(k) => d.set_item(k, v),
+                None => d.set_item("", v),
+            },
             Some(Frame::Array(l)) => l.append(v),
             None => {
                 self.done = Some(v);
@@ -119,8 +139,21 @@ impl Sink for PySink<'_> {
         self.stack.push(Frame::Object(PyDict::new(self.py), None));
     }
     fn key(&mut self, key: &str) {
-        if let Some(Frame::Object(_, k)) = self.stack.last_mut() {
-            *k = Some(key.to_owned());
+        let k = match &mut self.keys {
+            Some(keys) => match keys.get(key) {
+                Some(k) => k.clone(),
+                None => {
+                    let k = PyString::new(self.py, key);
+                    if keys.len() < MAX_KEYS {
+                        keys.insert(key.to_owned(), k.clone());
+                    }
+                    k
+                }
+            },
+            None => PyString::new(self.py, key),
+        };
+        if let Some(Frame::Object(_, slot)) = self.stack.last_mut() {
+            *slot = Some(k);
         }
     }
     fn end_object(&mut self) {

@@ -68,6 +68,7 @@ pub(super) fn hints<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> 
 
 impl Size {
     /// This size, column by column no larger than `cap`.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     pub(super) fn at_most(self, cap: Size) -> Size {
         Size {
             rows: self.rows.min(cap.rows),

@@ -89,6 +89,7 @@ pub(crate) const CODES: &[&str] = &[
 /// least and greatest of them say nothing a filter could use, so the Parquet
 /// files keep no statistics for them ([`CODES`] are the other texts the files
 /// treat apart).
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 pub(crate) const PROSE: &[&str] = &[
     "objet",
     "acheteur_nom",
@@ -596,6 +597,7 @@ pub(crate) fn is_code(name: &str) -> bool {
 }
 
 /// Whether column `name` holds free prose ([`PROSE`]).
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 pub(crate) fn is_prose(name: &str) -> bool {
     PROSE.contains(&name)
 }
