@@ -1,6 +1,7 @@
 //! The tables' API: chunks belong to their files, and a fatal read error comes
 //! after the rows of every record read before it, whatever the number of jobs.
-#![cfg(feature = "arrow")]
+// The files written are Parquet (and CSV): the tests need the `parquet` feature.
+#![cfg(feature = "parquet")]
 
 use arrow_array::{Array, RecordBatchReader};
 use decp_core::table::{OutputFormat, Partition, Table, TableFiles, TableReader};
