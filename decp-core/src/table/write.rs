@@ -557,7 +557,13 @@ impl Spec {
         key: String,
         sizes: &Sizes,
     ) -> &'p mut Part {
-        let i = match parts.iter().position(|(p, _)| *p == key) {
+        // A part per row is looked up, most often keyed "" (not partitioned).
+        // `==` on two empty `String`s calls `memcmp(p, q, 0)` on their dangling
+        // pointers, which glibc's AVX-512 `memcmp` reads with masked loads: on
+        // an unmapped page, each call took ~135 ns (~1 ns on mapped memory),
+        // 3-5 % of `flatten`'s time (benches/README.md, session 16).
+        let same = |p: &String| p.len() == key.len() && (key.is_empty() || *p == key);
+        let i = match parts.iter().position(|(p, _)| same(p)) {
             Some(i) => i,
             None => {
                 let content = match self.format {
