@@ -2,10 +2,10 @@
 //! typed model; `upgrade` maps v1 records to v2 on the way.
 
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use decp_core::ocds::PackageBuilder;
-use decp_core::{Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
+use decp_core::{AtomicFile, Checker, ConvertError, Format, Lang, Mode, WriterBuilder};
 
 use crate::input::Input;
 use crate::progress::Progress;
@@ -58,21 +58,15 @@ pub struct OcdsOptions {
     pub publisher: Option<String>,
 }
 
-/// Where a conversion writes: standard output, or a temporary file beside the
-/// target, renamed to it only once the conversion has succeeded, so that a failed
-/// conversion never leaves a half-written (or truncated) file. A target that exists
-/// and is not a regular file (`/dev/null`, a FIFO, a terminal) is written directly:
-/// renaming onto it would replace the device with a file.
+/// Where a conversion writes: standard output, or an [`AtomicFile`] (a
+/// temporary file beside the target, renamed to it only once the conversion has
+/// succeeded, so that a failed conversion never leaves a half-written or
+/// truncated file; a device or a FIFO, such as `/dev/null`, written directly).
 pub enum Output {
     /// `-`.
     Stdout(BufWriter<io::StdoutLock<'static>>),
-    /// An existing target that is not a regular file.
-    Device(BufWriter<std::fs::File>),
-    /// A file, written through a temporary file in the same directory.
-    File {
-        tmp: BufWriter<tempfile::NamedTempFile>,
-        target: PathBuf,
-    },
+    /// A file (or a device).
+    File(BufWriter<AtomicFile>),
 }
 
 impl Output {
@@ -95,25 +89,9 @@ impl Output {
                 }
             ));
         }
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            let f = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| format!("{}: {}", path.display(), io_text(e, lang)))?;
-            return Ok(Output::Device(BufWriter::new(f)));
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".decp-")
-            .tempfile_in(dir)
+        let tmp = AtomicFile::create(path)
             .map_err(|e| format!("{}: {}", path.display(), io_text(e, lang)))?;
-        Ok(Output::File {
-            tmp: BufWriter::new(tmp),
-            target: path.to_path_buf(),
-        })
+        Ok(Output::File(BufWriter::new(tmp)))
     }
 
     /// Opens the output for `path`, refusing one that is any of the inputs.
@@ -128,32 +106,13 @@ impl Output {
     pub fn commit(self, lang: Lang) -> Result<(), String> {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| format!("-: {}", io_text(e, lang))),
-            Output::Device(mut w) => w.flush().map_err(|e| io_text(e, lang)),
-            Output::File { tmp, target } => {
-                let tmp = tmp.into_inner().map_err(|e| {
-                    let e = io::Error::new(e.error().kind(), e.error().to_string());
-                    format!("{}: {}", target.display(), io_text(e, lang))
+            Output::File(tmp) => {
+                let mut tmp = tmp.into_inner().map_err(|e| {
+                    let (e, w) = e.into_parts();
+                    format!("{}: {}", w.get_ref().path().display(), io_text(e, lang))
                 })?;
-                // The temporary file is private (0600): give the output the
-                // permissions of the file it replaces, or those of a new file.
-                let perms = std::fs::metadata(&target)
-                    .map(|m| m.permissions())
-                    .ok()
-                    .or_else(new_file_permissions);
-                if let Some(perms) = perms {
-                    tmp.as_file()
-                        .set_permissions(perms)
-                        .map_err(|e| format!("{}: {}", target.display(), io_text(e, lang)))?;
-                }
-                // On disk before it takes the target's name: a crash cannot leave
-                // an empty or partial file in place of the one it replaces, and a
-                // write error the system reports late (a full disk) is reported.
-                tmp.as_file()
-                    .sync_all()
-                    .map_err(|e| format!("{}: {}", target.display(), io_text(e, lang)))?;
-                tmp.persist(&target)
-                    .map(drop)
-                    .map_err(|e| format!("{}: {}", target.display(), io_text(e.error, lang)))
+                tmp.commit()
+                    .map_err(|e| format!("{}: {}", tmp.path().display(), io_text(e, lang)))
             }
         }
     }
@@ -163,38 +122,20 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
-            Output::Device(w) => w.write(buf),
-            Output::File { tmp, .. } => tmp.write(buf),
+            Output::File(tmp) => tmp.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
-            Output::Device(w) => w.write_all(buf),
-            Output::File { tmp, .. } => tmp.write_all(buf),
+            Output::File(tmp) => tmp.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
-            Output::Device(w) => w.flush(),
-            Output::File { tmp, .. } => tmp.flush(),
+            Output::File(tmp) => tmp.flush(),
         }
-    }
-}
-
-/// The permissions a new file gets: read and write for its owner, read for the
-/// others (0644, what the usual umask 022 gives); elsewhere than Unix, the
-/// temporary file's own.
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        Some(std::fs::Permissions::from_mode(0o644))
-    }
-    #[cfg(not(unix))]
-    {
-        None
     }
 }
 

@@ -114,6 +114,7 @@ mod message;
 pub mod model;
 mod normalize;
 pub mod ocds;
+mod output;
 mod path;
 pub mod pipeline;
 mod position;
@@ -140,6 +141,7 @@ pub use format::Format;
 pub use issue::{CatalogueEntry, Family, Issue, IssueCode, Lang, PathSegment, Severity, catalogue};
 pub use lexical::parse_date;
 pub use message::{Message, Token};
+pub use output::AtomicFile;
 pub use raw::{Field, Raw, get, set};
 pub use read::{
     DecodeOptions, Decoded, IntoRecords, Limits, Mode, RawRecord, Reader, ReaderBuilder, Records,

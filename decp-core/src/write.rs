@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::format::Format;
 use crate::message::Message;
+use crate::output::AtomicFile;
 use crate::record::{Record, RecordKind};
 use crate::write_out::{JsonOut, XmlOut};
 
@@ -66,12 +67,40 @@ impl WriterBuilder {
             ndjson: self.ndjson,
             xml: XmlOut::at_depth(self.pretty, 1),
             started: false,
+            commit: None,
         }
     }
 
-    /// Creates a file.
-    pub fn from_path(&self, path: impl AsRef<Path>) -> Result<Writer<io::BufWriter<File>>> {
-        Ok(self.from_writer(io::BufWriter::new(File::create(path)?)))
+    /// Writes the file `path`, whole or not at all: the records go to a
+    /// temporary file beside it ([`AtomicFile`]), which [`Writer::finish`]
+    /// closes, puts on disk and renames to `path`. Until then, and if the
+    /// writer is dropped without `finish`, `path` (or the file there before)
+    /// is untouched.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of creating the temporary file.
+    ///
+    /// ```
+    /// use decp_core::{Format, WriterBuilder, set, Record, model::Marche};
+    /// let dir = std::env::temp_dir().join(format!("decp-doc-from-path-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("marches.xml");
+    /// let mut w = WriterBuilder::new(Format::Xml).from_path(&path)?;
+    /// w.write_record(&Record::Marche(Marche { id: set("A".into()), ..Default::default() }))?;
+    /// assert!(!path.exists());
+    /// w.finish()?;
+    /// assert!(std::fs::read_to_string(&path)?.ends_with("</marches>\n"));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), decp_core::Error>(())
+    /// ```
+    pub fn from_path(&self, path: impl AsRef<Path>) -> Result<Writer<io::BufWriter<AtomicFile>>> {
+        let mut w = self.from_writer(io::BufWriter::new(AtomicFile::create(path)?));
+        w.commit = Some(|w: &mut io::BufWriter<AtomicFile>| {
+            w.flush()?;
+            w.get_mut().commit()
+        });
+        Ok(w)
     }
 }
 
@@ -141,8 +170,10 @@ fn temp_file() -> io::Result<File> {
 /// in two arrays: records of the first kind seen stream straight out, records of
 /// the other kind wait (in memory, then in a temporary file) until [`finish`].
 ///
-/// Call [`Writer::finish`] to close the document; dropping the writer closes it
-/// too, but ignores errors.
+/// Call [`Writer::finish`] to close the document. A writer dropped without it
+/// leaves the document unclosed, so that a reader reports it truncated rather
+/// than take what was written for the whole (the file of
+/// [`WriterBuilder::from_path`] is then not created at all).
 ///
 /// [`finish`]: Writer::finish
 ///
@@ -167,6 +198,9 @@ pub struct Writer<W: Write> {
     xml: XmlOut,
     started: bool,
     ndjson: bool,
+    /// What [`Writer::finish`] does last (renames the file of
+    /// [`WriterBuilder::from_path`]).
+    commit: Option<fn(&mut W) -> io::Result<()>>,
 }
 
 impl<W: Write> Writer<W> {
@@ -338,18 +372,20 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Closes the document and returns the underlying writer.
+    /// Closes the document and returns the underlying writer (for
+    /// [`WriterBuilder::from_path`], once the file is renamed to its path).
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of writing the end of the document, of the records of the
+    /// second kind kept until then, or of putting the file in place.
     pub fn finish(mut self) -> Result<W> {
         self.close()?;
-        Ok(self.w.take().expect("writer present"))
-    }
-}
-
-impl<W: Write> Drop for Writer<W> {
-    fn drop(&mut self) {
-        if self.w.is_some() {
-            let _ = self.close();
+        let mut w = self.w.take().expect("writer present");
+        if let Some(commit) = self.commit.take() {
+            commit(&mut w)?;
         }
+        Ok(w)
     }
 }
 
