@@ -1,5 +1,6 @@
 //! The help and the usage errors in the language of the messages: French unless
-//! the command line says `--lang en` (the messages' own default and switch), so
+//! the command line says `--lang en`, or, without `--lang`, the environment
+//! variable `DECP_LANG` says `en` (the messages' own default and switches), so
 //! that one run speaks one language. clap writes its texts in English: for
 //! French, every command's and argument's text comes from [`FR`], and what clap
 //! adds itself (headings, possible and default values, the help flag, usage
@@ -12,10 +13,11 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, Command};
 use decp_core::Lang;
 
-/// The language the command line asks for: the last `--lang` value, French
-/// when there is none (or it is not `en`, which the parser then refuses).
+/// The language the command line asks for: the last `--lang` value; without
+/// one, `DECP_LANG`'s; French when neither is `en` (another value is refused by
+/// the parser).
 pub fn lang_of(args: &[OsString]) -> Lang {
-    let mut lang = Lang::Fr;
+    let mut lang = env_lang().ok().flatten().unwrap_or(Lang::Fr);
     let mut next_is_lang = false;
     for a in args.iter().skip(1) {
         let a = a.to_string_lossy();
@@ -33,6 +35,25 @@ pub fn lang_of(args: &[OsString]) -> Lang {
         next_is_lang = a == "--lang";
     }
     lang
+}
+
+/// The language the environment variable `DECP_LANG` asks for (`fr` or `en`):
+/// `None` when it is unset or empty.
+///
+/// # Errors
+///
+/// Any other value, with a message in both languages (none is chosen yet).
+pub fn env_lang() -> Result<Option<Lang>, String> {
+    match std::env::var_os("DECP_LANG") {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) if v == "fr" => Ok(Some(Lang::Fr)),
+        Some(v) if v == "en" => Ok(Some(Lang::En)),
+        Some(v) => Err(format!(
+            "DECP_LANG : valeur « {0} » invalide (fr ou en) / invalid value '{0}' (fr or en)",
+            v.to_string_lossy()
+        )),
+    }
 }
 
 /// The command, its texts in `lang`.
@@ -389,7 +410,7 @@ Codes de sortie : 0 succès (aucun constat d'erreur), 1 au moins un constat d'er
     ("*", "paths", "Fichiers, dossiers, ou `-` pour l'entrée standard"),
     ("*", "input", "Fichier d'entrée, ou `-` pour l'entrée standard"),
     ("*", "output", "Fichier de sortie, ou `-` pour la sortie standard (par défaut)"),
-    ("*", "lang", "Langue des messages"),
+    ("*", "lang", "Langue des messages (par défaut : la variable d'environnement DECP_LANG, sinon le français)"),
     ("*", "from", "Format d'entrée (détecté s'il est omis)"),
     ("*", "jobs", "Nombre de fils d'exécution (par défaut : un par cœur)"),
     ("*", "normalize", "Répare les défauts des producteurs à la lecture ; chaque réparation est signalée sur la sortie d'erreur"),
@@ -471,7 +492,7 @@ Exemples :
     ("flatten", "float", "Montants et taux en float64 plutôt qu'en décimaux exacts"),
     ("flatten", "jobs", "Nombre de fils d'exécution qui lisent les enregistrements et encodent les colonnes de chaque groupe de lignes Parquet (par défaut : un par cœur)"),
     ("flatten", "quiet", "N'affiche que les erreurs"),
-    ("flatten", "lang", "Langue des messages (et de la table findings)"),
+    ("flatten", "lang", "Langue des messages et de la table findings (par défaut : la variable d'environnement DECP_LANG, sinon le français)"),
     ("flatten", "schema", "Affiche le schéma des tables (un Data Package Frictionless, en JSON) et s'arrête"),
     ("flatten", "dedup", "Trouve les contrats publiés plusieurs fois (comme `decp dedup` ; les entrées sont lues deux fois) et nomme l'enregistrement gardé dans les colonnes `duplicate_of_sourceFile` et `duplicate_of_record` des lignes des doublons"),
     ("flatten", "prefer", "Avec --dedup : les sources préférées, la première d'abord"),

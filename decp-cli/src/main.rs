@@ -93,6 +93,15 @@ enum LangArg {
     En,
 }
 
+/// `--lang`'s default: `DECP_LANG`'s value, French when it is unset or empty
+/// (`main` refuses any other value before parsing).
+fn default_lang() -> LangArg {
+    match help::env_lang() {
+        Ok(Some(Lang::En)) => LangArg::En,
+        _ => LangArg::Fr,
+    }
+}
+
 impl From<LangArg> for Lang {
     fn from(l: LangArg) -> Lang {
         match l {
@@ -148,8 +157,8 @@ enum Command {
         /// Report format.
         #[arg(long, value_enum, default_value = "text")]
         report: validate::ReportKind,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
         /// Refuse values that do not fit the official types (a refused record is one finding).
         #[arg(long)]
@@ -221,8 +230,8 @@ enum Command {
         /// Print at most N findings.
         #[arg(long, value_name = "N")]
         max_issues: Option<u64>,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
         /// OCDS: the publisher's registered ocid prefix (required with --to ocds).
         #[arg(long, value_name = "PREFIX", required_if_eq("to", "ocds"))]
@@ -273,8 +282,8 @@ enum Command {
         /// Print at most N findings.
         #[arg(long, value_name = "N")]
         max_issues: Option<u64>,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
     },
     /// Turn DECP files into analysts' tables, in Parquet or CSV.
@@ -327,8 +336,8 @@ enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
-        /// Language of messages (and of the findings table).
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages and of the findings table (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
         /// Print the tables' schema (a Frictionless Data Package, JSON) and exit.
         #[arg(long)]
@@ -394,8 +403,8 @@ enum Command {
         /// Print at most N findings.
         #[arg(long, value_name = "N")]
         max_issues: Option<u64>,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
     },
     /// Count records by kind, version, year, procedure and nature; total amounts; findings by code.
@@ -420,8 +429,8 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
     },
     /// Print the catalogue of finding codes (code, family, severity, message).
@@ -434,8 +443,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: TextOrJson,
-        /// Language of messages.
-        #[arg(long, value_enum, default_value = "fr")]
+        /// Language of messages (default: the DECP_LANG environment variable, else French).
+        #[arg(long, value_enum, default_value_t = default_lang())]
         lang: LangArg,
     },
 }
@@ -484,6 +493,10 @@ fn bound_malloc_arenas() {}
 fn main() -> ExitCode {
     bound_malloc_arenas();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Err(e) = help::env_lang() {
+        eprintln!("decp: {e}");
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(first) => {

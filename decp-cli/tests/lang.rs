@@ -301,20 +301,28 @@ fn help_and_usage_errors_speak_the_language_of_the_run() {
         runs.push(wrong.split(' ').collect());
     }
     let mut bad = Vec::new();
-    for (lang, foreign) in [("fr", ENGLISH), ("en", FRENCH)] {
+    // English by `--lang en`, or by the environment (`DECP_LANG=en`), which
+    // `decp help COMMAND` (no option) and the tool's own help follow too.
+    for (lang, by_env, foreign) in [
+        ("fr", false, ENGLISH),
+        ("en", false, FRENCH),
+        ("en", true, FRENCH),
+    ] {
         for args in &runs {
             let mut args = args.clone();
-            if lang == "en" {
+            if lang == "en" && !by_env {
                 if args[0] == "help" {
-                    // `decp help COMMAND` takes no option: French only.
+                    // `decp help COMMAND` takes no option.
                     continue;
                 }
                 args.extend(["--lang", "en"]);
             }
-            let o = Command::new(env!("CARGO_BIN_EXE_decp"))
-                .args(&args)
-                .output()
-                .unwrap();
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_decp"));
+            cmd.args(&args).env_remove("DECP_LANG");
+            if by_env {
+                cmd.env("DECP_LANG", "en");
+            }
+            let o = cmd.output().unwrap();
             let text = format!(
                 "{}{}",
                 String::from_utf8_lossy(&o.stdout),
@@ -333,7 +341,7 @@ fn help_and_usage_errors_speak_the_language_of_the_run() {
                     .split(|c: char| !c.is_alphanumeric())
                     .find(|w| foreign.contains(w))
                 {
-                    bad.push(format!("{lang} {args:?}: “{w}” in: {line}"));
+                    bad.push(format!("{lang} (env {by_env}) {args:?}: “{w}” in: {line}"));
                 }
             }
         }
@@ -344,4 +352,51 @@ fn help_and_usage_errors_speak_the_language_of_the_run() {
         bad.len(),
         bad.join("\n")
     );
+}
+
+/// `DECP_LANG` chooses the language when `--lang` does not: `--lang` wins, an
+/// empty value is no choice, any value but `fr` and `en` is a usage error.
+#[test]
+fn decp_lang_chooses_the_language_unless_lang_does() {
+    let dir = std::env::temp_dir().join(format!("decp-lang-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("a.json");
+    std::fs::write(&input, br#"{"marches":{"marche":[{"id":"A"}]}}"#).unwrap();
+    let run = |env: Option<&str>, extra: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_decp"));
+        cmd.arg("validate")
+            .args(extra)
+            .arg(&input)
+            .env_remove("DECP_LANG");
+        if let Some(v) = env {
+            cmd.env("DECP_LANG", v);
+        }
+        let o = cmd.output().unwrap();
+        (
+            o.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        )
+    };
+    let english = "required field missing";
+    let french = "champ obligatoire absent";
+    let (code, text) = run(None, &[]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains(french), "{text}");
+    let (code, text) = run(Some("en"), &[]);
+    assert_eq!(code, Some(1));
+    assert!(text.contains(english) && !text.contains(french), "{text}");
+    let (_, text) = run(Some("en"), &["--lang", "fr"]);
+    assert!(text.contains(french) && !text.contains(english), "{text}");
+    let (_, text) = run(Some("fr"), &["--lang", "en"]);
+    assert!(text.contains(english), "{text}");
+    let (_, text) = run(Some(""), &[]);
+    assert!(text.contains(french), "{text}");
+    let (code, text) = run(Some("de"), &[]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("DECP_LANG"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
