@@ -10,13 +10,26 @@ use std::path::{Path, PathBuf};
 /// temporary file. A failed or interrupted write therefore never leaves a
 /// half-written or truncated file under the name.
 ///
-/// A path that names an existing device or FIFO (`/dev/stdout`, a named pipe)
-/// is written directly: there is nothing to rename.
+/// What is replaced, and what is written directly:
 ///
-/// The committed file has the permissions of the file it replaces, or, for a
-/// new file on Unix, `0644` (what the usual umask gives); it is on disk
-/// (`fsync`) before it is renamed. [`WriterBuilder::from_path`] and the CLI's
-/// outputs write through it.
+/// - A regular file, or a path where nothing is yet: written to a hidden
+///   temporary file (`.decp-…`) in the same directory, which needs to be
+///   writable. The committed file gets the permissions of the file it
+///   replaces, or, for a new file, those `File::create` would give (`0666`
+///   less the umask on Unix). Being a new file, it does not keep the replaced
+///   file's owner, extended attributes or hard links, and a read-only file is
+///   replaced like any other (as `mv` would). It is on disk (`fsync`) before
+///   it is renamed, and the directory is synced after (on Unix, best effort).
+/// - A symbolic link to a regular file: the file it leads to is replaced,
+///   beside itself; the link stays a link.
+/// - Anything else — a device, a FIFO, a path under `/dev` or `/proc` (such
+///   as `/dev/stdout`, which may lead to a file the shell opened), a dangling
+///   link: written directly, as `File::create` would; there is nothing to
+///   rename onto. A directory is an error here, not after the whole document.
+///
+/// A process killed outright (`SIGKILL`, power loss) can leave a `.decp-…`
+/// temporary file behind, never a partial file under the name.
+/// [`WriterBuilder::from_path`] and the CLI's outputs write through it.
 ///
 /// [`WriterBuilder::from_path`]: crate::WriterBuilder::from_path
 ///
@@ -37,7 +50,10 @@ use std::path::{Path, PathBuf};
 pub struct AtomicFile {
     /// The temporary file until committed, then the file under its name.
     state: State,
+    /// The path as given.
     path: PathBuf,
+    /// The file replaced on commit: `path`, or where its link leads.
+    target: PathBuf,
 }
 
 #[derive(Debug)]
@@ -48,68 +64,119 @@ enum State {
     Committed(File),
 }
 
+/// Where the bytes for a path go.
+enum Destination {
+    /// Through a temporary file renamed onto this path.
+    Replace(PathBuf),
+    /// Straight into the path, opened as `File::create` would.
+    Direct,
+}
+
+/// Decides how `path` is written (see [`AtomicFile`]), following its links
+/// one at a time so that a link into `/dev` or `/proc` anywhere on the way is
+/// seen (`/dev/stdout` leads to `/proc/self/fd/1`, which leads to whatever
+/// the shell opened).
+fn destination(path: &Path) -> Destination {
+    let special = |p: &Path| cfg!(unix) && (p.starts_with("/dev") || p.starts_with("/proc"));
+    let mut p = path.to_path_buf();
+    // As many links as Linux follows (`ELOOP` past 40).
+    for _ in 0..40 {
+        if special(&p) || std::fs::canonicalize(parent(&p)).is_ok_and(|d| special(&d)) {
+            return Destination::Direct;
+        }
+        match std::fs::symlink_metadata(&p) {
+            // Nothing there yet (or an unreadable directory, which fails at
+            // the temporary file with its own error); where a link leads to
+            // nothing, the link is written through.
+            Err(_) if p == path => return Destination::Replace(p),
+            Err(_) => return Destination::Direct,
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
+                // An absolute target replaces the whole path.
+                Ok(to) => p = parent(&p).join(to),
+                Err(_) => return Destination::Direct,
+            },
+            Ok(m) if m.is_file() => return Destination::Replace(p),
+            Ok(_) => return Destination::Direct,
+        }
+    }
+    Destination::Direct
+}
+
 impl AtomicFile {
-    /// Starts writing `path`: a hidden temporary file (`.decp-…`) in the same
-    /// directory (a rename across file systems would not be atomic).
+    /// Starts writing `path` (see [`AtomicFile`] for what is replaced and
+    /// what is written directly).
     ///
     /// # Errors
     ///
-    /// The I/O error of creating the temporary file (no such directory, no
-    /// permission).
+    /// The I/O error of creating the temporary file, or of opening a path
+    /// written directly (no such directory, no permission, a directory).
     pub fn create(path: impl AsRef<Path>) -> io::Result<AtomicFile> {
         let path = path.as_ref();
-        // A device or a FIFO (`/dev/stdout`, a pipe): renaming onto it would
-        // replace it with a file; it is written directly (a directory fails
-        // here, not after the whole document).
-        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-            let file = std::fs::OpenOptions::new().write(true).open(path)?;
-            return Ok(AtomicFile {
-                state: State::Committed(file),
-                path: path.to_path_buf(),
-            });
-        }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
+        let target = match destination(path) {
+            Destination::Replace(target) => target,
+            Destination::Direct => {
+                let file = File::create(path)?;
+                return Ok(AtomicFile {
+                    state: State::Committed(file),
+                    path: path.to_path_buf(),
+                    target: path.to_path_buf(),
+                });
+            }
         };
-        let tmp = tempfile::Builder::new().prefix(".decp-").tempfile_in(dir)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".decp-");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // What `File::create` asks for; the umask applies.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(parent(&target))?;
         Ok(AtomicFile {
             state: State::Pending(tmp),
             path: path.to_path_buf(),
+            target,
         })
     }
 
-    /// The path the file takes when committed.
+    /// The path the file takes when committed, as given to
+    /// [`AtomicFile::create`].
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Gives the file its permissions, puts it on disk and renames it to its
-    /// path, replacing any file there. Once committed, a second call does
-    /// nothing.
+    /// Gives the file the permissions of the one it replaces, puts it on disk
+    /// and renames it to its path, replacing any file there. Once committed, a
+    /// second call does nothing.
     ///
     /// # Errors
     ///
     /// The I/O error of any step (a full disk is often only reported by the
-    /// `fsync`); the file under the name is then the one before, if any.
+    /// `fsync`); the file under the name is then the one before, if any, and
+    /// the temporary file is still pending: a later `commit` may be tried, or
+    /// dropping the `AtomicFile` removes it.
     pub fn commit(&mut self) -> io::Result<()> {
-        let State::Pending(tmp) = &self.state else {
-            return Ok(());
+        let tmp = match &self.state {
+            State::Pending(tmp) => tmp,
+            State::Committed(_) => return Ok(()),
+            State::Moving => return Err(moving()),
         };
-        let perms = std::fs::metadata(&self.path)
-            .map(|m| m.permissions())
-            .ok()
-            .or_else(new_file_permissions);
-        if let Some(perms) = perms {
-            tmp.as_file().set_permissions(perms)?;
+        if let Ok(m) = std::fs::metadata(&self.target) {
+            tmp.as_file().set_permissions(m.permissions())?;
         }
         tmp.as_file().sync_all()?;
         let State::Pending(tmp) = std::mem::replace(&mut self.state, State::Moving) else {
             unreachable!("checked above")
         };
-        match tmp.persist(&self.path) {
+        match tmp.persist(&self.target) {
             Ok(file) => {
                 self.state = State::Committed(file);
+                // The rename itself on disk; it has happened either way, so a
+                // failure here is not the commit's.
+                #[cfg(unix)]
+                if let Ok(dir) = File::open(parent(&self.target)) {
+                    let _ = dir.sync_all();
+                }
                 Ok(())
             }
             Err(e) => {
@@ -123,8 +190,20 @@ impl AtomicFile {
         match &mut self.state {
             State::Pending(t) => Ok(t.as_file_mut()),
             State::Committed(f) => Ok(f),
-            State::Moving => Err(io::Error::other("the file is being renamed")),
+            State::Moving => Err(moving()),
         }
+    }
+}
+
+fn moving() -> io::Error {
+    io::Error::other("the file is being renamed")
+}
+
+/// The directory of `path` (`.` for a bare file name).
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
@@ -139,21 +218,6 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.file()?.flush()
-    }
-}
-
-/// The permissions a new file gets: read and write for its owner, read for the
-/// others (`0644`, what the usual umask 022 gives); elsewhere than Unix, the
-/// temporary file's own.
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        Some(std::fs::Permissions::from_mode(0o644))
-    }
-    #[cfg(not(unix))]
-    {
-        None
     }
 }
 
@@ -216,11 +280,16 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o640);
+            // A new file: what `File::create` gives under this umask.
             let new = d.join("new.json");
             let mut f = AtomicFile::create(&new).unwrap();
             f.commit().unwrap();
             let mode = std::fs::metadata(&new).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o644);
+            let plain = d.join("plain");
+            File::create(&plain).unwrap();
+            let want = std::fs::metadata(&plain).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, want & 0o777);
+            std::fs::remove_file(&plain).unwrap();
         }
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -234,6 +303,71 @@ mod tests {
         drop(f);
         let m = std::fs::metadata("/dev/null").unwrap();
         assert!(!m.is_file(), "/dev/null is still a device");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_stays_a_link_and_the_file_it_leads_to_is_replaced() {
+        let d = dir("link");
+        std::fs::create_dir(d.join("real")).unwrap();
+        let real = d.join("real/a.json");
+        std::fs::write(&real, b"before").unwrap();
+        let link = d.join("a.json");
+        std::os::unix::fs::symlink("real/a.json", &link).unwrap();
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.write_all(b"after").unwrap();
+        assert_eq!(
+            names(&d.join("real")).len(),
+            2,
+            "the temporary file is beside the target"
+        );
+        f.commit().unwrap();
+        drop(f);
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"after");
+        assert_eq!(names(&d), ["a.json", "real"]);
+        assert_eq!(names(&d.join("real")), ["a.json"]);
+
+        // A dangling link is written through, as `File::create` would.
+        let dangling = d.join("b.json");
+        std::os::unix::fs::symlink("real/b.json", &dangling).unwrap();
+        let mut f = AtomicFile::create(&dangling).unwrap();
+        f.write_all(b"b").unwrap();
+        f.commit().unwrap();
+        drop(f);
+        assert!(
+            std::fs::symlink_metadata(&dangling)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(d.join("real/b.json")).unwrap(), b"b");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_under_dev_and_links_into_proc_are_written_directly() {
+        assert!(matches!(
+            destination(Path::new("/dev/stdout")),
+            Destination::Direct
+        ));
+        assert!(matches!(
+            destination(Path::new("/proc/self/fd/1")),
+            Destination::Direct
+        ));
+        let d = dir("proc");
+        let link = d.join("out");
+        std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+        assert!(matches!(destination(&link), Destination::Direct));
+        assert!(matches!(destination(&d), Destination::Direct));
+        assert!(AtomicFile::create(&d).is_err(), "a directory");
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

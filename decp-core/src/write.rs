@@ -74,12 +74,15 @@ impl WriterBuilder {
     /// Writes the file `path`, whole or not at all: the records go to a
     /// temporary file beside it ([`AtomicFile`]), which [`Writer::finish`]
     /// closes, puts on disk and renames to `path`. Until then, and if the
-    /// writer is dropped without `finish`, `path` (or the file there before)
-    /// is untouched.
+    /// writer is dropped without `finish` or `finish` fails, `path` (or the
+    /// file there before) is untouched — unless `path` is one that
+    /// [`AtomicFile`] writes directly (a device, a FIFO, `/dev/stdout`), which
+    /// receives the bytes as they are written.
     ///
     /// # Errors
     ///
-    /// The I/O error of creating the temporary file.
+    /// The I/O error of creating the temporary file (or of opening a path
+    /// written directly).
     ///
     /// ```
     /// use decp_core::{Format, WriterBuilder, set, Record, model::Marche};
@@ -171,9 +174,11 @@ fn temp_file() -> io::Result<File> {
 /// the other kind wait (in memory, then in a temporary file) until [`finish`].
 ///
 /// Call [`Writer::finish`] to close the document. A writer dropped without it
-/// leaves the document unclosed, so that a reader reports it truncated rather
-/// than take what was written for the whole (the file of
-/// [`WriterBuilder::from_path`] is then not created at all).
+/// does not close it: a JSON or XML document stays unclosed, which a reader
+/// reports as truncated rather than take what was written for the whole (an
+/// NDJSON stream has no envelope: its complete lines read as they are). The
+/// file of [`WriterBuilder::from_path`] is then not created, or left as it
+/// was, except for a path written directly (see [`AtomicFile`]).
 ///
 /// [`finish`]: Writer::finish
 ///
@@ -378,7 +383,10 @@ impl<W: Write> Writer<W> {
     /// # Errors
     ///
     /// The I/O error of writing the end of the document, of the records of the
-    /// second kind kept until then, or of putting the file in place.
+    /// second kind kept until then, or of putting the file in place. The
+    /// writer is consumed either way: after an error, the file of
+    /// [`WriterBuilder::from_path`] is not created (or left as it was) and its
+    /// temporary file is removed; to try again, write the records again.
     pub fn finish(mut self) -> Result<W> {
         self.close()?;
         let mut w = self.w.take().expect("writer present");

@@ -266,6 +266,7 @@ fn read_everything(bytes: &[u8]) {
                     let _ = write(std::slice::from_ref(&d.record), Format::Json, false);
                     let mut w = decp_core::Writer::from_writer(Vec::new(), Format::Xml);
                     let _ = w.write_record(&d.record);
+                    let _ = w.finish();
                 }
             }
         }

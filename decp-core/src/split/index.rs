@@ -4,11 +4,14 @@
 //! The splitter's general walk ([`super::JsonSplitter`]) looks at the bytes one
 //! token at a time, which is what a reader thread cannot afford when several
 //! workers wait for records. This module finds the end of an object the way
-//! structural indexers do (simdjson's stage 1, in safe code): each block of 64
-//! bytes becomes bit masks (quotes, backslashes, braces) from 16-byte
-//! vector compares (`wide`), escaped characters and string interiors become masks
-//! by carries and a prefix XOR, and the depth moves at each brace outside strings
-//! (a few per block). The result is the general walk's on every input (tested against
+//! structural indexers do (simdjson's stage 1): each block of 64 bytes becomes
+//! bit masks (quotes, backslashes, braces), escaped characters and string
+//! interiors become masks by carries and a prefix XOR, and the depth moves at
+//! each brace outside strings (a few per block). The masks come from 32-byte
+//! AVX2 compares and the prefix XOR from a carry-less multiply (PCLMULQDQ)
+//! where the CPU has them, detected at run time (the only `unsafe` here: the
+//! intrinsics and their loads); elsewhere from portable 16-byte compares
+//! (`wide`) and shifts, which give the same masks (tested against each other). The result is the general walk's on every input (tested against
 //! it, and fuzzed by the `json_reader` target): the same end, the same refusal of
 //! an object too deep or too long (left to the general walk, which reports it).
 
