@@ -14,10 +14,20 @@ use clap::{Arg, Command};
 use decp_core::Lang;
 
 /// The language the command line asks for: the last `--lang` value; without
-/// one, `DECP_LANG`'s; French when neither is `en` (another value is refused by
-/// the parser).
+/// one, `DECP_LANG`'s; French when neither says. A value other than `fr` or
+/// `en` changes nothing here (the parser refuses it, in the language asked
+/// before it).
 pub fn lang_of(args: &[OsString]) -> Lang {
-    let mut lang = env_lang().ok().flatten().unwrap_or(Lang::Fr);
+    lang_arg(args)
+        .1
+        .or_else(|| env_lang().ok().flatten())
+        .unwrap_or(Lang::Fr)
+}
+
+/// Whether the command line has a `--lang` (before any `--`), and the last
+/// valid value it gives.
+pub fn lang_arg(args: &[OsString]) -> (bool, Option<Lang>) {
+    let (mut given, mut lang) = (false, None);
     let mut next_is_lang = false;
     for a in args.iter().skip(1) {
         let a = a.to_string_lossy();
@@ -30,11 +40,16 @@ pub fn lang_of(args: &[OsString]) -> Lang {
             a.strip_prefix("--lang=")
         };
         if let Some(v) = value {
-            lang = if v == "en" { Lang::En } else { Lang::Fr };
+            given = true;
+            match v {
+                "en" => lang = Some(Lang::En),
+                "fr" => lang = Some(Lang::Fr),
+                _ => {}
+            }
         }
         next_is_lang = a == "--lang";
     }
-    lang
+    (given || next_is_lang, lang)
 }
 
 /// The language the environment variable `DECP_LANG` asks for (`fr` or `en`):
@@ -621,19 +636,30 @@ mod tests {
     }
 
     #[test]
-    fn the_language_is_the_last_lang_before_a_double_dash() {
+    fn the_language_is_the_last_valid_lang_before_a_double_dash() {
         let l = |args: &[&str]| {
             let args: Vec<OsString> = std::iter::once("decp")
                 .chain(args.iter().copied())
                 .map(OsString::from)
                 .collect();
-            lang_of(&args)
+            lang_arg(&args)
         };
-        assert_eq!(l(&[]), Lang::Fr);
-        assert_eq!(l(&["validate", "--lang", "en", "x"]), Lang::En);
-        assert_eq!(l(&["validate", "--lang=en"]), Lang::En);
-        assert_eq!(l(&["validate", "--lang", "en", "--lang", "fr"]), Lang::Fr);
-        assert_eq!(l(&["validate", "--", "--lang", "en"]), Lang::Fr);
-        assert_eq!(l(&["validate", "--lang"]), Lang::Fr);
+        assert_eq!(l(&[]), (false, None));
+        assert_eq!(
+            l(&["validate", "--lang", "en", "x"]),
+            (true, Some(Lang::En))
+        );
+        assert_eq!(l(&["validate", "--lang=en"]), (true, Some(Lang::En)));
+        assert_eq!(
+            l(&["validate", "--lang", "en", "--lang", "fr"]),
+            (true, Some(Lang::Fr))
+        );
+        assert_eq!(l(&["validate", "--", "--lang", "en"]), (false, None));
+        assert_eq!(l(&["validate", "--lang"]), (true, None));
+        // An invalid value is the parser's to refuse; it changes nothing here.
+        assert_eq!(
+            l(&["validate", "--lang", "en", "--lang=de"]),
+            (true, Some(Lang::En))
+        );
     }
 }

@@ -94,7 +94,7 @@ enum LangArg {
 }
 
 /// `--lang`'s default: `DECP_LANG`'s value, French when it is unset or empty
-/// (`main` refuses any other value before parsing).
+/// (`main` refuses any other value before parsing when no `--lang` is given).
 fn default_lang() -> LangArg {
     match help::env_lang() {
         Ok(Some(Lang::En)) => LangArg::En,
@@ -493,7 +493,11 @@ fn bound_malloc_arenas() {}
 fn main() -> ExitCode {
     bound_malloc_arenas();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if let Err(e) = help::env_lang() {
+    // `DECP_LANG` is only a default: refused when invalid if it is the one
+    // that would choose.
+    if !help::lang_arg(&args).0
+        && let Err(e) = help::env_lang()
+    {
         eprintln!("decp: {e}");
         return ExitCode::from(2);
     }

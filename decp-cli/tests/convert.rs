@@ -4,7 +4,10 @@ use assert_cmd::Command;
 use std::path::PathBuf;
 
 fn decp() -> Command {
-    Command::cargo_bin("decp").unwrap()
+    let mut c = Command::cargo_bin("decp").unwrap();
+    // The messages' language is the tests' to choose, not the environment's.
+    c.env_remove("DECP_LANG");
+    c
 }
 
 fn sample(name: &str) -> PathBuf {

@@ -5,7 +5,10 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 fn decp() -> Command {
-    Command::cargo_bin("decp").unwrap()
+    let mut c = Command::cargo_bin("decp").unwrap();
+    // The messages' language is the tests' to choose, not the environment's.
+    c.env_remove("DECP_LANG");
+    c
 }
 
 fn marche(id: &str, buyer: &str, montant: &str, published: &str) -> String {

@@ -19,6 +19,8 @@ fn root() -> PathBuf {
 
 fn decp() -> Command {
     let mut c = Command::cargo_bin("decp").unwrap();
+    // The messages' language is the tests' to choose, not the environment's.
+    c.env_remove("DECP_LANG");
     c.current_dir(root());
     c
 }

@@ -10,6 +10,7 @@ use std::process::Command;
 
 fn decp(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_decp"))
+        .env_remove("DECP_LANG")
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()

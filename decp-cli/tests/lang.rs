@@ -113,6 +113,7 @@ fn outputs(dir: &std::path::Path, files: &[String], lang: &str) -> Vec<(String, 
     let mut runs = Vec::new();
     let mut run = |label: String, args: Vec<String>| {
         let o = Command::new(env!("CARGO_BIN_EXE_decp"))
+            .env_remove("DECP_LANG")
             .current_dir(dir)
             .args(&args)
             .output()
@@ -398,5 +399,13 @@ fn decp_lang_chooses_the_language_unless_lang_does() {
     let (code, text) = run(Some("de"), &[]);
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("DECP_LANG"), "{text}");
+    // Only a default: an explicit `--lang` makes it irrelevant.
+    let (code, text) = run(Some("de"), &["--lang", "en"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains(english), "{text}");
+    // An invalid `--lang` is refused in the language chosen before it.
+    let (code, text) = run(Some("en"), &["--lang", "de"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(!text.contains("valeur"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,6 +11,8 @@ fn root() -> std::path::PathBuf {
 /// `decp` run from the repository root, so that paths in reports are stable.
 fn decp() -> Command {
     let mut c = Command::cargo_bin("decp").unwrap();
+    // The messages' language is the tests' to choose, not the environment's.
+    c.env_remove("DECP_LANG");
     c.current_dir(root());
     c
 }
@@ -450,6 +452,7 @@ fn closed_pipes_and_full_disks() {
         vec!["convert", "--to", "xml", p.to_str().unwrap()],
     ] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_decp"))
+            .env_remove("DECP_LANG")
             .args(&args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -482,6 +485,7 @@ fn closed_pipes_and_full_disks() {
                 .open("/dev/full")
                 .unwrap();
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_decp"))
+                .env_remove("DECP_LANG")
                 .current_dir(root())
                 .args(&args)
                 .stdout(full)
