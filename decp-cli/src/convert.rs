@@ -61,7 +61,8 @@ pub struct OcdsOptions {
 /// Where a conversion writes: standard output, or an [`AtomicFile`] (a
 /// temporary file beside the target, renamed to it only once the conversion has
 /// succeeded, so that a failed conversion never leaves a half-written or
-/// truncated file; a device or a FIFO, such as `/dev/null`, written directly).
+/// truncated file; a link's target replaced beside itself; a device, a FIFO
+/// or `/dev/stdout` written directly: see [`AtomicFile`]).
 pub enum Output {
     /// `-`.
     Stdout(BufWriter<io::StdoutLock<'static>>),

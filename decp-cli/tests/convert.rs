@@ -334,3 +334,42 @@ fn device_outputs_and_quiet_findings() {
         .unwrap();
     assert!(out.stderr.is_empty());
 }
+
+/// `-o /dev/stdout` writes to the descriptor the shell opened: a file opened
+/// for appending keeps what it held (opening `/proc/self/fd/1` anew would
+/// start it over), and nothing is left beside it.
+#[cfg(unix)]
+#[test]
+fn dev_stdout_appends_where_the_shell_opened_it() {
+    let dir = std::env::temp_dir().join(format!("decp-stdout-append-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("log.xml");
+    std::fs::write(&log, "header\n").unwrap();
+    for target in ["/dev/stdout", "/proc/self/fd/1"] {
+        let file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_decp"))
+            .env_remove("DECP_LANG")
+            .args(["convert", "--to", "xml", "-o", target])
+            .arg(sample("json/marches_avec_modifications.json"))
+            .stdout(file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{target}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("header\n<?xml"), "{text:.60}");
+    assert_eq!(
+        text.matches("</marches>").count(),
+        2,
+        "both documents, one after the other"
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(names.len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -406,6 +406,7 @@ fn decp_lang_chooses_the_language_unless_lang_does() {
     // An invalid `--lang` is refused in the language chosen before it.
     let (code, text) = run(Some("en"), &["--lang", "de"]);
     assert_eq!(code, Some(2), "{text}");
-    assert!(!text.contains("valeur"), "{text}");
+    assert!(text.contains("invalid value 'de'"), "{text}");
+    assert!(!text.contains("DECP_LANG"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

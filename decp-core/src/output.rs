@@ -14,18 +14,22 @@ use std::path::{Path, PathBuf};
 ///
 /// - A regular file, or a path where nothing is yet: written to a hidden
 ///   temporary file (`.decp-…`) in the same directory, which needs to be
-///   writable. The committed file gets the permissions of the file it
-///   replaces, or, for a new file, those `File::create` would give (`0666`
-///   less the umask on Unix). Being a new file, it does not keep the replaced
-///   file's owner, extended attributes or hard links, and a read-only file is
-///   replaced like any other (as `mv` would). It is on disk (`fsync`) before
+///   writable. The temporary file, and so the committed one, has the
+///   permissions of the file it replaces, or, for a new file, those
+///   `File::create` would give (`0666` less the umask on Unix). Being a new
+///   file, it does not keep the replaced file's owner, extended attributes or
+///   hard links, and on Unix a read-only file is replaced like any other (as
+///   `mv` would; elsewhere the rename fails). It is on disk (`fsync`) before
 ///   it is renamed, and the directory is synced after (on Unix, best effort).
-/// - A symbolic link to a regular file: the file it leads to is replaced,
-///   beside itself; the link stays a link.
-/// - Anything else — a device, a FIFO, a path under `/dev` or `/proc` (such
-///   as `/dev/stdout`, which may lead to a file the shell opened), a dangling
-///   link: written directly, as `File::create` would; there is nothing to
-///   rename onto. A directory is an error here, not after the whole document.
+/// - A symbolic link: the file it leads to is made or replaced, beside
+///   itself; the link stays a link.
+/// - Anything else is written directly; there is nothing to rename onto. The
+///   process's standard output or error under one of their names
+///   (`/dev/stdout`, `/dev/fd/2`, `/proc/self/fd/1`) is the open descriptor
+///   itself, so that what the shell opened (`>> log`) keeps its place; another
+///   path through `/proc`, a device or a FIFO is opened as it is. A directory
+///   (or a path ending with `/`) is an error here, not after the whole
+///   document.
 ///
 /// A process killed outright (`SIGKILL`, power loss) can leave a `.decp-…`
 /// temporary file behind, never a partial file under the name.
@@ -68,38 +72,80 @@ enum State {
 enum Destination {
     /// Through a temporary file renamed onto this path.
     Replace(PathBuf),
-    /// Straight into the path, opened as `File::create` would.
-    Direct,
+    /// Straight into the path, which leads to this one (see [`open_direct`]).
+    Direct(PathBuf),
 }
 
 /// Decides how `path` is written (see [`AtomicFile`]), following its links
-/// one at a time so that a link into `/dev` or `/proc` anywhere on the way is
-/// seen (`/dev/stdout` leads to `/proc/self/fd/1`, which leads to whatever
-/// the shell opened).
+/// one at a time so that a link into `/proc` anywhere on the way is seen
+/// (`/dev/stdout` leads to `/proc/self/fd/1`, which leads to whatever the
+/// shell opened).
 fn destination(path: &Path) -> Destination {
-    let special = |p: &Path| cfg!(unix) && (p.starts_with("/dev") || p.starts_with("/proc"));
+    let special = |p: &Path| cfg!(unix) && p.starts_with("/proc");
+    // `out/`: a directory, whatever is there; it fails at once.
+    if path
+        .as_os_str()
+        .to_string_lossy()
+        .ends_with(std::path::is_separator)
+    {
+        return Destination::Direct(path.to_path_buf());
+    }
     let mut p = path.to_path_buf();
     // As many links as Linux follows (`ELOOP` past 40).
     for _ in 0..40 {
         if special(&p) || std::fs::canonicalize(parent(&p)).is_ok_and(|d| special(&d)) {
-            return Destination::Direct;
+            return Destination::Direct(p);
         }
         match std::fs::symlink_metadata(&p) {
-            // Nothing there yet (or an unreadable directory, which fails at
-            // the temporary file with its own error); where a link leads to
-            // nothing, the link is written through.
-            Err(_) if p == path => return Destination::Replace(p),
-            Err(_) => return Destination::Direct,
+            // Nothing there yet, or a link that leads to nothing yet: the
+            // file is made there (an unreadable or missing directory fails at
+            // the temporary file with its own error).
+            Err(_) => return Destination::Replace(p),
             Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(&p) {
                 // An absolute target replaces the whole path.
                 Ok(to) => p = parent(&p).join(to),
-                Err(_) => return Destination::Direct,
+                Err(_) => return Destination::Direct(p),
             },
             Ok(m) if m.is_file() => return Destination::Replace(p),
-            Ok(_) => return Destination::Direct,
+            Ok(_) => return Destination::Direct(p),
         }
     }
-    Destination::Direct
+    Destination::Direct(p)
+}
+
+/// Opens `path`, which leads to `resolved`, to be written directly: the
+/// process's own standard output or error when it is one of their names
+/// (`/dev/stdout`, `/proc/self/fd/1`…: the open descriptor is duplicated, so
+/// that a shell's `>>` or a file written before keeps its place); else as it
+/// is, created if missing, and emptied first if it is a regular file.
+fn open_direct(path: &Path, resolved: &Path) -> io::Result<File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let own = format!("/proc/{}/fd", std::process::id());
+        let fd = ["/proc/self/fd", "/proc/thread-self/fd", &own]
+            .iter()
+            .find_map(|dir| resolved.strip_prefix(dir).ok());
+        let stream = match fd.and_then(|n| n.to_str()) {
+            Some("1") => Some(io::stdout().as_fd().try_clone_to_owned()?),
+            Some("2") => Some(io::stderr().as_fd().try_clone_to_owned()?),
+            _ => None,
+        };
+        if let Some(fd) = stream {
+            return Ok(File::from(fd));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = resolved;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    if file.metadata()?.is_file() {
+        file.set_len(0)?;
+    }
+    Ok(file)
 }
 
 impl AtomicFile {
@@ -114,12 +160,11 @@ impl AtomicFile {
         let path = path.as_ref();
         let target = match destination(path) {
             Destination::Replace(target) => target,
-            Destination::Direct => {
-                let file = File::create(path)?;
+            Destination::Direct(resolved) => {
                 return Ok(AtomicFile {
-                    state: State::Committed(file),
+                    state: State::Committed(open_direct(path, &resolved)?),
                     path: path.to_path_buf(),
-                    target: path.to_path_buf(),
+                    target: resolved,
                 });
             }
         };
@@ -128,8 +173,11 @@ impl AtomicFile {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            // What `File::create` asks for; the umask applies.
-            builder.permissions(std::fs::Permissions::from_mode(0o666));
+            // The replaced file's own permissions from the start (readable by
+            // no one it was not readable by), else what `File::create` asks
+            // for; the umask applies either way.
+            let mode = std::fs::metadata(&target).map_or(0o666, |m| m.permissions().mode() & 0o777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
         }
         let tmp = builder.tempfile_in(parent(&target))?;
         Ok(AtomicFile {
@@ -333,11 +381,13 @@ mod tests {
         assert_eq!(names(&d), ["a.json", "real"]);
         assert_eq!(names(&d.join("real")), ["a.json"]);
 
-        // A dangling link is written through, as `File::create` would.
+        // A link that leads to nothing yet: the file is made where it leads,
+        // through a temporary file there too.
         let dangling = d.join("b.json");
         std::os::unix::fs::symlink("real/b.json", &dangling).unwrap();
         let mut f = AtomicFile::create(&dangling).unwrap();
         f.write_all(b"b").unwrap();
+        assert!(!d.join("real/b.json").exists(), "not before the commit");
         f.commit().unwrap();
         drop(f);
         assert!(
@@ -353,19 +403,22 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn paths_under_dev_and_links_into_proc_are_written_directly() {
+        for p in ["/dev/stdout", "/proc/self/fd/1", "/dev/null", "a/"] {
+            assert!(
+                matches!(destination(Path::new(p)), Destination::Direct(_)),
+                "{p}"
+            );
+        }
+        // A regular file under /dev (tmpfs) is a file like any other.
         assert!(matches!(
-            destination(Path::new("/dev/stdout")),
-            Destination::Direct
-        ));
-        assert!(matches!(
-            destination(Path::new("/proc/self/fd/1")),
-            Destination::Direct
+            destination(Path::new("/dev/shm/decp-none.json")),
+            Destination::Replace(_)
         ));
         let d = dir("proc");
         let link = d.join("out");
         std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
-        assert!(matches!(destination(&link), Destination::Direct));
-        assert!(matches!(destination(&d), Destination::Direct));
+        assert!(matches!(destination(&link), Destination::Direct(_)));
+        assert!(matches!(destination(&d), Destination::Direct(_)));
         assert!(AtomicFile::create(&d).is_err(), "a directory");
         std::fs::remove_dir_all(&d).unwrap();
     }

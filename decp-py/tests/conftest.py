@@ -11,6 +11,10 @@ from typing import Any
 
 import pytest
 
+# The CLI's language is the tests' to choose (`--lang`), not the environment's:
+# the library speaks French unless asked, and so must the CLI it is compared with.
+os.environ.pop("DECP_LANG", None)
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OFFICIAL = ROOT / "tests" / "data" / "official"
 CASES = ROOT / "tests" / "data" / "cases"
