@@ -137,12 +137,17 @@ pub fn run(inputs: &[Input], o: &Options) -> Result<u8, String> {
         Err(e) if broken_pipe(&e) => return Ok(141),
         Err(e) => return Err(format!("{}: {}", o.output.display(), e.text(o.lang))),
     };
-    out.commit(o.lang)?;
-    if let Some((path, mut r)) = report_out.take() {
+    // The report is written out before the output takes its name: a report
+    // that cannot be written (a full disk) leaves no output either.
+    if let Some((path, r)) = &mut report_out {
         dedup
-            .write_report(&mut r)
+            .write_report(&mut *r)
             .and_then(|()| r.write_all(b"\n"))
+            .and_then(|()| r.flush())
             .map_err(|e| format!("{}: {}", path.display(), io_text(e, o.lang)))?;
+    }
+    out.commit(o.lang)?;
+    if let Some((_, r)) = report_out.take() {
         r.commit(o.lang)?;
     }
     if !o.quiet {

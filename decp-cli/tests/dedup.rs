@@ -136,6 +136,37 @@ fn a_report_that_cannot_be_written_is_refused_before_the_work() {
     );
 }
 
+/// A report that fails while it is written (a full disk: `/dev/full`) leaves
+/// no output either: the output takes its name only after the report is out.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_fails_while_written_leaves_no_output() {
+    let dir = tmp("report-full");
+    let (a, b) = sources(&dir);
+    let out = dir.join("out.json");
+    let o = decp()
+        .args(["dedup", "-q", "-o"])
+        .arg(&out)
+        .args(["--report", "/dev/full"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/dev/full"));
+    assert!(!out.exists(), "no output without its report");
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".decp-")), "{names:?}");
+}
+
 #[test]
 fn dedup_refuses_stdin_and_its_input_as_output() {
     let dir = tmp("refuse");
