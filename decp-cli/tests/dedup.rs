@@ -115,20 +115,30 @@ fn dedup_writes_one_document_a_report_and_the_same_for_any_input_order() {
     );
 }
 
-#[test]
-fn a_report_that_cannot_be_written_is_refused_before_the_work() {
-    let dir = tmp("report");
+/// `decp dedup -q -o DIR/out.json --report REPORT` on the two sources, in a
+/// directory of its own: the run, the directory and the output's path.
+fn dedup_reporting_to(
+    name: &str,
+    report: impl FnOnce(&Path) -> PathBuf,
+) -> (std::process::Output, PathBuf, PathBuf) {
+    let dir = tmp(name);
     let (a, b) = sources(&dir);
     let out = dir.join("out.json");
     let o = decp()
         .args(["dedup", "-q", "-o"])
         .arg(&out)
         .arg("--report")
-        .arg(dir.join("missing/dir/r.json"))
+        .arg(report(&dir))
         .arg(&a)
         .arg(&b)
         .output()
         .unwrap();
+    (o, dir, out)
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_refused_before_the_work() {
+    let (o, _, out) = dedup_reporting_to("report", |dir| dir.join("missing/dir/r.json"));
     assert_eq!(o.status.code(), Some(2));
     assert!(
         !out.exists(),
@@ -141,17 +151,7 @@ fn a_report_that_cannot_be_written_is_refused_before_the_work() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_report_that_fails_while_written_leaves_no_output() {
-    let dir = tmp("report-full");
-    let (a, b) = sources(&dir);
-    let out = dir.join("out.json");
-    let o = decp()
-        .args(["dedup", "-q", "-o"])
-        .arg(&out)
-        .args(["--report", "/dev/full"])
-        .arg(&a)
-        .arg(&b)
-        .output()
-        .unwrap();
+    let (o, dir, out) = dedup_reporting_to("report-full", |_| PathBuf::from("/dev/full"));
     assert_eq!(
         o.status.code(),
         Some(2),

@@ -356,6 +356,10 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_link_stays_a_link_and_the_file_it_leads_to_is_replaced() {
+        let is_link = |p: &Path| {
+            let m = std::fs::symlink_metadata(p).unwrap();
+            m.file_type().is_symlink()
+        };
         let d = dir("link");
         std::fs::create_dir(d.join("real")).unwrap();
         let real = d.join("real/a.json");
@@ -371,12 +375,7 @@ mod tests {
         );
         f.commit().unwrap();
         drop(f);
-        assert!(
-            std::fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(is_link(&link));
         assert_eq!(std::fs::read(&real).unwrap(), b"after");
         assert_eq!(names(&d), ["a.json", "real"]);
         assert_eq!(names(&d.join("real")), ["a.json"]);
@@ -390,19 +389,14 @@ mod tests {
         assert!(!d.join("real/b.json").exists(), "not before the commit");
         f.commit().unwrap();
         drop(f);
-        assert!(
-            std::fs::symlink_metadata(&dangling)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(is_link(&dangling));
         assert_eq!(std::fs::read(d.join("real/b.json")).unwrap(), b"b");
         std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[cfg(unix)]
     #[test]
-    fn paths_under_dev_and_links_into_proc_are_written_directly() {
+    fn standard_streams_devices_and_links_into_proc_are_written_directly() {
         for p in ["/dev/stdout", "/proc/self/fd/1", "/dev/null", "a/"] {
             assert!(
                 matches!(destination(Path::new(p)), Destination::Direct(_)),

@@ -11,9 +11,10 @@
 //! AVX2 compares and the prefix XOR from a carry-less multiply (PCLMULQDQ)
 //! where the CPU has them, detected at run time (the only `unsafe` here: the
 //! intrinsics and their loads); elsewhere from portable 16-byte compares
-//! (`wide`) and shifts, which give the same masks (tested against each other). The result is the general walk's on every input (tested against
-//! it, and fuzzed by the `json_reader` target): the same end, the same refusal of
-//! an object too deep or too long (left to the general walk, which reports it).
+//! (`wide`) and shifts, which give the same masks (tested against each other).
+//! The result is the general walk's on every input (tested against it, and
+//! fuzzed by the `json_reader` target): the same end, the same refusal of an
+//! object too deep or too long (left to the general walk, which reports it).
 
 use wide::u8x16;
 
