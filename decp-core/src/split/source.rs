@@ -57,10 +57,11 @@ pub(crate) struct Source<R> {
     raw: Vec<u8>,
     /// Bumped whenever the buffer's bytes change (a refill, a transcoding).
     generation: u64,
-    /// The UTF-8 prefix of the buffer from `text_at`, copied out once per refill so
-    /// that records can be parsed in place ([`Source::text`]).
-    text: String,
+    /// `buf[text_at..text_end]` is valid UTF-8 (checked once per refill, so that
+    /// records can be parsed in place: [`Source::text`]) while `text_generation`
+    /// is `generation`.
     text_at: usize,
+    text_end: usize,
     text_generation: u64,
     /// A read error met by [`Source::refill_keeping`], returned by the next
     /// [`Source::fill`] (where the reader would have met it).
@@ -80,34 +81,43 @@ impl<R: Read> Source<R> {
             transcode: None,
             raw: Vec::new(),
             generation: 0,
-            text: String::new(),
             text_at: 0,
+            text_end: 0,
             text_generation: u64::MAX,
             pending: None,
         }
     }
 
     /// The buffered input from the next unread byte, as far as it is valid UTF-8
-    /// (possibly empty; never beyond the buffer). Validated and copied once per
-    /// refill, so that reading many records in place costs one pass over the bytes.
+    /// (possibly empty; never beyond the buffer; empty when the next byte is
+    /// inside a character). Validated once per refill, so that reading many
+    /// records in place costs one pass over the bytes, and not copied.
     pub fn text(&mut self) -> &str {
         if self.text_generation != self.generation
             || self.start < self.text_at
-            || self.start - self.text_at >= self.text.len()
+            || self.start >= self.text_end
         {
-            let b = &self.buf[self.start..self.end];
-            let valid = match crate::lexical::utf8(b) {
-                Ok(t) => t,
-                Err(n) => crate::lexical::utf8(&b[..n]).unwrap_or_default(),
+            let valid = match crate::lexical::utf8(&self.buf[self.start..self.end]) {
+                Ok(t) => t.len(),
+                Err(n) => n,
             };
-            self.text.clear();
-            self.text.push_str(valid);
             self.text_at = self.start;
+            self.text_end = self.start + valid;
             self.text_generation = self.generation;
         }
-        self.text
-            .get(self.start - self.text_at..)
-            .unwrap_or_default()
+        let b = &self.buf[self.start..self.text_end];
+        // A continuation byte (10xxxxxx) starts no character.
+        if b.first().is_some_and(|&c| c & 0xC0 == 0x80) {
+            return "";
+        }
+        // SAFETY: `buf[text_at..text_end]` was checked to be UTF-8 since the
+        // buffer last changed (the generation is the same), and `b` is a part of
+        // it that starts at a character's first byte and ends where it ends: it
+        // is UTF-8 too.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::str::from_utf8_unchecked(b)
+        }
     }
 
     /// From now on, reads the input as `enc` (what is buffered is transcoded too).
@@ -345,5 +355,80 @@ impl<R: Read> Source<R> {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that gives its parts one `read` at a time.
+    struct Parts(Vec<Vec<u8>>);
+
+    impl Read for Parts {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Ok(0);
+            }
+            let part = &mut self.0[0];
+            let n = part.len().min(out.len());
+            out[..n].copy_from_slice(&part[..n]);
+            part.drain(..n);
+            if part.is_empty() {
+                self.0.remove(0);
+            }
+            Ok(n)
+        }
+    }
+
+    fn source(parts: &[&[u8]]) -> Source<Parts> {
+        Source::new(Parts(parts.iter().map(|p| p.to_vec()).collect()))
+    }
+
+    #[test]
+    fn the_text_is_the_valid_prefix_from_the_next_byte() {
+        let mut s = source(&["é{\"a\": \"à\"}\u{1F600}".as_bytes()]);
+        assert!(s.fill().unwrap());
+        assert_eq!(s.text(), "é{\"a\": \"à\"}\u{1F600}");
+        // From a character's first byte: the rest, without a new check.
+        s.consume(2, None);
+        assert_eq!(s.text(), "{\"a\": \"à\"}\u{1F600}");
+        // From inside a character (`à`'s second byte): nothing.
+        s.consume(8, None);
+        assert_eq!(s.text(), "");
+        s.consume(1, None);
+        assert_eq!(s.text(), "\"}\u{1F600}");
+    }
+
+    #[test]
+    fn the_text_stops_before_a_byte_that_is_not_utf8() {
+        let mut s = source(&[b"ab\xffcd"]);
+        assert!(s.fill().unwrap());
+        assert_eq!(s.text(), "ab");
+        s.consume(2, None);
+        assert_eq!(s.text(), "");
+        s.consume(1, None);
+        // Past the bad byte, the rest is checked anew.
+        assert_eq!(s.text(), "cd");
+    }
+
+    #[test]
+    fn the_text_follows_the_buffer_when_it_changes() {
+        // A character cut by the end of a read: not text until the rest comes.
+        let mut s = source(&[b"{\"x\": \"\xc3", b"\xa9\"}"]);
+        assert!(s.fill().unwrap());
+        assert_eq!(s.text(), "{\"x\": \"");
+        s.consume(3, None);
+        assert_eq!(s.text(), "\": \"");
+        // The unread bytes move to the buffer's start and the rest is read
+        // behind them: the text is the new bytes, checked again.
+        assert!(s.refill_keeping());
+        assert_eq!(s.text(), "\": \"é\"}");
+        // Transcoded from windows-1252 from now on: the buffered bytes too.
+        let mut s = source(&[b"caf\xe9 \xe0"]);
+        assert!(s.fill().unwrap());
+        assert_eq!(s.text(), "caf");
+        s.set_transcode(SingleByte::WINDOWS_1252);
+        assert_eq!(s.text(), "café à");
     }
 }
