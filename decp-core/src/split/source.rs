@@ -55,7 +55,8 @@ pub(crate) struct Source<R> {
     /// count UTF-8 bytes; lines and columns are those of the input).
     transcode: Option<SingleByte>,
     raw: Vec<u8>,
-    /// Bumped whenever the buffer's bytes change (a refill, a transcoding).
+    /// Bumped whenever the buffer's bytes change (a refill, a transcoding):
+    /// [`Source::text`] serves the bytes it checked only while it is the same.
     generation: u64,
     /// `buf[text_at..text_end]` is valid UTF-8 (checked once per refill, so that
     /// records can be parsed in place: [`Source::text`]) while `text_generation`
@@ -158,7 +159,7 @@ impl<R: Read> Source<R> {
     /// Makes the buffer this source's own before it is written: when records
     /// still share it, the unread bytes go to the front of a spare buffer (one
     /// no record shares any more) or a new one, and the shared one is left to
-    /// them. Positions in the buffer may change: the text copy is stale.
+    /// them. Positions in the buffer may change: the checked text is stale.
     fn unshare(&mut self) {
         if Arc::get_mut(&mut self.buf).is_some() {
             return;
@@ -205,7 +206,7 @@ impl<R: Read> Source<R> {
         Arc::make_mut(&mut self.buf).copy_within(start..end, 0);
         self.start = 0;
         self.end = kept;
-        // The bytes moved: the text copy's offsets are stale.
+        // The bytes moved: the checked text's offsets are stale.
         self.generation += 1;
         loop {
             match self.read_more(kept) {
@@ -240,7 +241,7 @@ impl<R: Read> Source<R> {
                 Ok(0) => {
                     // Transcoding clears the buffer before a read: nothing is
                     // buffered any more, at the same offsets. The buffer changed:
-                    // its text copy (`text`) must not be served again.
+                    // its checked text (`text`) must not be served again.
                     self.eof = true;
                     self.start = 0;
                     self.end = 0;
