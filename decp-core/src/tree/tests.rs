@@ -2,7 +2,7 @@
 
 use bumpalo::Bump;
 
-use super::json::string_special;
+use super::json::{leading_spaces, string_special};
 use super::xml::{Open, at_name};
 use super::*;
 use crate::limits::Limits;
@@ -196,6 +196,29 @@ fn string_scan_finds_the_first_special_byte() {
         }
         for i in 0..=s.len() {
             assert_eq!(string_special(&s, i), plain(&s, i), "{s:?} from {i}");
+        }
+    }
+}
+
+/// The word-at-a-time indentation skip against a byte-by-byte one: runs of
+/// spaces of every length up to three words, ended by every kind of byte or by
+/// the end of the input, from every start.
+#[test]
+fn leading_spaces_matches_a_byte_by_byte_skip() {
+    let plain = |b: &[u8], mut i: usize| {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        i
+    };
+    for n in 0..26 {
+        for end in [&b""[..], b"\"", b"\n", b"\t", b"\0", b"\xff", b"}  "] {
+            let mut s = b"\n".to_vec();
+            s.extend(std::iter::repeat_n(b' ', n));
+            s.extend_from_slice(end);
+            for i in 0..=s.len() {
+                assert_eq!(leading_spaces(&s, i), plain(&s, i), "{s:?} from {i}");
+            }
         }
     }
 }
