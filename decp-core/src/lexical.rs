@@ -100,7 +100,87 @@ pub(crate) fn c1_control(c: char) -> bool {
 /// Whether `s` holds a character XML 1.0 forbids or a C1 control character (a
 /// byte-level sieve first: most texts have neither).
 pub(crate) fn has_control_characters(s: &str) -> bool {
-    s.bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xC2 || b == 0xEF)
-        && s.chars().any(|c| !xml_char(c) || c1_control(c))
+    suspect_bytes(s.as_bytes()) && s.chars().any(|c| !xml_char(c) || c1_control(c))
+}
+
+/// The sieve of [`has_control_characters`]: whether `b` has a byte that can
+/// begin such a character: a C0 control but tab, line feed and carriage return;
+/// 0xC2, the lead byte of the C1 controls; 0xEF, that of U+FFFE and U+FFFF.
+/// Eight bytes at a time (every text of every record goes through it): a word
+/// with none of these bytes, nor tab, line feed or carriage return, is passed
+/// whole; the rare other word is looked at byte by byte.
+fn suspect_bytes(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A high bit set in some byte if `x` has a zero byte, or one below 0x20
+    // (borrows flag only bytes above a flagged one: "some" is exact).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let suspect =
+        |c: &u8| (*c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || matches!(c, 0xC2 | 0xEF);
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * 0xC2))
+            | zero(x ^ (ONES * 0xEF));
+        if m != 0 && w.iter().any(suspect) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(suspect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time sieve against its byte-by-byte definition, and the
+    /// whole check against the characters' one: texts of every kind of piece
+    /// (ASCII, accents, tab and line breaks, C0 and C1 controls, U+FFFE, the
+    /// other characters led by 0xEF) in every place and of every length.
+    #[test]
+    fn control_characters_are_found_in_every_place() {
+        let pieces = [
+            "a", "é", "\t", "\n", "\r", "\u{1}", "\u{1f}", "\u{85}", "\u{a0}", "\u{fffe}",
+            "\u{ffff}", "\u{fffd}", "\u{f000}", " ",
+        ];
+        for s in [
+            "abcde\u{fffe}",
+            "abcdef\u{85}",
+            "abcdefg\u{1}",
+            "abcdefgh\u{ffff}xyz",
+        ] {
+            assert!(
+                suspect_bytes(s.as_bytes()) && has_control_characters(s),
+                "{s:?}"
+            );
+        }
+        for s in [
+            "abcde\u{fffd}",
+            "abcdef\u{a0}",
+            "abcdefg\t",
+            "abcdefgh\r\nxyz",
+        ] {
+            assert!(!has_control_characters(s), "{s:?}");
+        }
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..next() % 30 {
+                s.push_str(pieces[next() % pieces.len()]);
+            }
+            let plain = s.bytes().any(|b| {
+                (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xC2 || b == 0xEF
+            });
+            assert_eq!(suspect_bytes(s.as_bytes()), plain, "{s:?}");
+            let exact = s.chars().any(|c| !xml_char(c) || c1_control(c));
+            assert_eq!(has_control_characters(&s), exact, "{s:?}");
+        }
+    }
 }
