@@ -57,37 +57,16 @@ fn items<'n, 'a>(n: &'n Node<'a>) -> impl Iterator<Item = &'n Node<'a>> {
     a.iter().chain(m.iter().map(|(_, v)| v))
 }
 
-/// Keys found only in v2 (2.0.1+) records.
-const V2_KEYS: &[&str] = &[
-    "techniques",
-    "modalitesExecution",
-    "typesPrix",
-    "offresRecues",
-    "marcheInnovant",
-    "ccag",
-    "attributionAvance",
-    "tauxAvance",
-    "sousTraitanceDeclaree",
-    "typeGroupementOperateurs",
-    "origineUE",
-    "origineFrance",
-    "actesSousTraitance",
-    "modificationsActesSousTraitance",
-    "idAccordCadre",
-    "considerationsSociales",
-    "considerationsEnvironnementales",
-];
-
-/// Keys of 2.0.0 that 2.0.1 renamed.
-const V2_0_0_KEYS: &[&str] = &["technique", "modaliteExecution", "typePrix"];
-
 /// The shape of one record, given where it was found.
 pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
     let mut v1 = 0;
     let mut v2 = 0;
     for (k, v) in members(n) {
+        // One match of literals (not lists searched in turn): each arm is a
+        // length test and an inline comparison.
         match *k {
-            k if V2_0_0_KEYS.contains(&k) => return Shape::V2_0_0,
+            // Keys of 2.0.0 that 2.0.1 renamed.
+            "technique" | "modaliteExecution" | "typePrix" => return Shape::V2_0_0,
             "uid" => v1 += 1,
             "acheteur" | "autoriteConcedante" | "lieuExecution" if member(v, "nom").is_some() => {
                 v1 += 1
@@ -119,7 +98,24 @@ pub(crate) fn shape(n: &Node<'_>, envelope: Envelope) -> Shape {
                 _ => {}
             },
             "nature" if matches!(text(v), Some("Accord-cadre" | "Marché subséquent")) => v1 += 1,
-            k if V2_KEYS.contains(&k) => v2 += 1,
+            // Keys found only in v2 (2.0.1+) records.
+            "techniques"
+            | "modalitesExecution"
+            | "typesPrix"
+            | "offresRecues"
+            | "marcheInnovant"
+            | "ccag"
+            | "attributionAvance"
+            | "tauxAvance"
+            | "sousTraitanceDeclaree"
+            | "typeGroupementOperateurs"
+            | "origineUE"
+            | "origineFrance"
+            | "actesSousTraitance"
+            | "modificationsActesSousTraitance"
+            | "idAccordCadre"
+            | "considerationsSociales"
+            | "considerationsEnvironnementales" => v2 += 1,
             _ => {}
         }
     }
@@ -153,5 +149,65 @@ pub(crate) fn v1_kind(n: &Node<'_>) -> RecordKind {
             RecordKind::Concession
         }
         _ => RecordKind::Marche,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(json: &str, envelope: Envelope) -> Shape {
+        let bump = bumpalo::Bump::new();
+        let n = crate::tree::parse_json(json, crate::limits::Limits::default(), false, &bump)
+            .expect("test JSON");
+        shape(&n, envelope)
+    }
+
+    /// Each key that 2.0.1 renamed makes a record 2.0.0 on its own, whatever
+    /// the envelope; each key only v2 has outweighs one v1 sign in an object,
+    /// and makes a record of a v1 array 2.0.0.
+    #[test]
+    fn each_version_key_counts_on_its_own() {
+        for k in ["technique", "modaliteExecution", "typePrix"] {
+            for e in [Envelope::Object, Envelope::Array, Envelope::Xml] {
+                let json = format!(r#"{{"uid": "1", "{k}": {{}}}}"#);
+                assert_eq!(shape_of(&json, e), Shape::V2_0_0, "{k}");
+            }
+        }
+        let v2_keys = [
+            "techniques",
+            "modalitesExecution",
+            "typesPrix",
+            "offresRecues",
+            "marcheInnovant",
+            "ccag",
+            "attributionAvance",
+            "tauxAvance",
+            "sousTraitanceDeclaree",
+            "typeGroupementOperateurs",
+            "origineUE",
+            "origineFrance",
+            "actesSousTraitance",
+            "modificationsActesSousTraitance",
+            "idAccordCadre",
+            "considerationsSociales",
+            "considerationsEnvironnementales",
+        ];
+        for k in v2_keys {
+            // With another v2 key against two v1 signs (`uid`, the buyer's
+            // `nom`), a tie, which v2 wins; alone against them, v1.
+            let other = if k == "ccag" { "origineUE" } else { "ccag" };
+            let json =
+                format!(r#"{{"uid": "1", "{k}": 1, "{other}": 1, "acheteur": {{"nom": "A"}}}}"#);
+            assert_eq!(shape_of(&json, Envelope::Object), Shape::V2, "{k}");
+            let json = format!(r#"{{"uid": "1", "{k}": 1, "acheteur": {{"nom": "A"}}}}"#);
+            assert_eq!(shape_of(&json, Envelope::Object), Shape::V1, "{k}");
+            let json = format!(r#"{{"{k}": 1}}"#);
+            assert_eq!(shape_of(&json, Envelope::Array), Shape::V2_0_0, "{k}");
+        }
+        // Neither kind of key: v1 in an array, v2 in an object.
+        assert_eq!(shape_of(r#"{"id": "1"}"#, Envelope::Array), Shape::V1);
+        assert_eq!(shape_of(r#"{"id": "1"}"#, Envelope::Object), Shape::V2);
+        assert_eq!(shape_of(r#"{"uid": "1"}"#, Envelope::Object), Shape::V1);
     }
 }
