@@ -164,8 +164,9 @@ mod tests {
     }
 
     /// Each key that 2.0.1 renamed makes a record 2.0.0 on its own, whatever
-    /// the envelope; each key only v2 has outweighs one v1 sign in an object,
-    /// and makes a record of a v1 array 2.0.0.
+    /// the envelope; each key only v2 has counts as one sign of v2 (with
+    /// another, it ties two v1 signs, and a tie is v2 in an object) and makes a
+    /// record of a v1 array 2.0.0.
     #[test]
     fn each_version_key_counts_on_its_own() {
         for k in ["technique", "modaliteExecution", "typePrix"] {

@@ -163,18 +163,9 @@ mod tests {
         ] {
             assert!(!has_control_characters(s), "{s:?}");
         }
-        let mut seed = 7u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize
-        };
-        for _ in 0..5000 {
-            let mut s = String::new();
-            for _ in 0..next() % 30 {
-                s.push_str(pieces[next() % pieces.len()]);
-            }
+        let pieces: Vec<&[u8]> = pieces.iter().map(|p| p.as_bytes()).collect();
+        for s in crate::test_texts::random_texts(&pieces, 5000, 30) {
+            let s = String::from_utf8(s).expect("whole characters");
             let plain = s.bytes().any(|b| {
                 (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xC2 || b == 0xEF
             });

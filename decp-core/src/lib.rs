@@ -128,6 +128,8 @@ mod split;
 mod states;
 #[cfg(feature = "arrow")]
 pub mod table;
+#[cfg(test)]
+mod test_texts;
 mod tree;
 mod upgrade;
 pub mod v1;

@@ -126,6 +126,8 @@ impl<'a> JsonParser<'a> {
     fn value(&mut self, depth: usize) -> Result<Node<'a>, TreeError> {
         let mut out = None;
         self.value_to(depth, |n| out = Some(n))?;
+        // `value_to` puts every value it returns `Ok` for: this error is never
+        // made (it stands where a panic would).
         out.ok_or(TreeError {
             off: self.i,
             msg: Message::MalformedValue,

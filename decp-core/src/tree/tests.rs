@@ -184,20 +184,7 @@ fn string_scan_finds_the_first_special_byte() {
         b" ",
         b"\x7f\xff",
     ];
-    // The length drawn like the pieces (drawn from the seed unchanged, a length
-    // of 0 kept it so: 10 of the 3000 texts were not empty).
-    let mut seed = 1u64;
-    let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize
-    };
-    for _ in 0..3000 {
-        let mut s = Vec::new();
-        for _ in 0..next() % 40 {
-            s.extend_from_slice(pieces[next() % pieces.len()]);
-        }
+    for s in crate::test_texts::random_texts(&pieces, 3000, 40) {
         for i in 0..=s.len() {
             assert_eq!(string_special(&s, i), plain(&s, i), "{s:?} from {i}");
         }
@@ -225,6 +212,25 @@ fn leading_spaces_matches_a_byte_by_byte_skip() {
             }
         }
     }
+}
+
+/// The member and item limits: the value past the limit is reported at its
+/// start; a value past the limit that is malformed too is reported as
+/// malformed (it is read before it is counted).
+#[test]
+fn json_member_limit_points_at_the_value_past_it() {
+    let limits = Limits::default().max_members(2);
+    let e = parse_json(r#"{"a": 1, "b": 2, "c": 3}"#, limits, false, arena()).unwrap_err();
+    assert!(matches!(e.msg, Message::TooMany { max: 2 }), "{e:?}");
+    assert_eq!(e.off, 22);
+    let e = parse_json("[10, 20, 30]", limits, false, arena()).unwrap_err();
+    assert!(matches!(e.msg, Message::TooMany { max: 2 }), "{e:?}");
+    assert_eq!(e.off, 9);
+    let e = parse_json(r#"{"a": 1, "b": 2, "c": tru}"#, limits, false, arena()).unwrap_err();
+    assert!(matches!(e.msg, Message::UnexpectedChar { .. }), "{e:?}");
+    let e = parse_json("[1, 2, -]", limits, false, arena()).unwrap_err();
+    assert!(matches!(e.msg, Message::MalformedNumber), "{e:?}");
+    assert!(parse_json("[1, 2]", limits, false, arena()).is_ok());
 }
 
 #[test]
