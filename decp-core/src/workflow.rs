@@ -66,40 +66,89 @@ pub struct Checked {
     id_of_dropped: Option<String>,
 }
 
-/// A [`Checked`] whose record was dropped, without the room for one.
+/// The checked records of one batch of [`Checker::validate`], their records
+/// dropped on the job that checked them: what the report needs of each, with
+/// the pointers and ids of all of them in one text. Freeing a record's strings
+/// on the reporting thread took the lock of the job's malloc arena twice a
+/// record; a batch's text and list are two frees a batch.
+#[derive(Default)]
 struct Dropped {
+    items: Vec<DroppedItem>,
+    /// The pointers and ids of the items, one after the other.
+    text: String,
+}
+
+/// One record of a [`Dropped`] batch: a [`Checked`] without its record; its
+/// pointer and id as ranges of the batch's text.
+struct DroppedItem {
     version: Option<Version>,
     kind: Option<RecordKind>,
     position: Option<Position>,
-    path: Option<String>,
+    path: Option<std::ops::Range<usize>>,
     issues: Vec<Issue>,
-    id_of_dropped: Option<String>,
-}
-
-impl From<Checked> for Dropped {
-    fn from(c: Checked) -> Dropped {
-        Dropped {
-            version: c.version,
-            kind: c.kind,
-            position: c.position,
-            path: c.path,
-            issues: c.issues,
-            id_of_dropped: c.id_of_dropped,
-        }
-    }
+    id: Option<std::ops::Range<usize>>,
 }
 
 impl Dropped {
-    fn into_checked(self) -> Checked {
-        Checked {
+    /// Adds `c`, its record dropped here.
+    fn push(&mut self, mut c: Checked) {
+        let mut keep = |s: Option<&str>| {
+            s.map(|s| {
+                let at = self.text.len();
+                self.text.push_str(s);
+                at..self.text.len()
+            })
+        };
+        let id = keep(c.id());
+        let path = keep(c.path.as_deref());
+        c.record = None;
+        self.items.push(DroppedItem {
+            version: c.version,
+            kind: c.kind,
+            position: c.position,
+            path,
+            issues: c.issues,
+            id,
+        });
+    }
+
+    /// Gives each item in turn to `each` as a [`Checked`] (its record dropped,
+    /// its id kept): one `Checked` whose strings are reused from one item to
+    /// the next, its findings taken back after each; `false` from `each` stops.
+    fn each(self, mut each: impl FnMut(&mut Checked) -> bool) -> bool {
+        let mut c = Checked {
             record: None,
-            version: self.version,
-            kind: self.kind,
-            position: self.position,
-            path: self.path,
-            issues: self.issues,
-            id_of_dropped: self.id_of_dropped,
+            version: None,
+            kind: None,
+            position: None,
+            path: None,
+            issues: Vec::new(),
+            id_of_dropped: None,
+        };
+        let (mut path, mut id) = (String::new(), String::new());
+        for item in self.items {
+            let text = |buf: &mut String, r: Option<std::ops::Range<usize>>| {
+                r.map(|r| {
+                    let mut b = std::mem::take(buf);
+                    b.clear();
+                    b.push_str(&self.text[r]);
+                    b
+                })
+            };
+            c.version = item.version;
+            c.kind = item.kind;
+            c.position = item.position;
+            c.path = text(&mut path, item.path);
+            c.id_of_dropped = text(&mut id, item.id);
+            c.issues = item.issues;
+            let go = each(&mut c);
+            path = c.path.take().unwrap_or(path);
+            id = c.id_of_dropped.take().unwrap_or(id);
+            if !go {
+                return false;
+            }
         }
+        true
     }
 }
 
@@ -111,15 +160,6 @@ impl Checked {
             .as_ref()
             .and_then(Record::id)
             .or(self.id_of_dropped.as_deref())
-    }
-
-    /// Drops the decoded record, keeping its id ([`Checked::id`]).
-    fn drop_record(&mut self) {
-        if let Some(r) = &self.record {
-            self.id_of_dropped = r.id().map(str::to_owned);
-        }
-        // Dropped where it is (`take` would copy it out first: a kilobyte).
-        self.record = None;
     }
 
     /// A decoded record as the per-record step's result, its decoding findings as
@@ -479,7 +519,9 @@ impl Checker {
     /// return `false` to stop; it sees the findings, the place and the id, the
     /// decoded record being dropped once checked: use [`Checker::for_each`] to
     /// keep records) and into the report (counts, versions, findings kept up to
-    /// `max_issues`). A fatal read error is the report's `fatal`.
+    /// `max_issues`). A fatal read error is the report's `fatal`. Records are
+    /// checked in batches (of 512) and reported a batch at a time, with one job
+    /// as with several: after `false`, the rest of the batch is not reported.
     /// Records are decoded with the reader's options ([`Reader::decode_options`]),
     /// which split them; the checker's validator and upgrade apply.
     ///
@@ -514,23 +556,26 @@ impl Checker {
     {
         report.format = Some(reader.format());
         let this = self.with_decode(reader.decode_options());
-        let r = this.for_each(
+        let r = this.fold_batches(
             reader,
             jobs,
             progress,
+            Dropped::default,
             // Freed where it was made: freeing it on the reporting thread costs
             // every job a lock per allocation (5 % of the instructions with 2 jobs).
-            // What travels is the rest (a tenth of the size: batches of records
-            // moved and held in their kilobyte each cost cache and copies).
-            |mut c| {
-                c.drop_record();
-                Dropped::from(c)
-            },
+            // What travels is the rest (see `Dropped`).
+            Dropped::push,
             |d| {
-                let c = d.into_checked();
-                let go = each(&c);
-                report.absorb(c, max_issues);
-                go
+                d.each(|c| {
+                    let go = each(c);
+                    report.absorb_parts(
+                        c.is_record(),
+                        c.version,
+                        std::mem::take(&mut c.issues),
+                        max_issues,
+                    );
+                    go
+                })
             },
         );
         if let Err(e) = r {
@@ -667,13 +712,24 @@ impl FileReport {
     /// (readable or not), its version is noted, its findings are counted and kept
     /// while fewer than `max_issues` are (all of them when `None`).
     pub fn absorb(&mut self, c: Checked, max_issues: Option<u64>) {
-        if c.is_record() {
+        self.absorb_parts(c.is_record(), c.version, c.issues, max_issues);
+    }
+
+    /// [`FileReport::absorb`] from the parts of a checked item it takes in.
+    fn absorb_parts(
+        &mut self,
+        is_record: bool,
+        version: Option<Version>,
+        issues: Vec<Issue>,
+        max_issues: Option<u64>,
+    ) {
+        if is_record {
             self.records += 1;
         }
-        if let Some(v) = c.version {
+        if let Some(v) = version {
             self.add_version(v);
         }
-        for i in c.issues {
+        for i in issues {
             let keep = max_issues.is_none_or(|m| (self.issues.len() as u64) < m);
             self.add(i, keep);
         }
