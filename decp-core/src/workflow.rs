@@ -90,8 +90,8 @@ struct DroppedItem {
 }
 
 impl Dropped {
-    /// Adds `c`, its record dropped here.
-    fn push(&mut self, mut c: Checked) {
+    /// Adds `c`; its record is dropped here, on the job.
+    fn push(&mut self, c: Checked) {
         let mut keep = |s: Option<&str>| {
             s.map(|s| {
                 let at = self.text.len();
@@ -101,7 +101,6 @@ impl Dropped {
         };
         let id = keep(c.id());
         let path = keep(c.path.as_deref());
-        c.record = None;
         self.items.push(DroppedItem {
             version: c.version,
             kind: c.kind,
