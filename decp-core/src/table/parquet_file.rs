@@ -20,7 +20,7 @@ use parquet::arrow::arrow_writer::{
     compute_leaves,
 };
 use parquet::arrow::{ArrowSchemaConverter, ArrowWriter};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{Compression, Encoding, Type, ZstdLevel};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
@@ -147,7 +147,12 @@ impl ParquetFile {
 /// after a megabyte, having hashed them all); plain and ZSTD, the files are
 /// also smaller (10.1 MB against 11.3 MB from `gen-corpus json 200`). No
 /// statistics for free prose ([`PROSE`]): two comparisons per value, for a
-/// least and a greatest no filter uses.
+/// least and a greatest no filter uses. Integers and dates (Parquet `INT32`,
+/// `INT64`) as differences bit-packed (`DELTA_BINARY_PACKED`, which every
+/// reader of the Parquet format 2 encodings reads: pyarrow, polars, DuckDB,
+/// Spark): a tenth of their plain bytes for ZSTD to compress, 3 % fewer
+/// instructions for all of `flatten` and a smaller file (1 033 against
+/// 1 073 kB from `gen-corpus json 20`).
 ///
 /// [`CODES`]: super::schema::CODES
 /// [`PROSE`]: super::schema::PROSE
@@ -167,6 +172,11 @@ fn properties(schema: &SchemaRef, group_rows: usize) -> Result<WriterProperties>
         }
         if super::schema::is_prose(column) {
             props = props.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
+        }
+        if matches!(leaf.physical_type(), Type::INT32 | Type::INT64)
+            && !super::schema::is_code(column)
+        {
+            props = props.set_column_encoding(path.clone(), Encoding::DELTA_BINARY_PACKED);
         }
     }
     Ok(props.build())
@@ -234,5 +244,97 @@ pub(super) fn parquet_err(e: ParquetError) -> Error {
             Err(e) => Error::write(Message::Other(e.to_string())),
         },
         e => Error::write(Message::Other(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::{Array, Date32Array, Int64Array};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::basic::Encoding;
+
+    use crate::table::{OutputFormat, Partition, RowOptions, Table, TableFiles, rows_of};
+    use crate::{Checker, DecodeOptions, Reader};
+
+    /// The encodings of one column chunk of `marches`, by column name.
+    fn encodings(meta: &parquet::file::metadata::ParquetMetaData, column: &str) -> Vec<Encoding> {
+        let g = &meta.row_groups()[0];
+        let c = g
+            .columns()
+            .iter()
+            .find(|c| c.column_path().parts()[0] == column)
+            .unwrap();
+        c.encodings().collect()
+    }
+
+    #[test]
+    fn integers_and_dates_are_delta_packed_codes_in_a_dictionary_and_values_read_back() {
+        let mut json = String::from(r#"{"marches": {"marche": ["#);
+        for i in 0..300 {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&format!(
+                r#"{{"id": "{i:05}", "nature": "Marché", "dureeMois": {}, "dateNotification": "2024-{:02}-01"}}"#,
+                i % 37 + 1,
+                i % 12 + 1
+            ));
+        }
+        json.push_str("]}}");
+        let dir = std::env::temp_dir().join(format!("decp-encodings-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut files = TableFiles::new(
+            &dir,
+            OutputFormat::Parquet,
+            Partition::None,
+            &[Table::Marches],
+            false,
+        )
+        .unwrap();
+        let checker = Checker::new(DecodeOptions::default());
+        let reader = Reader::from_slice(json.as_bytes()).unwrap();
+        let rows = |c| rows_of(&c, "a.json", &RowOptions::default());
+        checker
+            .for_each(reader, 1, &|_| {}, rows, |set| files.write(set).is_ok())
+            .unwrap();
+        let written = files.finish().unwrap();
+        let b =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
+                .unwrap();
+        let meta = b.metadata().clone();
+        for column in ["dureeMois", "record", "dateNotification"] {
+            let e = encodings(&meta, column);
+            assert!(
+                e.contains(&Encoding::DELTA_BINARY_PACKED),
+                "{column}: {e:?}"
+            );
+            assert!(!e.contains(&Encoding::PLAIN), "{column}: {e:?}");
+        }
+        assert!(encodings(&meta, "nature").contains(&Encoding::RLE_DICTIONARY));
+        assert!(encodings(&meta, "id").contains(&Encoding::PLAIN));
+        let (mut duree, mut record, mut dates) = (Vec::new(), Vec::new(), Vec::new());
+        for batch in b.build().unwrap() {
+            let batch = batch.unwrap();
+            let col = |n: &str| batch.column_by_name(n).unwrap().clone();
+            let d = col("dureeMois");
+            let d = d.as_any().downcast_ref::<Int64Array>().unwrap();
+            duree.extend(d.iter().map(Option::unwrap));
+            let r = col("record");
+            let r = r
+                .as_any()
+                .downcast_ref::<arrow_array::UInt64Array>()
+                .unwrap();
+            record.extend(r.iter().map(Option::unwrap));
+            let t = col("dateNotification");
+            let t = t.as_any().downcast_ref::<Date32Array>().unwrap();
+            dates.extend((0..t.len()).map(|k| t.value_as_date(k).unwrap().to_string()));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(duree, (0..300).map(|i| i % 37 + 1).collect::<Vec<i64>>());
+        assert_eq!(record, (0..300).collect::<Vec<u64>>());
+        let want: Vec<String> = (0..300)
+            .map(|i| format!("2024-{:02}-01", i % 12 + 1))
+            .collect();
+        assert_eq!(dates, want);
     }
 }
