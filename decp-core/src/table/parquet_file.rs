@@ -146,8 +146,8 @@ impl ParquetFile {
 /// amounts have too many distinct values for one (the writer gave up on it
 /// after a megabyte, having hashed them all); plain and ZSTD, the files are
 /// also smaller (10.1 MB against 11.3 MB from `gen-corpus json 200`). No
-/// statistics for free prose ([`PROSE`]): two comparisons per value, for a
-/// least and a greatest no filter uses. Integers and dates (Parquet `INT32`,
+/// statistics for the texts but those that prune ([`PRUNING_TEXTS`]): two
+/// comparisons per value, for a least and a greatest no filter uses. Integers and dates (Parquet `INT32`,
 /// `INT64`) as differences bit-packed (`DELTA_BINARY_PACKED`, which every
 /// reader of the Parquet format 2 encodings reads: pyarrow, polars, DuckDB,
 /// Spark): a tenth of their plain bytes for ZSTD to compress, 3 % fewer
@@ -155,7 +155,7 @@ impl ParquetFile {
 /// 1 073 kB from `gen-corpus json 20`).
 ///
 /// [`CODES`]: super::schema::CODES
-/// [`PROSE`]: super::schema::PROSE
+/// [`PRUNING_TEXTS`]: super::schema::PRUNING_TEXTS
 fn properties(schema: &SchemaRef, group_rows: usize) -> Result<WriterProperties> {
     let leaves = ArrowSchemaConverter::new()
         .convert(schema)
@@ -170,7 +170,7 @@ fn properties(schema: &SchemaRef, group_rows: usize) -> Result<WriterProperties>
         if super::schema::is_code(column) {
             props = props.set_column_dictionary_enabled(path.clone(), true);
         }
-        if super::schema::is_prose(column) {
+        if leaf.physical_type() == Type::BYTE_ARRAY && !super::schema::is_pruning_text(column) {
             props = props.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
         }
         if matches!(leaf.physical_type(), Type::INT32 | Type::INT64)

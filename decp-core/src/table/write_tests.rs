@@ -248,9 +248,9 @@ fn chunks_start_with_the_size_of_the_one_before() {
 }
 
 /// The files' column chunks: a dictionary for the codes only, statistics for
-/// everything but free prose (`parquet_file::properties`).
+/// numbers, dates and the texts that prune (`parquet_file::properties`).
 #[test]
-fn dictionaries_for_codes_and_no_statistics_for_prose() {
+fn dictionaries_for_codes_and_statistics_for_numbers_dates_and_pruning_texts() {
     let dir = std::env::temp_dir().join(format!("decp-props-{}", std::process::id()));
     let files = TableFiles::new(
         &dir,
@@ -260,8 +260,8 @@ fn dictionaries_for_codes_and_no_statistics_for_prose() {
         false,
     )
     .unwrap();
-    let members =
-        r#""procedure": "Appel d'offres ouvert", "objet": "Travaux", "techniques": ["Concours"], "#;
+    let members = r#""procedure": "Appel d'offres ouvert", "objet": "Travaux", "techniques": ["Concours"],
+        "acheteur": {"id": "21690123100011"}, "dureeMois": 12, "montant": 1000.5, "#;
     let written = write_all(&contracts(50, |_| 2024, members), files);
     let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
         .unwrap();
@@ -271,20 +271,26 @@ fn dictionaries_for_codes_and_no_statistics_for_prose() {
         let path = chunk.column_path().parts();
         let root = path[0].as_str();
         let code = crate::table::schema::is_code(root);
-        let prose = crate::table::schema::is_prose(root);
+        let text = chunk.column_type() == parquet::basic::Type::BYTE_ARRAY;
+        let stats = !text || crate::table::schema::is_pruning_text(root);
         assert_eq!(chunk.dictionary_page_offset().is_some(), code, "{path:?}");
-        assert_eq!(chunk.statistics().is_none(), prose, "{path:?}");
-        seen.push((root.to_owned(), code, prose));
+        assert_eq!(chunk.statistics().is_some(), stats, "{path:?}");
+        seen.push((root.to_owned(), code, stats));
     }
-    for (name, code, prose) in [
+    for (name, code, stats) in [
         ("procedure", true, false),
         ("techniques", true, false),
-        ("objet", false, true),
+        ("sourceFile", true, true),
+        ("objet", false, false),
         ("id", false, false),
-        ("dateNotification", false, false),
+        ("uid", false, true),
+        ("acheteur_id", false, true),
+        ("dureeMois", false, true),
+        ("montant", false, true),
+        ("dateNotification", false, true),
     ] {
         assert!(
-            seen.contains(&(name.to_owned(), code, prose)),
+            seen.contains(&(name.to_owned(), code, stats)),
             "{name}: {seen:?}"
         );
     }
