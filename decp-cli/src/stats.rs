@@ -99,6 +99,43 @@ impl Stats {
             *total = total.checked_add(a).unwrap_or(*total);
         }
     }
+
+    /// One checked record counted: its kind, version, year, procedure, nature
+    /// and amount, its findings by code.
+    fn count(&mut self, c: &decp_core::Checked) {
+        match (&c.record, c.version) {
+            (Some(rec), Some(version)) => self.add(rec, version),
+            _ if c.is_record() => self.unreadable += 1,
+            _ => {}
+        }
+        for i in &c.issues {
+            bump(&mut self.by_code, i.code.as_str());
+        }
+    }
+
+    /// Adds the counts of `other` (records after those counted here).
+    fn merge(&mut self, other: Stats) {
+        self.records += other.records;
+        self.unreadable += other.unreadable;
+        for (mine, theirs) in [
+            (&mut self.by_kind, other.by_kind),
+            (&mut self.by_version, other.by_version),
+            (&mut self.by_year, other.by_year),
+            (&mut self.by_procedure, other.by_procedure),
+            (&mut self.by_nature, other.by_nature),
+            (&mut self.by_code, other.by_code),
+        ] {
+            for (k, n) in theirs {
+                *mine.entry(k).or_default() += n;
+            }
+        }
+        for (total, a) in [
+            (&mut self.amount_marches, other.amount_marches),
+            (&mut self.amount_concessions, other.amount_concessions),
+        ] {
+            *total = total.checked_add(a).unwrap_or(*total);
+        }
+    }
 }
 
 fn table(out: &mut impl Write, title: &str, m: &BTreeMap<String, u64>) -> io::Result<()> {
@@ -139,20 +176,17 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         };
         let progress = Progress::new(input.size(), quiet, &name);
         let checker = Checker::new(reader.decode_options()).validator(validator.clone());
-        let r = checker.for_each(
+        // Each batch is counted on the job that checked it (its records are
+        // freed there); this thread adds the batches' counts, in document order
+        // (the amounts are summed a batch at a time, by any number of jobs alike).
+        let r = checker.fold_batches(
             reader,
             jobs,
             &|b| progress.bytes(b),
-            |c| c,
-            |c| {
-                match (&c.record, c.version) {
-                    (Some(rec), Some(version)) => s.add(rec, version),
-                    _ if c.is_record() => s.unreadable += 1,
-                    _ => {}
-                }
-                for i in &c.issues {
-                    bump(&mut s.by_code, i.code.as_str());
-                }
+            Stats::default,
+            |batch, c| batch.count(&c),
+            |batch| {
+                s.merge(batch);
                 true
             },
         );

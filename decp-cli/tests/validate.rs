@@ -274,6 +274,43 @@ fn stats_command() {
     assert_eq!(v["by_kind"]["contrat-concession"], 1);
 }
 
+/// Counted a batch at a time on the jobs: one job and several give the same
+/// statistics, over several batches of a generated corpus with faults, and
+/// they count what `validate` reads.
+#[test]
+fn stats_are_the_same_with_any_number_of_jobs() {
+    use std::io::Read;
+    let mut text = Vec::new();
+    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 5, 2 << 20)
+        .dirty(true)
+        .read_to_end(&mut text)
+        .unwrap();
+    let p = temp("stats-jobs.json", &text);
+    let p = p.to_str().unwrap();
+    let stats = |jobs: &str| {
+        let (code, out, err) = run(&["stats", "--format", "json", "-j", jobs, p]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let one = stats("1");
+    let records = one["records"].as_u64().unwrap() + one["unreadable"].as_u64().unwrap();
+    assert!(records > 1200, "several batches of 512: {records}");
+    assert!(
+        one["findings_by_code"].as_object().unwrap().len() > 3,
+        "{one}"
+    );
+    assert_ne!(one["amounts"]["marche"], "0");
+    assert_eq!(stats("2"), one);
+    assert_eq!(stats("3"), one);
+    let (_, report, _) = run(&["validate", "--report", "json", "-j", "1", p]);
+    let report: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        report["files"][0]["records"].as_u64(),
+        Some(records),
+        "{report}"
+    );
+}
+
 #[test]
 fn rules_command() {
     let (code, out, _) = run(&["rules", "--format", "json"]);
