@@ -103,13 +103,14 @@ pub(crate) fn has_control_characters(s: &str) -> bool {
     suspect_bytes(s.as_bytes()) && s.chars().any(|c| !xml_char(c) || c1_control(c))
 }
 
-/// The sieve of [`has_control_characters`]: whether `b` has a byte that can
+/// The sieve of [`has_control_characters`] and of the XML writer's check of
+/// its characters: whether `b` has a byte that can
 /// begin such a character: a C0 control but tab, line feed and carriage return;
 /// 0xC2, the lead byte of the C1 controls; 0xEF, that of U+FFFE and U+FFFF.
 /// Eight bytes at a time (every text of every record goes through it): a word
 /// with none of these bytes, nor tab, line feed or carriage return, is passed
 /// whole; the rare other word is looked at byte by byte.
-fn suspect_bytes(b: &[u8]) -> bool {
+pub(crate) fn suspect_bytes(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A high bit set in some byte if `x` has a zero byte, or one below 0x20

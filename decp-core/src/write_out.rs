@@ -119,28 +119,35 @@ impl JsonOut {
     }
 
     fn escape(&mut self, s: &str) {
-        self.buf.push(b'"');
         let b = s.as_bytes();
+        self.buf.reserve(b.len() + 2);
+        self.buf.push(b'"');
         let mut start = 0;
-        for (i, &c) in b.iter().enumerate() {
-            let esc: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0..=0x1f => b"",
-                _ => continue,
-            };
+        loop {
+            let i = find(b, start, json_flags, json_escaped);
             self.buf.extend_from_slice(&b[start..i]);
-            if esc.is_empty() {
-                self.buf.extend_from_slice(format!("\\u{c:04x}").as_bytes());
-            } else {
-                self.buf.extend_from_slice(esc);
+            let Some(&c) = b.get(i) else { break };
+            match c {
+                b'"' => self.buf.extend_from_slice(b"\\\""),
+                b'\\' => self.buf.extend_from_slice(b"\\\\"),
+                b'\n' => self.buf.extend_from_slice(b"\\n"),
+                b'\r' => self.buf.extend_from_slice(b"\\r"),
+                b'\t' => self.buf.extend_from_slice(b"\\t"),
+                _ => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let u = [
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX[usize::from(c >> 4)],
+                        HEX[usize::from(c & 15)],
+                    ];
+                    self.buf.extend_from_slice(&u);
+                }
             }
             start = i + 1;
         }
-        self.buf.extend_from_slice(&b[start..]);
         self.buf.push(b'"');
     }
 }
@@ -249,27 +256,105 @@ impl XmlOut {
 
     fn escape(&mut self, s: &str, attr: bool) {
         let b = s.as_bytes();
+        self.buf.reserve(b.len());
         let mut start = 0;
-        for (i, &c) in b.iter().enumerate() {
+        loop {
+            let i = if attr {
+                find(b, start, xml_attr_flags, |c| xml_escaped(c, true))
+            } else {
+                find(b, start, xml_text_flags, |c| xml_escaped(c, false))
+            };
+            self.buf.extend_from_slice(&b[start..i]);
+            let Some(&c) = b.get(i) else { break };
             let esc: &[u8] = match c {
                 b'&' => b"&amp;",
                 b'<' => b"&lt;",
                 b'>' => b"&gt;",
-                b'"' if attr => b"&quot;",
+                b'"' => b"&quot;",
                 b'\r' => b"&#13;",
-                b'\t' if attr => b"&#9;",
-                b'\n' if attr => b"&#10;",
-                _ => continue,
+                b'\t' => b"&#9;",
+                _ => b"&#10;",
             };
-            self.buf.extend_from_slice(&b[start..i]);
             self.buf.extend_from_slice(esc);
             start = i + 1;
         }
-        self.buf.extend_from_slice(&b[start..]);
-        if let Some(c) = s.chars().find(|&c| !crate::lexical::xml_char(c)) {
+        if crate::lexical::suspect_bytes(b)
+            && let Some(c) = s.chars().find(|&c| !crate::lexical::xml_char(c))
+        {
             self.error = Some(crate::message::Message::XmlCharacter { code: u32::from(c) });
         }
     }
+}
+
+/// Eight bytes at a time: each byte of a word `0x01`.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// High bits in the bytes of `x` equal to `c`, and maybe in bytes above such a
+/// byte (a borrow): the lowest is exact.
+#[inline]
+fn equal(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(c));
+    y.wrapping_sub(ONES) & !y & HIGH
+}
+
+/// High bits in the bytes of `x` below `n` (at most 0x80), and maybe above such
+/// a byte: the lowest is exact.
+#[inline]
+fn below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH
+}
+
+/// The index of the first byte of `b` from `i` on that `hit` takes (`b.len()`
+/// when it takes none), eight bytes at a time: `flags` marks in a word (read
+/// little-endian) the bytes `hit` takes, its lowest mark exact, so that a word
+/// without a mark is passed whole (most texts have nothing to escape). The last
+/// bytes, fewer than eight, one at a time (as a word padded with spaces they
+/// cost more: the copy of a few bytes is a call).
+#[inline]
+fn find(b: &[u8], mut i: usize, flags: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> usize {
+    while let Some(w) = b.get(i..i + 8) {
+        let m = flags(u64::from_le_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !hit(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether JSON escapes byte `c` in a string: a quote, a backslash, a control
+/// ([`json_flags`] eight at a time).
+fn json_escaped(c: u8) -> bool {
+    matches!(c, b'"' | b'\\' | 0..=0x1f)
+}
+
+/// Whether XML escapes byte `c` in text, or in an attribute's value when `attr`
+/// ([`xml_text_flags`], [`xml_attr_flags`] eight at a time).
+fn xml_escaped(c: u8, attr: bool) -> bool {
+    matches!(c, b'&' | b'<' | b'>' | b'\r') || (attr && matches!(c, b'"' | b'\t' | b'\n'))
+}
+
+/// Marks the bytes JSON escapes in a string: a quote, a backslash, a control.
+fn json_flags(x: u64) -> u64 {
+    below(x, 0x20) | equal(x, b'"') | equal(x, b'\\')
+}
+
+/// Marks the bytes XML escapes in text: `&`, `<`, `>` and carriage return.
+fn xml_text_flags(x: u64) -> u64 {
+    equal(x, b'&') | equal(x, b'<') | equal(x, b'>') | equal(x, b'\r')
+}
+
+/// Marks the bytes XML escapes in an attribute's value: those of text, quote,
+/// tab and line feed.
+fn xml_attr_flags(x: u64) -> u64 {
+    xml_text_flags(x) | equal(x, b'"') | equal(x, b'\t') | equal(x, b'\n')
 }
 
 /// A conservative test for XML names (no colon: documents have no namespace).
@@ -280,4 +365,92 @@ pub(crate) fn is_xml_name(s: &str) -> bool {
         _ => return false,
     }
     chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_texts::random_texts;
+
+    /// The escapes as they were written byte by byte: the oracle of the word
+    /// at a time ones.
+    fn json_reference(s: &str) -> Vec<u8> {
+        let mut out = vec![b'"'];
+        for &c in s.as_bytes() {
+            match c {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                0..=0x1f => out.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
+                _ => out.push(c),
+            }
+        }
+        out.push(b'"');
+        out
+    }
+
+    fn xml_reference(s: &str, attr: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        for &c in s.as_bytes() {
+            match c {
+                b'&' => out.extend_from_slice(b"&amp;"),
+                b'<' => out.extend_from_slice(b"&lt;"),
+                b'>' => out.extend_from_slice(b"&gt;"),
+                b'"' if attr => out.extend_from_slice(b"&quot;"),
+                b'\r' => out.extend_from_slice(b"&#13;"),
+                b'\t' if attr => out.extend_from_slice(b"&#9;"),
+                b'\n' if attr => out.extend_from_slice(b"&#10;"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Texts of every kind of piece, escaped word at a time and byte by byte:
+    /// the same bytes, and the same verdict on characters XML cannot carry.
+    #[test]
+    fn escapes_word_at_a_time_are_the_byte_by_byte_ones() {
+        let pieces: &[&[u8]] = &[
+            b"a",
+            b"Travaux de voirie ",
+            b"\"",
+            b"\\",
+            b"\n",
+            b"\r",
+            b"\t",
+            b"\x01",
+            b"\x1f",
+            b"\x7f",
+            b" ",
+            b"&",
+            b"<",
+            b">",
+            "\u{e9}".as_bytes(),
+            "\u{85}".as_bytes(),
+            "\u{fffe}".as_bytes(),
+            "\u{20ac}".as_bytes(),
+            "\u{1F600}".as_bytes(),
+            b"0123456789",
+        ];
+        let mut escaped = 0;
+        for t in random_texts(pieces, 4000, 40) {
+            let s = std::str::from_utf8(&t).unwrap();
+            let mut j = JsonOut::new(false);
+            j.escape(s);
+            assert_eq!(j.bytes(), json_reference(s), "{s:?}");
+            escaped += usize::from(j.bytes().len() > s.len() + 2);
+            for attr in [false, true] {
+                let mut x = XmlOut::at_depth(false, 0);
+                x.escape(s, attr);
+                assert_eq!(x.buf, xml_reference(s, attr), "{s:?} attr {attr}");
+                let bad = s.chars().find(|&c| !crate::lexical::xml_char(c));
+                let want =
+                    bad.map(|c| crate::message::Message::XmlCharacter { code: u32::from(c) });
+                assert_eq!(x.error, want, "{s:?}");
+            }
+        }
+        assert!(escaped > 1000, "texts with something to escape: {escaped}");
+    }
 }
