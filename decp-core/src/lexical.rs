@@ -81,7 +81,36 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Writes a date as `YYYY-MM-DD`.
 pub(crate) fn format_date(d: &NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    with_date_text(d, str::to_owned)
+}
+
+/// Gives `f` a date as `YYYY-MM-DD` ([`format_date`]'s text), made on the stack
+/// for years 0 to 9999 (every date the readers give: their years have four
+/// digits); the writers call it for every date they write.
+pub(crate) fn with_date_text<R>(d: &NaiveDate, f: impl FnOnce(&str) -> R) -> R {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let Ok(y) = u16::try_from(y) else {
+        return f(&format!("{y:04}-{m:02}-{day:02}"));
+    };
+    if y > 9999 {
+        return f(&format!("{y:04}-{m:02}-{day:02}"));
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let y = u32::from(y);
+    let b = [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ];
+    // ASCII digits and hyphens.
+    f(std::str::from_utf8(&b).unwrap_or_default())
 }
 
 /// Whether XML 1.0 can carry `c` (its `Char` production: tab, line feed, carriage
@@ -134,6 +163,30 @@ pub(crate) fn suspect_bytes(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The date on the stack against `format!` (the text it replaced), over
+    /// every day of years 0 to 9999 in steps, and outside them.
+    #[test]
+    fn dates_written_on_the_stack_are_formats() {
+        let mut d = NaiveDate::from_ymd_opt(0, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        let mut n = 0;
+        while d <= end {
+            let want = format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+            assert_eq!(format_date(&d), want);
+            d += chrono::Duration::days(1 + i64::from(n % 97));
+            n += 1;
+        }
+        assert!(n > 30_000, "{n}");
+        for (y, want) in [
+            (-1, "-001-03-04"),
+            (10000, "10000-03-04"),
+            (-12345, "-12345-03-04"),
+        ] {
+            let d = NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
+            assert_eq!(format_date(&d), want);
+        }
+    }
 
     /// The word-at-a-time sieve against its byte-by-byte definition, and the
     /// whole check against the characters' one: texts of every kind of piece

@@ -74,7 +74,7 @@ pub trait Sink {
     }
     /// A date of the model. Default: the string `YYYY-MM-DD`.
     fn date(&mut self, value: NaiveDate) {
-        self.string(&crate::lexical::format_date(&value));
+        crate::lexical::with_date_text(&value, |t| self.string(t));
     }
 }
 

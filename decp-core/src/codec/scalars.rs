@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::{Codec, Cx};
 use crate::issue::IssueCode;
 use crate::lexical::{
-    format_date, parse_date, parse_integer, parse_json_decimal, parse_xs_decimal, xs_trim,
+    parse_date, parse_integer, parse_json_decimal, parse_xs_decimal, with_date_text, xs_trim,
 };
 use crate::raw::Field;
 use crate::sink::Sink;
@@ -201,6 +201,6 @@ impl Codec for NaiveDate {
         out.date(*self);
     }
     fn write_xml(&self, out: &mut XmlOut, name: &str) {
-        out.leaf(name, &format_date(self));
+        with_date_text(self, |t| out.leaf(name, t));
     }
 }

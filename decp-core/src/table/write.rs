@@ -722,7 +722,7 @@ fn write_csv_row<W: Write>(w: &mut csv::Writer<W>, row: Row, float: bool) -> Res
             Some(Value::Bool(true)) => b"true",
             Some(Value::Bool(false)) => b"false",
             Some(Value::Date(d)) => {
-                buf = crate::lexical::format_date(d);
+                crate::lexical::with_date_text(d, |t| buf.push_str(t));
                 buf.as_bytes()
             }
             Some(Value::Dec(d)) if float => {
