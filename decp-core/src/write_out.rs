@@ -191,11 +191,13 @@ impl XmlOut {
         }
     }
 
-    /// Writes `<name attr="v"…>` (or a substitute for a name that is not an XML name).
-    fn open_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
+    /// Writes `<name attr="v"…>` (or a substitute for a name that is not an XML
+    /// name); whether `name` is one, for [`XmlOut::close_tag`].
+    fn open_tag(&mut self, name: &str, attrs: &[(&str, &str)]) -> bool {
         self.newline();
         self.buf.push(b'<');
-        if is_xml_name(name) {
+        let valid = is_xml_name(name);
+        if valid {
             self.buf.extend_from_slice(name.as_bytes());
         } else {
             // A member whose name XML cannot carry (it came from JSON): keep it as data.
@@ -216,17 +218,20 @@ impl XmlOut {
             self.escape(v, true);
             self.buf.push(b'"');
         }
+        valid
     }
 
-    fn close_tag(&mut self, name: &str) {
+    /// `</name>`, or the substitute's end when `name` is not an XML name
+    /// (`valid`: what [`XmlOut::open_tag`] found).
+    fn close_tag(&mut self, name: &str, valid: bool) {
         self.buf.extend_from_slice(b"</");
         self.buf
-            .extend_from_slice(if is_xml_name(name) { name } else { "_" }.as_bytes());
+            .extend_from_slice(if valid { name } else { "_" }.as_bytes());
         self.buf.push(b'>');
     }
 
     pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.open_tag(name, attrs);
+        let _ = self.open_tag(name, attrs);
         self.buf.push(b'>');
         self.depth += 1;
     }
@@ -234,18 +239,18 @@ impl XmlOut {
     pub fn end(&mut self, name: &str) {
         self.depth -= 1;
         self.newline();
-        self.close_tag(name);
+        self.close_tag(name, is_xml_name(name));
     }
 
     /// `<name>text</name>`, or `<name/>` for empty text.
     pub fn leaf(&mut self, name: &str, text: &str) {
-        self.open_tag(name, &[]);
+        let valid = self.open_tag(name, &[]);
         if text.is_empty() {
             self.buf.extend_from_slice(b"/>");
         } else {
             self.buf.push(b'>');
             self.escape(text, false);
-            self.close_tag(name);
+            self.close_tag(name, valid);
         }
     }
 
@@ -357,8 +362,40 @@ fn xml_attr_flags(x: u64) -> u64 {
     xml_text_flags(x) | equal(x, b'"') | equal(x, b'\t') | equal(x, b'\n')
 }
 
+/// The ASCII bytes an XML name may hold (as [`is_xml_name`] tests characters):
+/// 2 for those it may begin with (letters, `_`), 1 for the others (digits, `-`,
+/// `.`), 0 for the rest.
+const NAME_BYTES: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+            2
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            1
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// A conservative test for XML names (no colon: documents have no namespace).
+/// Every tag written goes through it: an ASCII name (every name of the schema)
+/// is looked up a byte at a time in [`NAME_BYTES`], the same test on ASCII.
 pub(crate) fn is_xml_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return match b.split_first() {
+            Some((&first, rest)) => {
+                NAME_BYTES[usize::from(first & 0x7f)] == 2
+                    && rest.iter().all(|&c| NAME_BYTES[usize::from(c & 0x7f)] != 0)
+            }
+            None => false,
+        };
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c == '_' || c.is_alphabetic() => {}
@@ -452,5 +489,69 @@ mod tests {
             }
         }
         assert!(escaped > 1000, "texts with something to escape: {escaped}");
+    }
+
+    /// A name XML cannot carry is kept as data in a substitute element, closed
+    /// as it was opened; a valid one is written as is.
+    #[test]
+    fn names_xml_cannot_carry_are_kept_in_a_substitute() {
+        let mut x = XmlOut::at_depth(false, 0);
+        x.leaf("montant", "1");
+        x.leaf("a b", "t<");
+        x.leaf("2x", "");
+        x.start("été", &[]);
+        x.leaf("x:y", "v");
+        x.end("été");
+        x.start("é t", &[("k", "\"")]);
+        x.end("é t");
+        let out = String::from_utf8(x.buf).unwrap();
+        assert_eq!(
+            out,
+            concat!(
+                "<montant>1</montant>",
+                "<_ name=\"a b\">t&lt;</_>",
+                "<_ name=\"2x\"/>",
+                "<été><_ name=\"x:y\">v</_></été>",
+                "<_ name=\"é t\" k=\"&quot;\"></_>",
+            )
+        );
+        assert_eq!(x.error, None);
+    }
+
+    /// The name test on ASCII bytes is the test on characters.
+    #[test]
+    fn ascii_names_are_tested_as_characters_are() {
+        let by_chars = |s: &str| {
+            let mut chars = s.chars();
+            match chars.next() {
+                Some(c) if c == '_' || c.is_alphabetic() => {}
+                _ => return false,
+            }
+            chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        };
+        let pieces: &[&[u8]] = &[
+            b"a",
+            b"Z",
+            b"_",
+            b"-",
+            b".",
+            b"0",
+            b"9",
+            b":",
+            b" ",
+            b"@",
+            b"titulaire",
+            b"\x7f",
+            "\u{e9}".as_bytes(),
+            "\u{663}".as_bytes(),
+        ];
+        let (mut names, mut ascii) = (0, 0);
+        for t in random_texts(pieces, 5000, 8) {
+            let s = std::str::from_utf8(&t).unwrap();
+            assert_eq!(is_xml_name(s), by_chars(s), "{s:?}");
+            names += usize::from(by_chars(s));
+            ascii += usize::from(s.is_ascii() && by_chars(s));
+        }
+        assert!(names > 500 && ascii > 300, "{names} names, {ascii} ASCII");
     }
 }
