@@ -1,4 +1,5 @@
-//! The bound on the rows waiting for their Parquet row group across files.
+//! The bound on the rows waiting for their Parquet row group across files, and
+//! the Parquet files' properties.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -247,11 +248,10 @@ fn chunks_start_with_the_size_of_the_one_before() {
     }
 }
 
-/// The files' column chunks: a dictionary for the codes only, statistics for
-/// numbers, dates and the texts that prune (`parquet_file::properties`).
-#[test]
-fn dictionaries_for_codes_and_statistics_for_numbers_dates_and_pruning_texts() {
-    let dir = std::env::temp_dir().join(format!("decp-props-{}", std::process::id()));
+/// One Parquet file of `marches`, in a fresh directory named after `name`.
+fn marches_files(name: &str) -> (PathBuf, TableFiles) {
+    let dir = std::env::temp_dir().join(format!("decp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     let files = TableFiles::new(
         &dir,
         OutputFormat::Parquet,
@@ -260,6 +260,14 @@ fn dictionaries_for_codes_and_statistics_for_numbers_dates_and_pruning_texts() {
         false,
     )
     .unwrap();
+    (dir, files)
+}
+
+/// The files' column chunks: a dictionary for the codes only, statistics for
+/// numbers, dates and the texts that prune (`parquet_file::properties`).
+#[test]
+fn dictionaries_for_codes_and_statistics_for_numbers_dates_and_pruning_texts() {
+    let (dir, files) = marches_files("props");
     let members = r#""procedure": "Appel d'offres ouvert", "objet": "Travaux", "techniques": ["Concours"],
         "acheteur": {"id": "21690123100011"}, "dureeMois": 12, "montant": 1000.5, "#;
     let written = write_all(&contracts(50, |_| 2024, members), files);
@@ -295,4 +303,75 @@ fn dictionaries_for_codes_and_statistics_for_numbers_dates_and_pruning_texts() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The encodings of one column chunk of a file's first row group, by column.
+fn encodings(
+    meta: &parquet::file::metadata::ParquetMetaData,
+    column: &str,
+) -> Vec<parquet::basic::Encoding> {
+    let g = &meta.row_groups()[0];
+    let c = g
+        .columns()
+        .iter()
+        .find(|c| c.column_path().parts()[0] == column)
+        .unwrap();
+    c.encodings().collect()
+}
+
+/// Integers and dates `DELTA_BINARY_PACKED` (`parquet_file::properties`), codes
+/// in a dictionary, other texts plain; the values read back.
+#[test]
+fn integers_and_dates_are_delta_packed_codes_in_a_dictionary_and_values_read_back() {
+    use arrow_array::{Array, Date32Array, Int64Array, UInt64Array};
+    use parquet::basic::Encoding;
+    let mut json = String::from(r#"{"marches": {"marche": ["#);
+    for i in 0..300 {
+        if i > 0 {
+            json.push(',');
+        }
+        let _ = write!(
+            json,
+            r#"{{"id": "{i:05}", "nature": "Marché", "dureeMois": {}, "dateNotification": "2024-{:02}-01"}}"#,
+            i % 37 + 1,
+            i % 12 + 1
+        );
+    }
+    json.push_str("]}}");
+    let (dir, files) = marches_files("encodings");
+    let written = write_all(&json, files);
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&written[0].0).unwrap())
+        .unwrap();
+    let meta = b.metadata().clone();
+    for column in ["dureeMois", "record", "dateNotification"] {
+        let e = encodings(&meta, column);
+        assert!(
+            e.contains(&Encoding::DELTA_BINARY_PACKED),
+            "{column}: {e:?}"
+        );
+        assert!(!e.contains(&Encoding::PLAIN), "{column}: {e:?}");
+    }
+    assert!(encodings(&meta, "nature").contains(&Encoding::RLE_DICTIONARY));
+    assert!(encodings(&meta, "id").contains(&Encoding::PLAIN));
+    let (mut duree, mut record, mut dates) = (Vec::new(), Vec::new(), Vec::new());
+    for batch in b.build().unwrap() {
+        let batch = batch.unwrap();
+        let col = |n: &str| batch.column_by_name(n).unwrap().clone();
+        let d = col("dureeMois");
+        let d = d.as_any().downcast_ref::<Int64Array>().unwrap();
+        duree.extend(d.iter().map(Option::unwrap));
+        let r = col("record");
+        let r = r.as_any().downcast_ref::<UInt64Array>().unwrap();
+        record.extend(r.iter().map(Option::unwrap));
+        let t = col("dateNotification");
+        let t = t.as_any().downcast_ref::<Date32Array>().unwrap();
+        dates.extend((0..t.len()).map(|k| t.value_as_date(k).unwrap().to_string()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(duree, (0..300).map(|i| i % 37 + 1).collect::<Vec<i64>>());
+    assert_eq!(record, (0..300).collect::<Vec<u64>>());
+    let want: Vec<String> = (0..300)
+        .map(|i| format!("2024-{:02}-01", i % 12 + 1))
+        .collect();
+    assert_eq!(dates, want);
 }
