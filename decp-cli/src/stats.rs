@@ -21,6 +21,11 @@ struct Stats {
     amount_marches: Decimal,
     amount_concessions: Decimal,
     by_code: BTreeMap<String, u64>,
+    /// A batch's amounts, in order, added to the totals by [`Stats::merge`] one
+    /// by one, as they were before batches: decimal sums are not associative
+    /// (a batch's own sum can lose a scale, `1.50 + -1.50 = 0.00`, that adding
+    /// to a total keeps or not, or overflow where the amounts alone do not).
+    amounts: Vec<(RecordKind, Decimal)>,
 }
 
 fn bump(m: &mut BTreeMap<String, u64>, k: impl Into<String>) {
@@ -92,11 +97,7 @@ impl Stats {
         bump(&mut self.by_procedure, s.procedure);
         bump(&mut self.by_nature, s.nature);
         if let Some(a) = s.amount {
-            let total = match r.kind() {
-                RecordKind::Marche => &mut self.amount_marches,
-                RecordKind::Concession => &mut self.amount_concessions,
-            };
-            *total = total.checked_add(a).unwrap_or(*total);
+            self.amounts.push((r.kind(), a));
         }
     }
 
@@ -113,26 +114,42 @@ impl Stats {
         }
     }
 
-    /// Adds the counts of `other` (records after those counted here).
+    /// Adds the counts of `other` (records after those counted here), and its
+    /// amounts to the totals one by one.
     fn merge(&mut self, other: Stats) {
-        self.records += other.records;
-        self.unreadable += other.unreadable;
+        // Every field named: one added to `Stats` must be merged here too.
+        let Stats {
+            records,
+            unreadable,
+            by_kind,
+            by_version,
+            by_year,
+            by_procedure,
+            by_nature,
+            amount_marches: _,
+            amount_concessions: _,
+            by_code,
+            amounts,
+        } = other;
+        self.records += records;
+        self.unreadable += unreadable;
         for (mine, theirs) in [
-            (&mut self.by_kind, other.by_kind),
-            (&mut self.by_version, other.by_version),
-            (&mut self.by_year, other.by_year),
-            (&mut self.by_procedure, other.by_procedure),
-            (&mut self.by_nature, other.by_nature),
-            (&mut self.by_code, other.by_code),
+            (&mut self.by_kind, by_kind),
+            (&mut self.by_version, by_version),
+            (&mut self.by_year, by_year),
+            (&mut self.by_procedure, by_procedure),
+            (&mut self.by_nature, by_nature),
+            (&mut self.by_code, by_code),
         ] {
             for (k, n) in theirs {
                 *mine.entry(k).or_default() += n;
             }
         }
-        for (total, a) in [
-            (&mut self.amount_marches, other.amount_marches),
-            (&mut self.amount_concessions, other.amount_concessions),
-        ] {
+        for (kind, a) in amounts {
+            let total = match kind {
+                RecordKind::Marche => &mut self.amount_marches,
+                RecordKind::Concession => &mut self.amount_concessions,
+            };
             *total = total.checked_add(a).unwrap_or(*total);
         }
     }
@@ -177,8 +194,8 @@ pub fn run(inputs: &[Input], validator: &Validator, o: &Options) -> u8 {
         let progress = Progress::new(input.size(), quiet, &name);
         let checker = Checker::new(reader.decode_options()).validator(validator.clone());
         // Each batch is counted on the job that checked it (its records are
-        // freed there); this thread adds the batches' counts, in document order
-        // (the amounts are summed a batch at a time, by any number of jobs alike).
+        // freed there); this thread adds the batches' counts, and their amounts
+        // one by one, in document order.
         let r = checker.fold_batches(
             reader,
             jobs,

@@ -311,6 +311,49 @@ fn stats_are_the_same_with_any_number_of_jobs() {
     );
 }
 
+/// The totals are the amounts added one by one in document order, whatever the
+/// batches: a batch's amounts that cancel out (`1.50 + -1.50`) do not take the
+/// total's scale away, and one that overflows is the only one left out.
+#[test]
+fn stats_amounts_are_added_one_by_one_across_batches() {
+    let doc = |amounts: &[(usize, &str)]| {
+        let mut json = String::from(r#"{"marches": {"marche": ["#);
+        for i in 0..514 {
+            if i > 0 {
+                json.push(',');
+            }
+            match amounts.iter().find(|(k, _)| *k == i) {
+                Some((_, a)) => json.push_str(&format!(r#"{{"id": "{i}", "montant": {a}}}"#)),
+                None => json.push_str(&format!(r#"{{"id": "{i}"}}"#)),
+            }
+        }
+        json.push_str("]}}");
+        json
+    };
+    let big = "70000000000000000000000000000";
+    for (name, amounts, want) in [
+        (
+            "cancel",
+            vec![(0, "5"), (512, "1.50"), (513, "-1.50")],
+            "5.00",
+        ),
+        (
+            "overflow",
+            vec![(0, big), (512, big), (513, "1")],
+            "70000000000000000000000000001",
+        ),
+    ] {
+        let p = temp(&format!("stats-{name}.json"), doc(&amounts).as_bytes());
+        for jobs in ["1", "2"] {
+            let args = ["stats", "--format", "json", "-j", jobs, p.to_str().unwrap()];
+            let (_, out, err) = run(&args);
+            let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+            assert_eq!(v["records"], 514, "{name}");
+            assert_eq!(v["amounts"]["marche"], want, "{name} -j {jobs}");
+        }
+    }
+}
+
 #[test]
 fn rules_command() {
     let (code, out, _) = run(&["rules", "--format", "json"]);

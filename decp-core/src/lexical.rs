@@ -132,27 +132,42 @@ pub(crate) fn has_control_characters(s: &str) -> bool {
     suspect_bytes(s.as_bytes()) && s.chars().any(|c| !xml_char(c) || c1_control(c))
 }
 
-/// The sieve of [`has_control_characters`] and of the XML writer's check of
-/// its characters: whether `b` has a byte that can
+/// The sieve of [`has_control_characters`]: whether `b` has a byte that can
 /// begin such a character: a C0 control but tab, line feed and carriage return;
 /// 0xC2, the lead byte of the C1 controls; 0xEF, that of U+FFFE and U+FFFF.
 /// Eight bytes at a time (every text of every record goes through it): a word
 /// with none of these bytes, nor tab, line feed or carriage return, is passed
 /// whole; the rare other word is looked at byte by byte.
-pub(crate) fn suspect_bytes(b: &[u8]) -> bool {
+fn suspect_bytes(b: &[u8]) -> bool {
+    sieve::<true>(b)
+}
+
+/// The sieve of the XML writer's check of a text's characters: whether `b` has
+/// a byte that can begin a character [`xml_char`] refuses (a C0 control but
+/// tab, line feed and carriage return; 0xEF). [`suspect_bytes`] without the
+/// C1 controls' lead byte 0xC2, which French text often has (no-break space,
+/// guillemets, degree sign) and XML carries.
+pub(crate) fn xml_suspect_bytes(b: &[u8]) -> bool {
+    sieve::<false>(b)
+}
+
+/// [`suspect_bytes`] (`C1`) or [`xml_suspect_bytes`].
+fn sieve<const C1: bool>(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A high bit set in some byte if `x` has a zero byte, or one below 0x20
     // (borrows flag only bytes above a flagged one: "some" is exact).
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let suspect =
-        |c: &u8| (*c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || matches!(c, 0xC2 | 0xEF);
+    let suspect = |c: &u8| {
+        (*c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || *c == 0xEF || (C1 && *c == 0xC2)
+    };
     let mut words = b.chunks_exact(8);
     for w in &mut words {
         let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | zero(x ^ (ONES * 0xC2))
-            | zero(x ^ (ONES * 0xEF));
+        let mut m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * 0xEF));
+        if C1 {
+            m |= zero(x ^ (ONES * 0xC2));
+        }
         if m != 0 && w.iter().any(suspect) {
             return true;
         }
@@ -226,6 +241,13 @@ mod tests {
             assert_eq!(suspect_bytes(s.as_bytes()), plain, "{s:?}");
             let exact = s.chars().any(|c| !xml_char(c) || c1_control(c));
             assert_eq!(has_control_characters(&s), exact, "{s:?}");
+            // The XML writer's sieve: the same without 0xC2, and every
+            // character XML refuses begins with a byte it finds.
+            let xml = s
+                .bytes()
+                .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF);
+            assert_eq!(xml_suspect_bytes(s.as_bytes()), xml, "{s:?}");
+            assert!(xml || s.chars().all(xml_char), "{s:?}");
         }
     }
 }

@@ -133,7 +133,7 @@ impl JsonOut {
                 b'\n' => self.buf.extend_from_slice(b"\\n"),
                 b'\r' => self.buf.extend_from_slice(b"\\r"),
                 b'\t' => self.buf.extend_from_slice(b"\\t"),
-                _ => {
+                0..=0x1f => {
                     const HEX: &[u8; 16] = b"0123456789abcdef";
                     let u = [
                         b'\\',
@@ -144,6 +144,11 @@ impl JsonOut {
                         HEX[usize::from(c & 15)],
                     ];
                     self.buf.extend_from_slice(&u);
+                }
+                // `find` stops only where `json_escaped` does.
+                _ => {
+                    debug_assert!(false, "no escape for byte {c}");
+                    self.buf.push(c);
                 }
             }
             start = i + 1;
@@ -278,12 +283,17 @@ impl XmlOut {
                 b'"' => b"&quot;",
                 b'\r' => b"&#13;",
                 b'\t' => b"&#9;",
-                _ => b"&#10;",
+                b'\n' => b"&#10;",
+                // `find` stops only where `xml_escaped` does.
+                _ => {
+                    debug_assert!(false, "no escape for byte {c}");
+                    std::slice::from_ref(&b[i])
+                }
             };
             self.buf.extend_from_slice(esc);
             start = i + 1;
         }
-        if crate::lexical::suspect_bytes(b)
+        if crate::lexical::xml_suspect_bytes(b)
             && let Some(c) = s.chars().find(|&c| !crate::lexical::xml_char(c))
         {
             self.error = Some(crate::message::Message::XmlCharacter { code: u32::from(c) });
@@ -390,6 +400,7 @@ pub(crate) fn is_xml_name(s: &str) -> bool {
     if b.is_ascii() {
         return match b.split_first() {
             Some((&first, rest)) => {
+                // `& 0x7f`: ASCII already, and no bounds check.
                 NAME_BYTES[usize::from(first & 0x7f)] == 2
                     && rest.iter().all(|&c| NAME_BYTES[usize::from(c & 0x7f)] != 0)
             }

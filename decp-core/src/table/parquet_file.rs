@@ -147,12 +147,12 @@ impl ParquetFile {
 /// after a megabyte, having hashed them all); plain and ZSTD, the files are
 /// also smaller (10.1 MB against 11.3 MB from `gen-corpus json 200`). No
 /// statistics for the texts but those that prune ([`PRUNING_TEXTS`]): two
-/// comparisons per value, for a least and a greatest no filter uses. Integers and dates (Parquet `INT32`,
-/// `INT64`) as differences bit-packed (`DELTA_BINARY_PACKED`, which every
-/// reader of the Parquet format 2 encodings reads: pyarrow, polars, DuckDB,
-/// Spark): a tenth of their plain bytes for ZSTD to compress, 3 % fewer
-/// instructions for all of `flatten` and a smaller file (1 033 against
-/// 1 073 kB from `gen-corpus json 20`).
+/// comparisons per value, for a least and a greatest no filter uses. Integers
+/// and dates (Parquet `INT32`, `INT64`; no code is one) as differences
+/// bit-packed (`DELTA_BINARY_PACKED`, which every reader of the Parquet format
+/// 2 encodings reads: pyarrow, polars, DuckDB, Spark): a tenth of their plain
+/// bytes for ZSTD to compress, 3 % fewer instructions for all of `flatten` and
+/// a smaller file (1 033 against 1 073 kB from `gen-corpus json 20`).
 ///
 /// [`CODES`]: super::schema::CODES
 /// [`PRUNING_TEXTS`]: super::schema::PRUNING_TEXTS
@@ -173,9 +173,7 @@ fn properties(schema: &SchemaRef, group_rows: usize) -> Result<WriterProperties>
         if leaf.physical_type() == Type::BYTE_ARRAY && !super::schema::is_pruning_text(column) {
             props = props.set_column_statistics_enabled(path.clone(), EnabledStatistics::None);
         }
-        if matches!(leaf.physical_type(), Type::INT32 | Type::INT64)
-            && !super::schema::is_code(column)
-        {
+        if matches!(leaf.physical_type(), Type::INT32 | Type::INT64) {
             props = props.set_column_encoding(path.clone(), Encoding::DELTA_BINARY_PACKED);
         }
     }
