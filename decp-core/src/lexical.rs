@@ -89,14 +89,11 @@ pub(crate) fn format_date(d: &NaiveDate) -> String {
 /// digits); the writers call it for every date they write.
 pub(crate) fn with_date_text<R>(d: &NaiveDate, f: impl FnOnce(&str) -> R) -> R {
     let (y, m, day) = (d.year(), d.month(), d.day());
-    let Ok(y) = u16::try_from(y) else {
-        return f(&format!("{y:04}-{m:02}-{day:02}"));
+    let y = match u32::try_from(y) {
+        Ok(y) if y <= 9999 => y,
+        _ => return f(&format!("{y:04}-{m:02}-{day:02}")),
     };
-    if y > 9999 {
-        return f(&format!("{y:04}-{m:02}-{day:02}"));
-    }
     let digit = |n: u32| b'0' + (n % 10) as u8;
-    let y = u32::from(y);
     let b = [
         digit(y / 1000),
         digit(y / 100),
@@ -153,26 +150,50 @@ pub(crate) fn xml_suspect_bytes(b: &[u8]) -> bool {
 
 /// [`suspect_bytes`] (`C1`) or [`xml_suspect_bytes`].
 fn sieve<const C1: bool>(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A high bit set in some byte if `x` has a zero byte, or one below 0x20
-    // (borrows flag only bytes above a flagged one: "some" is exact).
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     let suspect = |c: &u8| {
         (*c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || *c == 0xEF || (C1 && *c == 0xC2)
     };
     let mut words = b.chunks_exact(8);
     for w in &mut words {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let mut m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | zero(x ^ (ONES * 0xEF));
+        let x = word(w);
+        // Tab, line feed and carriage return are marked too: the word is then
+        // looked at byte by byte.
+        let mut m = below(x, 0x20) | equal(x, 0xEF);
         if C1 {
-            m |= zero(x ^ (ONES * 0xC2));
+            m |= equal(x, 0xC2);
         }
         if m != 0 && w.iter().any(suspect) {
             return true;
         }
     }
     words.remainder().iter().any(suspect)
+}
+
+/// Eight bytes at a time: each byte of a word `0x01`.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of each byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The first eight bytes of `w` as a word, the first byte lowest (so that the
+/// lowest mark of [`equal`] and [`below`] is the first byte marked).
+#[inline]
+pub(crate) fn word(w: &[u8]) -> u64 {
+    u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]])
+}
+
+/// High bits in the bytes of `x` equal to `c`, and maybe in bytes above such a
+/// byte (a borrow): the lowest is exact, and none means no such byte.
+#[inline]
+pub(crate) fn equal(x: u64, c: u8) -> u64 {
+    let y = x ^ (ONES * u64::from(c));
+    y.wrapping_sub(ONES) & !y & HIGH
+}
+
+/// High bits in the bytes of `x` below `n` (at most 0x80), and maybe above such
+/// a byte: the lowest is exact, and none means no such byte.
+#[inline]
+pub(crate) fn below(x: u64, n: u8) -> u64 {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Low-level JSON and XML emitters shared by the writers and the codecs.
 
+use crate::lexical::{below, equal, word};
+
 /// A JSON emitter with optional pretty printing (two-space indentation).
 #[derive(Debug)]
 pub(crate) struct JsonOut {
@@ -301,26 +303,6 @@ impl XmlOut {
     }
 }
 
-/// Eight bytes at a time: each byte of a word `0x01`.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of each byte of a word.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// High bits in the bytes of `x` equal to `c`, and maybe in bytes above such a
-/// byte (a borrow): the lowest is exact.
-#[inline]
-fn equal(x: u64, c: u8) -> u64 {
-    let y = x ^ (ONES * u64::from(c));
-    y.wrapping_sub(ONES) & !y & HIGH
-}
-
-/// High bits in the bytes of `x` below `n` (at most 0x80), and maybe above such
-/// a byte: the lowest is exact.
-#[inline]
-fn below(x: u64, n: u8) -> u64 {
-    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH
-}
-
 /// The index of the first byte of `b` from `i` on that `hit` takes (`b.len()`
 /// when it takes none), eight bytes at a time: `flags` marks in a word (read
 /// little-endian) the bytes `hit` takes, its lowest mark exact, so that a word
@@ -330,9 +312,7 @@ fn below(x: u64, n: u8) -> u64 {
 #[inline]
 fn find(b: &[u8], mut i: usize, flags: impl Fn(u64) -> u64, hit: impl Fn(u8) -> bool) -> usize {
     while let Some(w) = b.get(i..i + 8) {
-        let m = flags(u64::from_le_bytes([
-            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-        ]));
+        let m = flags(word(w));
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }

@@ -408,14 +408,10 @@ impl<'a> JsonParser<'a> {
 /// exact (borrows only ever flag bytes above a true one).
 #[inline]
 pub(super) fn string_special(b: &[u8], mut i: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    use crate::lexical::{below, equal, word};
     while let Some(w) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        let m = zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')))
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH);
+        let x = word(w);
+        let m = equal(x, b'"') | equal(x, b'\\') | below(x, 0x20);
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
