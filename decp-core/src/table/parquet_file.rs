@@ -1,7 +1,11 @@
-//! One Parquet file of a table, written a row group at a time with its columns
-//! encoded on several threads: encoding (dictionaries, statistics, levels, ZSTD)
-//! is most of the cost of writing the tables, and one thread doing it for every
-//! row would cap `flatten` at one core whatever the number of jobs.
+//! One Parquet file of a table. Its rows are encoded (dictionaries, statistics,
+//! levels, ZSTD) into the column writers of the row group being written as
+//! they come, while their Arrow columns are still in the processor's caches,
+//! and the row group is written to the file when full. Encoding is about a
+//! quarter of the work of `flatten`: with up to three jobs, the writing thread
+//! encodes each batch as it comes and keeps up with the jobs making the rows;
+//! with more, it would cap them, and the columns of a few thousand rows at a
+//! time are shared out among threads ([`encode_threads`]).
 //!
 //! The files are those [`parquet::arrow::ArrowWriter`] writes (same properties,
 //! same Arrow schema in the footer, row groups cut at the same rows unless the
@@ -28,21 +32,43 @@ use parquet::file::writer::SerializedFileWriter;
 use crate::error::{Error, Result};
 use crate::message::Message;
 
-/// One file being written: the rows not yet in a row group are kept as Arrow
-/// batches (at most [`ParquetFile::group_rows`] of them).
+/// One file being written: the rows of the row group being written are in its
+/// column writers (encoded) or waiting to be encoded (Arrow batches, on
+/// several threads only: see [`encode_threads`]).
 pub(super) struct ParquetFile {
     writer: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
     schema: SchemaRef,
+    /// How many column writers (Parquet leaves) each column has.
+    leaves: Vec<usize>,
     pending: Vec<RecordBatch>,
     pending_rows: usize,
     pending_bytes: usize,
+    /// The column writers of the row group being written, per column.
+    open: Option<Vec<Vec<ArrowColumnWriter>>>,
+    open_rows: usize,
     groups: usize,
     group_rows: usize,
 }
 
-/// One column's share of a row group: its writers (one per Parquet leaf) and,
-/// per batch, its leaves.
+/// The rows encoded together when the columns are shared out among threads:
+/// few enough that their Arrow columns are still in the processor's caches (a
+/// row group's worth, 20 MB of `marches`, is not), enough that starting the
+/// threads costs little.
+const ENCODE_ROWS: usize = 4096;
+
+/// The threads encoding the columns of a file with `jobs` jobs: one (the
+/// writing thread) up to three jobs, one more per three jobs beyond. With two
+/// jobs, the writing thread encoding each batch as it comes used 12 % less
+/// processor time than two threads sharing out a row group's columns, in as
+/// much time or less, and held 52 MB instead of 86 (`gen-corpus json 200`,
+/// benches/README.md).
+pub(super) fn encode_threads(jobs: usize) -> usize {
+    jobs.div_ceil(3).max(1)
+}
+
+/// One column's share of the rows being encoded: its writers (one per Parquet
+/// leaf) and, per batch, its leaves.
 type Work = (Vec<ArrowColumnWriter>, Vec<Vec<ArrowLeafColumn>>);
 
 impl ParquetFile {
@@ -52,27 +78,39 @@ impl ParquetFile {
         let props = properties(&schema, group_rows)?;
         let w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_err)?;
         let (writer, factory) = w.into_serialized_writer().map_err(parquet_err)?;
+        let leaves = schema
+            .fields()
+            .iter()
+            .map(|f| {
+                let empty = arrow_array::new_empty_array(f.data_type());
+                compute_leaves(f, &empty).map(|l| l.len())
+            })
+            .collect::<std::result::Result<_, _>>()
+            .map_err(parquet_err)?;
         Ok(ParquetFile {
             writer,
             factory,
             schema,
+            leaves,
             pending: Vec::new(),
             pending_rows: 0,
             pending_bytes: 0,
+            open: None,
+            open_rows: 0,
             groups: 0,
             group_rows,
         })
     }
 
-    /// Adds rows after those added before; each time a row group's worth is
-    /// pending, it is encoded (on `jobs` threads) and written.
+    /// Adds rows after those added before: they are encoded, and written a row
+    /// group at a time.
     pub(super) fn write(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
         // A slice holds its whole batch's buffers: each counts its share of them.
         let bytes = batch.get_array_memory_size();
         let rows = batch.num_rows().max(1);
         let share = |n: usize| bytes.saturating_mul(n) / rows;
-        while self.pending_rows + batch.num_rows() >= self.group_rows {
-            let take = self.group_rows - self.pending_rows;
+        while self.open_rows + self.pending_rows + batch.num_rows() >= self.group_rows {
+            let take = self.group_rows - self.open_rows - self.pending_rows;
             self.push(batch.slice(0, take), share(take));
             batch = batch.slice(take, batch.num_rows() - take);
             self.flush(jobs)?;
@@ -80,6 +118,10 @@ impl ParquetFile {
         if batch.num_rows() > 0 {
             let n = batch.num_rows();
             self.push(batch, share(n));
+        }
+        let threads = encode_threads(jobs);
+        if threads == 1 || self.pending_rows >= ENCODE_ROWS {
+            self.encode(threads)?;
         }
         Ok(())
     }
@@ -91,37 +133,68 @@ impl ParquetFile {
     }
 
     /// The memory the rows not yet written hold, in bytes (about: the rows'
-    /// share of their batches).
+    /// share of their batches, and the pages of the row group being written).
     pub(super) fn pending_bytes(&self) -> usize {
-        self.pending_bytes
+        let open: usize = self
+            .open
+            .iter()
+            .flatten()
+            .flatten()
+            .map(ArrowColumnWriter::memory_size)
+            .sum();
+        self.pending_bytes + open
     }
 
-    /// Writes the pending rows as one row group (none when there are none).
-    pub(super) fn flush(&mut self, jobs: usize) -> Result<()> {
+    /// Encodes the pending rows, on `threads` threads, into the row group being
+    /// written (opened when none is).
+    fn encode(&mut self, threads: usize) -> Result<()> {
         if self.pending_rows == 0 {
             return Ok(());
         }
         let batches = std::mem::take(&mut self.pending);
+        self.open_rows += self.pending_rows;
         self.pending_rows = 0;
         self.pending_bytes = 0;
-        let mut writers = self
-            .factory
-            .create_column_writers(self.groups)
-            .map_err(parquet_err)?
-            .into_iter();
-        self.groups += 1;
-        let mut work: Vec<Work> = Vec::with_capacity(self.schema.fields().len());
-        for (k, field) in self.schema.fields().iter().enumerate() {
+        let open = match self.open.take() {
+            Some(open) => open,
+            None => {
+                let mut writers = self
+                    .factory
+                    .create_column_writers(self.groups)
+                    .map_err(parquet_err)?
+                    .into_iter();
+                let leaves = self.leaves.iter();
+                leaves
+                    .map(|&n| writers.by_ref().take(n).collect())
+                    .collect()
+            }
+        };
+        let mut work: Vec<Work> = Vec::with_capacity(open.len());
+        for ((k, field), writers) in self.schema.fields().iter().enumerate().zip(open) {
             let leaves = batches
                 .iter()
                 .map(|b| compute_leaves(field, b.column(k)))
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(parquet_err)?;
-            let n = leaves.first().map_or(0, Vec::len);
-            work.push((writers.by_ref().take(n).collect(), leaves));
+            work.push((writers, leaves));
         }
         drop(batches);
-        let chunks = encode_all(work, jobs)?;
+        self.open = Some(run_all(work, threads, encode)?);
+        Ok(())
+    }
+
+    /// Writes the rows not yet written as one row group (none when there are
+    /// none), encoding them on [`encode_threads`] threads.
+    pub(super) fn flush(&mut self, jobs: usize) -> Result<()> {
+        let threads = encode_threads(jobs);
+        self.encode(threads)?;
+        let Some(open) = self.open.take() else {
+            return Ok(());
+        };
+        self.open_rows = 0;
+        self.groups += 1;
+        let work: Vec<Work> = open.into_iter().map(|w| (w, Vec::new())).collect();
+        let chunks = run_all(work, threads, close)?;
         let mut group = self.writer.next_row_group().map_err(parquet_err)?;
         for chunk in chunks.into_iter().flatten() {
             chunk.append_to_row_group(&mut group).map_err(parquet_err)?;
@@ -180,31 +253,35 @@ fn properties(schema: &SchemaRef, group_rows: usize) -> Result<WriterProperties>
     Ok(props.build())
 }
 
-/// One column's chunk: its leaves of every batch, in order, through its writers.
-fn encode((mut writers, leaves): Work) -> Result<Vec<ArrowColumnChunk>> {
+/// One column's leaves of every batch, in order, through its writers.
+fn encode((mut writers, leaves): Work) -> Result<Vec<ArrowColumnWriter>> {
     for per_batch in &leaves {
         for (w, leaf) in writers.iter_mut().zip(per_batch) {
             w.write(leaf).map_err(parquet_err)?;
         }
     }
+    Ok(writers)
+}
+
+/// One column's chunk: its writers closed.
+fn close((writers, _): Work) -> Result<Vec<ArrowColumnChunk>> {
     writers
         .into_iter()
         .map(|w| w.close().map_err(parquet_err))
         .collect()
 }
 
-/// Every column's chunks, in column order; the columns shared out among `jobs`
-/// threads, each taking the next column not yet taken (their costs differ
-/// widely: a long text against a flag).
-fn encode_all(work: Vec<Work>, jobs: usize) -> Result<Vec<Vec<ArrowColumnChunk>>> {
-    let threads = jobs.min(work.len());
+/// `f` of every column's work, in column order; the columns shared out among
+/// `threads` threads, each taking the next column not yet taken (their costs
+/// differ widely: a long text against a flag).
+fn run_all<T: Send>(work: Vec<Work>, threads: usize, f: fn(Work) -> Result<T>) -> Result<Vec<T>> {
+    let threads = threads.min(work.len());
     if threads <= 1 {
-        return work.into_iter().map(encode).collect();
+        return work.into_iter().map(f).collect();
     }
     let n = work.len();
     let slots: Vec<Mutex<Option<Work>>> = work.into_iter().map(|w| Mutex::new(Some(w))).collect();
-    let done: Vec<Mutex<Option<Result<Vec<ArrowColumnChunk>>>>> =
-        (0..n).map(|_| Mutex::new(None)).collect();
+    let done: Vec<Mutex<Option<Result<T>>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -216,9 +293,9 @@ fn encode_all(work: Vec<Work>, jobs: usize) -> Result<Vec<Vec<ArrowColumnChunk>>
                     }
                     let taken = slots[i].lock().ok().and_then(|mut w| w.take());
                     if let Some(w) = taken {
-                        let chunk = encode(w);
+                        let out = f(w);
                         if let Ok(mut d) = done[i].lock() {
-                            *d = Some(chunk);
+                            *d = Some(out);
                         }
                     }
                 }

@@ -100,7 +100,8 @@ pub struct TableFiles {
     files: BTreeMap<(Table, String), OneFile>,
     /// Rows given one record at a time ([`TableFiles::write`]), not yet written.
     pending: Option<TableChunk>,
-    /// Threads encoding each Parquet row group's columns.
+    /// The jobs making the rows: the threads encoding the Parquet columns
+    /// follow from it.
     jobs: usize,
     /// The bound on the memory of the rows waiting for their Parquet row group,
     /// across files ([`PENDING_BYTES`]; smaller in tests).
@@ -171,10 +172,13 @@ impl TableFiles {
         })
     }
 
-    /// Encodes each Parquet row group's columns on `jobs` threads (1, the
-    /// default: on the calling thread; more: threads started for each row group
-    /// beside the caller's own, which waits for them). The files are the same
-    /// whatever the number: only the time taken changes.
+    /// The number of jobs making the rows these files are written with (1, the
+    /// default). The Parquet files' columns are encoded on the calling thread,
+    /// each chunk as it is written, with up to three jobs (the caller keeps up
+    /// with them: encoding is about a quarter of the work); with more, on a
+    /// thread more per three jobs, started for each few thousand rows beside the
+    /// caller's own, which waits for them. The files are the same whatever the
+    /// number: only the time taken changes.
     pub fn jobs(mut self, jobs: usize) -> TableFiles {
         self.jobs = jobs.max(1);
         self

@@ -375,3 +375,50 @@ fn integers_and_dates_are_delta_packed_codes_in_a_dictionary_and_values_read_bac
         .collect();
     assert_eq!(dates, want);
 }
+
+/// A file's row groups (their rows) and its batches read back.
+fn read_all(path: &Path) -> (Vec<i64>, Vec<arrow_array::RecordBatch>) {
+    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let groups = b
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows())
+        .collect();
+    (groups, b.build().unwrap().map(Result::unwrap).collect())
+}
+
+/// The columns are encoded on the writing thread with few jobs and shared out
+/// among threads with more (`parquet_file::encode_threads`): the same files,
+/// whether row groups are full or written early by the bound.
+#[test]
+fn the_files_are_the_same_whatever_the_jobs() {
+    let members = r#""objet": "Travaux", "montant": 12.5, "techniques": {"technique": ["Accord-cadre"]},
+        "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1"}}, {"titulaire": {"typeIdentifiant": "SIRET", "id": "2"}}], "#;
+    let json = contracts(RECORDS, |i| 2017 + i % YEARS, members);
+    for limit in [None, Some(0)] {
+        let mut first = None;
+        for jobs in [1, 2, 4, 7] {
+            assert!(jobs < 4 || super::super::parquet_file::encode_threads(jobs) > 1);
+            let (dir, files) = marches_files(&format!("jobs{jobs}-{}", limit.is_some()));
+            let mut files = files.jobs(jobs);
+            if let Some(l) = limit {
+                files.pending_limit = l;
+            }
+            let written = write_all(&json, files);
+            assert_eq!(written[0].1, 2 * RECORDS as u64);
+            let (groups, batch) = read_all(&written[0].0);
+            assert_eq!(groups.iter().sum::<i64>(), 2 * RECORDS as i64);
+            // Bounded: a row group per chunk written (4 096 rows).
+            assert_eq!(groups.len() > 1, limit.is_some(), "{groups:?}");
+            match &first {
+                None => first = Some((groups, batch)),
+                Some((g, b)) => {
+                    assert_eq!(&groups, g, "-j {jobs}");
+                    assert!(&batch == b, "-j {jobs}: other rows");
+                }
+            }
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+    }
+}
