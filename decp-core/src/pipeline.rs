@@ -132,9 +132,32 @@ where
 /// # Ok::<(), decp_core::Error>(())
 /// ```
 pub fn for_each_batch_ordered<R, T, W, S, P>(
+    reader: Reader<R>,
+    jobs: usize,
+    records: usize,
+    progress: &P,
+    work: W,
+    sink: S,
+) -> Result<(), Error>
+where
+    R: Read + Send,
+    T: Send,
+    W: Fn(Vec<Item>) -> T + Sync,
+    S: FnMut(T) -> bool,
+    P: Fn(u64) + Sync + ?Sized,
+{
+    batches_ordered(reader, jobs, records, 0, progress, work, sink)
+}
+
+/// [`for_each_batch_ordered`] with `waiting` more batches in flight: results
+/// that may wait for `sink` while it works (it writes what the workers made,
+/// and the jobs would otherwise stop, waiting for it, the cores idle but its
+/// own). Each holds a batch's result in memory.
+pub(crate) fn batches_ordered<R, T, W, S, P>(
     mut reader: Reader<R>,
     jobs: usize,
     records: usize,
+    waiting: usize,
     progress: &P,
     work: W,
     mut sink: S,
@@ -189,9 +212,10 @@ where
     });
     // One ticket per batch in flight: a worker takes one before reading a batch,
     // the output gives it back once the batch is written. A batch per job, one
-    // read ahead and one waiting for its turn keep the jobs busy; more only holds
-    // memory (decoded records wait in the results).
-    let in_flight = jobs + 2;
+    // read ahead and one waiting for its turn keep the jobs busy when the output
+    // has little to do; more only holds memory (decoded records wait in the
+    // results), but for an output that works (`waiting`).
+    let in_flight = jobs + 2 + waiting;
     let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         let _ = ticket_tx.send(());
@@ -428,6 +452,40 @@ mod tests {
             // Tickets: jobs + 2 batches at most.
             let records = (jobs + 2) * batch_for(jobs);
             assert!(records <= IN_FLIGHT_RECORDS.max((jobs + 2) * 16), "{jobs}");
+        }
+    }
+
+    /// Batches waiting for a slow output are bounded: the jobs stop when
+    /// `jobs + 2 + waiting` batches are in flight.
+    #[test]
+    fn batches_waiting_for_the_output_are_bounded() {
+        let doc = list_of(20_000);
+        for (jobs, waiting) in [(2, 0), (2, 8), (3, 8)] {
+            let worked = AtomicUsize::new(0);
+            let mut sunk = 0;
+            batches_ordered(
+                Reader::from_slice(doc.as_bytes()).unwrap(),
+                jobs,
+                10,
+                waiting,
+                &|_| {},
+                |_batch| worked.fetch_add(1, Ordering::SeqCst),
+                |_| {
+                    // A slow output: the jobs run ahead as far as they may.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    sunk += 1;
+                    sunk < 3
+                },
+            )
+            .unwrap();
+            let worked = worked.load(Ordering::SeqCst);
+            let bound = 3 + jobs + 2 + waiting;
+            assert!(worked <= bound, "{jobs} jobs, {waiting} waiting: {worked}");
+            // The jobs did run ahead while the output slept.
+            assert!(
+                worked > 3 + waiting,
+                "{jobs} jobs, {waiting} waiting: {worked}"
+            );
         }
     }
 

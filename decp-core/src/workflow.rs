@@ -406,7 +406,9 @@ impl Checker {
     /// the values reach `sink` in document order (`false` stops). For work that is
     /// cheaper to combine per batch than per record, such as the tables' columns:
     /// the workers build them and the calling thread only writes them. A batch is
-    /// at most 512 records; with one job, records are parsed in place.
+    /// at most 512 records; with one job, records are parsed in place. With
+    /// several, up to eight batches folded more than one per job may wait for
+    /// `sink` while it works.
     ///
     /// # Errors
     ///
@@ -445,11 +447,17 @@ impl Checker {
         P: Fn(u64) + Sync + ?Sized,
     {
         const RECORDS: usize = 512;
+        // Batches folded that may wait while `sink` works: with two jobs,
+        // `flatten` (whose output encodes the Parquet columns, a quarter of its
+        // work) took 3.60 s instead of 3.96 (mean of four) on 1 GB with eight
+        // more, its jobs no longer stopping while the output encodes; 8 MB more.
+        const WAITING: usize = 8;
         if jobs > 1 {
-            return pipeline::for_each_batch_ordered(
+            return pipeline::batches_ordered(
                 reader,
                 jobs,
                 RECORDS,
+                WAITING,
                 progress,
                 |batch| {
                     let mut acc = new();
