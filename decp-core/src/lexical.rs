@@ -79,6 +79,15 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, num(5..7)?, num(8..10)?)
 }
 
+/// Days from 1970-01-01 to `d`: an Arrow `date32` (negative before 1970). By
+/// the days from the common era, which chrono counts from the year; the
+/// difference of two dates as a duration cost twice as much.
+pub(crate) fn epoch_days(d: NaiveDate) -> i32 {
+    /// `NaiveDate::from_ymd(1970, 1, 1).num_days_from_ce()`.
+    const EPOCH_FROM_CE: i32 = 719_163;
+    d.num_days_from_ce() - EPOCH_FROM_CE
+}
+
 /// Writes a date as `YYYY-MM-DD`.
 pub(crate) fn format_date(d: &NaiveDate) -> String {
     with_date_text(d, str::to_owned)
@@ -199,6 +208,25 @@ pub(crate) fn below(x: u64, n: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Against chrono's difference of dates, over every year the dates can
+    /// hold (their days from the common era are `i32`s).
+    #[test]
+    fn epoch_days_are_the_days_since_1970() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        assert_eq!(epoch_days(epoch), 0);
+        let days = |d: NaiveDate| (d - epoch).num_days();
+        for d in [NaiveDate::MIN, NaiveDate::MAX, epoch.pred_opt().unwrap()] {
+            assert_eq!(i64::from(epoch_days(d)), days(d), "{d}");
+        }
+        for year in (-9999..=9999).step_by(7) {
+            for (m, day) in [(1, 1), (2, 28), (2, 29), (3, 1), (12, 31)] {
+                if let Some(d) = NaiveDate::from_ymd_opt(year, m, day) {
+                    assert_eq!(i64::from(epoch_days(d)), days(d), "{d}");
+                }
+            }
+        }
+    }
 
     /// The date on the stack against `format!` (the text it replaced), over
     /// every day of years 0 to 9999 in steps, and outside them.

@@ -8,7 +8,6 @@ use arrow_array::builder::{
 };
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, RecordBatch};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -157,51 +156,51 @@ impl Builder {
             }
             b => {
                 debug_assert!(false, "a text in a column of another type");
-                b.append(None)
+                b.append_null()
             }
         }
     }
 
-    pub(super) fn append(&mut self, v: Option<Value>) {
+    /// Appends a null: [`Builder::append`] of `None`, without a value to match
+    /// and drop (most cells appended are null: the columns a row leaves empty).
+    pub(super) fn append_null(&mut self) {
         match self {
-            Builder::Text(b) => match v {
-                Some(Value::Text(t)) => b.append_value(&*t),
-                _ => b.append_null(),
-            },
-            Builder::Code(b) => match v {
-                Some(Value::Text(t)) => {
-                    b.append_value(&*t);
-                }
-                _ => b.append_null(),
-            },
-            Builder::Date(b) => b.append_option(match v {
-                Some(Value::Date(d)) => Some((d - NaiveDate::default()).num_days() as i32),
-                _ => None,
-            }),
-            Builder::Int(b) => b.append_option(match v {
-                Some(Value::Int(i)) => Some(i),
-                _ => None,
-            }),
-            Builder::Dec(b) => b.append_option(match v {
-                Some(Value::Dec(d)) => decimal_units(&d),
-                _ => None,
-            }),
-            Builder::Float(b) => b.append_option(match v {
-                Some(Value::Dec(d)) => d.to_f64(),
-                _ => None,
-            }),
-            Builder::Bool(b) => b.append_option(match v {
-                Some(Value::Bool(x)) => Some(x),
-                _ => None,
-            }),
-            Builder::List(b) => append_list(b, v, |b, i| b.append_value(i)),
-            Builder::Codes(b) => append_list(b, v, |b, i| {
+            Builder::Text(b) => b.append_null(),
+            Builder::Code(b) => b.append_null(),
+            Builder::Date(b) => b.append_null(),
+            Builder::Int(b) => b.append_null(),
+            Builder::Dec(b) => b.append_null(),
+            Builder::Float(b) => b.append_null(),
+            Builder::Bool(b) => b.append_null(),
+            Builder::List(b) => b.append(false),
+            Builder::Codes(b) => b.append(false),
+            Builder::Index(b) => b.append_null(),
+        }
+    }
+
+    pub(super) fn append(&mut self, v: Option<Value>) {
+        let Some(v) = v else {
+            return self.append_null();
+        };
+        match (self, v) {
+            (Builder::Text(b), Value::Text(t)) => b.append_value(&*t),
+            (Builder::Code(b), Value::Text(t)) => {
+                b.append_value(&*t);
+            }
+            (Builder::Date(b), Value::Date(d)) => b.append_value(crate::lexical::epoch_days(d)),
+            (Builder::Int(b), Value::Int(i)) => b.append_value(i),
+            (Builder::Dec(b), Value::Dec(d)) => b.append_option(decimal_units(&d)),
+            (Builder::Float(b), Value::Dec(d)) => b.append_option(d.to_f64()),
+            (Builder::Bool(b), Value::Bool(x)) => b.append_value(x),
+            (Builder::List(b), Value::List(items)) => {
+                append_list(b, &items, |b, i| b.append_value(i))
+            }
+            (Builder::Codes(b), Value::List(items)) => append_list(b, &items, |b, i| {
                 b.append_value(i);
             }),
-            Builder::Index(b) => b.append_option(match v {
-                Some(Value::Index(i)) => Some(i),
-                _ => None,
-            }),
+            (Builder::Index(b), Value::Index(i)) => b.append_value(i),
+            // A value of another type than its column's: null.
+            (b, _) => b.append_null(),
         }
     }
 
@@ -255,21 +254,16 @@ impl Builder {
     }
 }
 
-/// A list cell (null unless a list) appended to `b`, its items by `push`.
+/// A list cell appended to `b`, its items by `push`.
 fn append_list<B: ArrayBuilder>(
     b: &mut ListBuilder<B>,
-    v: Option<Value>,
+    items: &[smol_str::SmolStr],
     push: impl Fn(&mut B, &str),
 ) {
-    match v {
-        Some(Value::List(items)) => {
-            for i in items.iter() {
-                push(b.values(), i);
-            }
-            b.append(true);
-        }
-        _ => b.append(false),
+    for i in items {
+        push(b.values(), i);
     }
+    b.append(true);
 }
 
 /// Builds the rows of one [`Table`] into Arrow record batches.

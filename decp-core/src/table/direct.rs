@@ -102,7 +102,7 @@ impl Direct<'_> {
     fn text(&mut self, i: usize, v: Option<&str>) {
         match (take(self.builders, &mut self.given, i), v) {
             (Some(b), Some(s)) if b.is_text() => b.append_text(s),
-            (Some(b), _) => b.append(None),
+            (Some(b), _) => b.append_null(),
             (None, _) => {}
         }
     }
@@ -118,7 +118,7 @@ impl Direct<'_> {
     fn end(self) {
         for (i, b) in self.builders.iter_mut().enumerate() {
             if self.given & (1u64 << i) == 0 {
-                b.append(None);
+                b.append_null();
             }
         }
     }
@@ -141,7 +141,7 @@ impl CellOut for Direct<'_> {
             f.write_json(&mut put);
         }
         if !put.out.done {
-            put.out.b.append(None);
+            put.out.b.append_null();
         }
     }
 
@@ -151,7 +151,7 @@ impl CellOut for Direct<'_> {
             Some(Builder::Codes(b)) => labels_into(b, f, |b, t| {
                 b.append_value(t);
             }),
-            Some(b) => b.append(None),
+            Some(b) => b.append_null(),
             None => {}
         }
         Ok(())
@@ -203,7 +203,7 @@ impl ScalarOut for Put<'_> {
         if self.takes() {
             match &mut *self.b {
                 b if b.is_text() => b.append_text(value),
-                b => b.append(None),
+                b => b.append_null(),
             }
         }
     }
@@ -227,7 +227,7 @@ impl ScalarOut for Put<'_> {
                     }
                 },
                 Builder::Float(b) => b.append_option(value.to_f64()),
-                b => b.append(None),
+                b => b.append_null(),
             }
         }
     }
