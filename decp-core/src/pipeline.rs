@@ -455,14 +455,16 @@ mod tests {
         }
     }
 
-    /// Batches waiting for a slow output are bounded: the jobs stop when
-    /// `jobs + 2 + waiting` batches are in flight.
+    /// Batches waiting for an output that works are bounded: while it holds
+    /// the first, the jobs work `jobs + 2 + waiting` batches, no more.
     #[test]
     fn batches_waiting_for_the_output_are_bounded() {
+        use std::time::{Duration, Instant};
         let doc = list_of(20_000);
         for (jobs, waiting) in [(2, 0), (2, 8), (3, 8)] {
+            let in_flight = jobs + 2 + waiting;
             let worked = AtomicUsize::new(0);
-            let mut sunk = 0;
+            let (mut sunk, mut reached, mut after) = (0, 0, 0);
             batches_ordered(
                 Reader::from_slice(doc.as_bytes()).unwrap(),
                 jobs,
@@ -471,19 +473,33 @@ mod tests {
                 &|_| {},
                 |_batch| worked.fetch_add(1, Ordering::SeqCst),
                 |_| {
-                    // A slow output: the jobs run ahead as far as they may.
-                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    if sunk == 0 {
+                        // The jobs run ahead as far as they may (however
+                        // slowly they are given the cores)…
+                        let start = Instant::now();
+                        while worked.load(Ordering::SeqCst) < in_flight
+                            && start.elapsed() < Duration::from_secs(20)
+                        {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                        reached = worked.load(Ordering::SeqCst);
+                        // …and no further.
+                        std::thread::sleep(Duration::from_millis(30));
+                        after = worked.load(Ordering::SeqCst);
+                    }
                     sunk += 1;
                     sunk < 3
                 },
             )
             .unwrap();
+            assert_eq!(
+                (reached, after),
+                (in_flight, in_flight),
+                "{jobs} jobs, {waiting} waiting"
+            );
             let worked = worked.load(Ordering::SeqCst);
-            let bound = 3 + jobs + 2 + waiting;
-            assert!(worked <= bound, "{jobs} jobs, {waiting} waiting: {worked}");
-            // The jobs did run ahead while the output slept.
             assert!(
-                worked > 3 + waiting,
+                worked <= 3 + in_flight,
                 "{jobs} jobs, {waiting} waiting: {worked}"
             );
         }

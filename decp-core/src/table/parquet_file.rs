@@ -1,17 +1,23 @@
-//! One Parquet file of a table. Its rows are encoded (dictionaries, statistics,
-//! levels, ZSTD) into the column writers of the row group being written as
-//! they come, while their Arrow columns are still in the processor's caches,
-//! and the row group is written to the file when full. Encoding is about a
-//! quarter of the work of `flatten`: with up to three jobs, the writing thread
-//! encodes each batch as it comes and keeps up with the jobs making the rows;
-//! with more, it would cap them, and the columns of a few thousand rows at a
-//! time are shared out among threads ([`encode_threads`]).
+//! One Parquet file of a table. The rows of a file of its own (not a
+//! partition) are encoded (dictionaries, statistics, levels, ZSTD) into the
+//! column writers of the row group being written as they come, while their
+//! Arrow columns are still in the processor's caches, and the row group is
+//! written to the file when full. Encoding is about a quarter of the work of
+//! `flatten`: with up to three jobs, the writing thread encodes each batch as
+//! it comes and keeps up with the jobs making the rows; with more, it would
+//! cap them, and the columns of a few thousand rows at a time are shared out
+//! among threads ([`encode_threads`]). A partition's rows wait as Arrow batches
+//! until its row group is written, their columns then shared out among the
+//! jobs: each file with open column writers holds their compression contexts
+//! (hundreds of kilobytes per column), which a dataset of hundreds of
+//! partitions cannot afford.
 //!
 //! The files are those [`parquet::arrow::ArrowWriter`] writes (same properties,
 //! same Arrow schema in the footer, row groups cut at the same rows unless the
-//! bound on the rows waiting across files writes one early): it is made, then
-//! turned into its file writer and the factory of its column writers, as the
-//! parquet crate documents for encoding columns in parallel.
+//! bound on the rows waiting across files writes one early), the same whatever
+//! the number of jobs: it is made, then turned into its file writer and the
+//! factory of its column writers, as the parquet crate documents for encoding
+//! columns in parallel.
 
 use std::fs::File;
 use std::sync::Mutex;
@@ -33,22 +39,28 @@ use crate::error::{Error, Result};
 use crate::message::Message;
 
 /// One file being written: the rows of the row group being written are in its
-/// column writers (encoded) or waiting to be encoded (Arrow batches, on
-/// several threads only: see [`encode_threads`]).
+/// column writers (encoded) or waiting to be encoded (Arrow batches).
 pub(super) struct ParquetFile {
     writer: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
     schema: SchemaRef,
     /// How many column writers (Parquet leaves) each column has.
     leaves: Vec<usize>,
+    /// Whether rows are encoded as they come (else when the row group is written).
+    eager: bool,
     pending: Vec<RecordBatch>,
     pending_rows: usize,
-    pending_bytes: usize,
-    /// The column writers of the row group being written, per column.
+    /// The column writers of the row group being written, per column, once
+    /// rows were encoded.
     open: Option<Vec<Vec<ArrowColumnWriter>>>,
     open_rows: usize,
+    /// The share of their Arrow batches of the rows of the row group being
+    /// written, encoded or not: see [`ParquetFile::pending_bytes`].
+    group_bytes: usize,
     groups: usize,
     group_rows: usize,
+    /// A write failed: the file is not complete, nothing more goes in it.
+    failed: bool,
 }
 
 /// The rows encoded together when the columns are shared out among threads:
@@ -73,8 +85,14 @@ type Work = (Vec<ArrowColumnWriter>, Vec<Vec<ArrowLeafColumn>>);
 
 impl ParquetFile {
     /// A file of `schema` in `file`, ZSTD-compressed, in row groups of at most
-    /// `group_rows` rows.
-    pub(super) fn create(file: File, schema: SchemaRef, group_rows: usize) -> Result<ParquetFile> {
+    /// `group_rows` rows; its rows encoded as they come when `eager` (a file of
+    /// its own), else when their row group is written (a partition).
+    pub(super) fn create(
+        file: File,
+        schema: SchemaRef,
+        group_rows: usize,
+        eager: bool,
+    ) -> Result<ParquetFile> {
         let props = properties(&schema, group_rows)?;
         let w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(parquet_err)?;
         let (writer, factory) = w.into_serialized_writer().map_err(parquet_err)?;
@@ -92,19 +110,44 @@ impl ParquetFile {
             factory,
             schema,
             leaves,
+            eager,
             pending: Vec::new(),
             pending_rows: 0,
-            pending_bytes: 0,
             open: None,
             open_rows: 0,
+            group_bytes: 0,
             groups: 0,
             group_rows,
+            failed: false,
         })
+    }
+
+    /// An error when an earlier write failed (the file is incomplete: its rows
+    /// would be missing from it).
+    fn usable(&self) -> Result<()> {
+        if self.failed {
+            return Err(Error::write(Message::Other(
+                "an earlier error stopped writing this Parquet file".into(),
+            )));
+        }
+        Ok(())
+    }
+
+    /// `r`, remembered when an error.
+    fn remember<T>(&mut self, r: Result<T>) -> Result<T> {
+        self.failed |= r.is_err();
+        r
     }
 
     /// Adds rows after those added before: they are encoded, and written a row
     /// group at a time.
-    pub(super) fn write(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
+    pub(super) fn write(&mut self, batch: RecordBatch, jobs: usize) -> Result<()> {
+        self.usable()?;
+        let r = self.write_rows(batch, jobs);
+        self.remember(r)
+    }
+
+    fn write_rows(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
         // A slice holds its whole batch's buffers: each counts its share of them.
         let bytes = batch.get_array_memory_size();
         let rows = batch.num_rows().max(1);
@@ -113,14 +156,14 @@ impl ParquetFile {
             let take = self.group_rows - self.open_rows - self.pending_rows;
             self.push(batch.slice(0, take), share(take));
             batch = batch.slice(take, batch.num_rows() - take);
-            self.flush(jobs)?;
+            self.flush_rows(jobs)?;
         }
         if batch.num_rows() > 0 {
             let n = batch.num_rows();
             self.push(batch, share(n));
         }
         let threads = encode_threads(jobs);
-        if threads == 1 || self.pending_rows >= ENCODE_ROWS {
+        if self.eager && (threads == 1 || self.pending_rows >= ENCODE_ROWS) {
             self.encode(threads)?;
         }
         Ok(())
@@ -128,21 +171,16 @@ impl ParquetFile {
 
     fn push(&mut self, batch: RecordBatch, bytes: usize) {
         self.pending_rows += batch.num_rows();
-        self.pending_bytes += bytes;
+        self.group_bytes += bytes;
         self.pending.push(batch);
     }
 
-    /// The memory the rows not yet written hold, in bytes (about: the rows'
-    /// share of their batches, and the pages of the row group being written).
+    /// The memory the rows not yet written hold, in bytes, as the bound across
+    /// files counts it: the rows' share of their Arrow batches, whether they
+    /// were encoded yet or not (encoded, they hold less; counted so, the bound
+    /// writes a row group early at the same rows whatever the number of jobs).
     pub(super) fn pending_bytes(&self) -> usize {
-        let open: usize = self
-            .open
-            .iter()
-            .flatten()
-            .flatten()
-            .map(ArrowColumnWriter::memory_size)
-            .sum();
-        self.pending_bytes + open
+        self.group_bytes
     }
 
     /// Encodes the pending rows, on `threads` threads, into the row group being
@@ -151,10 +189,17 @@ impl ParquetFile {
         if self.pending_rows == 0 {
             return Ok(());
         }
+        let work = self.work()?;
+        self.open = Some(run_all(work, threads, encode)?);
+        Ok(())
+    }
+
+    /// The pending rows and the writers of the row group being written (made
+    /// when there are none), by column; the rows are then counted as encoded.
+    fn work(&mut self) -> Result<Vec<Work>> {
         let batches = std::mem::take(&mut self.pending);
         self.open_rows += self.pending_rows;
         self.pending_rows = 0;
-        self.pending_bytes = 0;
         let open = match self.open.take() {
             Some(open) => open,
             None => {
@@ -178,23 +223,35 @@ impl ParquetFile {
                 .map_err(parquet_err)?;
             work.push((writers, leaves));
         }
-        drop(batches);
-        self.open = Some(run_all(work, threads, encode)?);
-        Ok(())
+        Ok(work)
     }
 
     /// Writes the rows not yet written as one row group (none when there are
-    /// none), encoding them on [`encode_threads`] threads.
+    /// none).
     pub(super) fn flush(&mut self, jobs: usize) -> Result<()> {
-        let threads = encode_threads(jobs);
-        self.encode(threads)?;
-        let Some(open) = self.open.take() else {
-            return Ok(());
+        self.usable()?;
+        let r = self.flush_rows(jobs);
+        self.remember(r)
+    }
+
+    /// [`ParquetFile::flush`]: the rows of a file of its own encoded on
+    /// [`encode_threads`] threads (most were as they came), a partition's on
+    /// `jobs` threads.
+    fn flush_rows(&mut self, jobs: usize) -> Result<()> {
+        let threads = if self.eager {
+            encode_threads(jobs)
+        } else {
+            jobs
         };
+        if self.pending_rows == 0 && self.open.is_none() {
+            return Ok(());
+        }
+        // The rows left encoded and the writers closed in one pass per column.
+        let work = self.work()?;
         self.open_rows = 0;
+        self.group_bytes = 0;
         self.groups += 1;
-        let work: Vec<Work> = open.into_iter().map(|w| (w, Vec::new())).collect();
-        let chunks = run_all(work, threads, close)?;
+        let chunks = run_all(work, threads, |w| close(encode(w)?))?;
         let mut group = self.writer.next_row_group().map_err(parquet_err)?;
         for chunk in chunks.into_iter().flatten() {
             chunk.append_to_row_group(&mut group).map_err(parquet_err)?;
@@ -264,7 +321,7 @@ fn encode((mut writers, leaves): Work) -> Result<Vec<ArrowColumnWriter>> {
 }
 
 /// One column's chunk: its writers closed.
-fn close((writers, _): Work) -> Result<Vec<ArrowColumnChunk>> {
+fn close(writers: Vec<ArrowColumnWriter>) -> Result<Vec<ArrowColumnChunk>> {
     writers
         .into_iter()
         .map(|w| w.close().map_err(parquet_err))
@@ -274,7 +331,11 @@ fn close((writers, _): Work) -> Result<Vec<ArrowColumnChunk>> {
 /// `f` of every column's work, in column order; the columns shared out among
 /// `threads` threads, each taking the next column not yet taken (their costs
 /// differ widely: a long text against a flag).
-fn run_all<T: Send>(work: Vec<Work>, threads: usize, f: fn(Work) -> Result<T>) -> Result<Vec<T>> {
+fn run_all<T: Send>(
+    work: Vec<Work>,
+    threads: usize,
+    f: impl Fn(Work) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let threads = threads.min(work.len());
     if threads <= 1 {
         return work.into_iter().map(f).collect();

@@ -173,12 +173,13 @@ impl TableFiles {
     }
 
     /// The number of jobs making the rows these files are written with (1, the
-    /// default). The Parquet files' columns are encoded on the calling thread,
-    /// each chunk as it is written, with up to three jobs (the caller keeps up
-    /// with them: encoding is about a quarter of the work); with more, on a
-    /// thread more per three jobs, started for each few thousand rows beside the
-    /// caller's own, which waits for them. The files are the same whatever the
-    /// number: only the time taken changes.
+    /// default). The columns of a Parquet file of its own are encoded on the
+    /// calling thread, each chunk as it is written, with up to three jobs (the
+    /// caller keeps up with them: encoding is about a quarter of the work); with
+    /// more, on a thread more per three jobs, started for each few thousand rows
+    /// beside the caller's own, which waits for them. A partition's are encoded
+    /// when its row group is written, on `jobs` threads. The files are the same
+    /// whatever the number: only the time taken changes.
     pub fn jobs(mut self, jobs: usize) -> TableFiles {
         self.jobs = jobs.max(1);
         self
@@ -672,25 +673,27 @@ fn open(dir: &Path, t: Table, part: &str, spec: &Spec) -> Result<OneFile> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let file = File::create(&tmp)?;
-    let out =
-        match spec.format {
-            OutputFormat::Csv => {
-                let mut header = csv::Writer::from_writer(Vec::new());
-                header.write_record(t.column_names()).map_err(csv_err)?;
-                let header = header
-                    .into_inner()
-                    .map_err(|e| Error::from(e.into_error()))?;
-                let mut w = BufWriter::with_capacity(1 << 16, file);
-                w.write_all(&header)?;
-                Out::Csv(w)
-            }
-            #[cfg(feature = "parquet")]
-            OutputFormat::Parquet => Out::Parquet(Box::new(
-                super::parquet_file::ParquetFile::create(file, t.schema(spec.float), BATCH_ROWS)?,
-            )),
-            #[cfg(not(feature = "parquet"))]
-            OutputFormat::Parquet => Out::None,
-        };
+    let out = match spec.format {
+        OutputFormat::Csv => {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(t.column_names()).map_err(csv_err)?;
+            let header = header
+                .into_inner()
+                .map_err(|e| Error::from(e.into_error()))?;
+            let mut w = BufWriter::with_capacity(1 << 16, file);
+            w.write_all(&header)?;
+            Out::Csv(w)
+        }
+        #[cfg(feature = "parquet")]
+        OutputFormat::Parquet => Out::Parquet(Box::new(super::parquet_file::ParquetFile::create(
+            file,
+            t.schema(spec.float),
+            BATCH_ROWS,
+            spec.partition == Partition::None,
+        )?)),
+        #[cfg(not(feature = "parquet"))]
+        OutputFormat::Parquet => Out::None,
+    };
     Ok(OneFile {
         tmp,
         path,

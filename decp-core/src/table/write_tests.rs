@@ -376,49 +376,93 @@ fn integers_and_dates_are_delta_packed_codes_in_a_dictionary_and_values_read_bac
     assert_eq!(dates, want);
 }
 
-/// A file's row groups (their rows) and its batches read back.
-fn read_all(path: &Path) -> (Vec<i64>, Vec<arrow_array::RecordBatch>) {
-    let b = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
-    let groups = b
-        .metadata()
-        .row_groups()
-        .iter()
-        .map(|g| g.num_rows())
-        .collect();
-    (groups, b.build().unwrap().map(Result::unwrap).collect())
-}
-
-/// The columns are encoded on the writing thread with few jobs and shared out
-/// among threads with more (`parquet_file::encode_threads`): the same files,
-/// whether row groups are full or written early by the bound.
+/// The columns of a file of its own are encoded on the writing thread with
+/// few jobs and shared out among threads with more
+/// (`parquet_file::encode_threads`), a partition's when its row group is
+/// written: the same files, byte for byte, whether row groups are full or
+/// written early by the bound (at the same rows: it counts the rows' Arrow
+/// share whether they were encoded or not).
 #[test]
 fn the_files_are_the_same_whatever_the_jobs() {
     let members = r#""objet": "Travaux", "montant": 12.5, "techniques": {"technique": ["Accord-cadre"]},
         "titulaires": [{"titulaire": {"typeIdentifiant": "SIRET", "id": "1"}}, {"titulaire": {"typeIdentifiant": "SIRET", "id": "2"}}], "#;
     let json = contracts(RECORDS, |i| 2017 + i % YEARS, members);
-    for limit in [None, Some(0)] {
-        let mut first = None;
-        for jobs in [1, 2, 4, 7] {
-            assert!(jobs < 4 || super::super::parquet_file::encode_threads(jobs) > 1);
-            let (dir, files) = marches_files(&format!("jobs{jobs}-{}", limit.is_some()));
-            let mut files = files.jobs(jobs);
-            if let Some(l) = limit {
-                files.pending_limit = l;
-            }
-            let written = write_all(&json, files);
-            assert_eq!(written[0].1, 2 * RECORDS as u64);
-            let (groups, batch) = read_all(&written[0].0);
-            assert_eq!(groups.iter().sum::<i64>(), 2 * RECORDS as i64);
-            // Bounded: a row group per chunk written (4 096 rows).
-            assert_eq!(groups.len() > 1, limit.is_some(), "{groups:?}");
-            match &first {
-                None => first = Some((groups, batch)),
-                Some((g, b)) => {
-                    assert_eq!(&groups, g, "-j {jobs}");
-                    assert!(&batch == b, "-j {jobs}: other rows");
+    // No bound, one that writes every file after each chunk, one in between.
+    for limit in [None, Some(0), Some(1 << 20)] {
+        for partitioned in [false, true] {
+            let mut first: Option<Vec<(PathBuf, Vec<u8>)>> = None;
+            for jobs in [1, 2, 4, 7] {
+                assert!(jobs < 4 || super::super::parquet_file::encode_threads(jobs) > 1);
+                let name = format!("jobs{jobs}-{limit:?}-{partitioned}");
+                let (dir, files) = if partitioned {
+                    by_year(&name)
+                } else {
+                    marches_files(&name)
+                };
+                let mut files = files.jobs(jobs);
+                if let Some(l) = limit {
+                    files.pending_limit = l;
                 }
+                let written = write_all(&json, files);
+                let rows: u64 = written.iter().map(|(_, n)| n).sum();
+                assert_eq!(rows, 2 * RECORDS as u64);
+                let mut groups = 0;
+                let mut made = Vec::new();
+                for (path, _) in &written {
+                    let (_, g, _) = read(path);
+                    groups += g.len();
+                    made.push((
+                        path.strip_prefix(&dir).unwrap().to_owned(),
+                        std::fs::read(path).unwrap(),
+                    ));
+                }
+                // Bounded: row groups written early.
+                let full = if partitioned { YEARS } else { 1 };
+                assert_eq!(
+                    groups > full,
+                    limit.is_some(),
+                    "{name}: {groups} row groups"
+                );
+                match &first {
+                    None => first = Some(made),
+                    Some(f) => assert!(f == &made, "{name}: other files"),
+                }
+                std::fs::remove_dir_all(&dir).unwrap();
             }
-            std::fs::remove_dir_all(&dir).unwrap();
         }
+    }
+}
+
+/// A Parquet file whose write failed (here the disk is full: `/dev/full`)
+/// takes nothing more: each later write, row group and close is an error, at
+/// once (it once looped, its row count stuck at a full row group).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_parquet_file_that_failed_takes_nothing_more() {
+    use super::super::parquet_file::ParquetFile;
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let objet = format!(r#""objet": "{}", "#, "x".repeat(2_000));
+    let json = contracts(400, |i| 2017 + i % YEARS, &objet);
+    let checker = Checker::new(DecodeOptions::default());
+    let mut reader = Reader::from_slice(json.as_bytes()).unwrap();
+    let mut b = crate::table::TableBuilder::new(Table::Marches, false);
+    let mut raw = crate::RawRecord::default();
+    while reader.read_raw(&mut raw).unwrap() {
+        let rows = rows_of(&checker.check_raw(&raw), "a.json", &RowOptions::default());
+        b.extend(rows.rows(Table::Marches));
+    }
+    let batch = b.finish();
+    assert_eq!(batch.num_rows(), 400);
+    for jobs in [1, 4] {
+        let file = full.try_clone().unwrap();
+        let mut f = ParquetFile::create(file, Table::Marches.schema(false), 100, true).unwrap();
+        // Four row groups of 800 kB: the file writer's buffer is written, and fails.
+        assert!(f.write(batch.clone(), jobs).is_err(), "jobs {jobs}");
+        assert!(f.write(batch.slice(0, 0), jobs).is_err());
+        assert!(f.write(batch.slice(0, 10), jobs).is_err());
+        assert!(f.flush(jobs).is_err());
+        assert!(f.close(jobs).is_err());
     }
 }
