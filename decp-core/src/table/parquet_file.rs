@@ -79,6 +79,17 @@ pub(super) fn encode_threads(jobs: usize) -> usize {
     jobs.div_ceil(3).max(1)
 }
 
+/// The bytes the rows of `batch` use in its columns (a slice's own, not its
+/// batch's): not the buffers' capacities, which the builders' size hints set,
+/// and with several jobs the hints depend on which chunk was written first.
+fn used_bytes(batch: &RecordBatch) -> usize {
+    batch
+        .columns()
+        .iter()
+        .map(|c| c.to_data().get_slice_memory_size().unwrap_or(0))
+        .sum()
+}
+
 /// One column's share of the rows being encoded: its writers (one per Parquet
 /// leaf) and, per batch, its leaves.
 type Work = (Vec<ArrowColumnWriter>, Vec<Vec<ArrowLeafColumn>>);
@@ -148,19 +159,14 @@ impl ParquetFile {
     }
 
     fn write_rows(&mut self, mut batch: RecordBatch, jobs: usize) -> Result<()> {
-        // A slice holds its whole batch's buffers: each counts its share of them.
-        let bytes = batch.get_array_memory_size();
-        let rows = batch.num_rows().max(1);
-        let share = |n: usize| bytes.saturating_mul(n) / rows;
         while self.open_rows + self.pending_rows + batch.num_rows() >= self.group_rows {
             let take = self.group_rows - self.open_rows - self.pending_rows;
-            self.push(batch.slice(0, take), share(take));
+            self.push(batch.slice(0, take));
             batch = batch.slice(take, batch.num_rows() - take);
             self.flush_rows(jobs)?;
         }
         if batch.num_rows() > 0 {
-            let n = batch.num_rows();
-            self.push(batch, share(n));
+            self.push(batch);
         }
         let threads = encode_threads(jobs);
         if self.eager && (threads == 1 || self.pending_rows >= ENCODE_ROWS) {
@@ -169,16 +175,17 @@ impl ParquetFile {
         Ok(())
     }
 
-    fn push(&mut self, batch: RecordBatch, bytes: usize) {
+    fn push(&mut self, batch: RecordBatch) {
         self.pending_rows += batch.num_rows();
-        self.group_bytes += bytes;
+        self.group_bytes += used_bytes(&batch);
         self.pending.push(batch);
     }
 
     /// The memory the rows not yet written hold, in bytes, as the bound across
-    /// files counts it: the rows' share of their Arrow batches, whether they
-    /// were encoded yet or not (encoded, they hold less; counted so, the bound
-    /// writes a row group early at the same rows whatever the number of jobs).
+    /// files counts it: the bytes the rows use in their Arrow batches, whether
+    /// they were encoded yet or not (encoded, they hold less; counted so, the
+    /// bound writes a row group early at the same rows whatever the number of
+    /// jobs).
     pub(super) fn pending_bytes(&self) -> usize {
         self.group_bytes
     }
@@ -244,6 +251,7 @@ impl ParquetFile {
             jobs
         };
         if self.pending_rows == 0 && self.open.is_none() {
+            self.group_bytes = 0;
             return Ok(());
         }
         // The rows left encoded and the writers closed in one pass per column.

@@ -406,16 +406,22 @@ fn the_files_are_the_same_whatever_the_jobs() {
                 let written = write_all(&json, files);
                 let rows: u64 = written.iter().map(|(_, n)| n).sum();
                 assert_eq!(rows, 2 * RECORDS as u64);
-                let mut groups = 0;
+                let (mut groups, mut in_files) = (0, 0);
                 let mut made = Vec::new();
                 for (path, _) in &written {
                     let (_, g, _) = read(path);
                     groups += g.len();
+                    in_files += g.iter().sum::<i64>();
                     made.push((
                         path.strip_prefix(&dir).unwrap().to_owned(),
                         std::fs::read(path).unwrap(),
                     ));
                 }
+                assert_eq!(
+                    in_files,
+                    2 * RECORDS as i64,
+                    "{name}: the rows in the files"
+                );
                 // Bounded: row groups written early.
                 let full = if partitioned { YEARS } else { 1 };
                 assert_eq!(
@@ -458,11 +464,48 @@ fn a_parquet_file_that_failed_takes_nothing_more() {
     for jobs in [1, 4] {
         let file = full.try_clone().unwrap();
         let mut f = ParquetFile::create(file, Table::Marches.schema(false), 100, true).unwrap();
-        // Four row groups of 800 kB: the file writer's buffer is written, and fails.
+        // Four row groups of about 50 column chunks each: more than the file
+        // writer's buffer (8 kB) holds, so it is written, and that fails.
         assert!(f.write(batch.clone(), jobs).is_err(), "jobs {jobs}");
         assert!(f.write(batch.slice(0, 0), jobs).is_err());
         assert!(f.write(batch.slice(0, 10), jobs).is_err());
         assert!(f.flush(jobs).is_err());
         assert!(f.close(jobs).is_err());
     }
+}
+
+/// The bound counts the bytes a file's rows use, not the room their builders
+/// reserved (set by size hints: with several jobs, by which chunk was written
+/// first), so it writes row groups early at the same rows whatever the jobs.
+#[test]
+fn the_bound_counts_the_bytes_rows_use_not_the_room_reserved() {
+    use std::sync::Arc;
+
+    use arrow_array::builder::StringBuilder;
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+
+    use super::super::parquet_file::ParquetFile;
+    let schema = Arc::new(Schema::new(vec![Field::new("objet", DataType::Utf8, true)]));
+    let batch = |room: usize| {
+        let mut b = StringBuilder::with_capacity(room, room * 64);
+        for i in 0..100 {
+            b.append_value(format!("objet {i}"));
+        }
+        RecordBatch::try_new(schema.clone(), vec![Arc::new(b.finish()) as ArrayRef]).unwrap()
+    };
+    let dir = std::env::temp_dir().join(format!("decp-room-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut counted = Vec::new();
+    for (room, eager) in [(100, false), (100_000, false), (100_000, true)] {
+        let file = std::fs::File::create(dir.join(format!("{room}-{eager}.parquet"))).unwrap();
+        let mut f = ParquetFile::create(file, schema.clone(), 1_000, eager).unwrap();
+        f.write(batch(room).slice(10, 50), 1).unwrap();
+        counted.push(f.pending_bytes());
+        f.close(1).unwrap();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    // 50 texts of 7 or 8 bytes, their offsets and no validity: used, not reserved.
+    assert!(counted[0] > 50 * 7 && counted[0] < 1_000, "{counted:?}");
+    assert_eq!(counted, [counted[0]; 3]);
 }
