@@ -269,12 +269,11 @@ fn entry(c: &Checked, source: u32, prefer: u16) -> Option<Entry> {
     let place = (source, c.position.and_then(|p| p.record)?);
     let mut fields = Fields::default();
     record.emit(&mut fields);
-    let days = |d: NaiveDate| (d - NaiveDate::default()).num_days() as i32;
     Some(Entry {
         near: hash_of(&(&key.buyer, &key.id, key.date)),
         holders: hash_of(&key.holders),
         amount: hash_of(&key.amount),
-        published: published(record).map_or(i32::MIN, days),
+        published: published(record).map_or(i32::MIN, crate::lexical::epoch_days),
         findings: c.issues.len().try_into().unwrap_or(u32::MAX),
         fields: fields.0,
         prefer,

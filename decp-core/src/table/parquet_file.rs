@@ -54,8 +54,8 @@ pub(super) struct ParquetFile {
     /// rows were encoded.
     open: Option<Vec<Vec<ArrowColumnWriter>>>,
     open_rows: usize,
-    /// The share of their Arrow batches of the rows of the row group being
-    /// written, encoded or not: see [`ParquetFile::pending_bytes`].
+    /// The bytes the rows of the row group being written use in their Arrow
+    /// batches, encoded or not: see [`ParquetFile::pending_bytes`].
     group_bytes: usize,
     groups: usize,
     group_rows: usize,
