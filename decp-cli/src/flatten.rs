@@ -77,9 +77,9 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         }
         let mut write_error = None;
         // The workers make each batch's rows into the files' content (Arrow
-        // columns, CSV text); this thread only writes it, in document order.
+        // columns, CSV text) and write it, one at a time, in document order.
         let empty = files.chunk();
-        let r = checker.fold_batches(
+        let r = checker.fold_batches_on_jobs(
             reader,
             o.jobs,
             &|n| progress.bytes(n),

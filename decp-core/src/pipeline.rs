@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::Mutex;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::{SyncSender, channel, sync_channel};
+use std::sync::{Mutex, PoisonError};
 
 use crate::error::Error;
 use crate::read::{RawRecord, Reader};
@@ -170,27 +170,9 @@ where
     P: Fn(u64) + Sync + ?Sized,
 {
     let records = records.max(1);
-    // One batch read from `reader`; `Err` when reading stopped on a fatal error.
-    let read_batch = |reader: &mut Reader<R>| -> (Vec<Item>, bool, Result<(), Error>) {
-        let mut batch = Vec::with_capacity(records.min(1024));
-        while batch.len() < records {
-            // Whole records straight from the buffer when the splitter can.
-            if reader.read_run(records - batch.len(), |raw| batch.push(Ok(raw))) > 0 {
-                continue;
-            }
-            let mut raw = RawRecord::default();
-            match reader.read_raw(&mut raw) {
-                Ok(true) => batch.push(Ok(raw)),
-                Ok(false) => return (batch, true, Ok(())),
-                Err(e) if e.is_fatal() => return (batch, true, Err(e)),
-                Err(e) => batch.push(Err(e)),
-            }
-        }
-        (batch, false, Ok(()))
-    };
     if jobs <= 1 {
         loop {
-            let (batch, done, end) = read_batch(&mut reader);
+            let (batch, done, end) = read_batch(&mut reader, records);
             progress(reader.bytes_read());
             if !batch.is_empty() && !sink(work(batch)) {
                 return Ok(());
@@ -232,33 +214,14 @@ where
         let ticket_tx = ticket_tx;
         for _ in 0..jobs {
             let tx = out_tx.clone();
-            let (reading, ticket_rx, work, read_batch, unheard) =
-                (&reading, &ticket_rx, &work, &read_batch, &unheard);
+            let (reading, ticket_rx, work, unheard) = (&reading, &ticket_rx, &work, &unheard);
             scope.spawn(move || {
                 loop {
                     // No ticket: the output stopped (or failed).
                     if !ticket_rx.lock().is_ok_and(|t| t.recv().is_ok()) {
                         return;
                     }
-                    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        // Poisoned: another worker panicked while reading.
-                        let mut r = reading.lock().ok()?;
-                        if r.over {
-                            return None;
-                        }
-                        let (batch, done, end) = read_batch(&mut r.reader);
-                        progress(r.reader.bytes_read());
-                        if done {
-                            r.over = true;
-                            r.end = end;
-                        }
-                        if batch.is_empty() {
-                            return None;
-                        }
-                        let n = r.next;
-                        r.next += 1;
-                        Some((n, batch))
-                    }));
+                    let read = next_batch(reading, records, progress);
                     let out = match read {
                         Ok(Some((n, batch))) => Out::Done(
                             n,
@@ -318,6 +281,226 @@ where
         std::panic::resume_unwind(p);
     }
     reading.into_inner().map_or(Ok(()), |r| r.end)
+}
+
+/// One batch read from `reader`: up to `records` items, whether reading is
+/// over, and the fatal error that ended it.
+fn read_batch<R: Read>(
+    reader: &mut Reader<R>,
+    records: usize,
+) -> (Vec<Item>, bool, Result<(), Error>) {
+    let mut batch = Vec::with_capacity(records.min(1024));
+    while batch.len() < records {
+        // Whole records straight from the buffer when the splitter can.
+        if reader.read_run(records - batch.len(), |raw| batch.push(Ok(raw))) > 0 {
+            continue;
+        }
+        let mut raw = RawRecord::default();
+        match reader.read_raw(&mut raw) {
+            Ok(true) => batch.push(Ok(raw)),
+            Ok(false) => return (batch, true, Ok(())),
+            Err(e) if e.is_fatal() => return (batch, true, Err(e)),
+            Err(e) => batch.push(Err(e)),
+        }
+    }
+    (batch, false, Ok(()))
+}
+
+/// A worker's turn at the shared reader: the next batch and its number in
+/// document order; `None` when reading is over (or another worker panicked
+/// while reading: the lock is poisoned); `Err` the panic of this read.
+fn next_batch<R: Read, P: Fn(u64) + Sync + ?Sized>(
+    reading: &Mutex<Reading<R>>,
+    records: usize,
+    progress: &P,
+) -> std::thread::Result<Option<(u64, Vec<Item>)>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut r = reading.lock().ok()?;
+        if r.over {
+            return None;
+        }
+        let (batch, done, end) = read_batch(&mut r.reader, records);
+        progress(r.reader.bytes_read());
+        if done {
+            r.over = true;
+            r.end = end;
+        }
+        if batch.is_empty() {
+            return None;
+        }
+        let n = r.next;
+        r.next += 1;
+        Some((n, batch))
+    }))
+}
+
+/// [`batches_ordered`] with `sink` run on the jobs rather than on the calling
+/// thread: each result goes through it on the job that made it when its turn
+/// has come, or on the job then at the output, which takes every result
+/// whose turn comes while it is there (one job at a time, in document order).
+/// For an output that works (it encodes and compresses what the batch made):
+/// no thread more than the jobs competes for the cores, and the batch is
+/// written from the cache of the core that made it. A batch per job and two
+/// more are in flight.
+///
+/// # Errors
+///
+/// The fatal error of the reader (I/O, a broken envelope), after every batch
+/// before it has gone through `sink`.
+///
+/// # Panics
+///
+/// A panic of `work`, `sink` or `progress` is resumed on the calling thread
+/// once every job stopped, after the batches before it went through `sink`.
+pub(crate) fn batches_ordered_on_jobs<R, T, W, S, P>(
+    reader: Reader<R>,
+    jobs: usize,
+    records: usize,
+    progress: &P,
+    work: W,
+    sink: S,
+) -> Result<(), Error>
+where
+    R: Read + Send,
+    T: Send,
+    W: Fn(Vec<Item>) -> T + Sync,
+    S: FnMut(T) -> bool + Send,
+    P: Fn(u64) + Sync + ?Sized,
+{
+    if jobs <= 1 {
+        return batches_ordered(reader, jobs, records, 0, progress, work, sink);
+    }
+    let records = records.max(1);
+    let reading = Mutex::new(Reading {
+        reader,
+        next: 0,
+        over: false,
+        end: Ok(()),
+    });
+    // Tickets as in `batches_ordered`: a job takes one before reading a batch,
+    // and the job at the output gives it back once the batch went through it.
+    let in_flight = jobs + 2;
+    let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = ticket_tx.send(());
+    }
+    let ticket_rx = Mutex::new(ticket_rx);
+    let order = Mutex::new(Order {
+        waiting: BTreeMap::new(),
+        next: 0,
+        stopped: false,
+        panic: None,
+    });
+    let sink = Mutex::new(sink);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let (reading, ticket_rx, ticket_tx, order, sink, work) =
+                (&reading, &ticket_rx, &ticket_tx, &order, &sink, &work);
+            scope.spawn(move || {
+                loop {
+                    let stopped = || lock(order).stopped;
+                    if stopped() || !ticket_rx.lock().is_ok_and(|t| t.recv().is_ok()) || stopped() {
+                        return;
+                    }
+                    let (n, batch) = match next_batch(reading, records, progress) {
+                        Ok(Some(b)) => b,
+                        Ok(None) => return,
+                        Err(p) => {
+                            // The batches read before still go through `sink`
+                            // (the other jobs stop at the poisoned reader).
+                            lock(order).panic.get_or_insert(p);
+                            return;
+                        }
+                    };
+                    let out =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(batch)));
+                    if !deliver(order, sink, ticket_tx, jobs, n, out) {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    // Every job has stopped (the scope joined them).
+    if let Some(p) = order
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .panic
+    {
+        std::panic::resume_unwind(p);
+    }
+    reading.into_inner().map_or(Ok(()), |r| r.end)
+}
+
+/// The output of [`batches_ordered_on_jobs`]: the results waiting for their
+/// turn.
+struct Order<T> {
+    waiting: BTreeMap<u64, std::thread::Result<T>>,
+    /// The number of the batch whose turn it is.
+    next: u64,
+    /// `sink` asked to stop, or a job panicked: nothing more goes through it.
+    stopped: bool,
+    /// The first panic, resumed on the calling thread.
+    panic: Option<Panic>,
+}
+
+/// Locks `m`, poisoned or not: what it guards stays consistent (every panic
+/// under it is caught).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Hands batch `n`'s result to the output: through `sink` now if its turn has
+/// come (then with every result whose turn comes while this job is there),
+/// else left for the job that will be at the output then. `false` when the
+/// output stopped.
+fn deliver<T, S: FnMut(T) -> bool>(
+    order: &Mutex<Order<T>>,
+    sink: &Mutex<S>,
+    tickets: &SyncSender<()>,
+    jobs: usize,
+    n: u64,
+    out: std::thread::Result<T>,
+) -> bool {
+    let mut o = lock(order);
+    if o.stopped {
+        return false;
+    }
+    o.waiting.insert(n, out);
+    // The batch whose turn it is leaves `waiting` when a job takes it to the
+    // output, and `next` moves on once it went through: one job at a time.
+    loop {
+        let next = o.next;
+        let Some(out) = o.waiting.remove(&next) else {
+            return true;
+        };
+        drop(o);
+        let went = match out {
+            Ok(t) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (lock(sink))(t))),
+            Err(p) => Err(p),
+        };
+        o = lock(order);
+        match went {
+            Ok(true) => {
+                o.next += 1;
+                // Never blocks: a ticket comes back for each one taken.
+                let _ = tickets.try_send(());
+            }
+            stop => {
+                if let Err(p) = stop {
+                    o.panic.get_or_insert(p);
+                }
+                o.stopped = true;
+                o.waiting.clear();
+                drop(o);
+                // Jobs waiting for a ticket wake up, and see the output stopped.
+                for _ in 0..jobs {
+                    let _ = tickets.try_send(());
+                }
+                return false;
+            }
+        }
+    }
 }
 
 /// A caught panic's payload.
@@ -528,6 +711,135 @@ mod tests {
                 worked.load(Ordering::SeqCst) <= 10 + IN_FLIGHT_RECORDS + batch_for(jobs),
                 "jobs {jobs}"
             );
+        }
+    }
+
+    /// The output on the jobs: every batch once, in document order, on a job
+    /// (not the calling thread), one at a time; no more than `jobs + 2`
+    /// batches taken while the output holds the first.
+    #[test]
+    fn an_output_on_the_jobs_takes_the_batches_in_order_one_at_a_time() {
+        use std::time::{Duration, Instant};
+        let doc = list_of(3_000);
+        let caller = std::thread::current().id();
+        for jobs in [2, 3, 5] {
+            let worked = AtomicUsize::new(0);
+            let inside = AtomicUsize::new(0);
+            let (mut firsts, mut reached, mut after, mut elsewhere) = (Vec::new(), 0, 0, true);
+            batches_ordered_on_jobs(
+                Reader::from_slice(doc.as_bytes()).unwrap(),
+                jobs,
+                10,
+                &|_| {},
+                |batch| {
+                    let n = worked.fetch_add(1, Ordering::SeqCst);
+                    // Some batches take longer: later ones are done first.
+                    if n % 7 == 3 {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                    batch
+                        .into_iter()
+                        .map(|i| i.unwrap().position().record)
+                        .collect::<Vec<_>>()
+                },
+                |records| {
+                    assert_eq!(
+                        inside.fetch_add(1, Ordering::SeqCst),
+                        0,
+                        "two at the output"
+                    );
+                    elsewhere &= std::thread::current().id() != caller;
+                    if firsts.is_empty() {
+                        let start = Instant::now();
+                        while worked.load(Ordering::SeqCst) < jobs + 2
+                            && start.elapsed() < Duration::from_secs(20)
+                        {
+                            std::thread::sleep(Duration::from_millis(1));
+                        }
+                        reached = worked.load(Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(30));
+                        after = worked.load(Ordering::SeqCst);
+                    }
+                    firsts.extend(records);
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    true
+                },
+            )
+            .unwrap();
+            assert!(
+                elsewhere,
+                "{jobs} jobs: the output ran on the calling thread"
+            );
+            assert_eq!((reached, after), (jobs + 2, jobs + 2), "{jobs} jobs");
+            let all: Vec<_> = (0..3_000).map(Some).collect();
+            assert_eq!(firsts, all, "{jobs} jobs");
+        }
+    }
+
+    /// A panic in `work`, in `sink` or while reading stops the run and is
+    /// resumed on the caller: the batches before it went through `sink`, in
+    /// order, and none after the one that panicked.
+    #[test]
+    fn a_panic_on_the_jobs_reaches_the_caller_after_the_batches_before_it() {
+        let doc = list_of(5_000);
+        for jobs in [2, 3] {
+            for (place, bad) in [("work", 1_000u64), ("sink", 1_000), ("read", 3)] {
+                let sunk = Mutex::new(Vec::new());
+                let reads = AtomicUsize::new(0);
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batches_ordered_on_jobs(
+                        Reader::from_slice(doc.as_bytes()).unwrap(),
+                        jobs,
+                        100,
+                        &|_| {
+                            let n = reads.fetch_add(1, Ordering::SeqCst);
+                            assert!(place != "read" || n != bad as usize, "boom");
+                        },
+                        |batch| {
+                            let first = batch[0].as_ref().unwrap().position().record.unwrap();
+                            assert!(place != "work" || first != bad, "boom");
+                            first
+                        },
+                        |first| {
+                            assert!(place != "sink" || first != bad, "boom");
+                            sunk.lock().unwrap().push(first);
+                            true
+                        },
+                    )
+                }));
+                assert!(r.is_err(), "{place}, {jobs} jobs: no panic");
+                let sunk = sunk.into_inner().unwrap();
+                let n = sunk.len() as u64;
+                assert_eq!(sunk, (0..n).map(|b| b * 100).collect::<Vec<_>>(), "{place}");
+                // Reading: the batches read before the fourth (whose
+                // `progress` panicked).
+                let before = if place == "read" { bad } else { bad / 100 };
+                assert_eq!(n, before, "{place}, {jobs} jobs");
+            }
+        }
+    }
+
+    #[test]
+    fn a_closed_output_on_the_jobs_stops_reading() {
+        let doc = list_of(20_000);
+        for jobs in [2, 4] {
+            let worked = AtomicUsize::new(0);
+            let mut sunk = 0;
+            batches_ordered_on_jobs(
+                Reader::from_slice(doc.as_bytes()).unwrap(),
+                jobs,
+                10,
+                &|_| {},
+                |_batch| worked.fetch_add(1, Ordering::SeqCst),
+                |_| {
+                    sunk += 1;
+                    sunk < 10
+                },
+            )
+            .unwrap();
+            assert_eq!(sunk, 10);
+            let worked = worked.load(Ordering::SeqCst);
+            assert!(worked <= 10 + jobs + 2, "{jobs} jobs: {worked}");
         }
     }
 }

@@ -174,10 +174,12 @@ impl TableFiles {
 
     /// The number of jobs making the rows these files are written with (1, the
     /// default). The columns of a Parquet file of its own are encoded on the
-    /// calling thread, each chunk as it is written, with up to three jobs (the
-    /// caller keeps up with them: encoding is about a quarter of the work); with
+    /// thread writing the chunk, as it is written (`decp flatten` writes each
+    /// on the job that made it, one job at a time:
+    /// [`Checker::fold_batches_on_jobs`](crate::Checker::fold_batches_on_jobs)),
+    /// with up to three jobs (encoding is about a quarter of the work); with
     /// more, on a thread more per three jobs, started for each few thousand rows
-    /// beside the caller's own, which waits for them. A partition's are encoded
+    /// beside the writing thread, which waits for them. A partition's are encoded
     /// when its row group is written, on `jobs` threads. The files are the same
     /// whatever the number: only the time taken changes.
     pub fn jobs(mut self, jobs: usize) -> TableFiles {
