@@ -505,7 +505,7 @@ Exemples :
     ("flatten", "partition_by", "Découpe chaque table en un jeu de données partitionné à la manière de Hive (DOSSIER/marches/annee=2024/part-0.parquet)"),
     ("flatten", "normalize", "Répare les défauts des producteurs à la lecture (les réparations sont dans la table findings)"),
     ("flatten", "float", "Montants et taux en float64 plutôt qu'en décimaux exacts"),
-    ("flatten", "jobs", "Nombre de fils d'exécution qui lisent les enregistrements et font les lignes (par défaut : un par cœur)"),
+    ("flatten", "jobs", "Nombre de fils d'exécution qui lisent les enregistrements, font les lignes et les écrivent (par défaut : un par cœur)"),
     ("flatten", "quiet", "N'affiche que les erreurs"),
     ("flatten", "lang", "Langue des messages et de la table findings (par défaut : la variable d'environnement DECP_LANG, sinon le français)"),
     ("flatten", "schema", "Affiche le schéma des tables (un Data Package Frictionless, en JSON) et s'arrête"),

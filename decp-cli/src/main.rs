@@ -330,7 +330,7 @@ enum Command {
         /// Input format (detected when left out).
         #[arg(long, value_enum)]
         from: Option<FormatArg>,
-        /// Worker threads reading the records and making the rows (default: all cores).
+        /// Worker threads reading the records, making the rows and writing them (default: all cores).
         #[arg(long, short = 'j', value_name = "N")]
         jobs: Option<usize>,
         /// Print nothing but errors.

@@ -390,6 +390,7 @@ where
         next: 0,
         stopped: false,
         panic: None,
+        read_panic: None,
     });
     let sink = Mutex::new(sink);
     std::thread::scope(|scope| {
@@ -407,14 +408,18 @@ where
                         Ok(None) => return,
                         Err(p) => {
                             // The batches read before still go through `sink`
-                            // (the other jobs stop at the poisoned reader).
-                            lock(order).panic.get_or_insert(p);
+                            // (the other jobs stop at the poisoned reader);
+                            // resumed unless one of them panicked.
+                            lock(order).read_panic.get_or_insert(p);
                             return;
                         }
                     };
                     let out =
                         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(batch)));
-                    if !deliver(order, sink, ticket_tx, jobs, n, out) {
+                    let panicked = out.is_err();
+                    // A job whose `work` panicked stops (the panic waits for
+                    // its turn at the output).
+                    if !deliver(order, sink, ticket_tx, jobs, n, out) || panicked {
                         return;
                     }
                 }
@@ -422,11 +427,8 @@ where
         }
     });
     // Every job has stopped (the scope joined them).
-    if let Some(p) = order
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .panic
-    {
+    let order = order.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(p) = order.panic.or(order.read_panic) {
         std::panic::resume_unwind(p);
     }
     reading.into_inner().map_or(Ok(()), |r| r.end)
@@ -440,8 +442,11 @@ struct Order<T> {
     next: u64,
     /// `sink` asked to stop, or a job panicked: nothing more goes through it.
     stopped: bool,
-    /// The first panic, resumed on the calling thread.
+    /// The first panic of `work` or `sink` in document order, resumed on the
+    /// calling thread; then a panic of `work` met after the output stopped.
     panic: Option<Panic>,
+    /// A panic while reading: resumed when no batch before it panicked.
+    read_panic: Option<Panic>,
 }
 
 /// Locks `m`, poisoned or not: what it guards stays consistent (every panic
@@ -464,6 +469,10 @@ fn deliver<T, S: FnMut(T) -> bool>(
 ) -> bool {
     let mut o = lock(order);
     if o.stopped {
+        // Not lost: a panic of `work` is still resumed.
+        if let Err(p) = out {
+            o.panic.get_or_insert(p);
+        }
         return false;
     }
     o.waiting.insert(n, out);
@@ -491,7 +500,13 @@ fn deliver<T, S: FnMut(T) -> bool>(
                     o.panic.get_or_insert(p);
                 }
                 o.stopped = true;
-                o.waiting.clear();
+                // The results after: dropped, but a panic of `work` among
+                // them is still resumed.
+                for (_, out) in std::mem::take(&mut o.waiting) {
+                    if let Err(p) = out {
+                        o.panic.get_or_insert(p);
+                    }
+                }
                 drop(o);
                 // Jobs waiting for a ticket wake up, and see the output stopped.
                 for _ in 0..jobs {
@@ -714,9 +729,10 @@ mod tests {
         }
     }
 
-    /// The output on the jobs: every batch once, in document order, on a job
-    /// (not the calling thread), one at a time; no more than `jobs + 2`
-    /// batches taken while the output holds the first.
+    /// The output on the jobs: every batch once, in document order (later
+    /// batches done first wait for their turn), on a job, not the calling
+    /// thread; no more than `jobs + 2` batches taken while the output holds
+    /// the first.
     #[test]
     fn an_output_on_the_jobs_takes_the_batches_in_order_one_at_a_time() {
         use std::time::{Duration, Instant};
@@ -724,7 +740,6 @@ mod tests {
         let caller = std::thread::current().id();
         for jobs in [2, 3, 5] {
             let worked = AtomicUsize::new(0);
-            let inside = AtomicUsize::new(0);
             let (mut firsts, mut reached, mut after, mut elsewhere) = (Vec::new(), 0, 0, true);
             batches_ordered_on_jobs(
                 Reader::from_slice(doc.as_bytes()).unwrap(),
@@ -743,11 +758,6 @@ mod tests {
                         .collect::<Vec<_>>()
                 },
                 |records| {
-                    assert_eq!(
-                        inside.fetch_add(1, Ordering::SeqCst),
-                        0,
-                        "two at the output"
-                    );
                     elsewhere &= std::thread::current().id() != caller;
                     if firsts.is_empty() {
                         let start = Instant::now();
@@ -761,7 +771,6 @@ mod tests {
                         after = worked.load(Ordering::SeqCst);
                     }
                     firsts.extend(records);
-                    inside.fetch_sub(1, Ordering::SeqCst);
                     true
                 },
             )
@@ -840,6 +849,36 @@ mod tests {
             assert_eq!(sunk, 10);
             let worked = worked.load(Ordering::SeqCst);
             assert!(worked <= 10 + jobs + 2, "{jobs} jobs: {worked}");
+        }
+    }
+
+    /// A fatal error while reading (the document cut off) is returned once
+    /// every record before it went through the output, in order.
+    #[test]
+    fn a_fatal_error_on_the_jobs_comes_after_the_records_before_it() {
+        let doc = list_of(2_000);
+        let cut = &doc[..doc.find(r#"{"id": "1500"}"#).unwrap() + 5];
+        for jobs in [2, 3] {
+            let mut ids = Vec::new();
+            let r = batches_ordered_on_jobs(
+                Reader::from_slice(cut.as_bytes()).unwrap(),
+                jobs,
+                64,
+                &|_| {},
+                |batch| {
+                    batch
+                        .into_iter()
+                        .filter_map(|i| i.ok()?.position().record)
+                        .collect::<Vec<_>>()
+                },
+                |records| {
+                    ids.extend(records);
+                    true
+                },
+            );
+            let e = r.expect_err("a document cut off is a fatal error");
+            assert!(e.is_fatal(), "{jobs} jobs: {e:?}");
+            assert_eq!(ids, (0..1500).collect::<Vec<_>>(), "{jobs} jobs");
         }
     }
 }

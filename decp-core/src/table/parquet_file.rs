@@ -3,9 +3,10 @@
 //! column writers of the row group being written as they come, while their
 //! Arrow columns are still in the processor's caches, and the row group is
 //! written to the file when full. Encoding is about a quarter of the work of
-//! `flatten`: with up to three jobs, the writing thread encodes each batch as
-//! it comes and keeps up with the jobs making the rows; with more, it would
-//! cap them, and the columns of a few thousand rows at a time are shared out
+//! `flatten`: with up to three jobs, the writing thread (in `decp flatten`,
+//! the job that made the batch, one job at a time) encodes each batch as it
+//! comes and keeps up with the jobs making the rows; with more, it would cap
+//! them, and the columns of a few thousand rows at a time are shared out
 //! among threads ([`encode_threads`]). A partition's rows wait as Arrow batches
 //! until its row group is written, their columns then shared out among the
 //! jobs: each file with open column writers holds their compression contexts
@@ -71,10 +72,10 @@ const ENCODE_ROWS: usize = 4096;
 
 /// The threads encoding the columns of a file with `jobs` jobs: one (the
 /// writing thread) up to three jobs, one more per three jobs beyond. With two
-/// jobs, the writing thread encoding each batch as it comes used 12 % less
-/// processor time than two threads sharing out a row group's columns, in as
-/// much time or less, and held 52 MB instead of 86 (`gen-corpus json 200`,
-/// benches/README.md).
+/// jobs, the writing thread (then the calling thread) encoding each batch as
+/// it comes used 12 % less processor time than two threads sharing out a row
+/// group's columns, in as much time or less, and held 52 MB instead of 86
+/// (`gen-corpus json 200`, benches/README.md, session 21).
 pub(super) fn encode_threads(jobs: usize) -> usize {
     jobs.div_ceil(3).max(1)
 }
