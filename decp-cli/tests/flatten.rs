@@ -487,6 +487,68 @@ fn generated_corpus_reconciles() {
     reconcile(&[p.to_str().unwrap()], "genx");
 }
 
+/// Every file, Parquet and CSV, is the same byte for byte whatever the number
+/// of jobs: with several, each batch's rows are written on the job that made
+/// them, in document order.
+#[test]
+fn the_files_are_the_same_whatever_the_jobs() {
+    use std::io::Read;
+    let mut text = Vec::new();
+    // About 2 600 records: several batches of 512 for the jobs to share.
+    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 11, 4 << 20)
+        .dirty(true)
+        .read_to_end(&mut text)
+        .unwrap();
+    let input = out_dir("jobs").with_extension("json");
+    std::fs::write(&input, &text).unwrap();
+    for format in ["parquet", "csv"] {
+        let mut first: Option<Vec<(String, Vec<u8>)>> = None;
+        for jobs in ["1", "2", "3"] {
+            let d = out_dir(&format!("jobs-{format}-{jobs}"));
+            let (code, err) = flatten(&[
+                input.to_str().unwrap(),
+                "--format",
+                format,
+                "-j",
+                jobs,
+                "-o",
+                d.to_str().unwrap(),
+            ]);
+            assert_eq!(code, 0, "{err}");
+            let files: Vec<(String, Vec<u8>)> = TABLES
+                .iter()
+                .map(|t| {
+                    let name = format!("{t}.{format}");
+                    let bytes = std::fs::read(d.join(&name)).unwrap();
+                    (name, bytes)
+                })
+                .collect();
+            match &first {
+                None => {
+                    let marches = read_csv_or_parquet(&d, format, "marches");
+                    assert!(marches > 1_500, "{marches} rows: too few to share out");
+                    first = Some(files);
+                }
+                Some(one) => {
+                    for ((name, a), (_, b)) in one.iter().zip(&files) {
+                        assert!(a == b, "{name}: -j{jobs} differs from -j1");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rows of `table` in `d`.
+fn read_csv_or_parquet(d: &Path, format: &str, table: &str) -> usize {
+    let path = d.join(format!("{table}.{format}"));
+    if format == "csv" {
+        read_csv(&path).len()
+    } else {
+        parquet_rows(&path).len()
+    }
+}
+
 /// Without the findings table, records are not validated: the data tables are
 /// the same, byte for byte, as when every table is made.
 #[test]
