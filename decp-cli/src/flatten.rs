@@ -26,8 +26,28 @@ pub struct Options {
     pub dedup: Option<Vec<String>>,
 }
 
+/// Says that no table was written because `name` could not be read to the
+/// end (the files already in the directory are left as they were: tables
+/// missing part of the inputs would replace them); the exit code, 2.
+fn nothing_written(o: &Options, name: &str) -> u8 {
+    if o.lang == Lang::Fr {
+        eprintln!(
+            "decp: {} : aucune table écrite, il y manquerait {name} ou une partie ; les fichiers déjà là sont inchangés",
+            o.output.display()
+        );
+    } else {
+        eprintln!(
+            "decp: {}: no table written, they would miss all or part of {name}; the files already there are unchanged",
+            o.output.display()
+        );
+    }
+    2
+}
+
 /// Flattens every input into one set of tables; returns the exit code: 0, or 2
-/// when an input could not be read to the end or the output failed.
+/// when an input could not be read to the end (then no table is written: the
+/// temporary files are removed and those already there stay) or the output
+/// failed.
 pub fn run(inputs: &[Input], o: &Options) -> u8 {
     let fr = o.lang == Lang::Fr;
     let mut files = match TableFiles::new(&o.output, o.format, o.partition, &o.tables, o.float) {
@@ -56,7 +76,6 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
             }
         }
     };
-    let mut code = 0u8;
     let mut records = 0u64;
     for (source, input) in inputs.iter().enumerate() {
         let name = input.name();
@@ -64,8 +83,7 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("decp: {name}: {}", e.text(o.lang));
-                code = 2;
-                continue;
+                return nothing_written(o, &name);
             }
         };
         let progress = Progress::new(input.size(), o.quiet, &name);
@@ -115,17 +133,11 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
         }
         if let Err(e) = r {
             if fr {
-                eprintln!(
-                    "decp: {name} : lecture interrompue, la suite du fichier manque aux tables : {}",
-                    e.text(o.lang)
-                );
+                eprintln!("decp: {name} : lecture interrompue : {}", e.text(o.lang));
             } else {
-                eprintln!(
-                    "decp: {name}: reading stopped, the rest of the file is missing from the tables: {}",
-                    e.text(o.lang)
-                );
+                eprintln!("decp: {name}: reading stopped: {}", e.text(o.lang));
             }
-            code = 2;
+            return nothing_written(o, &name);
         }
     }
     match files.finish() {
@@ -147,7 +159,7 @@ pub fn run(inputs: &[Input], o: &Options) -> u8 {
                     eprintln!("{} read", p(records, "record", "records"));
                 }
             }
-            code
+            0
         }
         Err(e) => {
             eprintln!("decp: {}: {}", o.output.display(), e.text(o.lang));

@@ -490,7 +490,7 @@ Exemples :
         "@long",
         "Transforme des fichiers DECP en tables d'analyse, en Parquet ou en CSV.
 
-Un fichier par table dans DOSSIER : marches (une ligne par contrat × titulaire × état : tel que publié, puis après chaque modification), concessions, modifications, actes_sous_traitance, donnees_execution et findings (chaque constat, avec la clé de l'enregistrement). Plusieurs entrées donnent un seul jeu de tables ; sourceFile dit d'où vient chaque ligne. Les enregistrements v1 sont lus à travers la mise à niveau. Les identifiants sont des chaînes, les montants des décimaux exacts (--float : float64), les dates des dates ; `--schema` donne le type et le sens de chaque colonne.
+Un fichier par table dans DOSSIER : marches (une ligne par contrat × titulaire × état : tel que publié, puis après chaque modification), concessions, modifications, actes_sous_traitance, donnees_execution et findings (chaque constat, avec la clé de l'enregistrement). Plusieurs entrées donnent un seul jeu de tables ; sourceFile dit d'où vient chaque ligne. Les enregistrements v1 sont lus à travers la mise à niveau. Les identifiants sont des chaînes, les montants des décimaux exacts (--float : float64), les dates des dates ; `--schema` donne le type et le sens de chaque colonne. Code de sortie 0 une fois les tables écrites (les constats sont dans la table findings) ; 2 quand une entrée ne peut être lue jusqu'au bout : aucune table n'est alors écrite et les fichiers déjà dans DOSSIER restent tels quels. Avec --partition-by, les partitions qu'une exécution précédente a écrites dans DOSSIER sont remplacées.
 
 Exemples :
   decp flatten exports/ -o tables/

@@ -294,7 +294,11 @@ enum Command {
     /// the record's key). Several inputs merge into one set of tables; sourceFile
     /// says where each row came from. v1 records are read through the upgrade.
     /// Identifiers are strings, amounts exact decimals (--float: float64), dates
-    /// dates; `--schema` prints every column's type and meaning.
+    /// dates; `--schema` prints every column's type and meaning. Exit code 0
+    /// once the tables are written (the findings are in the findings table); 2
+    /// when an input cannot be read to the end: then no table is written and
+    /// the files already in DIR stay as they were. With --partition-by, the
+    /// partitions an earlier run wrote in DIR are replaced.
     ///
     /// Examples:
     ///   decp flatten exports/ -o tables/

@@ -625,6 +625,47 @@ fn partitions_by_year_hold_every_row() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// A partitioned table written again into the same directory is replaced:
+/// the partitions of the earlier run that this one did not write are gone (a
+/// reader of the directory would mix both runs' rows), other files stay.
+#[test]
+fn partitions_of_an_earlier_run_are_replaced() {
+    let d = out_dir("repart");
+    let run = |input: &str| {
+        let (code, err) = flatten(&[
+            input,
+            "--partition-by",
+            "year",
+            "--format",
+            "csv",
+            "-o",
+            d.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    };
+    run("tests/data/tables/etats.json");
+    let marches = d.join("marches");
+    assert!(marches.join("annee=2024").join("part-0.csv").exists());
+    // Files that are not the partitions' own stay.
+    std::fs::write(marches.join("annee=2023").join("notes.txt"), b"mine").unwrap();
+    std::fs::write(marches.join("README.txt"), b"mine").unwrap();
+    // Concessions only: no contract row, so no partition of `marches`.
+    run("tests/data/official/v2/json/concessions.json");
+    let mut left: Vec<String> = walk(&marches)
+        .iter()
+        .map(|p| p.strip_prefix(&marches).unwrap().display().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["README.txt", "annee=2023/notes.txt"]);
+    assert!(!marches.join("annee=2024").exists(), "empty partition left");
+    // The concessions of this run are there.
+    let rows: usize = walk(&d.join("concessions"))
+        .iter()
+        .map(|p| read_csv(p).len())
+        .sum();
+    assert!(rows > 0);
+}
+
 fn walk(d: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(d).unwrap() {
@@ -687,29 +728,63 @@ fn failures_are_reported() {
     std::fs::write(&f, b"x").unwrap();
     let (code, err) = flatten(&["tests/data/tables/etats.json", "-o", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
-    // A broken input: what could be read is written, the exit code says the rest is missing.
+    // Tables written by a good run, then runs with a broken input (cut off),
+    // a missing one and a file that is not DECP: no table is written (they
+    // would miss part of the inputs), those already there are unchanged and
+    // no temporary file is left.
     let d = out_dir("broken");
-    let input = d.with_extension("json");
+    let good = |format: &str| {
+        let (code, err) = flatten(&[
+            "tests/data/tables/etats.json",
+            "--format",
+            format,
+            "-o",
+            d.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    };
+    good("csv");
+    good("parquet");
+    let before = walk(&d);
+    let contents: Vec<Vec<u8>> = before.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let broken = d.with_extension("json");
     std::fs::write(
-        &input,
+        &broken,
         br#"{"marches": {"marche": [{"id": "A"}, {"id": "B"}"#,
     )
     .unwrap();
-    let (code, err) = flatten(&[
-        input.to_str().unwrap(),
-        "--format",
-        "csv",
-        "--lang",
-        "en",
-        "-o",
-        d.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("reading stopped"), "{err}");
-    assert_eq!(read_csv(&d.join("marches.csv")).len(), 2);
-    // Missing input and required arguments.
-    let (code, _) = flatten(&["/nonexistent.json", "-o", d.to_str().unwrap()]);
-    assert_eq!(code, 2);
+    let not_decp = d.with_extension("txt");
+    std::fs::write(&not_decp, b"hello").unwrap();
+    for (input, format) in [
+        (broken.to_str().unwrap(), "csv"),
+        (broken.to_str().unwrap(), "parquet"),
+        ("/nonexistent.json", "parquet"),
+        (not_decp.to_str().unwrap(), "csv"),
+    ] {
+        let (code, err) = flatten(&[
+            "tests/data/tables/etats.json",
+            input,
+            "--format",
+            format,
+            "--lang",
+            "en",
+            "-o",
+            d.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{input}: {err}");
+        assert!(err.contains("no table written"), "{input}: {err}");
+        if input.ends_with(".json") && input != "/nonexistent.json" {
+            assert!(err.contains("reading stopped"), "{err}");
+        }
+        assert_eq!(walk(&d), before, "{input}: files added or removed");
+        for (p, c) in before.iter().zip(&contents) {
+            assert!(
+                std::fs::read(p).unwrap() == *c,
+                "{input}: {} changed",
+                p.display()
+            );
+        }
+    }
     let (code, _) = flatten(&["tests/data/tables/etats.json"]);
     assert_eq!(code, 2);
 }

@@ -309,7 +309,11 @@ impl TableFiles {
     /// late, such as a full disk, are errors here) and moves it to its name;
     /// returns each file's path and row count, in table order. Tables without
     /// rows get an empty file (a header, or an empty Parquet file with the
-    /// schema) when not partitioned.
+    /// schema) when not partitioned. A partitioned table's dataset is replaced,
+    /// as a file of its own is: once the new files are in place, the partition
+    /// files of its directory that this run did not write (`part-0.EXT` in an
+    /// `annee=…` or `source=…` directory, from an earlier run) are removed, so
+    /// that a reader of the directory does not mix the two runs' rows.
     ///
     /// # Errors
     ///
@@ -351,6 +355,13 @@ impl TableFiles {
             for (tmp, path, rows) in done {
                 std::fs::rename(&tmp, &path)?;
                 out.push((path, rows));
+            }
+            if self.spec.partition != Partition::None {
+                let written: std::collections::BTreeSet<&Path> =
+                    out.iter().map(|(p, _)| p.as_path()).collect();
+                for t in &self.spec.tables {
+                    remove_stale_parts(&self.dir.join(t.name()), &self.spec, &written)?;
+                }
             }
             Ok(out)
         };
@@ -645,6 +656,37 @@ impl Drop for TableFiles {
             let _ = std::fs::remove_file(&f.tmp);
         }
     }
+}
+
+/// Removes the partition files of `table_dir` (`KEY=VALUE/part-0.EXT`, `KEY`
+/// one of the partitions' names, `EXT` the files' format) not in `written`,
+/// and their directories when left empty; nothing else is touched.
+fn remove_stale_parts(
+    table_dir: &Path,
+    spec: &Spec,
+    written: &std::collections::BTreeSet<&Path>,
+) -> Result<()> {
+    let entries = match std::fs::read_dir(table_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let part = format!("part-0.{}", spec.format.extension());
+    for entry in entries {
+        let dir = entry?.path();
+        let ours = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("annee=") || n.starts_with("source="));
+        let file = dir.join(&part);
+        if !ours || written.contains(file.as_path()) || !file.is_file() {
+            continue;
+        }
+        std::fs::remove_file(&file)?;
+        // Only when empty: another file there is not ours.
+        let _ = std::fs::remove_dir(&dir);
+    }
+    Ok(())
 }
 
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
