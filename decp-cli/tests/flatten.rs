@@ -728,6 +728,16 @@ fn failures_are_reported() {
     std::fs::write(&f, b"x").unwrap();
     let (code, err) = flatten(&["tests/data/tables/etats.json", "-o", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ce n'est pas un dossier"), "{err}");
+    let (code, err) = flatten(&[
+        "tests/data/tables/etats.json",
+        "--lang",
+        "en",
+        "-o",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a directory"), "{err}");
     // Tables written by a good run, then runs with a broken input (cut off),
     // a missing one and a file that is not DECP: no table is written (they
     // would miss part of the inputs), those already there are unchanged and

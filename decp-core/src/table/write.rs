@@ -142,7 +142,8 @@ impl TableFiles {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the directory cannot be made;
+    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when the directory cannot be made
+    /// or `dir` is not a directory;
     /// [`ErrorKind::Write`](crate::ErrorKind::Write) for Parquet without the
     /// `parquet` feature.
     pub fn new(
@@ -154,6 +155,10 @@ impl TableFiles {
     ) -> Result<TableFiles> {
         if format == OutputFormat::Parquet && !cfg!(feature = "parquet") {
             return Err(Error::write(Message::ParquetUnavailable));
+        }
+        // Said as such, rather than as the "file exists" of making it.
+        if dir.as_ref().exists() && !dir.as_ref().is_dir() {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotADirectory).into());
         }
         std::fs::create_dir_all(dir.as_ref())?;
         Ok(TableFiles {
