@@ -297,8 +297,9 @@ enum Command {
     /// dates; `--schema` prints every column's type and meaning. Exit code 0
     /// once the tables are written (the findings are in the findings table); 2
     /// when an input cannot be read to the end: then no table is written and
-    /// the files already in DIR stay as they were. With --partition-by, the
-    /// partitions an earlier run wrote in DIR are replaced.
+    /// the files already in DIR stay as they were. With --partition-by, a
+    /// table written replaces the partitions an earlier run wrote in DIR in
+    /// the same format.
     ///
     /// Examples:
     ///   decp flatten exports/ -o tables/

@@ -646,18 +646,41 @@ fn partitions_of_an_earlier_run_are_replaced() {
     run("tests/data/tables/etats.json");
     let marches = d.join("marches");
     assert!(marches.join("annee=2024").join("part-0.csv").exists());
-    // Files that are not the partitions' own stay.
+    // Files that are not the partitions' own stay, and a partition that is a
+    // link to elsewhere is not followed.
     std::fs::write(marches.join("annee=2023").join("notes.txt"), b"mine").unwrap();
     std::fs::write(marches.join("README.txt"), b"mine").unwrap();
+    let elsewhere = out_dir("repart-elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("part-0.csv"), b"id\n1\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, marches.join("annee=1999")).unwrap();
     // Concessions only: no contract row, so no partition of `marches`.
     run("tests/data/official/v2/json/concessions.json");
     let mut left: Vec<String> = walk(&marches)
         .iter()
         .map(|p| p.strip_prefix(&marches).unwrap().display().to_string())
+        .filter(|p| !p.starts_with("annee=1999"))
         .collect();
     left.sort();
     assert_eq!(left, ["README.txt", "annee=2023/notes.txt"]);
     assert!(!marches.join("annee=2024").exists(), "empty partition left");
+    assert!(elsewhere.join("part-0.csv").exists(), "a link was followed");
+    // A partitioned run that fails leaves no directory of its own behind.
+    let d2 = out_dir("repart-failed");
+    let broken = d2.with_extension("json");
+    std::fs::write(&broken, br#"{"marches": {"marche": [{"id": "A"}"#).unwrap();
+    let (code, err) = flatten(&[
+        "tests/data/tables/etats.json",
+        broken.to_str().unwrap(),
+        "--partition-by",
+        "year",
+        "-o",
+        d2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let left: Vec<_> = std::fs::read_dir(&d2).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
     // The concessions of this run are there.
     let rows: usize = walk(&d.join("concessions"))
         .iter()
@@ -666,6 +689,7 @@ fn partitions_of_an_earlier_run_are_replaced() {
     assert!(rows > 0);
 }
 
+/// The files under `d`, sorted.
 fn walk(d: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(d).unwrap() {
@@ -676,6 +700,7 @@ fn walk(d: &Path) -> Vec<PathBuf> {
             out.push(p);
         }
     }
+    out.sort();
     out
 }
 

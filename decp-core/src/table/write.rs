@@ -362,8 +362,7 @@ impl TableFiles {
                 out.push((path, rows));
             }
             if self.spec.partition != Partition::None {
-                let written: std::collections::BTreeSet<&Path> =
-                    out.iter().map(|(p, _)| p.as_path()).collect();
+                let written = out.iter().map(|(p, _)| folded(p)).collect();
                 for t in &self.spec.tables {
                     remove_stale_parts(&self.dir.join(t.name()), &self.spec, &written)?;
                 }
@@ -656,20 +655,40 @@ fn source_key(name: Option<&str>) -> String {
 
 impl Drop for TableFiles {
     fn drop(&mut self) {
-        // Not finished (an error): no half-written file is left behind.
+        // Not finished (an error): no half-written file is left behind, nor a
+        // partition's directory made for it (only when empty: an earlier
+        // run's stays).
         for f in self.files.values() {
             let _ = std::fs::remove_file(&f.tmp);
+            if self.spec.partition != Partition::None
+                && let Some(part) = f.tmp.parent()
+            {
+                let _ = std::fs::remove_dir(part);
+                if let Some(table) = part.parent() {
+                    let _ = std::fs::remove_dir(table);
+                }
+            }
         }
     }
 }
 
+/// A path as compared with the files written: without case, so that on a
+/// file system that ignores it (macOS, Windows) a partition written under
+/// another spelling of an earlier one is never taken for a stale one (on one
+/// that does not, such an earlier partition stays: kept, never lost).
+fn folded(p: &Path) -> String {
+    p.to_string_lossy().to_lowercase()
+}
+
 /// Removes the partition files of `table_dir` (`KEY=VALUE/part-0.EXT`, `KEY`
-/// one of the partitions' names, `EXT` the files' format) not in `written`,
-/// and their directories when left empty; nothing else is touched.
+/// one of the partitions' names, `EXT` the files' format) not in `written`
+/// ([`folded`] paths), and their directories when left empty; nothing else is
+/// touched, nor followed: a partition directory or file that is a symbolic
+/// link stays.
 fn remove_stale_parts(
     table_dir: &Path,
     spec: &Spec,
-    written: &std::collections::BTreeSet<&Path>,
+    written: &std::collections::BTreeSet<String>,
 ) -> Result<()> {
     let entries = match std::fs::read_dir(table_dir) {
         Ok(e) => e,
@@ -684,7 +703,10 @@ fn remove_stale_parts(
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with("annee=") || n.starts_with("source="));
         let file = dir.join(&part);
-        if !ours || written.contains(file.as_path()) || !file.is_file() {
+        let plain =
+            |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| !m.file_type().is_symlink());
+        let regular = std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file());
+        if !ours || !plain(&dir) || !regular || written.contains(&folded(&file)) {
             continue;
         }
         std::fs::remove_file(&file)?;
