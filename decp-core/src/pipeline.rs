@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::mpsc::{SyncSender, channel, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::sync::{Mutex, PoisonError};
 
 use crate::error::Error;
@@ -186,23 +186,14 @@ where
     // reading the batch it will work on next. A reading thread of its own cost a
     // thread more than the cores (and its wake-ups), and handed every batch to
     // another core's cache.
-    let reading = Mutex::new(Reading {
-        reader,
-        next: 0,
-        over: false,
-        end: Ok(()),
-    });
+    let reading = Mutex::new(Reading::new(reader));
     // One ticket per batch in flight: a worker takes one before reading a batch,
     // the output gives it back once the batch is written. A batch per job, one
     // read ahead and one waiting for its turn keep the jobs busy when the output
     // has little to do; more only holds memory (decoded records wait in the
     // results), but for an output that works (`waiting`).
     let in_flight = jobs + 2 + waiting;
-    let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
-        let _ = ticket_tx.send(());
-    }
-    let ticket_rx = Mutex::new(ticket_rx);
+    let (ticket_tx, ticket_rx) = tickets(in_flight);
     // A panic no one could be told of (the output had stopped): resumed all the same.
     let unheard: Mutex<Option<Panic>> = Mutex::new(None);
     let panicked = std::thread::scope(|scope| {
@@ -371,20 +362,11 @@ where
         return batches_ordered(reader, jobs, records, 0, progress, work, sink);
     }
     let records = records.max(1);
-    let reading = Mutex::new(Reading {
-        reader,
-        next: 0,
-        over: false,
-        end: Ok(()),
-    });
+    let reading = Mutex::new(Reading::new(reader));
     // Tickets as in `batches_ordered`: a job takes one before reading a batch,
     // and the job at the output gives it back once the batch went through it.
     let in_flight = jobs + 2;
-    let (ticket_tx, ticket_rx) = sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
-        let _ = ticket_tx.send(());
-    }
-    let ticket_rx = Mutex::new(ticket_rx);
+    let (ticket_tx, ticket_rx) = tickets(in_flight);
     let order = Mutex::new(Order {
         waiting: BTreeMap::new(),
         next: 0,
@@ -529,6 +511,28 @@ struct Reading<R> {
     /// Reading is over: the end of input, or a fatal error (in `end`).
     over: bool,
     end: Result<(), Error>,
+}
+
+impl<R> Reading<R> {
+    /// `reader`, before its first batch.
+    fn new(reader: Reader<R>) -> Reading<R> {
+        Reading {
+            reader,
+            next: 0,
+            over: false,
+            end: Ok(()),
+        }
+    }
+}
+
+/// `in_flight` tickets, all available: the channel that gives them back and
+/// its receiving end, shared by the jobs.
+fn tickets(in_flight: usize) -> (SyncSender<()>, Mutex<Receiver<()>>) {
+    let (tx, rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = tx.send(());
+    }
+    (tx, Mutex::new(rx))
 }
 
 /// What a worker sends the output.
