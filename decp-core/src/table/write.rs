@@ -640,15 +640,15 @@ fn year_columns(t: Table) -> &'static [&'static str] {
 /// The partition of a row whose year column holds `date`.
 fn year_key(date: Option<&Value>) -> String {
     match date {
-        Some(Value::Date(d)) => format!("annee={}", chrono::Datelike::year(d)),
-        _ => format!("annee={NULL_PARTITION}"),
+        Some(Value::Date(d)) => format!("{YEAR_KEY}={}", chrono::Datelike::year(d)),
+        _ => format!("{YEAR_KEY}={NULL_PARTITION}"),
     }
 }
 
 /// The partition of a row from the source file `name`.
 fn source_key(name: Option<&str>) -> String {
     format!(
-        "source={}",
+        "{SOURCE_KEY}={}",
         name.map_or_else(|| NULL_PARTITION.to_string(), escape)
     )
 }
@@ -701,12 +701,12 @@ fn remove_stale_parts(
         let ours = dir
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("annee=") || n.starts_with("source="));
+            .and_then(|n| n.split_once('='))
+            .is_some_and(|(key, _)| key == YEAR_KEY || key == SOURCE_KEY);
         let file = dir.join(&part);
-        let plain =
-            |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| !m.file_type().is_symlink());
+        let linked = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink());
         let regular = std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file());
-        if !ours || !plain(&dir) || !regular || written.contains(&folded(&file)) {
+        if !ours || linked || !regular || written.contains(&folded(&file)) {
             continue;
         }
         std::fs::remove_file(&file)?;
@@ -717,6 +717,12 @@ fn remove_stale_parts(
 }
 
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// The key of the partitions by year, as their directories are named
+/// (`annee=2024`).
+const YEAR_KEY: &str = "annee";
+/// The key of the partitions by source (`source=a.json`).
+const SOURCE_KEY: &str = "source";
 
 /// A partition value as Hive writes it: characters other than letters, digits,
 /// `.`, `-` and `_` percent-encoded.
