@@ -467,23 +467,30 @@ fn official_examples_reconcile() {
     reconcile(&["tests/data/tables/etats.json"], "fixture");
 }
 
-#[test]
-fn generated_corpus_reconciles() {
+/// A generated corpus (`decp_testkit::synth`) of about `bytes` bytes, with
+/// producers' defects when `dirty`, written to a file named after `name`.
+fn generated(format: decp_core::Format, seed: u64, bytes: u64, dirty: bool, name: &str) -> PathBuf {
     use std::io::Read;
     let mut text = Vec::new();
-    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 7, 2 << 20)
-        .dirty(true)
+    decp_testkit::synth::SynthReader::new(format, seed, bytes)
+        .dirty(dirty)
         .read_to_end(&mut text)
         .unwrap();
-    let p = out_dir("gen").with_extension("json");
+    let ext = if format == decp_core::Format::Xml {
+        "xml"
+    } else {
+        "json"
+    };
+    let p = out_dir(name).with_extension(ext);
     std::fs::write(&p, &text).unwrap();
+    p
+}
+
+#[test]
+fn generated_corpus_reconciles() {
+    let p = generated(decp_core::Format::Json, 7, 2 << 20, true, "gen");
     reconcile(&[p.to_str().unwrap()], "gen");
-    let mut text = Vec::new();
-    decp_testkit::synth::SynthReader::new(decp_core::Format::Xml, 8, 1 << 20)
-        .read_to_end(&mut text)
-        .unwrap();
-    let p = out_dir("genx").with_extension("xml");
-    std::fs::write(&p, &text).unwrap();
+    let p = generated(decp_core::Format::Xml, 8, 1 << 20, false, "genx");
     reconcile(&[p.to_str().unwrap()], "genx");
 }
 
@@ -492,15 +499,8 @@ fn generated_corpus_reconciles() {
 /// them, in document order.
 #[test]
 fn the_files_are_the_same_whatever_the_jobs() {
-    use std::io::Read;
-    let mut text = Vec::new();
     // About 2 600 records: several batches of 512 for the jobs to share.
-    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 11, 4 << 20)
-        .dirty(true)
-        .read_to_end(&mut text)
-        .unwrap();
-    let input = out_dir("jobs").with_extension("json");
-    std::fs::write(&input, &text).unwrap();
+    let input = generated(decp_core::Format::Json, 11, 4 << 20, true, "jobs");
     for format in ["parquet", "csv"] {
         let mut first: Option<Vec<(String, Vec<u8>)>> = None;
         for jobs in ["1", "2", "3"] {
@@ -553,14 +553,7 @@ fn read_csv_or_parquet(d: &Path, format: &str, table: &str) -> usize {
 /// the same, byte for byte, as when every table is made.
 #[test]
 fn data_tables_do_not_depend_on_the_findings_table() {
-    use std::io::Read;
-    let mut text = Vec::new();
-    decp_testkit::synth::SynthReader::new(decp_core::Format::Json, 11, 1 << 20)
-        .dirty(true)
-        .read_to_end(&mut text)
-        .unwrap();
-    let p = out_dir("nofindings").with_extension("json");
-    std::fs::write(&p, &text).unwrap();
+    let p = generated(decp_core::Format::Json, 11, 1 << 20, true, "nofindings");
     let all = out_dir("nofindings-all");
     let some = out_dir("nofindings-some");
     for (d, extra) in [
